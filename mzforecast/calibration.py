@@ -1,0 +1,142 @@
+"""Empirical forecast-error quantiles: what makes the intervals honest.
+
+For each method, history length n, spacing of the observed years (1 = consecutive, 5 = one
+point every five years, as plan documents report them) and horizon h (years after the last
+observation), the table holds quantiles of log(actual / forecast) measured by rolling origins
+on the yearly series of the M1, M3 and Tourism competitions. A forecast's quantiles are
+point * exp(q). Regenerate with ``python scripts/build_calibration.py``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PROBS = np.array([0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5,
+                  0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99, 0.995])
+N_BUCKETS = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 6), (7, 9), (10, 15)]
+SPACINGS = (1, 5)
+MAX_H = 10
+MIN_COUNT = 40
+TABLE_PATH = Path(__file__).with_name("calibration_table.csv")
+CALIBRATED_METHODS = ("naive", "drift", "linear", "loglinear", "damped", "theta", "comb")
+
+
+def n_bucket(n: int) -> int:
+    for lo, hi in N_BUCKETS:
+        if lo <= n <= hi:
+            return lo
+    return N_BUCKETS[-1][0]
+
+
+def _qcols():
+    return [f"q{p:.3f}" for p in PROBS]
+
+
+@lru_cache(maxsize=8)
+def load_table(path: str | None = None) -> pd.DataFrame:
+    return pd.read_csv(path or TABLE_PATH)
+
+
+def _lookup(table: pd.DataFrame, method: str, n: int, spacing: int):
+    """Rows for (method, bucket, spacing), indexed by h; falls back to smaller buckets if sparse."""
+    m = "drift" if method == "logistic" else method
+    if n <= 1:
+        m = "naive"
+    b = n_bucket(n)
+    key = (m, spacing)
+    idx = table.set_index(["method", "spacing", "n_bucket", "h"]).sort_index()
+    buckets = [lo for lo, _ in N_BUCKETS if lo <= b][::-1]
+    for bb in buckets:
+        for sp in (spacing, 1):
+            try:
+                sub = idx.loc[(m, sp, bb)]
+            except KeyError:
+                continue
+            sub = sub[sub["count"] >= MIN_COUNT]
+            if len(sub):
+                return sub
+    raise KeyError(f"no calibration rows for {key}")
+
+
+def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataFrame | None = None):
+    """Quantiles of log(actual/forecast), shape (len(horizons), len(PROBS)).
+
+    Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row.
+    """
+    table = load_table() if table is None else table
+    sub = _lookup(table, method, n, spacing)
+    q = sub[_qcols()]
+    hs = q.index.to_numpy(int)
+    out = []
+    for h in np.atleast_1d(horizons):
+        h = int(round(h))
+        if h in q.index:
+            row = q.loc[h].to_numpy(float)
+        else:
+            hm = hs[hs <= h].max() if (hs <= h).any() else hs.min()
+            base = q.loc[hm].to_numpy(float)
+            med = base[PROBS == 0.5][0]
+            row = med + (base - med) * np.sqrt(max(h, 1) / hm)
+        out.append(row)
+    return PROBS, np.vstack(out)
+
+
+# ------------------------------------------------------------------ building the table
+def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: int = 4):
+    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series."""
+    from .models import point_forecasts_many
+
+    records = []
+    hs_all = np.arange(1, MAX_H + 1, dtype=float)
+    # group cases by (n, spacing) so forecasts are vectorised across series
+    for spacing in SPACINGS:
+        for lo, hi in N_BUCKETS:
+            for n in range(lo, hi + 1):
+                hist, fut = [], []
+                for y in series_list:
+                    y = np.asarray(y, float)
+                    L = len(y)
+                    need = (n - 1) * spacing + 1
+                    last_origin = L - 2
+                    origins = list(range(last_origin, need - 2, -3))[:origins_per_series]
+                    for o in origins:
+                        start = o - (n - 1) * spacing
+                        if start < 0:
+                            continue
+                        hist.append(y[start:o + 1:spacing])
+                        f = np.full(MAX_H, np.nan)
+                        k = min(MAX_H, L - 1 - o)
+                        f[:k] = y[o + 1:o + 1 + k]
+                        fut.append(f)
+                if not hist:
+                    continue
+                H = np.vstack(hist)
+                F = np.vstack(fut)
+                ok = np.all(H > 0, axis=1)
+                H, F = H[ok], F[ok]
+                for m in methods:
+                    if n == 1 and m != "naive":
+                        continue
+                    P = point_forecasts_many(H, m, hs_all, spacing)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        E = np.log(F / P)
+                    for j in range(MAX_H):
+                        e = E[:, j]
+                        e = e[np.isfinite(e)]
+                        if len(e):
+                            records.append((m, spacing, lo, j + 1, e))
+    return records
+
+
+def build_table(series_list, methods=CALIBRATED_METHODS) -> pd.DataFrame:
+    groups: dict[tuple, list] = {}
+    for m, sp, b, h, e in rolling_errors(series_list, methods):
+        groups.setdefault((m, sp, b, h), []).append(e)
+    rows = []
+    for (m, sp, b, h), es in sorted(groups.items()):
+        e = np.concatenate(es)
+        rows.append([m, sp, b, h, len(e)] + list(np.quantile(e, PROBS)))
+    return pd.DataFrame(rows, columns=["method", "spacing", "n_bucket", "h", "count"] + _qcols())

@@ -1,0 +1,286 @@
+"""Trend models for short, gappy yearly series, with empirically calibrated predictive quantiles.
+
+Point forecasts are closed-form so they work with 2-15 points and uneven year spacing, and
+vectorise over many series. Uncertainty does not come from the models' own (badly
+overconfident) formulas: the quantiles of log(actual / forecast) measured on real yearly
+series (M1, M3, Tourism) for the same method, history length, spacing and horizon are applied
+to the point forecast (see calibration.py).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import ModelError
+
+METHODS = ("naive", "drift", "linear", "loglinear", "damped", "theta", "logistic", "comb")
+TREND_METHODS = ("drift", "linear", "loglinear", "damped", "theta", "logistic", "comb")
+COMB_MEMBERS = ("drift", "damped", "theta")
+DAMPING = 0.9  # phi of the damped trend; the usual upper end of the range fitted on yearly data
+THETA_ALPHAS = np.linspace(0.05, 1.0, 20)
+
+
+def _as_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    s = pd.Series(series).dropna()
+    s = s[~s.index.duplicated(keep="last")].sort_index()
+    t = np.asarray(s.index, dtype=float)
+    y = np.asarray(s.to_numpy(), dtype=float)
+    return t, y
+
+
+def _ols(t, y):
+    tm, ym = t.mean(), y.mean()
+    var = ((t - tm) ** 2).sum()
+    b = ((t - tm) * (y - ym)).sum() / var if var > 0 else 0.0
+    return ym - b * tm, b
+
+
+def _theta(t, y, horizons):
+    """Theta method (SES on the data plus half the OLS slope) for yearly data.
+
+    Gaps are filled by linear interpolation first, because SES needs consecutive years; with
+    consecutive data this equals statsmodels' ThetaModel (tested).
+    """
+    years = np.arange(t[0], t[-1] + 1)
+    z = np.interp(years, t, y)
+    n = len(z)
+    if n < 3:
+        return _point("drift", t, y, horizons)
+    _, b = _ols(years, z)
+    # SES fitted by one-step squared error over a grid of alphas (vectorised)
+    a = THETA_ALPHAS[:, None]
+    lev = np.empty((len(THETA_ALPHAS), n))
+    lev[:, 0] = z[0]
+    for i in range(1, n):
+        lev[:, i] = a[:, 0] * z[i] + (1 - a[:, 0]) * lev[:, i - 1]
+    sse = ((z[1:] - lev[:, :-1]) ** 2).sum(axis=1)
+    k = int(np.argmin(sse))
+    alpha, level = THETA_ALPHAS[k], lev[k, -1]
+    h = horizons + (t[-1] - years[-1])
+    return level + b / 2 * ((h - 1) + 1 / alpha - (1 - alpha) ** n / alpha)
+
+
+def _point(method: str, t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> np.ndarray:
+    """Point forecasts at `horizons` years after the last observation."""
+    n = len(y)
+    last = y[-1]
+    if method == "naive" or n == 1:
+        return np.full(horizons.shape, last)
+    span = t[-1] - t[0]
+    if method == "drift":
+        return last + (last - y[0]) / span * horizons
+    if method == "linear":
+        a, b = _ols(t, y)
+        return a + b * (t[-1] + horizons)
+    if method == "loglinear":
+        if np.any(y <= 0):
+            raise ModelError("the log-linear (constant growth) model needs positive values; "
+                             "this series has zeros or negatives: use method 'linear' or 'drift'")
+        a, b = _ols(t, np.log(y))
+        # anchor at the last observation: growth continues from where the series is now
+        return last * np.exp(b * horizons)
+    if method == "damped":
+        slope = (last - y[0]) / span if n < 3 else _ols(t, y)[1]
+        return last + slope * DAMPING * (1 - DAMPING ** horizons) / (1 - DAMPING)
+    if method == "theta":
+        return _theta(t, y, horizons)
+    if method == "logistic":
+        p = np.clip(y / 100.0, 0.005, 0.995)
+        z = np.log(p / (1 - p))
+        if n == 2:
+            zf = z[-1] + (z[-1] - z[0]) / span * horizons
+        else:
+            a, b = _ols(t, z)
+            zf = z[-1] + b * horizons
+        return 100.0 / (1 + np.exp(-zf))
+    if method == "comb":
+        fs = [_point(m, t, y, horizons) for m in COMB_MEMBERS]
+        return np.median(np.vstack(fs), axis=0)
+    raise ModelError(f"unknown method '{method}'; choose one of: auto, " + ", ".join(METHODS))
+
+
+def choose_method(n_obs: int, kind: str = "level") -> str:
+    """The method `auto` uses; see docs/methods.md for the benchmark behind it."""
+    if n_obs <= 1:
+        return "naive"
+    if kind == "share":
+        return "logistic"
+    return "comb" if n_obs >= 3 else "drift"
+
+
+def spacing_bucket(t: np.ndarray) -> int:
+    """1 for (nearly) consecutive years, 5 for series observed only every few years."""
+    if len(t) < 2:
+        return 1
+    return 1 if np.median(np.diff(t)) <= 2 else 5
+
+
+@dataclass
+class Forecast:
+    """A forecast of one yearly series, in the spirit of statsmodels' results objects."""
+
+    history: pd.Series
+    method: str
+    years: np.ndarray
+    point: np.ndarray
+    quantile_probs: np.ndarray
+    quantile_values: np.ndarray  # shape (len(years), len(probs))
+    kind: str = "level"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_obs(self) -> int:
+        return int(self.history.notna().sum())
+
+    @property
+    def last_year(self) -> int:
+        return int(self.history.dropna().index.max())
+
+    def quantiles(self, probs) -> pd.DataFrame:
+        probs = np.atleast_1d(np.asarray(probs, float))
+        vals = np.vstack([np.interp(probs, self.quantile_probs, row) for row in self.quantile_values])
+        return pd.DataFrame(vals, index=pd.Index(self.years, name="year"), columns=probs)
+
+    def summary_frame(self, levels=(80, 95)) -> pd.DataFrame:
+        """Point forecast, calibrated median and central intervals, one row per year."""
+        out = pd.DataFrame({"mean": self.point}, index=pd.Index(self.years, name="year"))
+        out["median"] = self.quantiles([0.5]).iloc[:, 0].to_numpy()
+        for lv in levels:
+            lo, hi = (1 - lv / 100) / 2, 1 - (1 - lv / 100) / 2
+            q = self.quantiles([lo, hi])
+            out[f"lo{lv:g}"], out[f"hi{lv:g}"] = q.iloc[:, 0].to_numpy(), q.iloc[:, 1].to_numpy()
+        out.insert(0, "method", self.method)
+        out["n_obs"] = self.n_obs
+        return out
+
+    def samples(self, n: int = 4000, seed: int = 0) -> pd.DataFrame:
+        """Sample paths (rows = draws, columns = years) by inverse-CDF of the quantile grid.
+
+        One uniform per draw is shared across years, so a path that starts high stays high:
+        first-passage years and growth over the plan stay coherent.
+        """
+        rng = np.random.default_rng(seed)
+        u = rng.uniform(self.quantile_probs[0], self.quantile_probs[-1], size=n)
+        cols = {int(yr): np.interp(u, self.quantile_probs, row) for yr, row in zip(self.years, self.quantile_values)}
+        return pd.DataFrame(cols)
+
+    def to_frame(self, levels=(80, 95)) -> pd.DataFrame:
+        f = self.summary_frame(levels).reset_index()
+        f.insert(0, "indicator", self.history.attrs.get("indicator", self.history.name))
+        f.insert(0, "region", self.history.attrs.get("region", ""))
+        return f
+
+
+def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str | None = None,
+             as_of: int | None = None, table=None) -> Forecast:
+    """Fit `method` to a yearly series (index = year) and forecast every year up to `until`.
+
+    >>> fc = forecast(s, until=2025); fc.summary_frame([80, 95])
+    """
+    from . import calibration
+
+    s = pd.Series(series).dropna()
+    if as_of is not None:
+        s = s[s.index <= as_of]
+    if len(s) == 0:
+        raise ModelError("the series has no observations" + (f" up to {as_of}" if as_of else ""))
+    kind = kind or series.attrs.get("kind", "level") if hasattr(series, "attrs") else (kind or "level")
+    s.attrs = dict(getattr(series, "attrs", {}))
+    t, y = _as_arrays(s)
+    notes = []
+    n = len(y)
+    chosen = choose_method(n, kind) if method == "auto" else method
+    if chosen not in METHODS:
+        raise ModelError(f"unknown method '{method}'; choose one of: auto, " + ", ".join(METHODS))
+    if n == 1 and chosen != "naive":
+        notes.append("only one observation: no trend can be estimated, the level is held flat (naive)")
+        chosen = "naive"
+    elif n == 1:
+        notes.append("only one observation: no trend can be estimated, the level is held flat")
+    if n == 2 and chosen not in ("naive",):
+        notes.append("only two observations: the trend rests on two points, intervals are wide")
+    if chosen == "loglinear" and np.any(y <= 0):
+        notes.append("zeros or negatives in the series: log-linear model replaced by drift")
+        chosen = "drift"
+    if chosen != "naive" and np.ptp(y) == 0:
+        notes.append("the series is constant: forecast held at that value")
+    if kind == "share" and chosen not in ("logistic", "naive"):
+        notes.append("share indicator: forecasts and intervals clipped to 0-100%")
+    last = int(t[-1])
+    if until <= last:
+        raise ModelError(f"nothing to forecast: the series already has data for {last} (until={until})")
+    years = np.arange(last + 1, until + 1)
+    h = (years - last).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        point = _point(chosen, t, y, h)
+    if kind in ("level", "share") and np.any(point < 0):
+        notes.append("the trend crosses zero: negative forecasts set to 0")
+        point = np.maximum(point, 0)
+    probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
+    if np.all(y > 0):
+        qv = point[:, None] * np.exp(errq)
+    else:  # no log scale: use the errors relative to the series' scale
+        scale = max(np.abs(y).mean(), 1e-9)
+        qv = point[:, None] + scale * (np.exp(errq) - 1)
+    if kind == "share":
+        qv, point = np.clip(qv, 0, 100), np.clip(point, 0, 100)
+    qv = np.maximum.accumulate(qv, axis=1)  # quantiles never cross
+    return Forecast(s, chosen, years, point, probs, qv, kind, notes)
+
+
+def point_forecasts_many(values: np.ndarray, method: str, horizons: np.ndarray, spacing: int = 1) -> np.ndarray:
+    """Closed-form point forecasts for many series of equal length at once.
+
+    values: (n_series, n_obs), observed every `spacing` years; horizons in years after the
+    last observation. Gives the same numbers as `forecast` (tested); used by the calibration
+    build and the benchmarks, where speed matters.
+    """
+    Y = np.asarray(values, float)
+    m, n = Y.shape
+    H = np.asarray(horizons, float)[None, :]
+    last = Y[:, -1:]
+    t = np.arange(n, dtype=float) * spacing
+    if method == "naive" or n == 1:
+        return np.repeat(last, H.shape[1], axis=1)
+    if method == "drift":
+        return last + (last - Y[:, :1]) / t[-1] * H
+    tc = t - t.mean()
+    if method in ("linear", "damped"):
+        b = (Y * tc).sum(1, keepdims=True) / (tc ** 2).sum()
+        if method == "linear":
+            a = Y.mean(1, keepdims=True) - b * t.mean()
+            return a + b * (t[-1] + H)
+        if n < 3:
+            b = (last - Y[:, :1]) / t[-1]
+        return last + b * DAMPING * (1 - DAMPING ** H) / (1 - DAMPING)
+    if method == "loglinear":
+        L = np.log(np.where(Y > 0, Y, np.nan))
+        b = (L * tc).sum(1, keepdims=True) / (tc ** 2).sum()
+        return last * np.exp(b * H)
+    if method == "theta":
+        if spacing > 1:  # as in _theta: fill the gap years by linear interpolation
+            yrs = np.arange(t[-1] + 1)
+            Y = np.vstack([np.interp(yrs, t, row) for row in Y])
+            return point_forecasts_many(Y, "theta", horizons, 1)
+        if n < 3:
+            return point_forecasts_many(Y, "drift", horizons, spacing)
+        b = (Y * tc).sum(1, keepdims=True) / (tc ** 2).sum()
+        A = THETA_ALPHAS[None, :]
+        lev = np.repeat(Y[:, :1], len(THETA_ALPHAS), axis=1)
+        sse = np.zeros_like(lev)
+        for i in range(1, n):
+            sse += (Y[:, i:i + 1] - lev) ** 2
+            lev = A * Y[:, i:i + 1] + (1 - A) * lev
+        k = np.argmin(sse, axis=1)
+        alpha = THETA_ALPHAS[k][:, None]
+        level = lev[np.arange(m), k][:, None]
+        return level + b / 2 * ((H - 1) + 1 / alpha - (1 - alpha) ** n / alpha)
+    if method == "logistic":
+        raise ModelError("logistic is for shares; the reference corpus has none")
+    if method == "comb":
+        return np.median(np.stack([point_forecasts_many(Y, mm, horizons, spacing) for mm in COMB_MEMBERS]), axis=0)
+    raise ModelError(f"unknown method '{method}'")

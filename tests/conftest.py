@@ -1,0 +1,26 @@
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = Path(os.environ.get("MZFORECAST_SEEDS", ROOT.parent / "shared" / "seeds"))
+
+
+@pytest.fixture(scope="session")
+def ds():
+    from mzforecast.data import load
+    return load()
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a text file (default UTF-8) into a temp dir and return its path."""
+    def _write(name, text, encoding="utf-8"):
+        p = tmp_path / name
+        p.write_bytes(text.encode(encoding))
+        return p
+    return _write
