@@ -1,0 +1,241 @@
+"""What the report notebooks show. The notebooks only call these, so the logic is tested here.
+
+Every string that comes from a data file is HTML-escaped before it reaches a page.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import plots
+from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones
+from .data import Dataset
+from .models import METHODS, forecast
+from .targets import Target, get_plan
+
+SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
+ORDER = ["off_track", "not_achieved", "at_risk", "on_track", "achieved", "no_data"]
+L = {
+    "zh": dict(indicator="指标", target="目标", year="目标年", latest="最新值", forecast="预测中位数",
+               interval="80%区间", probability="实现概率", verdict="判断", counts="各类判断数量",
+               nodata="无数据的目标", method="方法", required="所需年均增速", historical="历史年均增速",
+               binding="约束性", expected="预期性", source="来源", quote="原文", value="数值", unit="单位",
+               eurostat="欧盟统计局分类", unsd="联合国统计司分类", reach="预计达标年份"),
+    "en": dict(indicator="indicator", target="target", year="target year", latest="latest", forecast="forecast median",
+               interval="80% interval", probability="probability", verdict="verdict", counts="targets by verdict",
+               nodata="targets with no data", method="method", required="required yearly growth",
+               historical="historical yearly growth", binding="binding", expected="expected", source="source",
+               quote="quote", value="value", unit="unit", eurostat="Eurostat class", unsd="UNSD class",
+               reach="expected year reached"),
+}
+e = html.escape
+
+
+def fmt_value(v, unit: str = "", language: str = "zh") -> str:
+    """Numbers as planners write them: 万 and 亿 for large counts and money, % for shares."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "–"
+    v = float(v)
+    if unit == "percent":
+        return f"{v:.1f}%"
+    if language == "zh" and abs(v) >= 1e8:
+        s = f"{v / 1e8:.2f}亿"
+    elif language == "zh" and abs(v) >= 1e4:
+        s = f"{v / 1e4:.2f}万"
+    else:
+        s = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+    u = {"yuan": "元", "yuan/person/month": "元/人·月", "yuan/person/year": "元/人·年", "beds": "张",
+         "people": "人", "times": "倍"}.get(unit, "") if language == "zh" else (unit if unit not in ("times",) else "×")
+    return f"{s}{(' ' if language != 'zh' and u else '')}{u}"
+
+
+def _pct(x):
+    return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.1f}%"
+
+
+def _unit_of(row, ds):
+    return row.unit if row.kind in ("level", "change") else ("percent" if row.kind == "growth" else row.unit)
+
+
+def verdict_badge(v: str, language: str = "zh") -> str:
+    return (f'<span class="badge" style="background:{plots.COLORS.get(v, "#ccc")}">'
+            f"{e(plots.verdict_label(v, language))}</span>")
+
+
+def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
+    """All targets sorted by risk, with a coloured verdict; HTML."""
+    T = L[language]
+    df = res.copy()
+    df["_o"] = df.verdict.map({v: i for i, v in enumerate(ORDER)})
+    df = df.sort_values(["_o", "probability"], na_position="last")
+    rows = []
+    for r in df.itertuples():
+        name = ds.indicators[r.indicator].name(language)
+        t_unit = _unit_of(r, ds)
+        goal = (f"{fmt_value(r.target_value, t_unit, language)}–{fmt_value(r.target_value_high, t_unit, language)}"
+                if r.comparator == "between" else f"{e(r.comparator)} {fmt_value(r.target_value, t_unit, language)}")
+        if r.kind == "growth":
+            goal = ("年均增长 " if language == "zh" else "yearly growth ") + goal
+        if r.kind == "change":
+            goal = ("新增 " if language == "zh" else "add ") + goal
+        interval = ("–" if pd.isna(r.lo80) else
+                    f"{fmt_value(r.lo80, t_unit, language)} – {fmt_value(r.hi80, t_unit, language)}")
+        rows.append(
+            f"<tr><td>{e(name)}<br><small>{e(r.target_id)}</small></td><td>{goal}</td><td>{r.target_year}</td>"
+            f"<td>{fmt_value(r.latest_value, r.unit if r.kind != 'change' else r.unit, language)}"
+            f"{'' if pd.isna(r.latest_year) else f' <small>({int(r.latest_year)})</small>'}</td>"
+            f"<td>{fmt_value(r.median, t_unit, language)}</td><td>{interval}</td>"
+            f"<td>{'–' if pd.isna(r.probability) else f'{r.probability:.0%}'}</td>"
+            f"<td>{verdict_badge(r.verdict, language)}</td></tr>")
+    head = "".join(f"<th>{T[k]}</th>" for k in ("indicator", "target", "year", "latest", "forecast", "interval",
+                                                 "probability", "verdict"))
+    return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def verdict_counts(res: pd.DataFrame) -> dict[str, int]:
+    c = res.verdict.value_counts()
+    return {v: int(c.get(v, 0)) for v in ORDER}
+
+
+def counts_html(res: pd.DataFrame, language: str = "zh") -> str:
+    parts = [f"{verdict_badge(v, language)} {n}" for v, n in verdict_counts(res).items() if n]
+    return f"<p><b>{L[language]['counts']}</b>: " + " &nbsp; ".join(parts) + "</p>"
+
+
+def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, language: str = "zh") -> str:
+    p = get_plan(plan_id, ds)
+    title = p.name_zh if language == "zh" else (p.name_en or p.name_zh)
+    src = ds.sources.get(p.source)
+    when = (f"数据截至 {as_of} 年" if language == "zh" else f"data up to {as_of}") if as_of else \
+        ("使用全部已有数据" if language == "zh" else "all available data")
+    return (f"<h1>{e(title)}</h1><p>{e(ds.regions[p.region].name_zh)} · {p.base_year}–{p.target_year} · "
+            f"{e(when)} · {len(p.targets)} {'项目标' if language == 'zh' else 'targets'}</p>"
+            + (f"<p><small>{e(src.title)}（{e(src.issuer)}，{e(src.date)}）</small></p>" if src else "")
+            + counts_html(res, language))
+
+
+def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
+    nd = res[res.verdict == "no_data"]
+    if nd.empty:
+        return ""
+    items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>({e(r.target_id)}: "
+                    f"{e(r.note or '')})</small></li>" for r in nd.itertuples())
+    return f"<h2>{L[language]['nodata']}（{len(nd)}）</h2><ul>{items}</ul>"
+
+
+def target_figure(t: Target, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh", ax=None):
+    """Fan chart of a target's indicator (or, for ratio targets, the ratio's numerator)."""
+    s = ds.series(t.region, t.indicator, as_of)
+    meta = ds.indicators[t.indicator]
+    fc = None
+    if len(s) and meta.aggregation == "stock" and t.target_year > s.index.max():
+        fc = forecast(s, until=t.target_year, method=method, kind=meta.kind)
+    level = t.kind == "level"
+    title = f"{ds.regions[t.region].name_zh} {meta.name(language)}"
+    return plots.fan_chart(s, fc, target=t if level else None, milestones=milestones(t, ds) if level else None,
+                           title=title, unit=fmt_value(1, meta.unit, language).lstrip("1 ").strip() or meta.unit,
+                           language=language, ax=ax)
+
+
+def charted(res: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Targets worth a chart: an observed stock series with a forecast or an outcome."""
+    ok = res.verdict != "no_data"
+    return res[ok & res.indicator.map(lambda i: ds.indicators[i].aggregation == "stock")]
+
+
+def small_multiples(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None, method="auto", language="zh"):
+    p = {t.id: t for t in get_plan(plan_id, ds).targets}
+    rows = charted(res, ds)
+    if rows.empty:
+        return None
+    n = len(rows)
+    cols = 3
+    fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(12, 3.2 * ((n + cols - 1) // cols)), squeeze=False)
+    for ax, r in zip(axes.flat, rows.itertuples()):
+        target_figure(p[r.target_id], ds, as_of, method, language, ax=ax)
+        ax.legend().set_visible(False)
+        ax.set_title(ax.get_title() + f"\n{plots.verdict_label(r.verdict, language)}", fontsize=9,
+                     color=plots.COLORS.get(r.verdict, "black"))
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
+    """The probability and verdict in a sentence an official can read aloud."""
+    from types import SimpleNamespace
+    r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
+    name = e(ds.indicators[r.indicator].name(language))
+    if r.verdict == "no_data":
+        return (f"<p>{name}：暂无数据，无法判断。</p>" if language == "zh"
+                else f"<p>{name}: no data, no assessment.</p>")
+    if r.method == "observed":
+        word = VERDICT_ZH[r.verdict] if language == "zh" else r.verdict.replace("_", " ")
+        return (f"<p>{name}：{int(r.target_year)}年实际值 {fmt_value(r.latest_value, r.unit, language)}，目标{word}。</p>"
+                if language == "zh" else
+                f"<p>{name}: observed {fmt_value(r.latest_value, r.unit, language)} in {int(r.target_year)}; "
+                f"target {word}.</p>")
+    t_unit = _unit_of(r, ds)
+    if language == "zh":
+        txt = (f"<p>{name}：按目前趋势，{int(r.target_year)}年预测中位数为 {fmt_value(r.median, t_unit, language)}"
+               f"（80%区间 {fmt_value(r.lo80, t_unit, language)}–{fmt_value(r.hi80, t_unit, language)}），"
+               f"实现目标的概率约为 <b>{r.probability:.0%}</b>，判断为 {verdict_badge(r.verdict, language)}。")
+        if pd.notna(r.required_cagr):
+            txt += f" 从最新值出发，需年均增长 {_pct(r.required_cagr)}，历史年均增长 {_pct(r.historical_cagr)}。"
+        if r.eurostat_class:
+            txt += f" 欧盟统计局分类：{EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class)}；"
+        if r.unsd_class:
+            txt += f" 联合国统计司分类：{UNSD_ZH.get(r.unsd_class, r.unsd_class)}。"
+        if pd.notna(r.expected_year):
+            txt += f" 预计达标年份：{int(r.expected_year)}年。"
+    else:
+        txt = (f"<p>{name}: on the current trend the {int(r.target_year)} median forecast is "
+               f"{fmt_value(r.median, t_unit, language)} (80% interval {fmt_value(r.lo80, t_unit, language)}–"
+               f"{fmt_value(r.hi80, t_unit, language)}); probability of meeting the target <b>{r.probability:.0%}</b>: "
+               f"{verdict_badge(r.verdict, language)}.")
+        if pd.notna(r.required_cagr):
+            txt += f" Required yearly growth {_pct(r.required_cagr)}, historical {_pct(r.historical_cagr)}."
+        if r.eurostat_class:
+            txt += f" Eurostat class: {r.eurostat_class}; UNSD class: {r.unsd_class or '–'}."
+    if r.note:
+        txt += f"<br><small>{e(str(r.note))}</small>"
+    return txt + "</p>"
+
+
+def sources_table(t: Target, ds: Dataset, language: str = "zh") -> str:
+    """The observations behind a target, each with its document and verbatim quote."""
+    inds = [t.indicator] + ([t.denominator] if t.denominator else [])
+    o = ds.observations[(ds.observations.region == t.region) & ds.observations.indicator.isin(inds)]
+    T = L[language]
+    body = "".join(
+        f"<tr><td>{e(ds.indicators[r.indicator].name(language))}</td><td>{r.year}</td>"
+        f"<td>{fmt_value(r.value, r.unit, language)}</td>"
+        f"<td>{e(ds.sources[r.source].title if r.source in ds.sources else str(r.source))}</td>"
+        f"<td>{e(str(r.quote))}</td></tr>" for r in o.sort_values(["indicator", "year"]).itertuples())
+    return (f"<table><thead><tr><th>{T['indicator']}</th><th>{T['year'] if language == 'en' else '年份'}</th>"
+            f"<th>{T['value']}</th><th>{T['source']}</th><th>{T['quote']}</th></tr></thead><tbody>{body}</tbody></table>")
+
+
+def methods_table(t: Target, ds: Dataset, as_of=None) -> pd.DataFrame:
+    """The same target under every method, so an analyst sees how much the choice matters."""
+    rows = []
+    for m in ("auto",) + METHODS:
+        r = assess(t, ds, as_of=as_of, method=m)
+        rows.append({"method": m if m != "auto" else f"auto ({r.method})", "median": r.median, "lo80": r.lo80,
+                     "hi80": r.hi80, "probability": r.probability, "verdict": r.verdict})
+    return pd.DataFrame(rows)
+
+
+def summary_records(res: pd.DataFrame) -> list[dict]:
+    return json.loads(res.to_json(orient="records", force_ascii=False))
+
+
+def record_summary(res: pd.DataFrame):
+    """Put the assessment into the executed notebook as an output, for the batch index to read."""
+    from IPython.display import display
+    display({SUMMARY_MIME: summary_records(res), "text/plain": f"<{len(res)} assessed targets recorded>"}, raw=True)
