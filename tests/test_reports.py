@@ -1,0 +1,168 @@
+"""Report pipeline: notebooks under papermill, the batch index, failure isolation, atomic output,
+escaping, and Chinese text with no missing glyphs."""
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mzforecast as mzf
+from conftest import ROOT
+from mzforecast import plots, reports, runner
+
+
+def test_chinese_chart_has_no_missing_glyphs(ds, tmp_path):
+    t = mzf.get_target("changchun-13th", "certified-social-workers", ds)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font.*")
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*")
+        fig = reports.target_figure(t, ds, as_of=2015)
+        fig.savefig(tmp_path / "c.png")
+        fig.savefig(tmp_path / "c.svg")
+    assert "Noto Sans CJK" in plots.use_cjk_font()
+
+
+def test_user_strings_are_escaped(ds, write):
+    p = write("evil.csv", "region,indicator,indicator_name,unit,year,value\n"
+                          "changchun,evil,<script>alert(1)</script>,people,2020,1\n")
+    d = mzf.load([p])
+    res = pd.DataFrame([{"target_id": "<b>x</b>", "indicator": "evil", "verdict": "no_data", "probability": None,
+                         "note": "<img src=x onerror=alert(1)>", "kind": "level", "unit": "people",
+                         "comparator": ">=", "target_value": 1, "target_value_high": None, "target_year": 2025,
+                         "latest_value": 1, "latest_year": 2020, "median": None, "lo80": None, "hi80": None}])
+    html = reports.risk_table(res, d) + reports.no_data_list(res, d)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html and "<b>x</b>" not in html
+
+
+def test_number_formats():
+    assert reports.fmt_value(1_542_000_000, "yuan") == "15.42亿元"
+    assert reports.fmt_value(48000, "beds") == "4.80万张"
+    assert reports.fmt_value(710, "yuan/person/month") == "710元/人·月"
+    assert reports.fmt_value(70.4225, "percent") == "70.4%"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        if tag == "a" and "href" in d:
+            self.links.append(d["href"])
+        if tag in ("script", "link"):
+            self.links.append(f"<{tag}>")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One small batch shared by the tests below (kernel starts are the cost)."""
+    out = tmp_path_factory.mktemp("b") / "reports"
+    params = [ROOT / "params/jilin-2021.yaml", ROOT / "params/changchun-14th-rural-urban-dibao.yaml",
+              ROOT / "params/changchun-13th-backtest.yaml"]
+    bad = tmp_path_factory.mktemp("p") / "broken.yaml"
+    bad.write_text("notebook: indicator_report\nplan: changchun-14th\ntarget_id: no-such-target\n")
+    index, results = runner.run([str(p) for p in params] + [str(bad)], out, jobs=2, timeout=120)
+    return out, index, results
+
+
+@pytest.mark.slow
+def test_batch_isolates_failure_and_reports_the_rest(batch):
+    out, index, results = batch
+    status = {r["name"]: r["ok"] for r in results}
+    assert status == {"jilin-2021": True, "changchun-14th-rural-urban-dibao": True,
+                      "changchun-13th-backtest": True, "broken": False}
+    err = [r["error"] for r in results if r["name"] == "broken"][0]
+    assert "no-such-target" in err
+    text = index.read_text(encoding="utf-8")
+    assert "broken" in text and "失败" in text
+
+
+@pytest.mark.slow
+def test_index_links_resolve_and_pages_are_offline(batch):
+    out, index, _ = batch
+    p = Links()
+    p.feed(index.read_text(encoding="utf-8"))
+    assert p.links, "index has links"
+    for href in p.links:
+        assert not href.startswith("<"), "no scripts in the index"
+        assert (out / href).exists(), href
+    for page in out.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="https?://', html), page.name
+        assert "<script" not in html.lower()
+        if page.name != "index.html":
+            assert "data:image/png;base64" in html or "backtest" not in page.name
+            assert 'class="jp-InputArea' not in html  # no code cells
+
+
+@pytest.mark.slow
+def test_summary_matches_assess(batch, ds):
+    out, _, _ = batch
+    s = pd.read_csv(out / "summary.csv")
+    direct = mzf.assess_plan("jilin-2021", ds)
+    got = s[s.plan == "jilin-2021"].set_index("target_id").sort_index()
+    exp = direct.set_index("target_id").sort_index()
+    assert list(got.index) == list(exp.index)
+    assert (got.verdict == exp.verdict).all()
+    one = s[s.target_id == "table-02-rural-urban-dibao"].iloc[0]
+    ref = mzf.assess("changchun-14th:table-02-rural-urban-dibao", ds)
+    assert one.probability == pytest.approx(ref.probability)
+    assert one["median"] == pytest.approx(ref["median"])
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))[0]["plan"]
+
+
+@pytest.mark.slow
+def test_killed_run_leaves_previous_reports(batch, tmp_path):
+    out, _, _ = batch
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    proc = subprocess.Popen([sys.executable, "-m", "mzforecast.cli", "run", str(ROOT / "params/changchun-13th.yaml"),
+                             "--out", str(out), "--jobs", "1"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(4)
+    import os
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before
+
+
+@pytest.mark.slow
+def test_papermill_cli_runs_each_notebook_with_its_params(tmp_path):
+    for params, nb in [("params/jilin-2019.yaml", "plan_dashboard"), ("params/jilin-13th-backtest.yaml", "backtest")]:
+        r = subprocess.run([sys.executable, "-m", "papermill", f"notebooks/{nb}.ipynb", str(tmp_path / f"{nb}.ipynb"),
+                            "-f", params, "-k", "python3"], cwd=ROOT, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_quickstart_notebook_executes(tmp_path):
+    import papermill as pm
+    pm.execute_notebook(str(ROOT / "notebooks/quickstart.ipynb"), str(tmp_path / "q.ipynb"), kernel_name="python3",
+                        progress_bar=False, cwd=str(ROOT))
+
+
+def test_params_files_are_valid():
+    files = sorted((ROOT / "params").glob("*.yaml"))
+    assert len(files) >= 6
+    for f in files:
+        p = runner.load_params(f)
+        assert (ROOT / "notebooks" / f"{p['notebook']}.ipynb").exists()
+
+
+def test_notebooks_have_a_plain_parameters_cell():
+    import nbformat
+    for nb in ("plan_dashboard", "indicator_report", "backtest"):
+        cells = nbformat.read(str(ROOT / f"notebooks/{nb}.ipynb"), as_version=4).cells
+        tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1
+        for line in tagged[0].source.splitlines():
+            assert re.fullmatch(r'\w+ = ("[^"]*"|None|\d+)', line), line
