@@ -26,7 +26,6 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/accuracy.py --quick
 
 bench: $(STAMP)
