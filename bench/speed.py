@@ -83,13 +83,14 @@ def main(argv=None):
     print(f"mzforecast.forecast one series at a time: {k / (time.perf_counter() - t0):,.0f} series/s ({k} series)")
     try:
         from statsforecast import StatsForecast
-        from statsforecast.models import AutoETS
+        from statsforecast.models import AutoETS, Naive
     except ImportError:
         print("statsforecast not installed (pip install -e '.[bench]'): no comparison")
         return 0
     rows = [pd.DataFrame({"unique_id": i, "ds": np.arange(len(s)), "y": s}) for i, s in enumerate(series)]
     df = pd.concat(rows, ignore_index=True)
-    sf = StatsForecast(models=[AutoETS(season_length=1)], freq=1, n_jobs=1)
+    # AutoETS refuses series of 3-4 points ('tiny datasets'); those fall back to Naive, as statsforecast allows
+    sf = StatsForecast(models=[AutoETS(season_length=1)], freq=1, n_jobs=1, fallback_model=Naive())
     sf.forecast(df=df.head(50), h=5)  # warm up the numba compilation
     tracemalloc.start()
     t0 = time.perf_counter()
