@@ -84,8 +84,8 @@ def cmd_forecast(args):
 def cmd_assess(args):
     ds = _dataset(args)
     plans = [args.plan] if args.plan else T.list_plans()
-    df = pd.concat([attainment.assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans],
-                   ignore_index=True)
+    frames = [attainment.assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans]
+    df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=attainment.FIELDS)
     _emit(df, args.format, ["plan"] + ASSESS_TABLE if not args.plan else ASSESS_TABLE)
     return 0
 
@@ -93,7 +93,8 @@ def cmd_assess(args):
 def cmd_backtest(args):
     ds = _dataset(args)
     plans = [args.plan] if args.plan else list(backtest.BACKTEST_PLANS)
-    df = pd.concat([backtest.backtest_plan(p, args.as_of, ds, method=args.method) for p in plans], ignore_index=True)
+    frames = [backtest.backtest_plan(p, args.as_of, ds, method=args.method) for p in plans]
+    df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=frames[0].columns)
     if args.format == "table":
         shown = df[(df.verdict_then != "no_data") | (df.verdict_actual != "no_data")]
         _emit(shown, "table", ["plan", "target_id", "target_value", "n_obs_then", "forecast_median", "lo80", "hi80",

@@ -110,6 +110,19 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
                 if ind and ind not in dataset.indicators:
                     errs.append(DataError(f"target '{t.id}' names unknown indicator '{ind}'", file=str(path),
                                           column=f"targets[{i}].{key}", fix="define it in data/indicators.yaml"))
+            if t.kind in ("level", "change") and t.indicator in dataset.indicators:
+                iu = dataset.indicators[t.indicator].unit
+                if t.unit != iu:
+                    from . import units as U
+                    try:
+                        f = U.convert(1.0, t.unit, iu)
+                        t.value *= f
+                        t.value_high = None if t.value_high is None else t.value_high * f
+                        t.unit = iu
+                    except DataError:
+                        errs.append(DataError(f"target '{t.id}' is in '{t.unit}' but {t.indicator} is in '{iu}'",
+                                              file=str(path), column=f"targets[{i}].unit",
+                                              fix=f"give the target in '{iu}' or a convertible unit"))
             if t.region not in dataset.regions:
                 errs.append(DataError(f"unknown region '{t.region}'", file=str(path), column="region"))
         ids = [t.id for t in plan.targets]

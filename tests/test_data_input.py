@@ -148,3 +148,14 @@ def test_console_script_reports_error_without_traceback(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2
     assert "unknown indicator 'nope'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_target_in_another_unit_is_converted_or_refused(write, ds):
+    from mzforecast.targets import load_plan
+    head = ("id: p\nname_zh: 测试\nregion: changchun\nsource: x\nbase_year: 2020\ntarget_year: 2025\n"
+            "targets:\n  - id: t1\n    indicator: elderly_care_beds\n    comparator: '>='\n    value: 5.8\n"
+            "    quote: q\n    unit: ")
+    plan = load_plan(write("ok.yaml", head + "万张\n"), ds)
+    assert plan.targets[0].value == pytest.approx(58000) and plan.targets[0].unit == "beds"
+    with pytest.raises(DataErrors, match="is in 'yuan' but elderly_care_beds is in 'beds'"):
+        load_plan(write("bad.yaml", head + "yuan\n"), ds)
