@@ -52,9 +52,7 @@ def eurostat_class(observed_cagr: float, required_cagr: float) -> str:
         return ""
     if required_cagr == 0:
         return "target_met"
-    r = observed_cagr / required_cagr
-    if required_cagr < 0:  # a target below the current value: falling is progress
-        r = observed_cagr / required_cagr
+    r = observed_cagr / required_cagr  # also right for falling targets: both rates negative
     if r >= 0.95:
         return "significant"
     if r >= 0.60:

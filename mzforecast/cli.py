@@ -122,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     def fmt(p):
         p.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
+    def as_of_method(p, as_of_default=None):
+        p.add_argument("--as-of", type=int, default=as_of_default, help="use only observations up to this year")
+        p.add_argument("--method", default="auto", choices=("auto",) + METHODS)
+
     def datafiles(p):
         p.add_argument("--data", action="append", default=[], metavar="FILE",
                        help="your CSV/XLSX file (long or wide layout); repeatable")
@@ -145,24 +149,21 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("region")
     f.add_argument("indicator")
     f.add_argument("--until", type=int, default=2025)
-    f.add_argument("--as-of", type=int)
-    f.add_argument("--method", default="auto", choices=("auto",) + METHODS)
+    as_of_method(f)
     datafiles(f)
     fmt(f)
     f.set_defaults(func=cmd_forecast)
 
     a = sub.add_parser("assess", help="probability and verdict for every target of a plan (all plans if none)")
     a.add_argument("--plan")
-    a.add_argument("--as-of", type=int)
-    a.add_argument("--method", default="auto", choices=("auto",) + METHODS)
+    as_of_method(a)
     datafiles(a)
     fmt(a)
     a.set_defaults(func=cmd_assess)
 
     b = sub.add_parser("backtest", help="what the tool would have said in the past vs what happened")
     b.add_argument("--plan")
-    b.add_argument("--as-of", type=int, default=2015)
-    b.add_argument("--method", default="auto", choices=("auto",) + METHODS)
+    as_of_method(b, 2015)
     datafiles(b)
     fmt(b)
     b.set_defaults(func=cmd_backtest)

@@ -187,7 +187,7 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         s = s[s.index <= as_of]
     if len(s) == 0:
         raise ModelError("the series has no observations" + (f" up to {as_of}" if as_of else ""))
-    kind = kind or series.attrs.get("kind", "level") if hasattr(series, "attrs") else (kind or "level")
+    kind = kind or getattr(series, "attrs", {}).get("kind", "level")
     s.attrs = dict(getattr(series, "attrs", {}))
     t, y = _as_arrays(s)
     notes = []

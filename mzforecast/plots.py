@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
 
-matplotlib.use("Agg") if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline") else None
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from .attainment import VERDICT_ZH  # noqa: E402
+from .attainment import VERDICT_ZH
 
 COLORS = {"achieved": "#1a9850", "on_track": "#66bd63", "at_risk": "#fdae61", "off_track": "#d73027",
           "not_achieved": "#a50026", "no_data": "#bdbdbd"}

@@ -166,42 +166,46 @@ def small_multiples(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None, me
     return fig
 
 
+PHRASES = {
+    "zh": dict(no_data="<p>{name}：暂无数据，无法判断。</p>",
+               observed="<p>{name}：{year}年实际值 {value}，目标{word}。</p>",
+               forecast="<p>{name}：按目前趋势，{year}年预测中位数为 {median}（80%区间 {lo}–{hi}），"
+                        "实现目标的概率约为 <b>{p}</b>，判断为 {badge}。",
+               growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。",
+               eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。"),
+    "en": dict(no_data="<p>{name}: no data, no assessment.</p>",
+               observed="<p>{name}: observed {value} in {year}; target {word}.</p>",
+               forecast="<p>{name}: on the current trend the {year} median forecast is {median} (80% interval "
+                        "{lo}–{hi}); probability of meeting the target <b>{p}</b>: {badge}.",
+               growth=" Required yearly growth {req}, historical {hist}.",
+               eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}."),
+}
+
+
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     """The probability and verdict in a sentence an official can read aloud."""
     from types import SimpleNamespace
     r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
+    P = PHRASES[language]
     name = e(ds.indicators[r.indicator].name(language))
     if r.verdict == "no_data":
-        return (f"<p>{name}：暂无数据，无法判断。</p>" if language == "zh"
-                else f"<p>{name}: no data, no assessment.</p>")
+        return P["no_data"].format(name=name)
     if r.method == "observed":
-        word = VERDICT_ZH[r.verdict] if language == "zh" else r.verdict.replace("_", " ")
-        return (f"<p>{name}：{int(r.target_year)}年实际值 {fmt_value(r.latest_value, r.unit, language)}，目标{word}。</p>"
-                if language == "zh" else
-                f"<p>{name}: observed {fmt_value(r.latest_value, r.unit, language)} in {int(r.target_year)}; "
-                f"target {word}.</p>")
-    t_unit = _unit_of(r, ds)
-    if language == "zh":
-        txt = (f"<p>{name}：按目前趋势，{int(r.target_year)}年预测中位数为 {fmt_value(r.median, t_unit, language)}"
-               f"（80%区间 {fmt_value(r.lo80, t_unit, language)}–{fmt_value(r.hi80, t_unit, language)}），"
-               f"实现目标的概率约为 <b>{r.probability:.0%}</b>，判断为 {verdict_badge(r.verdict, language)}。")
-        if pd.notna(r.required_cagr):
-            txt += f" 从最新值出发，需年均增长 {_pct(r.required_cagr)}，历史年均增长 {_pct(r.historical_cagr)}。"
-        if r.eurostat_class:
-            txt += f" 欧盟统计局分类：{EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class)}；"
-        if r.unsd_class:
-            txt += f" 联合国统计司分类：{UNSD_ZH.get(r.unsd_class, r.unsd_class)}。"
-        if pd.notna(r.expected_year):
-            txt += f" 预计达标年份：{int(r.expected_year)}年。"
-    else:
-        txt = (f"<p>{name}: on the current trend the {int(r.target_year)} median forecast is "
-               f"{fmt_value(r.median, t_unit, language)} (80% interval {fmt_value(r.lo80, t_unit, language)}–"
-               f"{fmt_value(r.hi80, t_unit, language)}); probability of meeting the target <b>{r.probability:.0%}</b>: "
-               f"{verdict_badge(r.verdict, language)}.")
-        if pd.notna(r.required_cagr):
-            txt += f" Required yearly growth {_pct(r.required_cagr)}, historical {_pct(r.historical_cagr)}."
-        if r.eurostat_class:
-            txt += f" Eurostat class: {r.eurostat_class}; UNSD class: {r.unsd_class or '–'}."
+        return P["observed"].format(name=name, year=int(r.target_year), value=fmt_value(r.latest_value, r.unit, language),
+                                    word=plots.verdict_label(r.verdict, language))
+    u = _unit_of(r, ds)
+    txt = P["forecast"].format(name=name, year=int(r.target_year), median=fmt_value(r.median, u, language),
+                               lo=fmt_value(r.lo80, u, language), hi=fmt_value(r.hi80, u, language),
+                               p=f"{r.probability:.0%}", badge=verdict_badge(r.verdict, language))
+    if pd.notna(r.required_cagr):
+        txt += P["growth"].format(req=_pct(r.required_cagr), hist=_pct(r.historical_cagr))
+    zh = language == "zh"
+    if r.eurostat_class:
+        txt += P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh else r.eurostat_class)
+    if r.unsd_class:
+        txt += P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh else r.unsd_class)
+    if pd.notna(r.expected_year):
+        txt += P["reach"].format(year=int(r.expected_year))
     if r.note:
         txt += f"<br><small>{e(str(r.note))}</small>"
     return txt + "</p>"

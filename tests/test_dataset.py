@@ -72,4 +72,7 @@ def test_units_are_base_units(ds):
 
 def test_every_plan_indicator_is_defined(ds):
     for p in T.list_plans():
-        T.get_plan(p, ds)  # raises on an unknown indicator
+        for t in T.get_plan(p, ds).targets:
+            assert t.indicator in ds.indicators, (p, t.id)
+            assert t.denominator is None or t.denominator in ds.indicators, (p, t.id)
+            assert t.region in ds.regions, (p, t.id)

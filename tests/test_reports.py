@@ -146,8 +146,12 @@ def test_papermill_cli_runs_each_notebook_with_its_params(tmp_path):
 @pytest.mark.slow
 def test_quickstart_notebook_executes(tmp_path):
     import papermill as pm
-    pm.execute_notebook(str(ROOT / "notebooks/quickstart.ipynb"), str(tmp_path / "q.ipynb"), kernel_name="python3",
-                        progress_bar=False, cwd=str(ROOT))
+    nb = pm.execute_notebook(str(ROOT / "notebooks/quickstart.ipynb"), str(tmp_path / "q.ipynb"),
+                             kernel_name="python3", progress_bar=False, cwd=str(ROOT))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "lo95" in html and "table-02-rural-urban-dibao" in html
 
 
 def test_params_files_are_valid():
