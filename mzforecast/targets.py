@@ -25,6 +25,7 @@ class Target(BaseModel):
     denominator_lag: int = 0
     binding: bool = False
     quote: str
+    note: str = ""  # how a target was read from its sentence, where that took judgement
     # filled from the plan
     plan: str = ""
     region: str = ""

@@ -20,9 +20,11 @@ _COUNT_UNITS = {
     "townships", "warehouses", "stations", "centres", "courtyards", "venues", "posts", "graves",
     "agencies", "halls", "registries", "shelters", "communities", "facilities", "names", "outlets",
     "complexes", "parks", "enterprises", "jobs", "certificates", "classes", "funeral homes",
+    "varieties", "memorials", "villages", "councils", "grids", "services", "districts", "streets", "cases",
+    "counties", "doorplates", "signs", "projects", "items", "categories",
 }
 _RATE_UNITS = {"beds per 1000 elderly", "per 1000 elderly", "per 100 beds", "per 10000 people",
-               "per community", "m2 per 100 households", "m2"}
+               "per community", "m2 per 100 households", "m2", "minutes", "times per year"}
 
 # spelling -> (canonical, multiplier)
 ALIASES: dict[str, tuple[str, float]] = {

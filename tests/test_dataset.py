@@ -1,5 +1,6 @@
 """The bundled dataset: every figure is quoted verbatim from its document and loads correctly."""
 import csv
+import re
 
 import pytest
 import yaml
@@ -76,3 +77,45 @@ def test_every_plan_indicator_is_defined(ds):
             assert t.indicator in ds.indicators, (p, t.id)
             assert t.denominator is None or t.denominator in ds.indicators, (p, t.id)
             assert t.region in ds.regions, (p, t.id)
+
+
+# Numbers that are not figures: dates, year spans, document numbers, list and table numbering.
+NOT_FIGURES = [
+    r"\d{4}\s*年(度)?(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?", r"\d{1,2}\s*月\s*\d{1,2}\s*日([-—]\s*\d{1,2}\s*日)?",
+    r"\d{4}\s*[-—–]\s*\d{4}\s*年?", r"\d{4}-\d{2}(-\d{2})?", r"从\s*\d{4}\s*年", r"〔\d{4}〕\s*\d+\s*号",
+    r"吉民发\d+", r"索引号.*", r"\d+\s*周年", r"(^|\s|\*\*|[（(])\d{1,2}[.．、](?!\d)", r"^\s*\d+\t", r"\t\d+\s*$",
+    r"（\d{4}—\d{4}年）", r"\d{4}年(前|起|底)", r"\s\d\.(?=\d{4}年)",
+]
+
+
+def _accounted(source_id):
+    text = seed_text(source_id)
+    covered = bytearray(len(text))
+    quotes = [r["quote"] for r in csv.DictReader((ROOT / "data/observations.csv").open(encoding="utf-8"))
+              if r["source"] == source_id]
+    for p in (ROOT / "data/plans").glob("*.yaml"):
+        plan = yaml.safe_load(p.read_text(encoding="utf-8"))
+        if plan["source"] == source_id:
+            quotes += [t["quote"] for t in plan["targets"]]
+    excl = yaml.safe_load((ROOT / "data/exclusions.yaml").read_text(encoding="utf-8"))["exclusions"]
+    quotes += [x["quote"] for x in excl if x["source"] == source_id]
+    spans = [m.span() for q in set(quotes) for m in re.finditer(re.escape(q), text)]
+    spans += [m.span() for pat in NOT_FIGURES for m in re.finditer(pat, text, flags=re.M)]
+    for a, b in spans:
+        covered[a:b] = b"\x01" * (b - a)
+    return [text[max(0, m.start() - 20):m.end() + 10] for m in re.finditer(r"\d+(?:\.\d+)?", text)
+            if not covered[m.start()]]
+
+
+@pytest.mark.parametrize("source_id", sorted(SOURCES))
+def test_every_number_in_the_documents_is_accounted_for(source_id):
+    """Each number is in a recorded figure or target, a date or numbering, or a listed exclusion."""
+    assert _accounted(source_id) == []
+
+
+def test_exclusions_quote_the_documents():
+    excl = yaml.safe_load((ROOT / "data/exclusions.yaml").read_text(encoding="utf-8"))["exclusions"]
+    assert excl
+    for x in excl:
+        assert x["quote"] in seed_text(x["source"]), x["quote"]
+        assert len(x["reason"]) > 10
