@@ -45,8 +45,15 @@ def test_one_point_says_no_trend():
     assert (fc.point == 50).all()
 
 
+def test_auto_follows_the_benchmark_rule():
+    assert M.forecast(S({2019: 100, 2020: 110}), until=2025).method == "naive"   # consecutive pair
+    assert M.forecast(S({2015: 100, 2020: 110}), until=2025).method == "theta"   # plan start and end
+    assert M.forecast(S(dict(zip(range(2016, 2021), [1, 2, 3, 4, 5.0]))), until=2025).method == "theta"
+    assert M.forecast(S(dict(zip(range(2011, 2021), range(1, 11)))), until=2025).method == "comb"
+
+
 def test_two_points_allowed_with_wide_intervals():
-    fc = M.forecast(S({2019: 100, 2020: 110}), until=2025)
+    fc = M.forecast(S({2019: 100, 2020: 110}), until=2025, method="drift")
     sf = fc.summary_frame()
     assert fc.method == "drift"
     assert (sf.hi95 / sf.lo95).loc[2025] > 1.5
