@@ -40,25 +40,30 @@ def load_table(path: str | None = None) -> pd.DataFrame:
     return pd.read_csv(path or TABLE_PATH)
 
 
+def _index(table: pd.DataFrame) -> dict:
+    """(method, spacing, bucket) -> (horizons, quantile matrix) of the rows with enough cases.
+
+    Built once per table and kept in its attrs: a forecast looks it up many times.
+    """
+    if "_index" not in table.attrs:
+        ok = table[table["count"] >= MIN_COUNT].sort_values(["method", "spacing", "n_bucket", "h"])
+        table.attrs["_index"] = {
+            key: (g["h"].to_numpy(int), g[_qcols()].to_numpy(float))
+            for key, g in ok.groupby(["method", "spacing", "n_bucket"], sort=False)}
+    return table.attrs["_index"]
+
+
 def _lookup(table: pd.DataFrame, method: str, n: int, spacing: int):
-    """Rows for (method, bucket, spacing), indexed by h; falls back to smaller buckets if sparse."""
+    """Horizons and quantile rows for (method, bucket, spacing); falls back to smaller buckets if sparse."""
     m = "drift" if method == "logistic" else method
     if n <= 1:
         m = "naive"
-    b = n_bucket(n)
-    key = (m, spacing)
-    idx = table.set_index(["method", "spacing", "n_bucket", "h"]).sort_index()
-    buckets = [lo for lo, _ in N_BUCKETS if lo <= b][::-1]
-    for bb in buckets:
+    idx = _index(table)
+    for bb in [lo for lo, _ in N_BUCKETS if lo <= n_bucket(n)][::-1]:
         for sp in (spacing, 1):
-            try:
-                sub = idx.loc[(m, sp, bb)]
-            except KeyError:
-                continue
-            sub = sub[sub["count"] >= MIN_COUNT]
-            if len(sub):
-                return sub
-    raise KeyError(f"no calibration rows for {key}")
+            if (m, sp, bb) in idx:
+                return idx[(m, sp, bb)]
+    raise KeyError(f"no calibration rows for {(m, spacing)}")
 
 
 def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataFrame | None = None):
@@ -67,21 +72,15 @@ def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataF
     Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row.
     """
     table = load_table() if table is None else table
-    sub = _lookup(table, method, n, spacing)
-    q = sub[_qcols()]
-    hs = q.index.to_numpy(int)
-    out = []
-    for h in np.atleast_1d(horizons):
-        h = int(round(h))
-        if h in q.index:
-            row = q.loc[h].to_numpy(float)
-        else:
-            hm = hs[hs <= h].max() if (hs <= h).any() else hs.min()
-            base = q.loc[hm].to_numpy(float)
-            med = base[PROBS == 0.5][0]
-            row = med + (base - med) * np.sqrt(max(h, 1) / hm)
-        out.append(row)
-    return PROBS, np.vstack(out)
+    hs, q = _lookup(table, method, n, spacing)
+    h = np.rint(np.atleast_1d(horizons)).astype(int)
+    pos = np.searchsorted(hs, h, side="right") - 1  # the longest tabled horizon <= h
+    pos = np.clip(pos, 0, len(hs) - 1)
+    base = q[pos]
+    exact = hs[pos] == h
+    med = base[:, PROBS == 0.5]
+    scale = np.sqrt(np.maximum(h, 1) / hs[pos])[:, None]
+    return PROBS, np.where(exact[:, None], base, med + (base - med) * scale)
 
 
 # ------------------------------------------------------------------ building the table

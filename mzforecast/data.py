@@ -205,8 +205,7 @@ class Dataset:
                             fix="see `mzforecast data export` or data/indicators.yaml for the ids")
         if region not in self.regions:
             raise DataError(f"unknown region '{region}'", fix="known: " + ", ".join(self.regions))
-        o = self.observations
-        s = o[(o.region == region) & (o.indicator == indicator)]
+        s = self._groups().get((region, indicator), self.observations.iloc[:0])
         if as_of is not None:
             s = s[s.year <= as_of]
         out = pd.Series(s.value.to_numpy(float), index=pd.Index(s.year.to_numpy(int), name="year"),
@@ -214,6 +213,14 @@ class Dataset:
         out.attrs.update(region=region, indicator=indicator, unit=self.indicators[indicator].unit,
                          kind=self.indicators[indicator].kind)
         return out
+
+    def _groups(self) -> dict:
+        """Observations split by (region, indicator) once: series() is called per target and year."""
+        key = id(self.observations)
+        if getattr(self, "_group_key", None) != key:
+            self._group_cache = {k: g for k, g in self.observations.groupby(["region", "indicator"], sort=False)}
+            self._group_key = key
+        return self._group_cache
 
     def with_files(self, paths: Iterable[str | Path]) -> "Dataset":
         ds = self

@@ -173,9 +173,14 @@ class Forecast:
         first-passage years and growth over the plan stay coherent.
         """
         rng = np.random.default_rng(seed)
-        u = rng.uniform(self.quantile_probs[0], self.quantile_probs[-1], size=n)
-        cols = {int(yr): np.interp(u, self.quantile_probs, row) for yr, row in zip(self.years, self.quantile_values)}
-        return pd.DataFrame(cols)
+        p = self.quantile_probs
+        u = rng.uniform(p[0], p[-1], size=n)
+        # the same linear interpolation as np.interp, done once for every year
+        j = np.clip(np.searchsorted(p, u, side="right") - 1, 0, len(p) - 2)
+        w = (u - p[j]) / (p[j + 1] - p[j])
+        q = self.quantile_values
+        vals = q[:, j] * (1 - w) + q[:, j + 1] * w
+        return pd.DataFrame(vals.T, columns=[int(y) for y in self.years])
 
     def to_frame(self, levels=(80, 95)) -> pd.DataFrame:
         f = self.summary_frame(levels).reset_index()
