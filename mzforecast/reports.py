@@ -33,6 +33,7 @@ L = {
                reach="expected year reached"),
 }
 e = html.escape
+COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": "&gt;", "<": "&lt;"}
 
 
 def fmt_value(v, unit: str = "", language: str = "zh") -> str:
@@ -42,6 +43,8 @@ def fmt_value(v, unit: str = "", language: str = "zh") -> str:
     v = float(v)
     if unit == "percent":
         return f"{v:.1f}%"
+    if unit == "times":
+        return f"{v:.2f}倍" if language == "zh" else f"{v:.2f}×"
     if language == "zh" and abs(v) >= 1e8:
         s = f"{v / 1e8:.2f}亿"
     elif language == "zh" and abs(v) >= 1e4:
@@ -77,7 +80,7 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
         name = ds.indicators[r.indicator].name(language)
         t_unit = _unit_of(r, ds)
         goal = (f"{fmt_value(r.target_value, t_unit, language)}–{fmt_value(r.target_value_high, t_unit, language)}"
-                if r.comparator == "between" else f"{e(r.comparator)} {fmt_value(r.target_value, t_unit, language)}")
+                if r.comparator == "between" else f"{COMPARATOR_SIGN.get(r.comparator, e(r.comparator))} {fmt_value(r.target_value, t_unit, language)}")
         if r.kind == "growth":
             goal = ("年均增长 " if language == "zh" else "yearly growth ") + goal
         if r.kind == "change":

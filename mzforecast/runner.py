@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -90,9 +91,19 @@ def notebook_to_html(nb_path: Path, title: str, language: str) -> str:
     exp = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                        exclude_output_prompt=True)
     body, _ = exp.from_notebook_node(nbformat.read(str(nb_path), as_version=4))
-    return _env().get_template("page.html.j2").render(
-        lang=language, title=title, css=Markup(_css()), body=Markup(body), version=__version__,
-        generated=INDEX_TEXT[language]["title"], back=INDEX_TEXT[language]["back"])
+    return _render("page.html.j2", lang=language, title=title, body=Markup(body), version=__version__,
+                   generated=INDEX_TEXT[language]["title"], back=INDEX_TEXT[language]["back"])
+
+
+def _render(template: str, **ctx) -> str:
+    """Render a page, then embed the CJK font subset for exactly the characters it shows."""
+    from markupsafe import Markup
+
+    from .plots import embedded_font_css
+
+    page = _env().get_template(template).render(css=Markup(_css()), fontface=Markup(""), **ctx)
+    text = re.sub(r"data:[^\"')]+", "", page)  # glyphs of the text, not of base64 images
+    return _env().get_template(template).render(css=Markup(_css()), fontface=Markup(embedded_font_css(text)), **ctx)
 
 
 def _atomic_write(path: Path, text: str):
@@ -115,9 +126,11 @@ def run_one(job: dict, outdir: str, timeout: int) -> dict:
            "html": None, "records": []}
     t0 = time.time()
     try:
+        # the kernel's own log (plain-TCP notice, interrupt at shutdown) is noise here: a failing
+        # cell raises PapermillExecutionError with its error, which the index reports
         pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name="python3",
                             execution_timeout=timeout, progress_bar=False, log_output=False,
-                            cwd=str(ROOT))
+                            cwd=str(ROOT), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         nb = nbformat.read(str(out_nb), as_version=4)
         for cell in nb.cells:
             for o in cell.get("outputs", []):
@@ -235,8 +248,8 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
             counts[rec["verdict"]] = counts.get(rec["verdict"], 0) + 1
         jobs.append(dict(name=r["name"], html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
                          plan_name=names.get(r["name"], r["plan"] or "")))
-    html = _env().get_template("index.html.j2").render(
-        lang=lang, t=INDEX_TEXT[lang], css=_css(), jobs=jobs, verdicts=ORDER, colors=COLORS,
+    html = _render(
+        "index.html.j2", lang=lang, t=INDEX_TEXT[lang], jobs=jobs, verdicts=ORDER, colors=COLORS,
         labels={v: verdict_label(v, lang) for v in ORDER}, data_version=data_version(data),
         run_time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), elapsed=elapsed, as_of=as_of)
     _atomic_write(stage / "index.html", html)

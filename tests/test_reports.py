@@ -47,6 +47,7 @@ def test_number_formats():
     assert reports.fmt_value(48000, "beds") == "4.80万张"
     assert reports.fmt_value(710, "yuan/person/month") == "710元/人·月"
     assert reports.fmt_value(70.4225, "percent") == "70.4%"
+    assert reports.fmt_value(1.53412, "times") == "1.53倍"
 
 
 class Links(HTMLParser):
@@ -170,3 +171,22 @@ def test_notebooks_have_a_plain_parameters_cell():
         assert len(tagged) == 1
         for line in tagged[0].source.splitlines():
             assert re.fullmatch(r'\w+ = ("[^"]*"|None|\d+)', line), line
+
+
+@pytest.mark.slow
+def test_pages_carry_a_font_for_every_chinese_character(batch):
+    """No system CJK font is assumed: each page embeds the glyphs it shows."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+    out, _, _ = batch
+    for page in out.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        m = re.search(r'font-family:"MZ CJK";src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)', html)
+        assert m, page.name
+        cmap = TTFont(io.BytesIO(base64.b64decode(m.group(1)))).getBestCmap()
+        text = re.sub(r"data:[^\"')]+", "", html)
+        cjk = {c for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"}
+        assert cjk, page.name
+        assert not [c for c in cjk if ord(c) not in cmap], page.name
