@@ -109,6 +109,55 @@ class _Sim:
         return None
 
 
+def _history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Series]:
+    """The indicator's observations, and the observed series in the target's own terms
+    (for a ratio target: numerator / lagged denominator in the years both are known)."""
+    s = ds.series(target.region, target.indicator, as_of)
+    if target.kind != "ratio":
+        return s, s
+    d = ds.series(target.region, target.denominator, as_of)
+    d.index = d.index + target.denominator_lag
+    common = s.index.intersection(d.index)
+    return s, pd.Series(_to_target_terms(target, s.loc[common], d.loc[common], ds), index=common)
+
+
+def _ratio_paths(target: Target, ds: Dataset, sim: "_Sim", dsim: "_Sim") -> pd.DataFrame:
+    cols = [y for y in sim.paths.columns if dsim.at(y - target.denominator_lag) is not None]
+    return pd.DataFrame({y: _to_target_terms(target, sim.at(y), dsim.at(y - target.denominator_lag), ds)
+                         for y in cols})
+
+
+def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, method="auto", seed=0):
+    """History and forecast bands of the quantity a target is judged on, up to its year.
+
+    For a level target that is the indicator; for a ratio target the ratio itself, from the
+    same sample paths `assess` uses. Returns (history, bands) with bands indexed by year and
+    columns median, lo80, hi80, lo95, hi95 (None when there is nothing to forecast).
+    """
+    ds = data if data is not None else load()
+    s, hist = _history(target, ds, as_of)
+    T = target.target_year
+    if target.kind not in ("level", "ratio") or not len(s) or T <= s.index.max() \
+            or ds.indicators[target.indicator].aggregation != "stock":
+        return hist, None
+    try:
+        sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, T)
+        if sim.fc is None:
+            return hist, None
+        paths = sim.paths
+        if target.kind == "ratio":
+            dsim = _Sim(ds, target.region, target.denominator, as_of, method, seed + 1, T)
+            paths = _ratio_paths(target, ds, sim, dsim)
+    except ModelError:
+        return hist, None
+    paths = paths[[y for y in paths.columns if y > (hist.index.max() if len(hist) else -1)]]
+    if paths.empty:
+        return hist, None
+    q = np.quantile(paths.to_numpy(), [0.5, 0.1, 0.9, 0.025, 0.975], axis=0)
+    return hist, pd.DataFrame(q.T, index=pd.Index(paths.columns, name="year"),
+                              columns=["median", "lo80", "hi80", "lo95", "hi95"])
+
+
 def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = None, method: str = "auto",
            seed: int = 0) -> pd.Series:
     """Assess one target; returns a Series with the FIELDS above."""
@@ -119,15 +168,7 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
                target_year=T, comparator=target.comparator, target_value=target.value,
                target_value_high=target.value_high, unit=target.unit, binding=target.binding,
                as_of=as_of, note="")
-    s = ds.series(region, ind, as_of)
-    # a derived observed series in the target's terms (for ratios), to show history and growth
-    if target.kind == "ratio":
-        d = ds.series(region, target.denominator, as_of)
-        d.index = d.index + target.denominator_lag
-        common = s.index.intersection(d.index)
-        hist = pd.Series(_to_target_terms(target, s.loc[common], d.loc[common], ds), index=common)
-    else:
-        hist = s
+    s, hist = _history(target, ds, as_of)
     out["n_obs"] = int(len(s))
     if len(hist):
         out["latest_year"], out["latest_value"] = int(hist.index.max()), float(hist.iloc[-1])
@@ -177,9 +218,7 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
             out.update(verdict="no_data", note=f"cannot forecast {target.denominator}")
             return pd.Series(out)
         x = _to_target_terms(target, sim.at(T), den, ds)
-        cols = [y for y in sim.paths.columns if dsim.at(y - target.denominator_lag) is not None]
-        path = pd.DataFrame({y: _to_target_terms(target, sim.at(y), dsim.at(y - target.denominator_lag), ds)
-                             for y in cols})
+        path = _ratio_paths(target, ds, sim, dsim)
         notes.append("numerator and denominator forecast separately (independent errors: a cautious spread)")
     else:
         b = _value_at(s, base_year)

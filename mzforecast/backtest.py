@@ -25,7 +25,8 @@ def backtest_plan(plan: str = "changchun-13th", as_of: int = 2015, data: Dataset
         actual = now["latest_value"] if now["method"] == "observed" else np.nan
         rows.append({
             "plan": p.id, "target_id": t.id, "indicator": t.indicator, "target_year": t.target_year,
-            "comparator": t.comparator, "target_value": t.value, "as_of": as_of,
+            "kind": t.kind, "comparator": t.comparator, "target_value": t.value,
+            "target_value_high": t.value_high, "unit": t.unit, "as_of": as_of,
             "n_obs_then": then["n_obs"], "forecast_median": then["median"], "lo80": then["lo80"],
             "hi80": then["hi80"], "lo95": then["lo95"], "hi95": then["hi95"],
             "probability_then": then["probability"], "verdict_then": then["verdict"],

@@ -38,6 +38,18 @@ def _ols(t, y):
     return ym - b * tm, b
 
 
+def _best_alpha(sse: np.ndarray) -> np.ndarray:
+    """Index of the smallest alpha whose one-step error is within 1e-9 (relative) of the best.
+
+    Short series often tie exactly (e.g. 2, 2, 1 fits every alpha equally); a plain argmin
+    would break such ties by rounding noise, so the same series at another scale could get
+    another alpha and another forecast.
+    """
+    sse = np.atleast_2d(sse)
+    best = sse.min(axis=1, keepdims=True)
+    return np.argmax(sse <= best * (1 + 1e-9) + 1e-300, axis=1)
+
+
 def _theta(t, y, horizons):
     """Theta method (SES on the data plus half the OLS slope) for yearly data.
 
@@ -57,7 +69,7 @@ def _theta(t, y, horizons):
     for i in range(1, n):
         lev[:, i] = a[:, 0] * z[i] + (1 - a[:, 0]) * lev[:, i - 1]
     sse = ((z[1:] - lev[:, :-1]) ** 2).sum(axis=1)
-    k = int(np.argmin(sse))
+    k = int(_best_alpha(sse)[0])
     alpha, level = THETA_ALPHAS[k], lev[k, -1]
     h = horizons + (t[-1] - years[-1])
     return level + b / 2 * ((h - 1) + 1 / alpha - (1 - alpha) ** n / alpha)
@@ -217,6 +229,9 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         notes.append("only one observation: no trend can be estimated, the level is held flat")
     if n == 2 and chosen not in ("naive",):
         notes.append("only two observations: the trend rests on two points, intervals are wide")
+    if chosen == "logistic" and kind != "share":
+        raise ModelError("the logistic model is for shares (0-100%); this indicator is a "
+                         f"{kind}: use auto, drift, theta or comb")
     if chosen == "loglinear" and np.any(y <= 0):
         notes.append("zeros or negatives in the series: log-linear model replaced by drift")
         chosen = "drift"
@@ -290,7 +305,7 @@ def point_forecasts_many(values: np.ndarray, method: str, horizons: np.ndarray, 
         for i in range(1, n):
             sse += (Y[:, i:i + 1] - lev) ** 2
             lev = A * Y[:, i:i + 1] + (1 - A) * lev
-        k = np.argmin(sse, axis=1)
+        k = _best_alpha(sse)
         alpha = THETA_ALPHAS[k][:, None]
         level = lev[np.arange(m), k][:, None]
         return level + b / 2 * ((H - 1) + 1 / alpha - (1 - alpha) ** n / alpha)

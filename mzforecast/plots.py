@@ -68,9 +68,13 @@ def use_cjk_font() -> str:
     return name
 
 
-def fan_chart(history: pd.Series, forecast=None, *, target=None, milestones=None, title: str = "",
+def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=None, milestones=None, title: str = "",
               unit: str = "", language: str = "zh", ax=None):
-    """History, forecast median with 80% and 95% bands, target line and milestone path."""
+    """History, forecast median with 80% and 95% bands, target line and milestone path.
+
+    `bands`: indexed by year with columns median, lo80, hi80, lo95, hi95, as
+    Forecast.summary_frame() or attainment.target_fan() give them.
+    """
     use_cjk_font()
     T = TEXT[language]
     if ax is None:
@@ -78,8 +82,8 @@ def fan_chart(history: pd.Series, forecast=None, *, target=None, milestones=None
     else:
         fig = ax.figure
     h = history.dropna()
-    if forecast is not None:
-        sf = forecast.summary_frame([80, 95])
+    if bands is not None and len(bands) and len(h):
+        sf = bands
         x0, y0 = h.index.max(), h.iloc[-1]
         yrs = np.r_[x0, sf.index.to_numpy()]
         def band(c):

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import plots
-from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones
+from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones, target_fan
 from .data import Dataset
 from .models import METHODS, forecast
 from .targets import Target, get_plan
@@ -60,8 +60,21 @@ def _pct(x):
     return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.1f}%"
 
 
-def _unit_of(row, ds):
-    return row.unit if row.kind in ("level", "change") else ("percent" if row.kind == "growth" else row.unit)
+def _unit_of(row, ds=None):
+    """The unit a target's values (goal, forecast, interval) are in: growth targets are rates."""
+    return "percent" if row.kind == "growth" else row.unit
+
+
+def goal_text(row, language: str = "zh") -> str:
+    """A target as planners write it: ≥ 75.0%, 35–40, 年均增长 ≥ 10.0%, 新增 ≥ 30."""
+    u = _unit_of(row)
+    if row.comparator == "between":
+        goal = f"{fmt_value(row.target_value, u, language)}–{fmt_value(row.target_value_high, u, language)}"
+    else:
+        goal = f"{COMPARATOR_SIGN.get(row.comparator, e(row.comparator))} {fmt_value(row.target_value, u, language)}"
+    prefix = {("growth", "zh"): "年均增长 ", ("growth", "en"): "yearly growth ",
+              ("change", "zh"): "新增 ", ("change", "en"): "add "}.get((row.kind, language), "")
+    return prefix + goal
 
 
 def verdict_badge(v: str, language: str = "zh") -> str:
@@ -76,22 +89,19 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     df["_o"] = df.verdict.map({v: i for i, v in enumerate(ORDER)})
     df = df.sort_values(["_o", "probability"], na_position="last")
     rows = []
+    added = "新增 " if language == "zh" else "added "
     for r in df.itertuples():
         name = ds.indicators[r.indicator].name(language)
-        t_unit = _unit_of(r, ds)
-        goal = (f"{fmt_value(r.target_value, t_unit, language)}–{fmt_value(r.target_value_high, t_unit, language)}"
-                if r.comparator == "between" else f"{COMPARATOR_SIGN.get(r.comparator, e(r.comparator))} {fmt_value(r.target_value, t_unit, language)}")
-        if r.kind == "growth":
-            goal = ("年均增长 " if language == "zh" else "yearly growth ") + goal
-        if r.kind == "change":
-            goal = ("新增 " if language == "zh" else "add ") + goal
+        t_unit = _unit_of(r)
+        goal = goal_text(r, language)
         interval = ("–" if pd.isna(r.lo80) else
                     f"{fmt_value(r.lo80, t_unit, language)} – {fmt_value(r.hi80, t_unit, language)}")
         rows.append(
             f"<tr><td>{e(name)}<br><small>{e(r.target_id)}</small></td><td>{goal}</td><td>{r.target_year}</td>"
-            f"<td>{fmt_value(r.latest_value, r.unit if r.kind != 'change' else r.unit, language)}"
+            f"<td>{fmt_value(r.latest_value, ds.indicators[r.indicator].unit if r.kind == 'growth' else r.unit, language)}"
             f"{'' if pd.isna(r.latest_year) else f' <small>({int(r.latest_year)})</small>'}</td>"
-            f"<td>{fmt_value(r.median, t_unit, language)}</td><td>{interval}</td>"
+            f"<td>{added if r.kind == 'change' and pd.notna(r.median) else ''}{fmt_value(r.median, t_unit, language)}</td>"
+            f"<td>{interval}</td>"
             f"<td>{'–' if pd.isna(r.probability) else f'{r.probability:.0%}'}</td>"
             f"<td>{verdict_badge(r.verdict, language)}</td></tr>")
     head = "".join(f"<th>{T[k]}</th>" for k in ("indicator", "target", "year", "latest", "forecast", "interval",
@@ -131,17 +141,59 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
 
 
 def target_figure(t: Target, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh", ax=None):
-    """Fan chart of a target's indicator (or, for ratio targets, the ratio's numerator)."""
-    s = ds.series(t.region, t.indicator, as_of)
+    """Fan chart of what the target is judged on: the indicator, or for a ratio target the ratio.
+
+    Growth and "add N" targets show the indicator's level (their target is not a level).
+    """
     meta = ds.indicators[t.indicator]
-    fc = None
-    if len(s) and meta.aggregation == "stock" and t.target_year > s.index.max():
-        fc = forecast(s, until=t.target_year, method=method, kind=meta.kind)
-    level = t.kind == "level"
+    hist, bands = target_fan(t, ds, as_of=as_of, method=method)
+    if t.kind in ("growth", "change"):
+        s = ds.series(t.region, t.indicator, as_of)
+        fc = None
+        if len(s) and meta.aggregation == "stock" and t.target_year > s.index.max():
+            fc = forecast(s, until=t.target_year, method=method, kind=meta.kind)
+        hist, bands = s, (fc.summary_frame() if fc is not None else None)
+    judged = t.kind in ("level", "ratio")
     title = f"{ds.regions[t.region].name_zh} {meta.name(language)}"
-    return plots.fan_chart(s, fc, target=t if level else None, milestones=milestones(t, ds) if level else None,
-                           title=title, unit=fmt_value(1, meta.unit, language).lstrip("1 ").strip() or meta.unit,
-                           language=language, ax=ax)
+    unit = t.unit if t.kind == "ratio" else meta.unit
+    if t.kind == "ratio":
+        den = ds.indicators[t.denominator].name(language)
+        title += f" ÷ {'上年度' if t.denominator_lag and language == 'zh' else ''}{den}"
+    return plots.fan_chart(hist, bands, target=t if judged else None,
+                           milestones=milestones(t, ds) if t.kind == "level" else None,
+                           title=title, unit=unit_label(unit, language), language=language, ax=ax)
+
+
+def unit_label(unit: str, language: str = "zh") -> str:
+    if language != "zh":
+        return unit
+    return {"percent": "%", "times": "倍", "yuan": "元", "yuan/person/month": "元/人·月",
+            "yuan/person/year": "元/人·年", "beds": "张", "people": "人"}.get(unit, unit)
+
+
+def show(fig):
+    """Display a figure once and close it, so the inline backend does not show it again."""
+    from IPython.display import display
+    if fig is not None:
+        display(fig)
+        plt.close(fig)
+
+
+MILESTONE_COLUMNS = {"zh": {"year": "年份", "linear": "线性分解", "geometric": "几何分解", "observed": "实际值",
+                            "gap_linear": "与线性分解之差"}}
+METHOD_COLUMNS = {"zh": {"method": "方法", "median": "预测中位数", "lo80": "80%下限", "hi80": "80%上限",
+                         "probability": "实现概率", "verdict": "判断"}}
+
+
+def milestones_html(t: Target, ds: Dataset, language: str = "zh") -> str:
+    """The yearly path to a level target, or a sentence saying why there is none."""
+    m = milestones(t, ds)
+    if m.empty:
+        why = (f"{t.base_year}年（规划基年）无观测值或该目标不是水平值目标，无年度分解。" if language == "zh"
+               else f"No observation in the base year {t.base_year}, or not a level target: no milestone path.")
+        return f"<p>{e(why)}</p>"
+    return m.set_index("year").rename(columns=MILESTONE_COLUMNS.get(language, {})).to_html(
+        float_format=lambda v: f"{v:,.4g}", na_rep="–")
 
 
 def charted(res: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -196,7 +248,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     if r.method == "observed":
         return P["observed"].format(name=name, year=int(r.target_year), value=fmt_value(r.latest_value, r.unit, language),
                                     word=plots.verdict_label(r.verdict, language))
-    u = _unit_of(r, ds)
+    u = _unit_of(r)
     txt = P["forecast"].format(name=name, year=int(r.target_year), median=fmt_value(r.median, u, language),
                                lo=fmt_value(r.lo80, u, language), hi=fmt_value(r.hi80, u, language),
                                p=f"{r.probability:.0%}", badge=verdict_badge(r.verdict, language))
@@ -228,14 +280,42 @@ def sources_table(t: Target, ds: Dataset, language: str = "zh") -> str:
             f"<th>{T['value']}</th><th>{T['source']}</th><th>{T['quote']}</th></tr></thead><tbody>{body}</tbody></table>")
 
 
-def methods_table(t: Target, ds: Dataset, as_of=None) -> pd.DataFrame:
+def methods_table(t: Target, ds: Dataset, as_of=None, language: str = "en") -> pd.DataFrame:
     """The same target under every method, so an analyst sees how much the choice matters."""
     rows = []
-    for m in ("auto",) + METHODS:
+    share = ds.indicators[t.indicator].kind == "share"
+    for m in ("auto",) + tuple(x for x in METHODS if share or x != "logistic"):
         r = assess(t, ds, as_of=as_of, method=m)
-        rows.append({"method": m if m != "auto" else f"auto ({r.method})", "median": r.median, "lo80": r.lo80,
-                     "hi80": r.hi80, "probability": r.probability, "verdict": r.verdict})
-    return pd.DataFrame(rows)
+        rows.append({"method": m if m != "auto" else f"auto ({r.method})", "median": r["median"], "lo80": r.lo80,
+                     "hi80": r.hi80, "probability": r.probability,
+                     "verdict": plots.verdict_label(r.verdict, language)})
+    return pd.DataFrame(rows).set_index("method").rename(columns=METHOD_COLUMNS.get(language, {}))
+
+
+BACKTEST_COLUMNS = {
+    "zh": ["指标", "目标", "当时观测点数", "当时预测中位数", "80%区间", "当时实现概率", "当时判断", "实际值", "实际结果", "区间是否覆盖实际"],
+    "en": ["indicator", "target", "points then", "median then", "80% interval", "probability then", "verdict then",
+           "actual", "outcome", "interval held actual"],
+}
+
+
+def backtest_table(bt: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
+    """What the tool said as of a past year beside what happened, as an HTML table."""
+    yes, no = ("是", "否") if language == "zh" else ("yes", "no")
+    rows = []
+    for r in bt.itertuples():
+        unit = _unit_of(r)
+        cells = [f"{e(ds.indicators[r.indicator].name(language))}<br><small>{e(r.target_id)}</small>",
+                 goal_text(r, language),
+                 str(r.n_obs_then), fmt_value(r.forecast_median, unit, language),
+                 "–" if pd.isna(r.lo80) else f"{fmt_value(r.lo80, unit, language)} – {fmt_value(r.hi80, unit, language)}",
+                 "–" if pd.isna(r.probability_then) else f"{r.probability_then:.0%}",
+                 verdict_badge(r.verdict_then, language), fmt_value(r.actual, ds.indicators[r.indicator].unit, language),
+                 verdict_badge(r.verdict_actual, language),
+                 "–" if r.inside80 is None or pd.isna(r.inside80) else (yes if r.inside80 else no)]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in BACKTEST_COLUMNS[language])
+    return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def summary_records(res: pd.DataFrame) -> list[dict]:
@@ -245,4 +325,6 @@ def summary_records(res: pd.DataFrame) -> list[dict]:
 def record_summary(res: pd.DataFrame):
     """Put the assessment into the executed notebook as an output, for the batch index to read."""
     from IPython.display import display
-    display({SUMMARY_MIME: summary_records(res), "text/plain": f"<{len(res)} assessed targets recorded>"}, raw=True)
+    # text/html is empty so the page shows nothing; text/plain helps in JupyterLab
+    display({SUMMARY_MIME: summary_records(res), "text/html": "",
+             "text/plain": f"<{len(res)} assessed targets recorded>"}, raw=True)

@@ -190,3 +190,43 @@ def test_pages_carry_a_font_for_every_chinese_character(batch):
         cjk = {c for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"}
         assert cjk, page.name
         assert not [c for c in cjk if ord(c) not in cmap], page.name
+
+
+def test_methods_table_holds_numbers_and_only_applicable_models(ds):
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    m = reports.methods_table(t, ds, language="en")
+    assert m["median"].map(lambda v: isinstance(v, float)).all()
+    assert "logistic" not in m.index and m.index[0].startswith("auto (")
+
+
+def test_logistic_is_refused_for_levels():
+    from mzforecast.errors import ModelError
+    with pytest.raises(ModelError, match="for shares"):
+        mzf.forecast(pd.Series({2019: 100.0, 2020: 110.0}), until=2022, method="logistic")
+
+
+def test_milestones_explain_when_there_are_none(ds):
+    ratio = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    assert "无年度分解" in reports.milestones_html(ratio, ds)
+    level = mzf.get_target("changchun-13th", "certified-social-workers", ds)
+    html = reports.milestones_html(level, ds)
+    assert "<table" in html and "线性分解" in html
+
+
+def test_ratio_target_is_charted_as_the_ratio(ds):
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    hist, bands = mzf.attainment.target_fan(t, ds)
+    assert hist.loc[2020] == pytest.approx(500 / 710 * 100)
+    r = mzf.assess(t, ds)
+    assert bands.loc[2025, "median"] == pytest.approx(r["median"])
+    assert bands.loc[2025, "lo80"] == pytest.approx(r.lo80)
+
+
+def test_goal_text():
+    row = lambda **k: pd.Series(dict(dict(kind="level", comparator=">=", target_value=1, target_value_high=None,  # noqa: E731
+                                          unit="percent"), **k))
+    assert reports.goal_text(row(target_value=75)) == "≥ 75.0%"
+    assert reports.goal_text(row(comparator="between", target_value=35, target_value_high=40,
+                                 unit="beds per 1000 elderly")) == "35–40"
+    assert reports.goal_text(row(kind="growth", target_value=10, unit="percent")) == "年均增长 ≥ 10.0%"
+    assert reports.goal_text(row(kind="change", target_value=30, unit="communities"), "en") == "add ≥ 30 communities"
