@@ -31,6 +31,7 @@ bench-quick: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/variants.py
 	$(BIN)/python bench/speed.py
 
 calibration: $(STAMP)

