@@ -262,6 +262,19 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     return Forecast(s, chosen, years, point, probs, qv, kind, notes)
 
 
+def ses_many(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Final SES level and alpha of each row, alpha fitted by one-step squared error on the grid."""
+    m, n = Y.shape
+    A = THETA_ALPHAS[None, :]
+    lev = np.repeat(Y[:, :1], len(THETA_ALPHAS), axis=1)
+    sse = np.zeros_like(lev)
+    for i in range(1, n):
+        sse += (Y[:, i:i + 1] - lev) ** 2
+        lev = A * Y[:, i:i + 1] + (1 - A) * lev
+    k = _best_alpha(sse)
+    return lev[np.arange(m), k][:, None], THETA_ALPHAS[k][:, None]
+
+
 def point_forecasts_many(values: np.ndarray, method: str, horizons: np.ndarray, spacing: int = 1) -> np.ndarray:
     """Closed-form point forecasts for many series of equal length at once.
 
@@ -299,15 +312,7 @@ def point_forecasts_many(values: np.ndarray, method: str, horizons: np.ndarray, 
         if n < 3:
             return point_forecasts_many(Y, "drift", horizons, spacing)
         b = (Y * tc).sum(1, keepdims=True) / (tc ** 2).sum()
-        A = THETA_ALPHAS[None, :]
-        lev = np.repeat(Y[:, :1], len(THETA_ALPHAS), axis=1)
-        sse = np.zeros_like(lev)
-        for i in range(1, n):
-            sse += (Y[:, i:i + 1] - lev) ** 2
-            lev = A * Y[:, i:i + 1] + (1 - A) * lev
-        k = _best_alpha(sse)
-        alpha = THETA_ALPHAS[k][:, None]
-        level = lev[np.arange(m), k][:, None]
+        level, alpha = ses_many(Y)
         return level + b / 2 * ((H - 1) + 1 / alpha - (1 - alpha) ** n / alpha)
     if method == "logistic":
         raise ModelError("logistic is for shares; the reference corpus has none")
