@@ -112,6 +112,29 @@ def _atomic_write(path: Path, text: str):
     os.replace(tmp, path)
 
 
+def _normalise(nb, filename: str):
+    """Same inputs, same files: drop what papermill makes up on each run.
+
+    The injected-parameters cell gets a fixed id instead of a random one, and the output path
+    names the file, not the temporary folder it was built in. Cell timings are kept for
+    analysts unless SOURCE_DATE_EPOCH asks for byte-identical rebuilds.
+    """
+    pmeta = nb.metadata.get("papermill", {})
+    if "output_path" in pmeta:
+        pmeta["output_path"] = filename
+    pinned = bool(os.environ.get("SOURCE_DATE_EPOCH"))
+    if pinned:
+        for key in ("start_time", "end_time", "duration"):
+            pmeta.pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+        if pinned:
+            cell.get("metadata", {}).pop("papermill", None)
+            cell.get("metadata", {}).pop("execution", None)
+    return nb
+
+
 def run_one(job: dict, outdir: str, timeout: int) -> dict:
     """Execute one notebook; never raises: failures come back as data."""
     import nbformat
@@ -131,7 +154,10 @@ def run_one(job: dict, outdir: str, timeout: int) -> dict:
         pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name="python3",
                             execution_timeout=timeout, progress_bar=False, log_output=False,
                             cwd=str(ROOT), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        nb = nbformat.read(str(out_nb), as_version=4)
+        nb = _normalise(nbformat.read(str(out_nb), as_version=4), out_nb.name)
+        tmp = out_nb.with_name(out_nb.name + ".tmp")
+        nbformat.write(nb, str(tmp))
+        os.replace(tmp, out_nb)
         for cell in nb.cells:
             for o in cell.get("outputs", []):
                 if SUMMARY_MIME in o.get("data", {}):
@@ -174,6 +200,7 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
     t0 = time.time()
     todo = collect_jobs(param_files, as_of, data)
     out = Path(out).resolve()
+    check_output_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     workers = jobs or os.cpu_count() or 1
@@ -194,14 +221,45 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
         results.sort(key=lambda r: order[r["name"]])
         _write_summary(stage, results)
         _write_index(stage, results, todo, time.time() - t0, as_of, data)
-        readme = out / "README.md"
-        if readme.exists():
-            shutil.copy2(readme, stage / "README.md")
+        _atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
+        if (out / ".gitkeep").exists():  # the repository keeps the empty folder
+            shutil.copy2(out / ".gitkeep", stage / ".gitkeep")
+        (stage / MARKER).write_text("written by mzforecast run; the folder is replaced on each run\n")
         _swap(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return out / "index.html", results
+
+
+MARKER = ".mzforecast-output"
+KEEP = {".gitkeep", MARKER}
+README = """# Reports (generated)
+
+Written by `mzforecast run` at {stamp}: executed notebooks, one HTML page per notebook,
+`index.html`, `summary.csv` and `summary.json`. The whole folder is replaced on each run:
+do not keep hand-written files here.
+"""
+
+
+def run_stamp() -> str:
+    """Run time shown in the reports; SOURCE_DATE_EPOCH pins it for byte-identical rebuilds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now()
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def check_output_folder(out: Path):
+    """Refuse to replace a folder mzforecast did not write: a run swaps the whole folder."""
+    if out.exists() and not out.is_dir():
+        raise DataError("is a file, not a folder", file=str(out), fix="give --out a folder path")
+    if out.is_dir() and not (out / MARKER).exists():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in KEEP)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+            raise DataError(f"the output folder holds files mzforecast did not write ({shown}); a run replaces "
+                            "the whole folder, so it stops here and changes nothing", file=str(out),
+                            fix="choose a new or empty folder for --out, or move those files elsewhere")
 
 
 def _swap(stage: Path, out: Path):
@@ -251,7 +309,7 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
     html = _render(
         "index.html.j2", lang=lang, t=INDEX_TEXT[lang], jobs=jobs, verdicts=ORDER, colors=COLORS,
         labels={v: verdict_label(v, lang) for v in ORDER}, data_version=data_version(data),
-        run_time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), elapsed=elapsed, as_of=as_of)
+        run_time=run_stamp(), elapsed=None if os.environ.get("SOURCE_DATE_EPOCH") else elapsed, as_of=as_of)
     _atomic_write(stage / "index.html", html)
 
 

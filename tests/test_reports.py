@@ -230,3 +230,33 @@ def test_goal_text():
                                  unit="beds per 1000 elderly")) == "35–40"
     assert reports.goal_text(row(kind="growth", target_value=10, unit="percent")) == "年均增长 ≥ 10.0%"
     assert reports.goal_text(row(kind="change", target_value=30, unit="communities"), "en") == "add ≥ 30 communities"
+
+
+def test_run_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    """A run swaps the whole output folder; a mistyped --out must not delete someone's files."""
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("hand-written", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "mzforecast.cli", "run", str(ROOT / "params/jilin-2021.yaml"),
+                        "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 2
+    assert str(out) in r.stderr and "notes.txt" in r.stderr and "fix:" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "hand-written"
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"], "no partial folder left behind"
+
+
+@pytest.mark.slow
+def test_same_inputs_give_byte_identical_reports(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    params = [str(ROOT / "params/jilin-2021.yaml")]
+    runner.run(params, tmp_path / "a", jobs=1, timeout=120)
+    runner.run(params, tmp_path / "b", jobs=1, timeout=120)
+    a = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
+    b = {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
+    assert set(a) == set(b) and {"index.html", "jilin-2021.html", "jilin-2021.ipynb", "summary.csv"} <= set(a)
+    assert [n for n in a if a[n] != b[n]] == []
+    # a second run into the same folder is allowed: mzforecast wrote it
+    runner.run(params, tmp_path / "a", jobs=1, timeout=120)
+    assert (tmp_path / "a" / "jilin-2021.html").read_bytes() == a["jilin-2021.html"]
