@@ -91,13 +91,17 @@ def _to_target_terms(target: Target, num, den, ds: Dataset):
 class _Sim:
     """Samples of one indicator's value in given years: observed values where known, else forecast."""
 
-    def __init__(self, ds, region, indicator, as_of, method, seed, until):
-        self.s = ds.series(region, indicator, as_of)
-        meta = ds.indicators[indicator]
+    def __init__(self, ds, region, indicator, as_of, method, seed, until, *, series=None, kind=None):
+        if series is None:
+            meta = ds.indicators[indicator]
+            series, kind, stock = ds.series(region, indicator, as_of), meta.kind, meta.aggregation == "stock"
+        else:
+            stock = True
+        self.s = series
         self.fc = None
         self.seed = seed
-        if len(self.s) and until > self.s.index.max() and meta.aggregation == "stock":
-            self.fc = forecast(self.s, until=until, method=method, kind=meta.kind)
+        if len(self.s) and until > self.s.index.max() and stock:
+            self.fc = forecast(self.s, until=until, method=method, kind=kind)
             self.paths = self.fc.samples(N_SAMPLES, seed=seed)
 
     def at(self, year):
@@ -107,6 +111,34 @@ class _Sim:
         if self.fc is not None and year in self.paths.columns:
             return self.paths[year].to_numpy()
         return None
+
+
+def _direct_ratio(hist: pd.Series) -> bool:
+    """Forecast a ratio target's own series when it has two or more years.
+
+    The numerator and denominator (rural and urban dibao, say) are set together and move
+    together; forecasting each with independent errors would spread the ratio far wider than
+    its history does. With fewer than two common years the two are forecast separately.
+    """
+    return len(hist) >= 2 and bool((hist > 0).all())
+
+
+def _ratio_sim(target, ds, hist, as_of, method, seed, until):
+    """(sample paths of the ratio by year, forecast object, note), or None if nothing to forecast."""
+    if _direct_ratio(hist):
+        sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, until, series=hist, kind="level")
+        if sim.fc is None:
+            return None
+        return sim.paths, sim.fc, (f"the ratio forecast from its {len(hist)} observed years "
+                                   "(numerator and denominator move together)")
+    sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, until)
+    if sim.fc is None:
+        return None
+    dsim = _Sim(ds, target.region, target.denominator, as_of, method, seed + 1, until)
+    paths = _ratio_paths(target, ds, sim, dsim)
+    if paths.empty:
+        return None
+    return paths, sim.fc, "numerator and denominator forecast separately (independent errors: a cautious spread)"
 
 
 def _history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Series]:
@@ -141,13 +173,16 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
             or ds.indicators[target.indicator].aggregation != "stock":
         return hist, None
     try:
-        sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, T)
-        if sim.fc is None:
-            return hist, None
-        paths = sim.paths
         if target.kind == "ratio":
-            dsim = _Sim(ds, target.region, target.denominator, as_of, method, seed + 1, T)
-            paths = _ratio_paths(target, ds, sim, dsim)
+            got = _ratio_sim(target, ds, hist, as_of, method, seed, T)
+            if got is None:
+                return hist, None
+            paths = got[0]
+        else:
+            sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, T)
+            if sim.fc is None:
+                return hist, None
+            paths = sim.paths
     except ModelError:
         return hist, None
     paths = paths[[y for y in paths.columns if y > (hist.index.max() if len(hist) else -1)]]
@@ -199,27 +234,29 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
         return pd.Series(out)
     until = max(T, HORIZON_CAP)
     try:
-        sim = _Sim(ds, region, ind, as_of, method, seed, until)
+        if target.kind == "ratio":
+            got = _ratio_sim(target, ds, hist, as_of, method, seed, until)
+            if got is None or T not in got[0].columns:
+                out.update(verdict="no_data", note=f"cannot forecast the ratio of {ind} to {target.denominator}")
+                return pd.Series(out)
+            path, fc, how = got
+        else:
+            sim = _Sim(ds, region, ind, as_of, method, seed, until)
+            fc = sim.fc
     except ModelError as e:
         out.update(verdict="no_data", note=str(e))
         return pd.Series(out)
-    if sim.fc is None:
+    if fc is None:
         out.update(verdict="no_data", note="nothing to forecast")
         return pd.Series(out)
-    out["method"], out["n_obs"] = sim.fc.method, sim.fc.n_obs
-    notes = list(sim.fc.notes)
+    out["method"], out["n_obs"] = fc.method, fc.n_obs
+    notes = list(fc.notes)
     if target.kind == "level":
         x = sim.at(T)
         path = sim.paths
     elif target.kind == "ratio":
-        dsim = _Sim(ds, region, target.denominator, as_of, method, seed + 1, until)
-        den = dsim.at(T - target.denominator_lag)
-        if den is None:
-            out.update(verdict="no_data", note=f"cannot forecast {target.denominator}")
-            return pd.Series(out)
-        x = _to_target_terms(target, sim.at(T), den, ds)
-        path = _ratio_paths(target, ds, sim, dsim)
-        notes.append("numerator and denominator forecast separately (independent errors: a cautious spread)")
+        x = path[T].to_numpy()
+        notes.append(how)
     else:
         b = _value_at(s, base_year)
         if b is None:
@@ -231,7 +268,8 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     x = np.asarray(x, float)
     p = float(np.mean(target.met(x)))
     q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
-    point = sim.fc.summary_frame().loc[T, "mean"] if target.kind == "level" else float(np.mean(x))
+    direct = target.kind == "level" or target.kind == "ratio" and _direct_ratio(hist)
+    point = fc.summary_frame().loc[T, "mean"] if direct else float(np.mean(x))
     out.update(forecast_mean=float(point), median=q[0], lo80=q[1], hi80=q[2], lo95=q[3], hi95=q[4],
                probability=p, verdict=verdict_from_probability(p))
     if path is not None:

@@ -56,6 +56,30 @@ def test_relational_rural_vs_urban_dibao(ds):
     assert 0 < r.probability < 1 and r.verdict in ("on_track", "at_risk", "off_track")
 
 
+def test_ratio_with_history_is_forecast_as_its_own_series(ds):
+    """Rural and urban dibao are raised together: the ratio (41%, 49%, 70% in 2010/15/20) is
+    forecast directly, the same as forecasting that series by hand, and the chart shows the
+    same paths as the verdict."""
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    r = A.assess(t, ds)
+    _, ratio = A._history(t, ds)
+    assert list(ratio.index) == [2010, 2015, 2020]
+    fc = mzf.forecast(ratio, until=2025)
+    x = fc.samples(A.N_SAMPLES, seed=0)[2025].to_numpy()
+    assert r.method == fc.method and r.n_obs == 3 and "move together" in r.note
+    assert r.probability == pytest.approx(np.mean(x >= 75))
+    assert r["median"] == pytest.approx(np.quantile(x, 0.5))
+    _, bands = A.target_fan(t, ds)
+    assert bands.loc[2025, "median"] == pytest.approx(r["median"])
+    assert bands.loc[2025, "lo80"] == pytest.approx(r.lo80)
+
+
+def test_ratio_with_one_common_year_combines_the_two_forecasts(ds):
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    r = A.assess(t, ds, as_of=2014)  # only 2010 is known for both
+    assert r.n_obs == 1 and "separately" in r.note and 0 <= r.probability <= 1
+
+
 def test_tekun_relational_uses_previous_year_dibao(ds):
     t = mzf.get_target("changchun-14th", "table-01-tekun-urban", ds)
     r = A.assess(t, ds, as_of=None)
