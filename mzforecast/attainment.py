@@ -319,11 +319,11 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
 
 def milestones(target: Target, data: Dataset | None = None) -> pd.DataFrame:
     """Yearly path (年度分解) from the plan's base value to the target, linear and geometric,
-    with each observed year's gap to the linear path."""
+    with each observed year's gap to the linear path (for a ratio target, of the ratio)."""
     ds = data if data is not None else load()
-    s = ds.series(target.region, target.indicator)
+    _, s = _history(target, ds)  # for a ratio target: the ratio itself
     B, T = target.base_year, target.target_year
-    if target.kind != "level" or B not in s.index:
+    if target.kind not in ("level", "ratio") or B not in s.index:
         return pd.DataFrame(columns=["year", "linear", "geometric", "observed", "gap_linear"])
     b, goal = float(s.loc[B]), target.value
     years = np.arange(B, T + 1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -131,12 +132,64 @@ def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, langua
             + counts_html(res, language))
 
 
+def _ind_zh(ds: Dataset, ind: str) -> str:
+    return ds.indicators[ind].name("zh") if ind in ds.indicators else ind
+
+
+def _region_zh(ds: Dataset, region: str) -> str:
+    return ds.regions[region].name_zh if region in ds.regions else region
+
+
+# the engine's notes (English, one per "; ") as a Chinese page shows them
+NOTES_ZH = [
+    (r"only one observation: no trend can be estimated, the level is held flat( \(naive\))?",
+     lambda m, ds: "只有一个观测值，无法估计趋势，按最新水平持平外推"),
+    (r"only two observations: the trend rests on two points, intervals are wide",
+     lambda m, ds: "只有两个观测值，趋势仅由两点确定，区间较宽"),
+    (r"zeros or negatives in the series: log-linear model replaced by drift",
+     lambda m, ds: "序列含零或负值，对数线性模型改用漂移模型"),
+    (r"the series is constant: forecast held at that value", lambda m, ds: "序列没有变化，预测保持该值"),
+    (r"share indicator: forecasts and intervals clipped to 0-100%", lambda m, ds: "比例指标：预测值及区间限定在0–100%"),
+    (r"the trend crosses zero: negative forecasts set to 0", lambda m, ds: "趋势穿过零，负的预测值按0计"),
+    (r"the ratio forecast from its (\d+) observed years \(numerator and denominator move together\)",
+     lambda m, ds: f"按比值本身的{m[1]}个观测年份预测（分子、分母同步调整）"),
+    (r"numerator and denominator forecast separately \(independent errors: a cautious spread\)",
+     lambda m, ds: "分子、分母分别预测（误差按相互独立处理，区间偏宽、偏谨慎）"),
+    (r"final evaluation from the observed values?", lambda m, ds: "依据实际观测值作总结评估"),
+    (r"no observations of (\S+) in (\S+?)( up to (\d+))?",
+     lambda m, ds: f"{_region_zh(ds, m[2])}{_ind_zh(ds, m[1])}暂无观测数据" + (f"（截至{m[4]}年）" if m[4] else "")),
+    (r"only period totals or averages are observed: not a yearly series",
+     lambda m, ds: "只有规划期累计数或平均数，不是年度序列"),
+    (r"nothing to forecast", lambda m, ds: "无需预测"),
+    (r"cannot forecast the ratio of (\S+) to (\S+)",
+     lambda m, ds: f"无法预测{_ind_zh(ds, m[1])}与{_ind_zh(ds, m[2])}之比"),
+    (r"no observed value in the base year (\d+)", lambda m, ds: f"基年（{m[1]}年）无观测值"),
+]
+
+
+def note_text(note, ds: Dataset, language: str = "zh") -> str:
+    """An assessment's note in the page's language; a note with no translation is shown as written."""
+    if not note or (isinstance(note, float) and np.isnan(note)):
+        return ""
+    if language != "zh":
+        return str(note)
+    parts = []
+    for part in str(note).split("; "):
+        for pattern, zh in NOTES_ZH:
+            m = re.fullmatch(pattern, part)
+            if m:
+                part = zh(m, ds)
+                break
+        parts.append(part)
+    return "；".join(parts)
+
+
 def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     nd = res[res.verdict == "no_data"]
     if nd.empty:
         return ""
     items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>({e(r.target_id)}: "
-                    f"{e(r.note or '')})</small></li>" for r in nd.itertuples())
+                    f"{e(note_text(r.note, ds, language))})</small></li>" for r in nd.itertuples())
     return f"<h2>{L[language]['nodata']}（{len(nd)}）</h2><ul>{items}</ul>"
 
 
@@ -189,11 +242,17 @@ def milestones_html(t: Target, ds: Dataset, language: str = "zh") -> str:
     """The yearly path to a level target, or a sentence saying why there is none."""
     m = milestones(t, ds)
     if m.empty:
-        why = (f"{t.base_year}年（规划基年）无观测值或该目标不是水平值目标，无年度分解。" if language == "zh"
-               else f"No observation in the base year {t.base_year}, or not a level target: no milestone path.")
+        why = (f"{t.base_year}年（规划基年）无观测值，或该目标是增长率、增量目标，无年度分解。" if language == "zh"
+               else f"No observation in the base year {t.base_year}, or a growth or change target: no milestone path.")
         return f"<p>{e(why)}</p>"
-    return m.set_index("year").rename(columns=MILESTONE_COLUMNS.get(language, {})).to_html(
-        float_format=lambda v: f"{v:,.4g}", na_rep="–")
+    cols = MILESTONE_COLUMNS.get(language, {})
+    head = "".join(f"<th>{e(cols.get(c, c))}</th>" for c in m.columns)
+    def gap(v):  # ahead of (+) or behind (−) the linear path; for ratios, percentage points
+        return fmt_value(v, t.unit, language) if pd.isna(v) or v <= 0 else "+" + fmt_value(v, t.unit, language)
+    body = "".join("<tr>" + f"<td>{int(r.year)}</td>" + "".join(
+        f"<td>{fmt_value(v, t.unit, language)}</td>" for v in (r.linear, r.geometric, r.observed))
+        + f"<td>{gap(r.gap_linear)}</td></tr>" for r in m.itertuples())
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def charted(res: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -262,7 +321,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     if pd.notna(r.expected_year):
         txt += P["reach"].format(year=int(r.expected_year))
     if r.note:
-        txt += f"<br><small>{e(str(r.note))}</small>"
+        txt += f"<br><small>{e(note_text(r.note, ds, language))}</small>"
     return txt + "</p>"
 
 
@@ -290,6 +349,19 @@ def methods_table(t: Target, ds: Dataset, as_of=None, language: str = "en") -> p
                      "hi80": r.hi80, "probability": r.probability,
                      "verdict": plots.verdict_label(r.verdict, language)})
     return pd.DataFrame(rows).set_index("method").rename(columns=METHOD_COLUMNS.get(language, {}))
+
+
+def methods_html(t: Target, ds: Dataset, as_of=None, language: str = "zh") -> str:
+    """methods_table as officials read numbers: in the target's unit, probabilities in %."""
+    m = methods_table(t, ds, as_of, language)
+    unit = "percent" if t.kind == "growth" else t.unit
+    head = "".join(f"<th>{e(c)}</th>" for c in [METHOD_COLUMNS.get(language, {}).get("method", "method")] + list(m.columns))
+    body = "".join(
+        "<tr>" + f"<td>{e(idx)}</td>" + "".join(
+            f"<td>{fmt_value(v, unit, language) if j < 3 else ('–' if pd.isna(v) else f'{v:.0%}') if j == 3 else e(v)}</td>"
+            for j, v in enumerate(row)) + "</tr>"
+        for idx, row in zip(m.index, m.itertuples(index=False)))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 BACKTEST_COLUMNS = {

@@ -11,6 +11,8 @@ def nb(cells, params=None):
         c = nbf.v4.new_code_cell(params); c.metadata["tags"] = ["parameters"]; out.append(c)
     for kind, src in cells:
         out.append(nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src))
+    for i, c in enumerate(out):  # fixed ids: regenerating gives the same files
+        c["id"] = f"cell-{i}"
     n.cells = out
     return n
 
@@ -50,7 +52,7 @@ display(HTML(reports.plain_words(r, ds, language)))"""),
     ("md", "## 年度分解 · milestone path"),
     ("code", "display(HTML(reports.milestones_html(target, ds, language)))"),
     ("md", "## 各方法比较 · every method"),
-    ("code", "reports.methods_table(target, ds, as_of, language)"),
+    ("code", "display(HTML(reports.methods_html(target, ds, as_of, language)))"),
     ("md", """## 方法说明 · notes on the method
 区间来自 M1、M3、Tourism 年度序列上同一方法、同一历史长度与预测步长的实际误差分布（经验校准），而非模型自带公式；
 实现概率为 4000 条抽样路径中达标的比例。Intervals are empirical: quantiles of real forecast errors on the M1, M3

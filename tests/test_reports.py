@@ -206,11 +206,19 @@ def test_logistic_is_refused_for_levels():
 
 
 def test_milestones_explain_when_there_are_none(ds):
-    ratio = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
-    assert "无年度分解" in reports.milestones_html(ratio, ds)
+    growth = mzf.get_target("changchun-13th", "social-organisations-growth", ds)
+    assert "无年度分解" in reports.milestones_html(growth, ds)
     level = mzf.get_target("changchun-13th", "certified-social-workers", ds)
     html = reports.milestones_html(level, ds)
     assert "<table" in html and "线性分解" in html
+
+
+def test_ratio_milestones_run_from_the_base_ratio_to_the_target(ds):
+    ratio = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    m = mzf.milestones(ratio, ds).set_index("year")
+    assert m.loc[2020, "linear"] == pytest.approx(500 / 710 * 100) and m.loc[2025, "linear"] == pytest.approx(75)
+    html = reports.milestones_html(ratio, ds)
+    assert "70.4%" in html and "75.0%" in html and not re.search(r"\d\.\d{4,}", html)
 
 
 def test_ratio_target_is_charted_as_the_ratio(ds):
@@ -260,3 +268,26 @@ def test_same_inputs_give_byte_identical_reports(tmp_path, monkeypatch):
     # a second run into the same folder is allowed: mzforecast wrote it
     runner.run(params, tmp_path / "a", jobs=1, timeout=120)
     assert (tmp_path / "a" / "jilin-2021.html").read_bytes() == a["jilin-2021.html"]
+
+
+def test_every_engine_note_reads_in_chinese(ds):
+    """Notes come from the engine in English; a Chinese page must not show them untranslated."""
+    from mzforecast.targets import list_plans
+    notes = set()
+    for plan in list_plans():
+        for as_of in (None, 2015):
+            notes |= set(mzf.assess_plan(plan, ds, as_of=as_of).note.dropna())
+    assert len(notes) > 50
+    untranslated = [n for n in notes if re.search("[A-Za-z]{3,}", reports.note_text(n, ds, "zh"))]
+    assert untranslated == []
+    assert reports.note_text("a note nobody wrote a translation for", ds) == "a note nobody wrote a translation for"
+    assert reports.note_text("nothing to forecast", ds, "en") == "nothing to forecast"
+
+
+def test_method_comparison_is_shown_in_the_targets_unit(ds):
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    html = reports.methods_html(t, ds, language="zh")
+    r = mzf.assess(t, ds)
+    assert reports.fmt_value(r["median"], "percent") in html and f"{r.probability:.0%}" in html
+    assert not re.search(r"\d\.\d{4,}", html), "no raw floats"
+    assert html.count("<tr>") == 1 + len(reports.methods_table(t, ds))
