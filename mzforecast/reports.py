@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import plots
+from . import units as U
 from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones, target_fan
 from .data import Dataset
 from .models import METHODS, forecast
@@ -50,6 +51,8 @@ def fmt_value(v, unit: str = "", language: str = "zh") -> str:
         s = f"{v / 1e8:.2f}亿"
     elif language == "zh" and abs(v) >= 1e4:
         s = f"{v / 1e4:.2f}万"
+    elif U.is_count(unit) and abs(v) >= 10:
+        s = f"{v:,.0f}"
     else:
         s = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
     u = {"yuan": "元", "yuan/person/month": "元/人·月", "yuan/person/year": "元/人·年", "beds": "张",

@@ -47,6 +47,11 @@ DISPLAY_ZH = {
 }
 
 
+def is_count(unit: str) -> bool:
+    """Counts of things (people, beds, communities…): shown without decimals once they reach 10."""
+    return unit in _COUNT_UNITS
+
+
 def known_units() -> set[str]:
     return set(_CANON) | _COUNT_UNITS | _RATE_UNITS
 
