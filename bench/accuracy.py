@@ -319,7 +319,8 @@ def main(argv=None):
               "against the event's base rate in the same sample; for peers the probability is read off their five "
               "quantiles (95% and 80% bounds and the point), ours off 25.\n",
               "Rows: `auto` is the shipped rule (mzforecast.models.choose_method), chosen on this benchmark's four "
-              "groups, so slightly optimistic. `auto_loco` is the honest version: for each competition, the model "
+              "groups, so slightly optimistic; `logistic` (for shares) is not scored, as the corpus holds no shares. "
+              "`auto_loco` is the honest version: for each competition, the model "
               "with the lowest MASE on the other two (same k and spacing), scored on the held-out one. `growth` is "
               "compound-growth extrapolation (point only). `sm_theta` and `sm_damped_ets` are statsmodels with their "
               "own intervals; `sf_autoets` and `sf_autotheta` statsforecast with its models' intervals; "
