@@ -107,10 +107,17 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
             f"<td>{added if r.kind == 'change' and pd.notna(r.median) else ''}{fmt_value(r.median, t_unit, language)}</td>"
             f"<td>{interval}</td>"
             f"<td>{'–' if pd.isna(r.probability) else f'{r.probability:.0%}'}</td>"
-            f"<td>{verdict_badge(r.verdict, language)}</td></tr>")
+            f"<td>{verdict_badge(r.verdict, language)}{_one_point(r, language)}</td></tr>")
     head = "".join(f"<th>{T[k]}</th>" for k in ("indicator", "target", "year", "latest", "forecast", "interval",
                                                  "probability", "verdict"))
     return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _one_point(r, language: str) -> str:
+    """A forecast verdict that rests on a single observation says so beside the badge."""
+    if r.verdict in ("on_track", "at_risk", "off_track") and r.n_obs == 1:
+        return "<br><small>仅1个观测值，无趋势</small>" if language == "zh" else "<br><small>one observation, no trend</small>"
+    return ""
 
 
 def verdict_counts(res: pd.DataFrame) -> dict[str, int]:

@@ -291,3 +291,12 @@ def test_method_comparison_is_shown_in_the_targets_unit(ds):
     assert reports.fmt_value(r["median"], "percent") in html and f"{r.probability:.0%}" in html
     assert not re.search(r"\d\.\d{4,}", html), "no raw floats"
     assert html.count("<tr>") == 1 + len(reports.methods_table(t, ds))
+
+
+def test_risk_table_flags_verdicts_resting_on_one_observation(ds):
+    res = mzf.assess_plan("changchun-13th", ds, as_of=2015)
+    one = res[res.verdict.isin(["on_track", "at_risk", "off_track"]) & (res.n_obs == 1)]
+    more = res[res.verdict.isin(["on_track", "at_risk", "off_track"]) & (res.n_obs > 1)]
+    assert len(one) and len(more)
+    html = reports.risk_table(res, ds, "zh")
+    assert html.count("仅1个观测值") == len(one)
