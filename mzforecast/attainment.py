@@ -91,17 +91,13 @@ def _to_target_terms(target: Target, num, den, ds: Dataset):
 class _Sim:
     """Samples of one indicator's value in given years: observed values where known, else forecast."""
 
-    def __init__(self, ds, region, indicator, as_of, method, seed, until, *, series=None, kind=None):
-        if series is None:
-            meta = ds.indicators[indicator]
-            series, kind, stock = ds.series(region, indicator, as_of), meta.kind, meta.aggregation == "stock"
-        else:
-            stock = True
-        self.s = series
+    def __init__(self, ds, region, indicator, as_of, method, seed, until):
+        self.s = ds.series(region, indicator, as_of)
+        meta = ds.indicators[indicator]
         self.fc = None
         self.seed = seed
-        if len(self.s) and until > self.s.index.max() and stock:
-            self.fc = forecast(self.s, until=until, method=method, kind=kind)
+        if len(self.s) and until > self.s.index.max() and meta.aggregation == "stock":
+            self.fc = forecast(self.s, until=until, method=method, kind=meta.kind)
             self.paths = self.fc.samples(N_SAMPLES, seed=seed)
 
     def at(self, year):
@@ -126,11 +122,11 @@ def _direct_ratio(hist: pd.Series) -> bool:
 def _ratio_sim(target, ds, hist, as_of, method, seed, until):
     """(sample paths of the ratio by year, forecast object, note), or None if nothing to forecast."""
     if _direct_ratio(hist):
-        sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, until, series=hist, kind="level")
-        if sim.fc is None:
+        if until <= hist.index.max():
             return None
-        return sim.paths, sim.fc, (f"the ratio forecast from its {len(hist)} observed years "
-                                   "(numerator and denominator move together)")
+        fc = forecast(hist, until=until, method=method, kind="level")
+        return fc.samples(N_SAMPLES, seed=seed), fc, (f"the ratio forecast from its {len(hist)} observed years "
+                                                      "(numerator and denominator move together)")
     sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, until)
     if sim.fc is None:
         return None

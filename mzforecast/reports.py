@@ -38,6 +38,19 @@ e = html.escape
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": "&gt;", "<": "&lt;"}
 
 
+# units written after a number (and on chart axes) on Chinese pages
+UNIT_ZH = {u: U.DISPLAY_ZH[u] for u in ("percent", "times", "yuan", "yuan/person/month", "yuan/person/year",
+                                        "beds", "people")}
+
+
+def html_table(head, rows, cls: str | None = None) -> str:
+    """An HTML table from header labels (escaped here) and rows of ready cell HTML."""
+    th = "".join(f"<th>{e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    attr = f' class="{cls}"' if cls else ""
+    return f"<table{attr}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def fmt_value(v, unit: str = "", language: str = "zh") -> str:
     """Numbers as planners write them: 万 and 亿 for large counts and money, % for shares."""
     if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -55,8 +68,7 @@ def fmt_value(v, unit: str = "", language: str = "zh") -> str:
         s = f"{v:,.0f}"
     else:
         s = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
-    u = {"yuan": "元", "yuan/person/month": "元/人·月", "yuan/person/year": "元/人·年", "beds": "张",
-         "people": "人", "times": "倍"}.get(unit, "") if language == "zh" else (unit if unit not in ("times",) else "×")
+    u = UNIT_ZH.get(unit, "") if language == "zh" else unit  # percent and times returned above
     return f"{s}{(' ' if language != 'zh' and u else '')}{u}"
 
 
@@ -100,17 +112,16 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
         goal = goal_text(r, language)
         interval = ("–" if pd.isna(r.lo80) else
                     f"{fmt_value(r.lo80, t_unit, language)} – {fmt_value(r.hi80, t_unit, language)}")
-        rows.append(
-            f"<tr><td>{e(name)}<br><small>{e(r.target_id)}</small></td><td>{goal}</td><td>{r.target_year}</td>"
-            f"<td>{fmt_value(r.latest_value, ds.indicators[r.indicator].unit if r.kind == 'growth' else r.unit, language)}"
-            f"{'' if pd.isna(r.latest_year) else f' <small>({int(r.latest_year)})</small>'}</td>"
-            f"<td>{added if r.kind == 'change' and pd.notna(r.median) else ''}{fmt_value(r.median, t_unit, language)}</td>"
-            f"<td>{interval}</td>"
-            f"<td>{'–' if pd.isna(r.probability) else f'{r.probability:.0%}'}</td>"
-            f"<td>{verdict_badge(r.verdict, language)}{_one_point(r, language)}</td></tr>")
-    head = "".join(f"<th>{T[k]}</th>" for k in ("indicator", "target", "year", "latest", "forecast", "interval",
-                                                 "probability", "verdict"))
-    return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        rows.append([
+            f"{e(name)}<br><small>{e(r.target_id)}</small>", goal, r.target_year,
+            fmt_value(r.latest_value, ds.indicators[r.indicator].unit if r.kind == 'growth' else r.unit, language)
+            + ('' if pd.isna(r.latest_year) else f' <small>({int(r.latest_year)})</small>'),
+            (added if r.kind == 'change' and pd.notna(r.median) else '') + fmt_value(r.median, t_unit, language),
+            interval,
+            '–' if pd.isna(r.probability) else f'{r.probability:.0%}',
+            verdict_badge(r.verdict, language) + _one_point(r, language)])
+    head = [T[k] for k in ("indicator", "target", "year", "latest", "forecast", "interval", "probability", "verdict")]
+    return html_table(head, rows, "risk")
 
 
 def _one_point(r, language: str) -> str:
@@ -228,10 +239,7 @@ def target_figure(t: Target, ds: Dataset, as_of=None, method: str = "auto", lang
 
 
 def unit_label(unit: str, language: str = "zh") -> str:
-    if language != "zh":
-        return unit
-    return {"percent": "%", "times": "倍", "yuan": "元", "yuan/person/month": "元/人·月",
-            "yuan/person/year": "元/人·年", "beds": "张", "people": "人"}.get(unit, unit)
+    return UNIT_ZH.get(unit, unit) if language == "zh" else unit
 
 
 def show(fig):
@@ -256,13 +264,12 @@ def milestones_html(t: Target, ds: Dataset, language: str = "zh") -> str:
                else f"No observation in the base year {t.base_year}, or a growth or change target: no milestone path.")
         return f"<p>{e(why)}</p>"
     cols = MILESTONE_COLUMNS.get(language, {})
-    head = "".join(f"<th>{e(cols.get(c, c))}</th>" for c in m.columns)
+
     def gap(v):  # ahead of (+) or behind (−) the linear path; for ratios, percentage points
         return fmt_value(v, t.unit, language) if pd.isna(v) or v <= 0 else "+" + fmt_value(v, t.unit, language)
-    body = "".join("<tr>" + f"<td>{int(r.year)}</td>" + "".join(
-        f"<td>{fmt_value(v, t.unit, language)}</td>" for v in (r.linear, r.geometric, r.observed))
-        + f"<td>{gap(r.gap_linear)}</td></tr>" for r in m.itertuples())
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    rows = [[int(r.year)] + [fmt_value(v, t.unit, language) for v in (r.linear, r.geometric, r.observed)]
+            + [gap(r.gap_linear)] for r in m.itertuples()]
+    return html_table([cols.get(c, c) for c in m.columns], rows)
 
 
 def charted(res: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -340,13 +347,11 @@ def sources_table(t: Target, ds: Dataset, language: str = "zh") -> str:
     inds = [t.indicator] + ([t.denominator] if t.denominator else [])
     o = ds.observations[(ds.observations.region == t.region) & ds.observations.indicator.isin(inds)]
     T = L[language]
-    body = "".join(
-        f"<tr><td>{e(ds.indicators[r.indicator].name(language))}</td><td>{r.year}</td>"
-        f"<td>{fmt_value(r.value, r.unit, language)}</td>"
-        f"<td>{e(ds.sources[r.source].title if r.source in ds.sources else str(r.source))}</td>"
-        f"<td>{e(str(r.quote))}</td></tr>" for r in o.sort_values(["indicator", "year"]).itertuples())
-    return (f"<table><thead><tr><th>{T['indicator']}</th><th>{T['year'] if language == 'en' else '年份'}</th>"
-            f"<th>{T['value']}</th><th>{T['source']}</th><th>{T['quote']}</th></tr></thead><tbody>{body}</tbody></table>")
+    rows = [[e(ds.indicators[r.indicator].name(language)), r.year, fmt_value(r.value, r.unit, language),
+             e(ds.sources[r.source].title if r.source in ds.sources else str(r.source)), e(str(r.quote))]
+            for r in o.sort_values(["indicator", "year"]).itertuples()]
+    head = [T["indicator"], T["year"] if language == "en" else "年份", T["value"], T["source"], T["quote"]]
+    return html_table(head, rows)
 
 
 def methods_table(t: Target, ds: Dataset, as_of=None, language: str = "en") -> pd.DataFrame:
@@ -365,13 +370,10 @@ def methods_html(t: Target, ds: Dataset, as_of=None, language: str = "zh") -> st
     """methods_table as officials read numbers: in the target's unit, probabilities in %."""
     m = methods_table(t, ds, as_of, language)
     unit = "percent" if t.kind == "growth" else t.unit
-    head = "".join(f"<th>{e(c)}</th>" for c in [METHOD_COLUMNS.get(language, {}).get("method", "method")] + list(m.columns))
-    body = "".join(
-        "<tr>" + f"<td>{e(idx)}</td>" + "".join(
-            f"<td>{fmt_value(v, unit, language) if j < 3 else ('–' if pd.isna(v) else f'{v:.0%}') if j == 3 else e(v)}</td>"
-            for j, v in enumerate(row)) + "</tr>"
-        for idx, row in zip(m.index, m.itertuples(index=False)))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    rows = [[e(method)] + [fmt_value(v, unit, language) for v in (median, lo, hi)]
+            + ["–" if pd.isna(p) else f"{p:.0%}", e(verdict)]
+            for method, (median, lo, hi, p, verdict) in zip(m.index, m.itertuples(index=False))]
+    return html_table([METHOD_COLUMNS.get(language, {}).get("method", "method")] + list(m.columns), rows)
 
 
 BACKTEST_COLUMNS = {
@@ -395,9 +397,8 @@ def backtest_table(bt: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
                  verdict_badge(r.verdict_then, language), fmt_value(r.actual, ds.indicators[r.indicator].unit, language),
                  verdict_badge(r.verdict_actual, language),
                  "–" if r.inside80 is None or pd.isna(r.inside80) else (yes if r.inside80 else no)]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in BACKTEST_COLUMNS[language])
-    return f'<table class="risk"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        rows.append(cells)
+    return html_table(BACKTEST_COLUMNS[language], rows, "risk")
 
 
 def summary_records(res: pd.DataFrame) -> list[dict]:

@@ -155,9 +155,7 @@ def run_one(job: dict, outdir: str, timeout: int) -> dict:
                             execution_timeout=timeout, progress_bar=False, log_output=False,
                             cwd=str(ROOT), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         nb = _normalise(nbformat.read(str(out_nb), as_version=4), out_nb.name)
-        tmp = out_nb.with_name(out_nb.name + ".tmp")
-        nbformat.write(nb, str(tmp))
-        os.replace(tmp, out_nb)
+        _atomic_write(out_nb, nbformat.writes(nb) + "\n")  # as nbformat.write ends the file
         for cell in nb.cells:
             for o in cell.get("outputs", []):
                 if SUMMARY_MIME in o.get("data", {}):
@@ -277,9 +275,7 @@ def _write_summary(stage: Path, results):
             and "backtest" not in r["name"] for rec in r["records"]]
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
     df = df.drop_duplicates(["plan", "target_id", "as_of"]).sort_values(["plan", "target_id"])
-    tmp = stage / "summary.csv.tmp"
-    df.to_csv(tmp, index=False)
-    os.replace(tmp, stage / "summary.csv")
+    _atomic_write(stage / "summary.csv", df.to_csv(index=False))
     _atomic_write(stage / "summary.json", json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)),
                                                      ensure_ascii=False, indent=1))
 
