@@ -31,14 +31,14 @@ def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
 
 
 def _dataset(args):
-    ds = D.load(args.data or None)
+    ds = D.load(args.data or None, sheet=getattr(args, "sheet", None))
     for m in ds.messages:
         print("note:", m, file=sys.stderr)
     return ds
 
 
 def cmd_data_check(args):
-    errs = D.check_files(args.files)
+    errs = D.check_files(args.files, sheet=args.sheet)
     if errs:
         for e in errs:
             print(e, file=sys.stderr)
@@ -129,11 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     def datafiles(p):
         p.add_argument("--data", action="append", default=[], metavar="FILE",
                        help="your CSV/XLSX file (long or wide layout); repeatable")
+        p.add_argument("--sheet", metavar="NAME", help="the sheet to read in .xlsx files with data on several sheets")
 
     d = sub.add_parser("data", help="check or export data")
     dsub = d.add_subparsers(dest="data_cmd", required=True)
     c = dsub.add_parser("check", help="validate files (the bundled data if none) and list every problem")
     c.add_argument("files", nargs="*")
+    c.add_argument("--sheet", metavar="NAME", help="the sheet to read in .xlsx files with data on several sheets")
     c.set_defaults(func=cmd_data_check)
     e = dsub.add_parser("export", help="print the merged observations")
     datafiles(e)

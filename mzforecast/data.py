@@ -5,7 +5,7 @@ lists everything to fix. Bundled files are read, never written.
 """
 from __future__ import annotations
 
-import io
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError, field_validator
 
-from . import units as U
+from . import io as _io, units as U
 from .errors import DataError, DataErrors
 
 LONG_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote"]
@@ -129,60 +129,74 @@ def load_regions(path: Path | None = None) -> dict[str, Region]:
 
 
 # ---------------------------------------------------------------- reading tables
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read CSV (UTF-8, UTF-8 with BOM, or GBK as Excel saves it in China) or .xlsx as strings."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError("file not found", file=str(path))
-    if path.stat().st_size == 0:
-        raise DataError("the file is empty", file=str(path), fix="export the sheet again with a header row")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            df = pd.read_excel(path, dtype=str, keep_default_na=False)
-        except Exception as e:  # openpyxl raises many kinds
-            raise DataError(f"cannot read the workbook: {e}", file=str(path)) from None
-    elif path.suffix.lower() == ".xls":
-        raise DataError("old .xls workbooks are not supported", file=str(path),
-                        fix="save as .xlsx or as CSV (UTF-8)")
-    else:
-        raw = path.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise DataError("cannot decode the file as UTF-8 or GBK", file=str(path),
-                            fix="in Excel choose 'CSV UTF-8 (逗号分隔)' when saving")
-        try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-        except pd.errors.EmptyDataError:
-            raise DataError("the file is empty", file=str(path), fix="add a header row and data rows") from None
-        except pd.errors.ParserError as e:
-            raise DataError(f"not a valid CSV table: {e}", file=str(path)) from None
-    df.columns = [str(c).strip() for c in df.columns]
+# Column names as users write them: case, surrounding spaces and inner spaces do not matter.
+KNOWN_COLUMNS = {"region", "region_name", "indicator", "indicator_name", "year", "value", "unit", "source",
+                 "quote", "note", "kind"}
+_YEAR_HEADER = re.compile(r"(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:年)?", re.I)
+
+
+def _column_name(col) -> str:
+    """'2019年', '2019 年', 'Y2019', '2019.0' -> '2019'; ' Unit ' -> 'unit'; 'Region Name' -> 'region_name'."""
+    s = str(col).strip()
+    m = _YEAR_HEADER.fullmatch(s)
+    if m:
+        return m.group(1)
+    key = re.sub(r"\s+", "_", s.lower())
+    return key if key in KNOWN_COLUMNS else s
+
+
+def normalise_columns(df: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Canonical column names; two columns that mean the same thing are refused, not one silently dropped."""
+    names = [_column_name(c) for c in df.columns]
+    seen: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        if n:
+            seen.setdefault(n, []).append(i)
+    errs = [DataError(f"column '{n}' appears {len(pos)} times (columns "
+                      + ", ".join(f"{p + 1} '{df.columns[p]}'" for p in pos) + ")", file=file, row=1, column=n,
+                      fix="keep one column per name (and one per year in the wide layout)")
+            for n, pos in seen.items() if len(pos) > 1]
+    blank = [i for i, n in enumerate(names) if not n and df.iloc[:, i].astype(str).str.strip().ne("").any()]
+    errs += [DataError(f"column {i + 1} has values but no header", file=file, row=1,
+                       fix="give the column a header or delete it") for i in blank]
+    if errs:
+        raise DataErrors(errs)
+    out = df.copy()
+    out.columns = names
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read CSV or .xlsx as strings with canonical column names (see mzforecast.io for the readers)."""
+    df = _io.read_table(path, sheet)
+    label = df.attrs.get("label", str(path))
+    df = normalise_columns(df, label)
     if df.empty:
-        raise DataError("the file has a header but no data rows", file=str(path))
+        raise DataError("the file has a header but no data rows", file=label,
+                        fix="add data rows under the header (region, indicator, year, value… or one column per year)")
     return df
 
 
 def _is_year(col: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}(\.0)?", str(col).strip()))
+    return bool(re.fullmatch(r"\d{4}", str(col)))
 
 
 def to_long(df: pd.DataFrame, file: str) -> pd.DataFrame:
     """Turn the wide yearbook layout (one column per year) into the long layout."""
     year_cols = [c for c in df.columns if _is_year(c)]
-    if "year" in df.columns or not year_cols:
-        out = df.copy()
-        out["_row"] = range(2, len(df) + 2)  # spreadsheet row numbers: header is row 1
-        return out
-    id_cols = [c for c in df.columns if c not in year_cols]
+    rows = df.attrs.get("rows") or list(range(2, len(df) + 2))  # spreadsheet rows: header is row 1
     d = df.copy()
-    d["_row"] = range(2, len(df) + 2)
+    d["_row"] = rows
+    if "year" in df.columns or not year_cols:
+        return d
+    if "value" in df.columns:
+        raise DataError("the file has both a 'value' column and year columns ("
+                        + ", ".join(year_cols[:5]) + ")", file=file, row=1, column="value",
+                        fix="use the long layout (region, indicator, year, value) or the wide one "
+                        "(region, indicator, one column per year), not both")
+    id_cols = [c for c in df.columns if c not in year_cols]
     long = d.melt(id_vars=id_cols + ["_row"], value_vars=year_cols, var_name="year", value_name="value")
-    long["year"] = long["year"].str.replace(".0", "", regex=False)
     long = long[long["value"].astype(str).str.strip() != ""]
     return long.sort_values(["_row", "year"]).reset_index(drop=True)
 
@@ -222,11 +236,50 @@ class Dataset:
             self._group_key = key
         return self._group_cache
 
-    def with_files(self, paths: Iterable[str | Path]) -> "Dataset":
+    def with_files(self, paths: Iterable[str | Path], sheet: str | None = None) -> "Dataset":
         ds = self
         for p in paths:
-            ds = merge(ds, load_user_file(p, ds))
+            ds = merge(ds, load_user_file(p, ds, sheet=sheet))
         return ds
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def parse_number(text) -> float:
+    """A finite number as written in a cell; '1,245.0' and '12,345' read, '5,1' (decimal comma) refused."""
+    s = str(text).strip()
+    if _THOUSANDS.fullmatch(s):
+        s = s.replace(",", "")
+    elif "," in s or "，" in s:
+        raise ValueError(f"value '{text}' has a comma that is not a thousands separator (decimal comma?)")
+    if s.lower().lstrip("+-") in ("nan", "inf", "infinity", "na", "n/a", "null", "none"):
+        raise ValueError(f"value '{text}' is not a finite number")
+    if not _NUMBER.fullmatch(s):
+        raise ValueError(f"value '{str(text)[:60]}' is not a number")
+    v = float(s)
+    if not math.isfinite(v):
+        raise ValueError(f"value '{text}' is not a finite number (too large)")
+    return v
+
+
+# Largest plausible magnitude per unit, after conversion: far above any real civil-affairs figure,
+# far below what a typo or an export glitch (1e308, a cell pasted twice) produces.
+_MAX_ABS = {
+    "yuan": 1e15,                  # 10x China's GDP (about 1.3e14 yuan in 2024)
+    "yuan/person/year": 1e7,       # 100x China's per-capita disposable income
+    "yuan/person/month": 1e6,
+    "percent": 1e4,                # a ratio of 100x; shares are held to 0-100 separately
+    "times": 1e4,
+}
+_MAX_COUNT = 1e10                  # about 7x China's population: no count of people, beds or visits is larger
+_MAX_OTHER = 1e9                   # densities, areas, minutes
+
+
+def max_abs(unit: str) -> float:
+    """The sanity bound for values in canonical `unit` (why: see _MAX_ABS)."""
+    return _MAX_ABS.get(unit) or (_MAX_COUNT if U.is_count(unit) else _MAX_OTHER)
 
 
 def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], regions: dict[str, Region],
@@ -244,6 +297,11 @@ def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], r
         r = rec["_row"]
         bad = False
         reg, ind = str(rec["region"]).strip(), str(rec["indicator"]).strip()
+        if not reg or not ind:
+            errs.append(DataError(f"the {'region' if not reg else 'indicator'} cell is empty", file=file, row=r,
+                                  column="region" if not reg else "indicator",
+                                  fix="fill it in on every row (merged or blank cells are not repeated)"))
+            continue
         if reg not in regions:
             errs.append(DataError(f"unknown region '{reg}'", file=file, row=r, column="region",
                                   fix="add a 'region_name' column to define a new region, or use one of: "
@@ -262,14 +320,12 @@ def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], r
         elif not YEAR_MIN <= int(ys) <= YEAR_MAX:
             errs.append(DataError(f"year {ys} is out of range {YEAR_MIN}-{YEAR_MAX}", file=file, row=r, column="year"))
             bad = True
-        vs = str(rec["value"]).strip().replace(",", "")
         try:
-            val = float(vs)
-            if val != val:
-                raise ValueError
-        except ValueError:
-            errs.append(DataError(f"value '{rec['value']}' is not a number", file=file, row=r, column="value",
-                                  fix="write a plain number such as 14.7 with the multiplier in the unit column (万张)"))
+            val = parse_number(rec["value"])
+        except ValueError as e:
+            errs.append(DataError(str(e), file=file, row=r, column="value",
+                                  fix="write a plain number such as 14.7 (decimal point, not comma) with the "
+                                  "multiplier in the unit column (万张)"))
             bad = True
         if bad:
             continue
@@ -279,6 +335,12 @@ def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], r
             val = U.convert(val, unit, meta.unit, file=file, row=r)
         except DataError as e:
             errs.append(e)
+            continue
+        limit = max_abs(meta.unit)
+        if not abs(val) <= limit:
+            errs.append(DataError(f"value {rec['value']} ({val:.4g} {meta.unit}) is beyond the sanity bound "
+                                  f"{limit:g} {meta.unit} for {ind}", file=file, row=r, column="value",
+                                  fix="check the number and the unit (万/亿 multipliers, monthly vs yearly)"))
             continue
         if val < 0 and meta.kind in ("level", "share"):
             errs.append(DataError(f"negative value {val:g} for {ind} ({meta.kind})", file=file, row=r,
@@ -330,7 +392,7 @@ def load_bundled(path: str | Path | None = None) -> Dataset:
     return Dataset(b.observations.copy(), dict(b.indicators), dict(b.regions), dict(b.sources), [])
 
 
-def load_user_file(path: str | Path, base: Dataset | None = None) -> pd.DataFrame:
+def load_user_file(path: str | Path, base: Dataset | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Validate an analyst's CSV/XLSX (long or wide) against the dataset's metadata.
 
     New regions come with a `region_name` column; new indicators with `indicator_name` and
@@ -338,15 +400,29 @@ def load_user_file(path: str | Path, base: Dataset | None = None) -> pd.DataFram
     `.attrs['indicators']` and `.attrs['regions']` holding any new metadata.
     """
     base = base or load_bundled()
-    file = str(path)
-    df = to_long(read_table(path), file)
+    table = read_table(path, sheet)
+    file = table.attrs.get("label", str(path))
+    df = to_long(table, file)
     indicators, regions = dict(base.indicators), dict(base.regions)
     new_ind: dict[str, Indicator] = {}
     new_reg: dict[str, Region] = {}
     companion = Path(path).with_suffix(".indicators.yaml")
     if companion.exists():
+        errs = []
         for k, v in load_indicators(companion).items():
-            new_ind[k] = v
+            old = base.indicators.get(k)
+            changed = [f for f in ("unit", "kind", "aggregation", "direction")
+                       if old is not None and getattr(old, f) != getattr(v, f)]
+            if changed:
+                errs.append(DataError(
+                    f"indicator '{k}' is already defined; this file changes its "
+                    + ", ".join(f"{f} from '{getattr(old, f)}' to '{getattr(v, f)}'" for f in changed),
+                    file=str(companion), column=k, fix="a companion file may add indicators, not redefine one: "
+                    "use a new id, or give values in the defined unit (the unit column converts 万/月 etc.)"))
+            elif old is None:
+                new_ind[k] = v
+        if errs:
+            raise DataErrors(errs)
     errs: list[DataError] = []
     if "region_name" in df.columns:
         for rec in df.drop_duplicates("region").to_dict("records"):
@@ -396,16 +472,16 @@ def merge(base: Dataset, user: pd.DataFrame) -> Dataset:
     return Dataset(obs, ind, reg, base.sources, msgs)
 
 
-def load(data: Iterable[str | Path] | str | Path | None = None) -> Dataset:
+def load(data: Iterable[str | Path] | str | Path | None = None, sheet: str | None = None) -> Dataset:
     """Bundled data merged with the user's files, in order (later files win)."""
     if data is None:
         return load_bundled()
     if isinstance(data, (str, Path)):
         data = [data]
-    return load_bundled().with_files(data)
+    return load_bundled().with_files(data, sheet=sheet)
 
 
-def check_files(paths: Iterable[str | Path]) -> list[DataError]:
+def check_files(paths: Iterable[str | Path], sheet: str | None = None) -> list[DataError]:
     """Every problem in the given files (or the bundled data if none), without raising."""
     errs: list[DataError] = []
     try:
@@ -416,7 +492,7 @@ def check_files(paths: Iterable[str | Path]) -> list[DataError]:
         return [e]
     for p in paths:
         try:
-            load_user_file(p, base)
+            load_user_file(p, base, sheet=sheet)
         except DataErrors as e:
             errs += e.errors
         except DataError as e:

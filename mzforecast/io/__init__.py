@@ -1,0 +1,72 @@
+"""Read any table source into strings: one handler per kind of file behind one dispatch.
+
+The kind is sniffed from the bytes, not trusted from the name, so a CSV saved as .xlsx, a
+workbook renamed .csv or a binary file gets a message saying what the file really is.
+Every handler returns a DataFrame of strings with ``attrs['rows']`` (the spreadsheet row or
+CSV line of each record) and ``attrs['label']`` (file name, plus the sheet for workbooks).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+from . import csv as _csv, xlsx as _xlsx
+
+HANDLERS = {"csv": _csv.read, "xlsx": _xlsx.read}
+SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+_MAGIC = [(b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0", "an old binary Office file (.xls/.doc)"),
+          (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive")]
+
+
+def sniff(path: Path, head: bytes) -> str:
+    """'csv', 'xlsx' or a description of what the file is when it is neither."""
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            if what != "zip":
+                return what
+            import zipfile
+            try:
+                with zipfile.ZipFile(path) as z:
+                    names = set(z.namelist())
+            except (zipfile.BadZipFile, OSError, ValueError):
+                return "a damaged ZIP archive"
+            return "xlsx" if "xl/workbook.xml" in names else "a ZIP archive (not an Excel workbook)"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "a binary file"
+    return "csv"
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV (UTF-8, BOM, GBK) or .xlsx/.xlsm file as strings, or say why it cannot be read."""
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise DataError("file not found", file=file, fix="check the path")
+    if path.is_dir():
+        raise DataError("this is a folder, not a file", file=file, fix="give the path of a CSV or .xlsx file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as e:
+        raise DataError(f"cannot read the file: {e.strerror or e}", file=file) from None
+    if not head:
+        raise DataError("the file is empty", file=file, fix="export the sheet again with a header row")
+    kind = sniff(path, head)
+    named = SUFFIXES.get(path.suffix.lower())
+    if path.suffix.lower() == ".xls":
+        raise DataError("old .xls workbooks are not supported", file=file, fix="save as .xlsx or as CSV (UTF-8)")
+    if kind not in HANDLERS:
+        raise DataError(f"this is {kind}, not a data table", file=file,
+                        fix="save the table from Excel as .xlsx or 'CSV UTF-8 (逗号分隔)'")
+    if named and named != kind:
+        what = {"csv": "a text (CSV) file", "xlsx": "an Excel workbook"}[kind]
+        right = {"csv": ".csv", "xlsx": ".xlsx"}[kind]
+        raise DataError(f"the name ends in '{path.suffix}' but the file is {what}", file=file,
+                        fix=f"rename it to end in '{right}' (or save it again in the format its name says)")
+    if sheet is not None and kind != "xlsx":
+        raise DataError(f"--sheet '{sheet}' was given but this is not a workbook", file=file,
+                        fix="leave out --sheet for CSV files")
+    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)

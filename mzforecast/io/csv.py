@@ -1,0 +1,85 @@
+"""CSV handler: decode as Excel saves it in China, then check every line has the header's field count.
+
+Parsed with the standard csv module rather than pandas so each record keeps its line number
+and a line with an extra or missing field is named, not silently shifted into other columns.
+"""
+from __future__ import annotations
+
+import csv
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError, DataErrors
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_REPORTED = 20  # field-count problems listed before the rest are summarised
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel 'Unicode text') or GBK/GB18030."""
+    encs = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ENCODINGS
+    for enc in encs:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DataError("cannot decode the file as UTF-8 or GBK text: it looks binary or damaged", file=str(path),
+                        fix="in Excel choose 'CSV UTF-8 (逗号分隔)' when saving")
+    sample = text[:8192]
+    ctrl = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    if "\x00" in text or (sample and ctrl > max(2, len(sample) // 20)):
+        raise DataError("the file holds binary data (control characters), not a text table", file=str(path),
+                        fix="export the table again from Excel as 'CSV UTF-8 (逗号分隔)' or .xlsx")
+    return text
+
+
+def read(path: Path) -> pd.DataFrame:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise DataError(f"cannot read the file: {e.strerror or e}", file=str(path)) from None
+    text = decode(path, raw)
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delim = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delim, skipinitialspace=True)
+    header, width, records, lines, errs = None, 0, [], [], []
+    start = 1
+    try:
+        for rec in reader:
+            line, start = start, reader.line_num + 1
+            if not any(c.strip() for c in rec):
+                continue
+            if header is None:
+                header = [c.strip() for c in rec]
+                while header and not header[-1]:
+                    header.pop()  # Excel's trailing empty columns
+                width = len(header)
+                continue
+            if len(rec) > width and not any(c.strip() for c in rec[width:]):
+                rec = rec[:width]
+            if len(rec) != width:
+                if len(errs) < MAX_REPORTED:
+                    more = "an extra field" if len(rec) > width else "a missing field"
+                    errs.append(DataError(
+                        f"line {line} has {len(rec)} fields but the header has {width} ({more})", file=str(path),
+                        row=line, fix="check for a stray comma (quote values that contain ',') or an empty cell "
+                        "left out; every line needs one field per header column"))
+                continue
+            records.append(rec)
+            lines.append(line)
+    except csv.Error as e:
+        raise DataError(f"not a valid CSV table at line {start}: {e}", file=str(path), row=start,
+                        fix="check the quotes on that line") from None
+    if header is None:
+        raise DataError("the file has no header row", file=str(path), fix="add a header row and data rows")
+    if errs:
+        raise DataErrors(errs)
+    df = pd.DataFrame(records, columns=range(width), dtype=object) if records else pd.DataFrame(
+        columns=range(width), dtype=object)
+    df.columns = header
+    df.attrs.update(rows=lines, label=str(path))
+    return df

@@ -1,0 +1,117 @@
+"""Excel handler: the one sheet that holds data (or the one named), refusing what would be mis-read.
+
+openpyxl with ``data_only=True`` gives the values Excel cached; a formula never calculated
+(a file written by a script, not saved by Excel) has no cached value and reads as empty, so
+the workbook is also opened with ``data_only=False`` to find those formulas and refuse them.
+Merged cells keep their value only in the top-left cell, so they are refused with the range.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError, DataErrors
+
+
+def _text(v) -> str:
+    """A cell as the string a user sees: whole floats without '.0', no scientific surprises."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return v.isoformat()
+    return str(v)
+
+
+def _open(path: Path, data_only: bool):
+    import openpyxl
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about data validation, styles…
+        try:
+            return openpyxl.load_workbook(path, data_only=data_only)
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError,
+                AttributeError, LookupError, RecursionError, MemoryError) as e:
+            raise DataError(f"cannot read the workbook ({type(e).__name__}: {e})", file=str(path),
+                            fix="open it in Excel and save it again as .xlsx") from None
+        except Exception as e:  # openpyxl and the XML parser raise many kinds on a damaged file
+            raise DataError(f"cannot read the workbook ({type(e).__name__}: {e})", file=str(path),
+                            fix="open it in Excel and save it again as .xlsx") from None
+
+
+def _has_data(ws) -> bool:
+    return any(c.value is not None and str(c.value).strip() for row in ws.iter_rows() for c in row)
+
+
+def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    wb = _open(path, data_only=True)
+    names = wb.sheetnames
+    if sheet is not None:
+        if sheet not in names:
+            raise DataError(f"the workbook has no sheet '{sheet}'", file=str(path),
+                            fix="sheets: " + ", ".join(f"'{n}'" for n in names))
+        ws = wb[sheet]
+    else:
+        full = [n for n in names if _has_data(wb[n])]
+        if not full:
+            raise DataError("the workbook has no data on any sheet", file=str(path),
+                            fix="put a header row and data rows on the first sheet")
+        if len(full) > 1:
+            raise DataError("the workbook has data on several sheets: " + ", ".join(f"'{n}'" for n in full),
+                            file=str(path), fix=f"choose one with --sheet NAME (e.g. --sheet '{full[-1]}'), "
+                            "or keep one sheet per file")
+        ws = wb[full[0]]
+    label = str(path) if len(names) == 1 else f"{path} [sheet '{ws.title}']"
+    if ws.merged_cells.ranges:
+        rngs = sorted(str(r) for r in ws.merged_cells.ranges)
+        first = min(r.min_row for r in ws.merged_cells.ranges)
+        raise DataError("merged cells " + ", ".join(rngs[:10]) + (" …" if len(rngs) > 10 else ""),
+                        file=label, row=first, fix="unmerge the cells and write the value into every cell")
+    rows = [(c[0].row if c else 0, [_text(x.value) for x in c]) for c in ws.iter_rows()]
+    formulas = _uncached_formulas(path, ws.title, ws)
+    if formulas:
+        raise DataErrors([DataError(f"cell {coord} holds the formula '{f}' with no saved value", file=label, row=r,
+                                    fix="open the file in Excel and save it (so values are stored), "
+                                    "or paste the values only") for coord, r, f in formulas[:20]])
+    rows = [(r, vals) for r, vals in rows if any(v.strip() for v in vals)]
+    if not rows:
+        raise DataError("the sheet is empty", file=label, fix="put a header row and data rows on it")
+    (_, header), body = rows[0], rows[1:]
+    header = [h.strip() for h in header]
+    width = len(header)
+    while width and not header[width - 1] and not any(v[width - 1].strip() for _, v in body if len(v) >= width):
+        width -= 1
+    errs = []
+    for r, vals in body:
+        extra = [v for v in vals[width:] if v.strip()]
+        if extra:
+            errs.append(DataError(f"row {r} has a value beyond the last headed column ('{extra[0][:40]}')",
+                                  file=label, row=r, fix="give every column a header or delete the stray cell"))
+    if errs:
+        raise DataErrors(errs[:20])
+    data = [v[:width] + [""] * (width - len(v)) for _, v in body]
+    df = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
+        columns=range(width), dtype=object)
+    df.columns = header[:width]
+    df.attrs.update(rows=[r for r, _ in body], label=label)
+    return df
+
+
+def _uncached_formulas(path: Path, title: str, cached_ws) -> list[tuple[str, int, str]]:
+    """Cells that hold a formula whose cached value is missing (reads as empty with data_only=True)."""
+    ws = _open(path, data_only=False)[title]
+    out = []
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
+                if cached_ws[c.coordinate].value is None:
+                    out.append((c.coordinate, c.row, str(c.value)[:60]))
+    return out
