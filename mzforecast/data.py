@@ -15,7 +15,7 @@ from typing import Iterable, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from . import io as _io, units as U
 from .errors import DataError, DataErrors
@@ -31,6 +31,7 @@ def data_dir() -> Path:
 
 
 class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     id: str
     name_zh: str
     name_en: str = ""
@@ -74,21 +75,75 @@ class Source(BaseModel):
     document_number: str | None = None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last one silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:
+                continue  # unhashable key: the base constructor reports it
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (first given on line {first + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path):
-    """Parse YAML, turning syntax errors into a message with the line."""
+    """Parse YAML, turning syntax errors, duplicate keys and runaway nesting into a message with the line."""
+    path = Path(path)
+    if path.is_dir():
+        raise DataError("this is a folder, not a YAML file", file=str(path), fix="give the path of a .yaml file")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataError("file not found", file=str(path)) from None
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", file=str(path), fix="save the YAML file as UTF-8") from None
+    except OSError as e:
+        raise DataError(f"cannot read the file: {e.strerror or e}", file=str(path)) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise DataError(f"YAML syntax error at {line}{getattr(e, 'problem', e)}", file=str(path),
-                        fix="check indentation and quote values that contain ':' or '#' or tabs") from None
+        dup = "duplicate key" in str(getattr(e, "problem", ""))
+        raise DataError(f"YAML {'error' if dup else 'syntax error'} at {line}{getattr(e, 'problem', e)}",
+                        file=str(path), row=mark.line + 1 if mark else None,
+                        fix="give each key once" if dup else
+                        "check indentation and quote values that contain ':' or '#' or tabs") from None
+    except RecursionError:
+        raise DataError("the YAML is nested too deeply to be a plan, params or indicators file", file=str(path),
+                        fix="check for runaway brackets or indentation") from None
+
+
+def validation_errors(e: ValidationError, file: str, prefix: str = "", known=()) -> list[DataError]:
+    """Pydantic errors as DataErrors with the key path; unknown keys named with the closest known key."""
+    import difflib
+    out = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        path = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
+        if err["type"] == "extra_forbidden":
+            key = str(err["loc"][-1])
+            keys = known(err["loc"]) if callable(known) else known
+            near = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+            msg = f"unknown key '{key}'" + (f": did you mean '{near[0]}'?" if near else "")
+            fix = "known keys here: " + ", ".join(sorted(keys)) if keys else None
+        else:
+            msg = err["msg"]
+            if not err["type"].startswith(("value_error", "assertion")) and "input" in err \
+                    and not isinstance(err["input"], (dict, list)):
+                msg += f" (got {err['input']!r:.60})"
+            fix = None
+        out.append(DataError(msg, file=file, column=path or None, fix=fix))
+    return out
 
 
 def _validate_list(path: Path, key: str, model):
@@ -101,9 +156,7 @@ def _validate_list(path: Path, key: str, model):
         try:
             obj = model.model_validate(item)
         except ValidationError as e:
-            for err in e.errors():
-                loc = ".".join(str(x) for x in err["loc"])
-                errs.append(DataError(err["msg"], file=str(path), column=f"{key}[{i}].{loc}"))
+            errs += validation_errors(e, str(path), f"{key}[{i}]", model.model_fields)
             continue
         if obj.id in out:
             errs.append(DataError(f"duplicate id '{obj.id}'", file=str(path), column=f"{key}[{i}].id"))

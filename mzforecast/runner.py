@@ -61,17 +61,8 @@ def data_version(extra=()) -> str:
 
 
 def load_params(path: Path) -> dict:
-    try:
-        d = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise DataError("params file not found", file=str(path)) from None
-    except yaml.YAMLError as e:
-        raise DataError(f"YAML syntax error: {e}", file=str(path)) from None
-    nb = d.get("notebook", "plan_dashboard")
-    if nb not in NOTEBOOKS:
-        raise DataError(f"unknown notebook '{nb}'", file=str(path), column="notebook",
-                        fix="one of: " + ", ".join(sorted(NOTEBOOKS)))
-    return d
+    from .params import load  # validated by the Params model (issue 12): unknown keys, types, years
+    return load(path)
 
 
 def _css() -> str:

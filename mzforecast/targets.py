@@ -2,28 +2,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
-from .data import Dataset, data_dir, read_yaml
+from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
 from .errors import DataError, DataErrors
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
+# ---- issue 12: strict input types. A year is a whole number in range (YAML `true` is not 1), a
+# target value a finite number (`.nan`, 1e400 refused), a flag a real boolean; unknown keys are
+# refused (extra="forbid") so a misspelt key is named instead of silently ignored.
+Year = Annotated[int, Strict(), Field(ge=YEAR_MIN, le=YEAR_MAX)]
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Flag = Annotated[bool, Strict()]
+
 
 class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     id: str
     indicator: str
     kind: Literal["level", "ratio", "growth", "change"] = "level"
     comparator: Comparator
-    value: float
-    value_high: float | None = None
+    value: Number
+    value_high: Number | None = None
     unit: str
-    year: int | None = None  # defaults to the plan's target year
+    year: Year | None = None  # defaults to the plan's target year
     denominator: str | None = None
-    denominator_lag: int = 0
-    binding: bool = False
+    denominator_lag: Annotated[int, Strict(), Field(ge=0, le=10)] = 0
+    binding: Flag = False
     quote: str
     note: str = ""  # how a target was read from its sentence, where that took judgement
     # filled from the plan
@@ -37,6 +45,10 @@ class Target(BaseModel):
             raise ValueError("comparator 'between' needs value_high")
         if self.kind == "ratio" and not self.denominator:
             raise ValueError("a ratio target needs 'denominator' (the indicator it is divided by)")
+        if self.comparator == "between" and self.value > self.value_high:
+            raise ValueError(f"'between' needs value <= value_high, got {self.value:g} > {self.value_high:g}")
+        if self.year is not None and self.base_year and self.year < self.base_year:
+            raise ValueError(f"target year {self.year} is before the plan's base year {self.base_year}")
         return self
 
     @property
@@ -76,14 +88,21 @@ class Target(BaseModel):
 
 
 class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     id: str
     name_zh: str
     name_en: str = ""
     region: str
     source: str
-    base_year: int
-    target_year: int
+    base_year: Year
+    target_year: Year
     targets: list[Target]
+
+    @model_validator(mode="after")
+    def _years(self):
+        if self.target_year < self.base_year:
+            raise ValueError(f"target_year {self.target_year} is before base_year {self.base_year}")
+        return self
 
 
 def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
@@ -92,7 +111,7 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
     doc = read_yaml(path)
     if not isinstance(doc, dict):
         raise DataError("expected a mapping with keys id, region, targets…", file=str(path))
-    for t in doc.get("targets") or []:
+    for t in doc.get("targets") if isinstance(doc.get("targets"), list) else []:
         if isinstance(t, dict):
             t.setdefault("year", doc.get("target_year"))
             t.setdefault("plan", doc.get("id", ""))
@@ -101,8 +120,9 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
     try:
         plan = Plan.model_validate(doc)
     except ValidationError as e:
-        raise DataErrors([DataError(err["msg"], file=str(path), column=".".join(map(str, err["loc"])))
-                          for err in e.errors()]) from None
+        raise DataErrors(validation_errors(e, str(path), known=lambda loc: Target.model_fields if loc[0] == "targets" else Plan.model_fields)) from None
+    except RecursionError:
+        raise DataError("the plan is nested too deeply", file=str(path)) from None
     if dataset is not None:
         errs = []
         for i, t in enumerate(plan.targets):
