@@ -255,6 +255,25 @@ def to_long(df: pd.DataFrame, file: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the dataset
+def _closest(name: str, known) -> str:
+    import difflib
+    near = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
+    return "; did you mean " + " or ".join(f"'{n}'" for n in near) + "?" if near else ""
+
+
+def describe_years(years) -> str:
+    """'2010-2015, 2018 (7 years)' for messages that say which years do have data."""
+    ys = sorted(set(int(y) for y in years))
+    if not ys:
+        return "none"
+    runs, start = [], ys[0]
+    for a, b in zip(ys, ys[1:] + [None]):
+        if b != a + 1:
+            runs.append(f"{start}" if start == a else f"{start}-{a}")
+            start = b
+    return ", ".join(runs) + f" ({len(ys)} year{'s' if len(ys) > 1 else ''})"
+
+
 @dataclass
 class Dataset:
     """Observations in long format with the metadata needed to read them."""
@@ -268,17 +287,20 @@ class Dataset:
     def series(self, region: str, indicator: str, as_of: int | None = None) -> pd.Series:
         """Yearly values of one indicator, indexed by year; only years <= as_of if given."""
         if indicator not in self.indicators:
-            raise DataError(f"unknown indicator '{indicator}'",
+            raise DataError(f"unknown indicator '{indicator}'" + _closest(indicator, self.indicators),
                             fix="see `mzforecast data export` or data/indicators.yaml for the ids")
         if region not in self.regions:
-            raise DataError(f"unknown region '{region}'", fix="known: " + ", ".join(self.regions))
+            raise DataError(f"unknown region '{region}'" + _closest(region, self.regions),
+                            fix="known: " + ", ".join(self.regions))
         s = self._groups().get((region, indicator), self.observations.iloc[:0])
+        years_all = sorted(int(y) for y in s.year)
         if as_of is not None:
             s = s[s.year <= as_of]
         out = pd.Series(s.value.to_numpy(float), index=pd.Index(s.year.to_numpy(int), name="year"),
                         name=indicator).sort_index()
-        out.attrs.update(region=region, indicator=indicator, unit=self.indicators[indicator].unit,
-                         kind=self.indicators[indicator].kind)
+        out.attrs.update(region=region, indicator=indicator, as_of=as_of, unit=self.indicators[indicator].unit,
+                         kind=self.indicators[indicator].kind, aggregation=self.indicators[indicator].aggregation,
+                         years_available=years_all)
         return out
 
     def _groups(self) -> dict:

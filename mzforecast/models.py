@@ -212,8 +212,19 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     s = pd.Series(series).dropna()
     if as_of is not None:
         s = s[s.index <= as_of]
+    # -- issue 12: five-year figures are not yearly series; say what has data when nothing does
+    at = getattr(series, "attrs", {})
+    if at.get("aggregation", "stock") != "stock":
+        raise ModelError(f"{at.get('indicator', 'this indicator')} is a {at['aggregation'].replace('_', ' ')} "
+                         "(a figure over the five years ending in each year), not a yearly series: it is shown as "
+                         "published, not forecast")
     if len(s) == 0:
-        raise ModelError("the series has no observations" + (f" up to {as_of}" if as_of else ""))
+        from .data import describe_years
+        what = f" of {at['indicator']} in {at['region']}" if "indicator" in at and "region" in at else ""
+        up_to = as_of if as_of is not None else at.get("as_of")
+        have = at.get("years_available")
+        raise ModelError(f"the series{what} has no observations" + (f" up to {up_to}" if up_to is not None else "")
+                         + (f"; years with data: {describe_years(have)}" if have is not None else ""))
     kind = kind or getattr(series, "attrs", {}).get("kind", "level")
     s.attrs = dict(getattr(series, "attrs", {}))
     t, y = _as_arrays(s)
