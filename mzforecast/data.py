@@ -209,9 +209,13 @@ def normalise_columns(df: pd.DataFrame, file: str) -> pd.DataFrame:
                       + ", ".join(f"{p + 1} '{df.columns[p]}'" for p in pos) + ")", file=file, row=1, column=n,
                       fix="keep one column per name (and one per year in the wide layout)")
             for n, pos in seen.items() if len(pos) > 1]
-    blank = [i for i, n in enumerate(names) if not n and df.iloc[:, i].astype(str).str.strip().ne("").any()]
-    errs += [DataError(f"column {i + 1} has values but no header", file=file, row=1,
-                       fix="give the column a header or delete it") for i in blank]
+    rows = df.attrs.get("rows") or list(range(2, len(df) + 2))
+    for i, n in enumerate(names):
+        filled = df.iloc[:, i].astype(str).str.strip().ne("").to_numpy() if not n else []
+        if len(filled) and filled.any():
+            k = int(filled.argmax())
+            errs.append(DataError(f"column {i + 1} has values but no header (first: '{str(df.iloc[k, i])[:40]}')",
+                                  file=file, row=rows[k], fix="give the column a header or delete the stray cells"))
     if errs:
         raise DataErrors(errs)
     out = df.copy()
@@ -499,12 +503,12 @@ def load_user_file(path: str | Path, base: Dataset | None = None, sheet: str | N
         if errs:
             raise DataErrors(errs)
     errs: list[DataError] = []
-    if "region_name" in df.columns:
+    if "region_name" in df.columns and "region" in df.columns:
         for rec in df.drop_duplicates("region").to_dict("records"):
             rid = str(rec["region"]).strip()
             if rid not in regions and str(rec["region_name"]).strip():
                 new_reg[rid] = Region(id=rid, name_zh=str(rec["region_name"]).strip())
-    if "indicator_name" in df.columns:
+    if "indicator_name" in df.columns and "indicator" in df.columns:
         for rec in df.drop_duplicates("indicator").to_dict("records"):
             iid = str(rec["indicator"]).strip()
             if iid in indicators or iid in new_ind or not str(rec["indicator_name"]).strip():
