@@ -159,3 +159,121 @@ def test_target_in_another_unit_is_converted_or_refused(write, ds):
     assert plan.targets[0].value == pytest.approx(58000) and plan.targets[0].unit == "beds"
     with pytest.raises(DataErrors, match="is in 'yuan' but elderly_care_beds is in 'beds'"):
         load_plan(write("bad.yaml", head + "yuan\n"), ds)
+
+
+# ---------------------------------------------------------------- issue 12: read right, not mis-read
+@pytest.mark.parametrize("headers", [
+    ["2019", "2020", "2021"], ["2019年", "2020年", "2021年"], ["2019 年", "2020 年", "2021 年"],
+    ["Y2019", "Y2020", "Y2021"], ["2019.0", "2020.0", "2021.0"], ["y2019", " 2020年 ", "FY2021"],
+])
+def test_wide_year_headers_in_yearbook_styles(write, headers):
+    p = write("wide.csv", "Region, Indicator ,UNIT," + ",".join(headers) + "\n"
+                          "changchun,elderly_care_beds,万张,4.5,4.8,5.1\n")
+    s = D.load([p]).series("changchun", "elderly_care_beds")
+    assert s.loc[2019] == pytest.approx(45000) and s.loc[2021] == pytest.approx(51000)
+
+
+def test_header_names_ignore_case_and_spaces(write):
+    p = write("c.csv", " Region ,INDICATOR,Year, Value ,Unit\nchangchun,elderly_care_beds,2021,5.1,万张\n")
+    assert D.load([p]).series("changchun", "elderly_care_beds").loc[2021] == pytest.approx(51000)  # not 5.1 beds
+
+
+@pytest.mark.parametrize("cell,expect", [('"1,245.0"', 1245.0), ('"12,345"', 12345.0), ('"1,234,567"', 1234567.0),
+                                         ("5.1", 5.1), ("+7", 7.0), ("1e3", 1000.0)])
+def test_thousands_separators_read(write, cell, expect):
+    p = write("t.csv", HEADER + f"changchun,elderly_care_beds,2021,{cell},beds\n")
+    assert D.load([p]).series("changchun", "elderly_care_beds").loc[2021] == pytest.approx(expect)
+
+
+def test_parse_number_refuses_decimal_comma_and_non_finite():
+    for bad in ["5,1", "12,34", "1,2345", "inf", "-inf", "nan", "1e400", "1_000", "5.1万", ""]:
+        with pytest.raises(ValueError):
+            D.parse_number(bad)
+
+
+def test_xlsx_data_on_another_sheet_is_read(tmp_path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    ws = wb.create_sheet("数据")
+    ws.append(["region", "indicator", "year", "value", "unit"])
+    ws.append(["changchun", "elderly_care_beds", 2021, 5.1, "万张"])
+    p = tmp_path / "book.xlsx"
+    wb.save(p)
+    ds = D.load([p])
+    assert ds.series("changchun", "elderly_care_beds").loc[2021] == pytest.approx(51000)
+    assert ds.observations.file.str.endswith("[sheet '数据']").any()  # messages name the sheet
+
+
+def test_sheet_option_picks_one_of_several(tmp_path, capsys):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    for title, v in (("Sheet", 4.8), ("县区", 5.1)):
+        ws = wb.active if title == "Sheet" else wb.create_sheet(title)
+        ws.append(["region", "indicator", "year", "value", "unit"])
+        ws.append(["changchun", "elderly_care_beds", 2021, v, "万张"])
+    p = tmp_path / "two.xlsx"
+    wb.save(p)
+    assert D.load([p], sheet="县区").series("changchun", "elderly_care_beds").loc[2021] == pytest.approx(51000)
+    assert main(["data", "check", "--sheet", "Sheet", str(p)]) == 0
+    assert main(["data", "export", "--data", str(p), "--sheet", "县区"]) == 0
+    assert "51000" in capsys.readouterr().out
+
+
+def test_csv_row_numbers_count_blank_lines_and_trailing_empty_columns_ok(write):
+    p = write("b.csv", "region,indicator,year,value,unit,,\n\nchangchun,elderly_care_beds,2020,1,beds,,\n"
+                       "\nchangchun,elderly_care_beds,2021,abc,beds\n")
+    errs = errors_of(p)
+    assert len(errs) == 1 and "row 5, column 'value'" in errs[0]
+
+
+def test_utf16_tab_separated_unicode_text(tmp_path):
+    p = tmp_path / "u16.txt"
+    p.write_bytes("region\tindicator\tyear\tvalue\tunit\nchangchun\telderly_care_beds\t2021\t5.1\t万张\n"
+                  .encode("utf-16"))
+    assert D.load([p]).series("changchun", "elderly_care_beds").loc[2021] == pytest.approx(51000)
+
+
+def test_companion_may_repeat_a_bundled_indicator_unchanged(write):
+    write("c.indicators.yaml", "indicators:\n  - id: elderly_care_beds\n    name_zh: 养老床位\n    unit: beds\n"
+                               "  - id: meals_served\n    name_zh: 助餐人次\n    unit: person-times\n")
+    p = write("c.csv", HEADER + "changchun,meals_served,2021,1000,person-times\n")
+    ds = D.load([p])
+    assert ds.series("changchun", "meals_served").loc[2021] == 1000
+    assert ds.indicators["elderly_care_beds"].aggregation == "stock"
+
+
+def test_unknown_ids_name_the_closest(ds):
+    with pytest.raises(DataError, match="did you mean 'dibao_standard_urban'"):
+        ds.series("changchun", "dibao_standrd_urban")
+    with pytest.raises(DataError, match="did you mean 'changchun'"):
+        ds.series("changchn", "dibao_standard_urban")
+
+
+def test_no_observations_message_names_region_indicator_and_years(ds, capsys):
+    assert main(["forecast", "changchun", "dibao_standard_urban", "--as-of", "1950"]) == 2
+    err = capsys.readouterr().err
+    years = sorted(ds.series("changchun", "dibao_standard_urban").index)
+    assert "dibao_standard_urban in changchun has no observations up to 1950" in err
+    assert f"years with data: {years[0]}" in err and str(years[-1]) in err
+
+
+def test_five_year_totals_are_not_forecast(ds, capsys):
+    from mzforecast.errors import ModelError
+    from mzforecast.models import forecast
+    five = [i for i, m in ds.indicators.items() if m.aggregation != "stock"]
+    assert five
+    with pytest.raises(ModelError, match="not a yearly series"):
+        forecast(ds.series("jilin", five[0]), until=2030)
+    assert main(["forecast", "jilin", five[0], "--until", "2030"]) == 2
+    assert "not a yearly series" in capsys.readouterr().err
+
+
+def test_describe_years():
+    assert D.describe_years([2010, 2011, 2012, 2015, 2018, 2019]) == "2010-2012, 2015, 2018-2019 (6 years)"
+    assert D.describe_years([]) == "none"
+
+
+def test_bundled_plans_pass_strict_validation(ds):
+    from mzforecast.targets import get_plan, list_plans
+    assert all(get_plan(p, ds).targets for p in list_plans())

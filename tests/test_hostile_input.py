@@ -162,6 +162,10 @@ DATA_CASES = [
     ("xlsx-decimal-comma", workbook("xc.xlsx", [XH, ["changchun", "elderly_care_beds", 2020, "5,1", "万张"]]),
      "not a thousands separator", "row 2"),
     ("xlsx-empty", workbook("e.xlsx", []), "no data on any sheet", None),
+    ("xlsx-stray-cell-far-away", workbook("far.xlsx", [XH, XR], lambda wb, ws: ws.__setitem__("XFD1048576", "x")),
+     "the sheet spans A1:XFD1048576", None),
+    ("many-bad-lines-summarised", text("many.csv", H + "changchun,elderly_care_beds,2020,1,beds,x\n" * 30),
+     "and 10 more lines with the wrong number of fields", "row 21"),
     ("companion-changes-unit", with_companion(text("mine.csv", H + "changchun,dibao_standard_rural,2020,550,"
                                                                    "yuan/person/month\n"),
                                               COMPANION.format(id="dibao_standard_rural", unit="yuan/person/month",

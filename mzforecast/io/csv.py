@@ -46,7 +46,7 @@ def read(path: Path) -> pd.DataFrame:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delim = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delim, skipinitialspace=True)
-    header, width, records, lines, errs = None, 0, [], [], []
+    header, width, records, lines, errs, n_bad = None, 0, [], [], [], 0
     start = 1
     try:
         for rec in reader:
@@ -62,6 +62,7 @@ def read(path: Path) -> pd.DataFrame:
             if len(rec) > width and not any(c.strip() for c in rec[width:]):
                 rec = rec[:width]
             if len(rec) != width:
+                n_bad += 1
                 if len(errs) < MAX_REPORTED:
                     more = "an extra field" if len(rec) > width else "a missing field"
                     errs.append(DataError(
@@ -76,6 +77,9 @@ def read(path: Path) -> pd.DataFrame:
                         fix="check the quotes on that line") from None
     if header is None:
         raise DataError("the file has no header row", file=str(path), fix="add a header row and data rows")
+    if n_bad > len(errs):
+        errs.append(DataError(f"… and {n_bad - len(errs)} more lines with the wrong number of fields",
+                              file=str(path)))
     if errs:
         raise DataErrors(errs)
     df = pd.DataFrame(records, columns=range(width), dtype=object) if records else pd.DataFrame(

@@ -47,8 +47,11 @@ def _open(path: Path, data_only: bool):
                             fix="open it in Excel and save it again as .xlsx") from None
 
 
+MAX_CELLS = 5_000_000  # a yearbook table is thousands of cells; a stray cell at XFD1048576 is billions
+
+
 def _has_data(ws) -> bool:
-    return any(c.value is not None and str(c.value).strip() for row in ws.iter_rows() for c in row)
+    return any(v is not None and str(v).strip() for v in (c.value for c in ws._cells.values()))
 
 
 def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
@@ -70,6 +73,10 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
                             "or keep one sheet per file")
         ws = wb[full[0]]
     label = str(path) if len(names) == 1 else f"{path} [sheet '{ws.title}']"
+    if ws.max_row * ws.max_column > MAX_CELLS:
+        raise DataError(f"the sheet spans {ws.dimensions} ({ws.max_row} rows x {ws.max_column} columns)",
+                        file=label, fix="delete stray cells far below or right of the table, or copy the table "
+                        "into a new workbook")
     if ws.merged_cells.ranges:
         rngs = sorted(str(r) for r in ws.merged_cells.ranges)
         first = min(r.min_row for r in ws.merged_cells.ranges)
