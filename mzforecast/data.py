@@ -193,7 +193,7 @@ def _column_name(col) -> str:
     s = str(col).strip()
     m = _YEAR_HEADER.fullmatch(s)
     if m:
-        return m.group(1)
+        return str(int(m.group(1)))  # full-width digits (２０１９年) too
     key = re.sub(r"\s+", "_", s.lower())
     return key if key in KNOWN_COLUMNS else s
 
@@ -382,22 +382,25 @@ def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], r
                                   fix="fill it in on every row (merged or blank cells are not repeated)"))
             continue
         if reg not in regions:
-            errs.append(DataError(f"unknown region '{reg}'", file=file, row=r, column="region",
+            errs.append(DataError(f"unknown region '{reg[:60]}'", file=file, row=r, column="region",
                                   fix="add a 'region_name' column to define a new region, or use one of: "
                                   + ", ".join(regions)))
             bad = True
         if ind not in indicators:
-            errs.append(DataError(f"unknown indicator '{ind}'", file=file, row=r, column="indicator",
+            errs.append(DataError(f"unknown indicator '{ind[:60]}'", file=file, row=r, column="indicator",
                                   fix="add columns 'indicator_name' and 'unit' (or a companion "
                                   "<file>.indicators.yaml) to define it, or use a bundled id"))
             bad = True
         ys = str(rec["year"]).strip()
-        if not re.fullmatch(r"\d{4}", ys):
-            errs.append(DataError(f"year '{ys}' is not a whole year", file=file, row=r, column="year",
+        ym = _YEAR_HEADER.fullmatch(ys)  # 2020, 2020年, Y2020, 2020.0 as in the headers
+        year = int(ym.group(1)) if ym else None
+        if year is None:
+            errs.append(DataError(f"year '{ys[:20]}' is not a whole year", file=file, row=r, column="year",
                                   fix="write the year as four digits, e.g. 2020"))
             bad = True
-        elif not YEAR_MIN <= int(ys) <= YEAR_MAX:
-            errs.append(DataError(f"year {ys} is out of range {YEAR_MIN}-{YEAR_MAX}", file=file, row=r, column="year"))
+        elif not YEAR_MIN <= year <= YEAR_MAX:
+            errs.append(DataError(f"year {year} is out of range {YEAR_MIN}-{YEAR_MAX}", file=file, row=r,
+                                  column="year"))
             bad = True
         try:
             val = parse_number(rec["value"])
@@ -429,7 +432,7 @@ def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], r
             errs.append(DataError(f"share {val:g}% is above 100", file=file, row=r, column="value",
                                   fix="give shares in percent between 0 and 100"))
             continue
-        rows.append(dict(region=reg, indicator=ind, year=int(ys), value=val, unit=meta.unit,
+        rows.append(dict(region=reg, indicator=ind, year=year, value=val, unit=meta.unit,
                          source=str(rec.get("source", "") or "").strip(), quote=str(rec.get("quote", "") or ""),
                          note=str(rec.get("note", "") or ""), file=file, row=r))
     out = pd.DataFrame(rows, columns=["region", "indicator", "year", "value", "unit", "source", "quote",

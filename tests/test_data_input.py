@@ -277,3 +277,27 @@ def test_describe_years():
 def test_bundled_plans_pass_strict_validation(ds):
     from mzforecast.targets import get_plan, list_plans
     assert all(get_plan(p, ds).targets for p in list_plans())
+
+
+def test_percent_formatted_xlsx_cell_is_the_percent_shown(tmp_path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["region", "indicator", "year", "value", "unit"])
+    ws.append(["changchun", "nursing_bed_share_public_homes", 2021, 0.45, "%"])
+    ws["D2"].number_format = "0.0%"
+    p = tmp_path / "pct.xlsx"
+    wb.save(p)
+    assert D.load([p]).series("changchun", "nursing_bed_share_public_homes").loc[2021] == pytest.approx(45)
+
+
+def test_semicolon_csv_and_year_cells_in_yearbook_style(write):
+    p = write("eu.csv", "region;indicator;year;value;unit\nchangchun;elderly_care_beds;2021年;5.1;万张\n"
+                        "changchun;elderly_care_beds;Y2022;5.2;万张\n")
+    s = D.load([p]).series("changchun", "elderly_care_beds")
+    assert s.loc[2021] == pytest.approx(51000) and s.loc[2022] == pytest.approx(52000)
+
+
+def test_full_width_year_header(write):
+    p = write("fw.csv", "region,indicator,unit,２０２１年\nchangchun,elderly_care_beds,万张,5.1\n")
+    assert D.load([p]).series("changchun", "elderly_care_beds").loc[2021] == pytest.approx(51000)

@@ -44,7 +44,8 @@ def read(path: Path) -> pd.DataFrame:
         raise DataError(f"cannot read the file: {e.strerror or e}", file=str(path)) from None
     text = decode(path, raw)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delim = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    delim = ("\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
+             else ";" if ";" in first and "," not in first else ",")  # ';': Excel in European locales
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delim, skipinitialspace=True)
     header, width, records, lines, errs, n_bad = None, 0, [], [], [], 0
     start = 1

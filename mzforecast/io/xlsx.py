@@ -17,6 +17,14 @@ import pandas as pd
 from ..errors import DataError, DataErrors
 
 
+def _cell(c) -> str:
+    """A cell as the user sees it: a percent-formatted 0.45 is the 45 (%) shown, not 0.45."""
+    v = c.value
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in str(c.number_format or ""):
+        v = float(f"{v * 100:.12g}")
+    return _text(v)
+
+
 def _text(v) -> str:
     """A cell as the string a user sees: whole floats without '.0', no scientific surprises."""
     if v is None:
@@ -82,7 +90,7 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
         first = min(r.min_row for r in ws.merged_cells.ranges)
         raise DataError("merged cells " + ", ".join(rngs[:10]) + (" …" if len(rngs) > 10 else ""),
                         file=label, row=first, fix="unmerge the cells and write the value into every cell")
-    rows = [(c[0].row if c else 0, [_text(x.value) for x in c]) for c in ws.iter_rows()]
+    rows = [(c[0].row if c else 0, [_cell(x) for x in c]) for c in ws.iter_rows()]
     formulas = _uncached_formulas(path, ws.title, ws)
     if formulas:
         raise DataErrors([DataError(f"cell {coord} holds the formula '{f}' with no saved value", file=label, row=r,
