@@ -390,3 +390,34 @@ def test_fuzz_random_xlsx_cells(tmp_path, header, rows, merge):
     p = tmp_path / "fuzz.xlsx"
     wb.save(p)
     _only_own_errors(p)
+
+
+def test_real_process_prints_no_traceback(tmp_path):
+    """The same refusals from the installed console entry point, in a real process (exit 2, no traceback)."""
+    import subprocess
+    import sys
+    build = dict((c[0], c[1]) for c in DATA_CASES)
+    files = [build["random-binary"](tmp_path), build["extra-field"](tmp_path), build["xlsx-uncached-formula"](tmp_path)]
+    plan = deep_yaml(tmp_path)
+    for argv in (["data", "check", *map(str, files)], ["assess", "--plan", str(plan)]):
+        r = subprocess.run([sys.executable, "-m", "mzforecast.cli", *argv], capture_output=True, text=True,
+                           cwd=tmp_path)
+        assert r.returncode == 2 and "Traceback" not in r.stderr and r.stdout == "", r.stderr
+        assert all(str(f) in r.stderr for f in (files if argv[0] == "data" else [plan]))
+
+
+YAML_BITS = st.sampled_from(["id: p\n", "targets:\n", "  - id: t\n", "    value: ", ".nan", "1e400", "true", "[", "]",
+                             "{", "}", "base_year: ", "target_year: ", "2020", "-1", "\n", "    ", ": ", "&a ", "*a",
+                             "<<: ", "!!python/object:os.system\n", "'", '"', "%YAML 1.1\n", "---\n", "\t", "年"])
+
+
+@FUZZ
+@given(parts=st.lists(YAML_BITS, max_size=40))
+def test_fuzz_plan_yaml(tmp_path, parts):
+    from mzforecast.targets import load_plan
+    p = tmp_path / "fuzz.yaml"
+    p.write_text("".join(parts), encoding="utf-8")
+    try:
+        load_plan(p, D.load_bundled())
+    except MzError as e:
+        assert str(e)
