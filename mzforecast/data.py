@@ -218,8 +218,9 @@ def normalise_columns(df: pd.DataFrame, file: str) -> pd.DataFrame:
                                   file=file, row=rows[k], fix="give the column a header or delete the stray cells"))
     if errs:
         raise DataErrors(errs)
-    out = df.copy()
-    out.columns = names
+    keep = [i for i, n in enumerate(names) if n]  # blank-headed columns are empty here: drop them
+    out = df.iloc[:, keep].copy()
+    out.columns = [names[i] for i in keep]
     out.attrs = dict(df.attrs)
     return out
 

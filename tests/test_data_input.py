@@ -301,3 +301,10 @@ def test_semicolon_csv_and_year_cells_in_yearbook_style(write):
 def test_full_width_year_header(write):
     p = write("fw.csv", "region,indicator,unit,２０２１年\nchangchun,elderly_care_beds,万张,5.1\n")
     assert D.load([p]).series("changchun", "elderly_care_beds").loc[2021] == pytest.approx(51000)
+
+
+@pytest.mark.parametrize("body", ["region,,indicator,,unit,2019,2020\nchangchun,,elderly_care_beds,,万张,4.5,4.8\n",
+                                  "region,,indicator,,year,value,unit\nchangchun,,elderly_care_beds,,2019,4.5,万张\n"])
+def test_empty_blank_headed_columns_are_dropped(write, body):
+    p = write("blanks.csv", body)
+    assert D.load([p]).series("changchun", "elderly_care_beds").loc[2019] == pytest.approx(45000)

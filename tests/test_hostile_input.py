@@ -338,10 +338,13 @@ FUZZ = settings(max_examples=100, deadline=None, derandomize=True,
 
 
 def _only_own_errors(path):
+    from hypothesis import event
     try:
         D.load_user_file(path, D.load_bundled())
+        event("read")
     except MzError as e:
         assert str(e)  # a message, never empty
+        event("refused: " + type(e).__name__)
     assert D.check_files([path]) is not None  # the CLI path never raises either
 
 
@@ -359,32 +362,63 @@ CELL = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
 )
-HEADERS = st.lists(st.sampled_from(["region", "Indicator", " year", "VALUE", "unit", "2019", "2020年", "Y2021",
-                                    "2021.0", "source", "region_name", "indicator_name", "kind", "x", ""]),
-                   min_size=1, max_size=7)
+NAMES = st.sampled_from(["region", "Indicator", " year", "VALUE", "unit", "2019", "2020年", "Y2021", "2021.0",
+                         "source", "region_name", "indicator_name", "kind", "x", "", " "])
+CORE = st.sampled_from([["region", "indicator", "year", "value", "unit"], ["region", "indicator", "unit", "2019", "2020"]])
+HEADERS = st.one_of(
+    st.lists(NAMES, min_size=1, max_size=9),  # anything
+    *[CORE.flatmap(lambda c: st.lists(NAMES, max_size=2).flatmap(lambda x: st.permutations(c + x)))] * 3,  # near-valid
+)
+
+
+GOOD = {"region": ["changchun", "jilin"], "indicator": ["elderly_care_beds", "dibao_standard_urban"],
+        "year": ["2019", "2020年", "Y2021"], "value": ["1", "1,245.0", "5.1", "0"], "unit": ["", " "],
+        "region_name": ["", "长春"], "indicator_name": [""], "source": ["", "mine"], "kind": [""]}
+
+
+def _cell_for(name):
+    n = D._column_name(name)
+    good = GOOD.get(n, ["3", "4.5", ""] if n.isdigit() else ["", "note"])
+    return st.one_of(*[st.sampled_from(good)] * 6, CELL)  # mostly plausible, sometimes hostile
+
+
+TABLES = st.one_of(
+    st.tuples(HEADERS, st.lists(st.lists(CELL, max_size=8), max_size=5)),  # ragged, anything
+    HEADERS.flatmap(lambda h: st.tuples(st.just(h), st.lists(st.tuples(*map(_cell_for, h)).map(list), min_size=1,
+                                                             max_size=5))),
+)
 
 
 @FUZZ
-@given(header=HEADERS, rows=st.lists(st.lists(CELL, min_size=0, max_size=8), max_size=5),
-       sep=st.sampled_from([",", "\t", ";"]))
-def test_fuzz_random_csv_cells(tmp_path, header, rows, sep):
-    body = "\n".join(sep.join(r) for r in [header] + rows) + "\n"
+@given(table=TABLES, sep=st.sampled_from([",", ",", "\t", ";"]), quoted=st.booleans())
+def test_fuzz_random_csv_cells(tmp_path, table, sep, quoted):
+    import csv
+    header, rows = table
+    if quoted:  # as Excel writes it: cells with separators or quotes are quoted
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=sep, lineterminator="\n").writerows([header] + rows)
+        body = buf.getvalue()
+    else:
+        body = "\n".join(sep.join(r) for r in [header] + rows) + "\n"
     p = tmp_path / "fuzz.csv"
     p.write_text(body, encoding="utf-8")
     _only_own_errors(p)
 
 
 XCELL = st.one_of(st.none(), st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False),
-                  st.booleans(), CELL.map(lambda s: openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE.sub("", s)))
+                  st.booleans(), CELL)
 
 
 @FUZZ
-@given(header=HEADERS, rows=st.lists(st.lists(XCELL, max_size=8), max_size=5), merge=st.booleans())
-def test_fuzz_random_xlsx_cells(tmp_path, header, rows, merge):
+@given(table=st.one_of(TABLES, st.tuples(HEADERS, st.lists(st.lists(XCELL, max_size=8), max_size=5))),
+       merge=st.sampled_from([False, False, True]))
+def test_fuzz_random_xlsx_cells(tmp_path, table, merge):
+    header, rows = table
     wb = openpyxl.Workbook()
     ws = wb.active
+    legal = openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE
     for r in [header] + rows:
-        ws.append(r)
+        ws.append([legal.sub("", x) if isinstance(x, str) else x for x in r])
     if merge and rows:
         ws.merge_cells("A2:B2")
     p = tmp_path / "fuzz.xlsx"
