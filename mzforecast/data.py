@@ -246,11 +246,12 @@ def to_long(df: pd.DataFrame, file: str) -> pd.DataFrame:
     rows = df.attrs.get("rows") or list(range(2, len(df) + 2))  # spreadsheet rows: header is row 1
     d = df.copy()
     d["_row"] = rows
-    if "year" in df.columns or not year_cols:
+    if not year_cols:
         return d
-    if "value" in df.columns:
-        raise DataError("the file has both a 'value' column and year columns ("
-                        + ", ".join(year_cols[:5]) + ")", file=file, row=1, column="value",
+    both = [c for c in ("year", "value") if c in df.columns]
+    if both:
+        raise DataError(f"the file has both a '{both[0]}' column and year columns ("
+                        + ", ".join(year_cols[:5]) + ")", file=file, row=1, column=both[0],
                         fix="use the long layout (region, indicator, year, value) or the wide one "
                         "(region, indicator, one column per year), not both")
     id_cols = [c for c in df.columns if c not in year_cols]

@@ -137,6 +137,8 @@ DATA_CASES = [
      "both a 'value' column and year columns", "column 'value'"),
     ("name-column-without-id", text("rn.csv", "region_name,indicator,year,value\n长春,elderly_care_beds,2020,1\n"),
      "missing column 'region'", "column 'region'"),
+    ("year-and-year-columns", text("yy.csv", H.strip() + ",2019\nchangchun,elderly_care_beds,2020,1,beds,2\n"),
+     "both a 'year' column and year columns (2019)", "column 'year'"),
     ("year-not-whole", text("y.csv", H + "changchun,elderly_care_beds,2020.5,1,beds\n"), "not a whole year",
      "column 'year'"),
     ("year-out-of-range", text("yr.csv", H + "changchun,elderly_care_beds,1800,1,beds\n"), "out of range",
