@@ -176,9 +176,23 @@ def load_sources(path: Path | None = None) -> dict[str, Source]:
 
 def load_regions(path: Path | None = None) -> dict[str, Region]:
     path = path or data_dir() / "regions.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return {r["id"]: Region(id=r["id"], name_zh=r["name_zh"], name_en=r.get("name_en", ""),
-                            parent=r.get("parent") or None) for r in df.to_dict("records")}
+    df = _io.read_table(path)
+    out, errs = {}, []
+    for row, r in zip(df.attrs.get("rows", []), df.to_dict("records")):
+        try:
+            reg = Region(id=str(r.get("id", "")).strip(), name_zh=r.get("name_zh"), name_en=r.get("name_en") or "",
+                         parent=r.get("parent") or None)
+        except ValidationError as e:
+            errs += [DataError(f"{err['msg']}", file=str(path), row=row, column=".".join(map(str, err["loc"])))
+                     for err in e.errors()]
+            continue
+        if not reg.id or reg.id in out:
+            errs.append(DataError(f"{'duplicate' if reg.id else 'empty'} region id '{reg.id}'", file=str(path),
+                                  row=row, column="id"))
+        out[reg.id] = reg
+    if errs:
+        raise DataErrors(errs)
+    return out
 
 
 # ---------------------------------------------------------------- reading tables
