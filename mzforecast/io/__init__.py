@@ -66,7 +66,4 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         right = {"csv": ".csv", "xlsx": ".xlsx"}[kind]
         raise DataError(f"the name ends in '{path.suffix}' but the file is {what}", file=file,
                         fix=f"rename it to end in '{right}' (or save it again in the format its name says)")
-    if sheet is not None and kind != "xlsx":
-        raise DataError(f"--sheet '{sheet}' was given but this is not a workbook", file=file,
-                        fix="leave out --sheet for CSV files")
-    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)
+    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)  # CSV: no sheets
