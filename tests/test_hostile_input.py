@@ -68,11 +68,16 @@ def xlsx_bytes(rows):
     return b.getvalue()
 
 
-def zip_bytes():
+def zip_bytes(name="readme.txt", content="not a workbook"):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w") as z:
-        z.writestr("readme.txt", "not a workbook")
+        z.writestr(name, content)
     return b.getvalue()
+
+
+def truncated_xlsx():
+    whole = xlsx_bytes([XH, XR])
+    return whole[: len(whole) // 2]
 
 
 XH = ["region", "indicator", "year", "value", "unit"]
@@ -96,6 +101,9 @@ DATA_CASES = [
     ("csv-named-xlsx", text("table.xlsx", H + ROW.format(v=1)), "the file is a text (CSV) file", None),
     ("xlsx-named-csv", text("table.csv", xlsx_bytes([XH, XR])), "the file is an Excel workbook", None),
     ("zip-named-xlsx", text("arch.xlsx", zip_bytes()), "ZIP archive (not an Excel workbook)", None),
+    ("damaged-workbook", text("dmg.xlsx", zip_bytes("xl/workbook.xml", "<garbage")), "cannot read the workbook",
+     None),
+    ("truncated-workbook", text("cut.xlsx", truncated_xlsx()), "damaged ZIP archive", None),
     ("old-xls", text("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64), ".xls", None),
     ("empty-file", text("empty.csv", ""), "the file is empty", None),
     ("header-only", text("h.csv", H), "header but no data rows", None),

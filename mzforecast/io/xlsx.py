@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -46,11 +45,7 @@ def _open(path: Path, data_only: bool):
         warnings.simplefilter("ignore")  # openpyxl warns about data validation, styles…
         try:
             return openpyxl.load_workbook(path, data_only=data_only)
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError,
-                AttributeError, LookupError, RecursionError, MemoryError) as e:
-            raise DataError(f"cannot read the workbook ({type(e).__name__}: {e})", file=str(path),
-                            fix="open it in Excel and save it again as .xlsx") from None
-        except Exception as e:  # openpyxl and the XML parser raise many kinds on a damaged file
+        except Exception as e:  # openpyxl, zipfile and the XML parser raise many kinds on a damaged file
             raise DataError(f"cannot read the workbook ({type(e).__name__}: {e})", file=str(path),
                             fix="open it in Excel and save it again as .xlsx") from None
 
