@@ -229,6 +229,23 @@ def test_bad_data_file_refused(tmp_path, monkeypatch, capsys, name, build, expec
     assert _listing(tmp_path) == before  # nothing written, nothing touched
 
 
+@pytest.mark.parametrize("kind", ["device", "fifo", "too-large"])
+def test_special_or_huge_files_refused(tmp_path, monkeypatch, capsys, kind):
+    import os
+    monkeypatch.chdir(tmp_path)
+    if kind == "device":
+        path = "/dev/zero"
+    elif kind == "fifo":
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)
+    else:
+        monkeypatch.setattr("mzforecast.io.MAX_BYTES", 50)
+        path = text("big.csv", H + ROW.format(v=1) * 3)(tmp_path)
+    code, out, err = _run(["data", "check", str(path)], capsys)
+    assert code == 2 and "Traceback" not in err and str(path) in err, err
+    assert ("more than any statistical table" if kind == "too-large" else "not a regular file") in err
+
+
 def test_sheet_option_names_the_missing_sheet(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     path = workbook("two.xlsx", [XH, XR], two_sheets)(tmp_path)

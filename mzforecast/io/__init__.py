@@ -14,6 +14,7 @@ import pandas as pd
 from ..errors import DataError
 from . import csv as _csv, xlsx as _xlsx
 
+MAX_BYTES = 200 * 10**6  # yearbook tables are kilobytes to a few megabytes
 HANDLERS = {"csv": _csv.read, "xlsx": _xlsx.read}
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 _MAGIC = [(b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0", "an old binary Office file (.xls/.doc)"),
@@ -47,6 +48,12 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         raise DataError("file not found", file=file, fix="check the path")
     if path.is_dir():
         raise DataError("this is a folder, not a file", file=file, fix="give the path of a CSV or .xlsx file")
+    if not path.is_file():  # a FIFO or device (/dev/stdin, /dev/zero) would block or never end
+        raise DataError("this is not a regular file (a device or pipe)", file=file,
+                        fix="save the table to a file and give its path")
+    if path.stat().st_size > MAX_BYTES:
+        raise DataError(f"the file is {path.stat().st_size / 1e6:.0f} MB, more than any statistical table "
+                        f"({MAX_BYTES // 10**6} MB limit)", file=file, fix="check that this is the right file")
     try:
         with open(path, "rb") as fh:
             head = fh.read(8192)
