@@ -100,6 +100,11 @@ def read_yaml(path: Path):
     path = Path(path)
     if path.is_dir():
         raise DataError("this is a folder, not a YAML file", file=str(path), fix="give the path of a .yaml file")
+    if path.exists() and not path.is_file():
+        raise DataError("this is not a regular file (a device or pipe)", file=str(path),
+                        fix="save the YAML to a file and give its path")
+    if path.is_file() and path.stat().st_size > 20 * 10**6:
+        raise DataError("the file is larger than 20 MB: not a plan, params or indicators file", file=str(path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -166,7 +166,10 @@ def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
     if isinstance(plan, Plan):
         return plan
     p = Path(plan)
-    if p.suffix in (".yaml", ".yml") and p.exists():
+    if p.suffix.lower() in (".yaml", ".yml"):
+        if not p.exists():
+            raise DataError("plan file not found", file=str(p),
+                            fix="check the path, or give a bundled plan id: " + ", ".join(list_plans()))
         return load_plan(p, dataset)
     f = plans_dir() / f"{plan}.yaml"
     if not f.exists():

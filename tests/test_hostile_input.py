@@ -312,14 +312,15 @@ def test_bad_plan_file_refused(tmp_path, monkeypatch, capsys, name, body, expect
 
 
 @pytest.mark.parametrize("command", ["plans", "assess"])
-@pytest.mark.parametrize("kind", ["deep-nesting", "folder"])
-def test_plan_deep_nesting_or_folder(tmp_path, monkeypatch, capsys, kind, command):
+@pytest.mark.parametrize("kind,expect", [("deep-nesting", "nested too deeply"), ("folder", "folder"),
+                                         ("missing", "plan file not found")])
+def test_plan_deep_nesting_folder_or_missing(tmp_path, monkeypatch, capsys, kind, expect, command):
     monkeypatch.chdir(tmp_path)
-    path = deep_yaml(tmp_path) if kind == "deep-nesting" else folder("plan.yaml")(tmp_path)
+    path = {"deep-nesting": deep_yaml, "folder": folder("plan.yaml"),
+            "missing": lambda d: d / "nope.yaml"}[kind](tmp_path)
     argv = ["plans", str(path)] if command == "plans" else ["assess", "--plan", str(path)]
     code, out, err = _run(argv, capsys)
-    assert code == 2 and "Traceback" not in err and str(path) in err, err
-    assert ("nested too deeply" if kind == "deep-nesting" else "folder") in err
+    assert code == 2 and "Traceback" not in err and str(path) in err and expect in err, err
 
 
 # ------------------------------------------------------------------ params files (mzforecast run)
