@@ -555,11 +555,12 @@ def _swap(stage: Path, out: Path):
 
 
 def _write_summary(stage: Path, results):
+    from .safe import neutralise_frame
     rows = [dict(rec, report=r["name"]) for r in results if r["ok"] and r.get("params_file")
             and "backtest" not in r["name"] for rec in r["records"]]
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
     df = df.drop_duplicates(["plan", "target_id", "as_of"]).sort_values(["plan", "target_id"])
-    _atomic_write(stage / "summary.csv", df.to_csv(index=False))
+    _atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
     _atomic_write(stage / "summary.json", json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)),
                                                      ensure_ascii=False, indent=1))
 
