@@ -277,7 +277,9 @@ def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
         if data:
             paths = [str(Path(x).resolve()) for x in data]
             p["data_file"] = paths[0] if len(paths) == 1 else paths  # the notebooks load a path or a list
-        jobs.append({"name": f.stem, "file": str(f), "params": p})
+        elif p.get("data_file"):  # the notebooks run in the project folder: checked where they will read it
+            p["data_file"] = str((ROOT / p["data_file"]).resolve())
+        jobs.append({"name": f.stem, "file": str(f), "params": p, "own_data": bool(p.get("data_file")) and not data})
     names = [j["name"] for j in jobs]
     for n in sorted({n for n in names if names.count(n) > 1}):
         errs.append(DataError(f"two params files are named '{n}': their reports would overwrite each other",
@@ -301,7 +303,10 @@ def validate_jobs(todo: list[dict]):
                 datasets[key] = load(df)
             except (DataErrors, DataError) as e:
                 datasets[key] = None
-                errs += e.errors if isinstance(e, DataErrors) else [e]
+                found = e.errors if isinstance(e, DataErrors) else [e]
+                if j.get("own_data"):  # say which params file named the data file
+                    found = [DataError(str(x), file=j["file"], column="data_file") for x in found]
+                errs += found
             except OSError as e:  # a folder or an unreadable file named as data
                 datasets[key] = None
                 errs.append(DataError(f"cannot read the data file ({e.strerror})", file=e.filename or str(df)))
