@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +33,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from . import __version__
 from .attainment import FIELDS
 from .data import YEAR_MAX, YEAR_MIN, data_dir
-from .errors import DataError, DataErrors
+from .errors import DataError, DataErrors, MzError
 from .plots import COLORS, verdict_label
 from .reports import ORDER, SUMMARY_MIME
 
@@ -377,6 +378,12 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
                 futs = [pool.submit(run_one, j, str(stage), timeout) for j in todo]
                 for f in as_completed(futs):
                     done(f.result())
+            except BrokenProcessPool as e:
+                _kill_children()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise MzError(f"the notebook worker processes stopped ({e}); the previous reports are unchanged. "
+                              "From a script, call runner.run() under `if __name__ == '__main__':` "
+                              "(workers are started fresh and import the main module)") from None
             except BaseException:
                 _kill_children()  # Ctrl-C or an error here: no notebook goes on running without us
                 pool.shutdown(wait=False, cancel_futures=True)

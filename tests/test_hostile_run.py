@@ -554,6 +554,7 @@ def test_real_hostile_strings_are_text_in_html_and_inert_in_csv(tmp_path):
         assert not [i for i in ids if re.search(r"[<>\"' ]|script|HYPERLINK", i, re.I)], (page.name, ids)
     dash = (out / "hostile.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dash
+    assert len(re.findall(r"<h3 id=.t-[0-9a-f]{10}.>", dash)) == 2, "one generated id per charted target"
     assert (out / "hostile-one.html").read_text(encoding="utf-8").count("&lt;script&gt;") >= 1
     s = pd.read_csv(out / "summary.csv")
     assert "'" + FORMULA in set(s.target_id) and XSS in set(s.target_id)
