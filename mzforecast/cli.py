@@ -222,6 +222,9 @@ def main(argv=None) -> int:
         where = f"{e.filename}: " if e.filename else ""
         print(terminal(f"error: {where}{e.strerror or e}"), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: the run has stopped its workers and removed its staging folder
+        print("interrupted: nothing was changed", file=sys.stderr)
+        return 130
     except RecursionError:  # a file nested thousands of levels deep
         print("error: the input is nested too deeply to read", file=sys.stderr)
         return 2

@@ -187,13 +187,16 @@ def _die_with_parent(parent: int):
     threading.Thread(target=watch, name="mzforecast-parent-watch", daemon=True).start()
 
 
-def _kill_children():
-    """Kill every process this one started (workers, their kernels): nothing outlives a run."""
+def _kill_children(pids=None):
+    """Kill the given processes (default: every child of this one) and all they started (kernels)."""
     import psutil
-    try:
-        kids = psutil.Process().children(recursive=True)
-    except psutil.Error:
-        return
+    kids = []
+    for pid in (pids if pids is not None else [None]):
+        try:
+            r = psutil.Process(pid)
+            kids += ([r] if pid is not None else []) + r.children(recursive=True)  # all found before any dies
+        except psutil.Error:
+            pass
     for k in kids:
         try:
             k.kill()
@@ -379,13 +382,14 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
                 for f in as_completed(futs):
                     done(f.result())
             except BrokenProcessPool as e:
-                _kill_children()
+                _kill_children(list(getattr(pool, "_processes", None) or {}))
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise MzError(f"the notebook worker processes stopped ({e}); the previous reports are unchanged. "
                               "From a script, call runner.run() under `if __name__ == '__main__':` "
                               "(workers are started fresh and import the main module)") from None
             except BaseException:
-                _kill_children()  # Ctrl-C or an error here: no notebook goes on running without us
+                # Ctrl-C or an error here: no notebook goes on running without us (only our pool's workers)
+                _kill_children(list(getattr(pool, "_processes", None) or {}))
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
             pool.shutdown()

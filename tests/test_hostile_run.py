@@ -596,3 +596,29 @@ def test_kill_9_leaves_no_worker_and_the_next_run_no_staging(tmp_path):
     runner.run([str(SMALL)], out, execute=fake_execute())
     assert staging(tmp_path) == []
     assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_workers_and_changes_nothing(tmp_path):
+    import psutil
+    out = tmp_path / "reports"
+    runner.run([str(SMALL)], out, execute=fake_execute())
+    before = snapshot(out)
+    proc = subprocess.Popen([sys.executable, "-m", "mzforecast.cli", "run", str(SMALL), str(JILIN), "--out", str(out),
+                             "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kids = []
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        time.sleep(0.25)
+        try:
+            kids = psutil.Process(proc.pid).children(recursive=True)
+            if any("ipykernel" in " ".join(k.cmdline()) for k in kids):
+                break
+        except psutil.Error:
+            pass
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err and "interrupted" in err, err
+    time.sleep(1)
+    assert [k for k in kids if k.is_running() and k.status() != psutil.STATUS_ZOMBIE] == []
+    assert snapshot(out) == before and staging(tmp_path) == []
