@@ -69,7 +69,7 @@ def fmt_value(v, unit: str = "", language: str = "zh") -> str:
     else:
         s = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
     u = UNIT_ZH.get(unit, "") if language == "zh" else unit  # percent and times returned above
-    return f"{s}{(' ' if language != 'zh' and u else '')}{u}"
+    return f"{s}{(' ' if language != 'zh' and u else '')}{e(u)}"  # a plan's unit is free text
 
 
 def _pct(x):

@@ -622,3 +622,37 @@ def test_ctrl_c_stops_workers_and_changes_nothing(tmp_path):
     time.sleep(1)
     assert [k for k in kids if k.is_running() and k.status() != psutil.STATUS_ZOMBIE] == []
     assert snapshot(out) == before and staging(tmp_path) == []
+
+
+def test_every_report_fragment_escapes_strings_from_files(tmp_path):
+    """Region, indicator, plan, target id, quote, unit and source from files: text in every HTML fragment."""
+    import yaml
+
+    import mzforecast as mzf
+    from mzforecast import reports
+    from mzforecast.targets import load_plan
+    data = tmp_path / "x.csv"
+    pd.DataFrame({"region": ["evil"] * 3, "region_name": [XSS] * 3, "indicator": ["evil_count"] * 3,
+                  "indicator_name": [XSS] * 3, "unit": ["people"] * 3, "year": [2019, 2020, 2021],
+                  "value": [10, 12, 14], "source": [XSS] * 3, "quote": [XSS] * 3}).to_csv(data, index=False)
+    ds = mzf.load([data])
+    plan = tmp_path / "evil-plan.yaml"
+    plan.write_text(yaml.safe_dump({
+        "id": "evil-plan", "name_zh": XSS, "region": "evil", "source": "changchun-14th", "base_year": 2020,
+        "target_year": 2025, "targets": [
+            {"id": XSS, "indicator": "evil_count", "comparator": ">=", "value": 20, "unit": "people", "quote": XSS},
+            {"id": "r", "indicator": "evil_count", "kind": "ratio", "denominator": "evil_count", "comparator": ">=",
+             "value": 1, "unit": XSS, "quote": XSS},
+            {"id": "none", "indicator": "dibao_standard_urban", "comparator": ">=", "value": 1, "unit": "yuan/person/month",
+             "quote": XSS}]}, allow_unicode=True), encoding="utf-8")
+    p = load_plan(plan, ds)
+    res = mzf.assess_plan(p, ds)
+    for language in ("zh", "en"):
+        parts = [reports.risk_table(res, ds, language), reports.plan_header(p, ds, res, None, language),
+                 reports.no_data_list(res, ds, language)]
+        for t in p.targets:
+            parts += [reports.sources_table(t, ds, language), reports.milestones_html(t, ds, language),
+                      reports.methods_html(t, ds, None, language)]
+        parts += [reports.plain_words(r, ds, language) for _, r in res.iterrows()]
+        html = "".join(parts)
+        assert "<script" not in html and "&lt;script&gt;" in html, language
