@@ -656,3 +656,26 @@ def test_every_report_fragment_escapes_strings_from_files(tmp_path):
         parts += [reports.plain_words(r, ds, language) for _, r in res.iterrows()]
         html = "".join(parts)
         assert "<script" not in html and "&lt;script&gt;" in html, language
+
+
+def test_chart_draws_dollar_signs_from_data_as_text(tmp_path):
+    """An indicator or region name with $…$ is drawn as written, not parsed as mathtext (which fails)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    import mzforecast as mzf
+    from mzforecast import reports
+    from mzforecast.targets import Target
+    name = r"费用$\frac{1$ \x"
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"region": ["r1"] * 3, "region_name": [name] * 3, "indicator": ["dollar_cost"] * 3,
+                  "indicator_name": [name] * 3, "unit": ["yuan"] * 3, "year": [2019, 2020, 2021],
+                  "value": [10, 12, 14]}).to_csv(data, index=False)
+    ds = mzf.load([data])
+    t = Target(id="x", indicator="dollar_cost", comparator=">=", value=20, unit="yuan", year=2025, quote="q",
+               plan="p", region="r1", base_year=2020)
+    fig = reports.target_figure(t, ds)
+    fig.savefig(io.BytesIO(), format="png")  # mathtext would raise ValueError here
+    assert name in fig.axes[0].get_title()
+    plt.close(fig)
