@@ -326,6 +326,9 @@ def validate_jobs(todo: list[dict]):
             known = list_plans()
             errs.append(DataError(f"unknown plan '{plan}'" if plan not in known else e.message, file=j["file"],
                                   column="plan", fix="known plans: " + ", ".join(known)))
+        except (TypeError, ValueError, AttributeError, RecursionError, OSError) as e:  # a plan file of the wrong shape
+            errs.append(DataError(f"the plan '{plan}' cannot be read ({type(e).__name__}: {str(e)[:200]})",
+                                  file=j["file"], column="plan", fix="compare it with data/plans/jilin-2021.yaml"))
     if errs:
         raise DataErrors(errs)
 

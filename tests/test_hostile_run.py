@@ -148,6 +148,9 @@ PARAMS_CASES = {
     "not-utf8": ("gbk.yaml", "plan: 吉林\n".encode("gbk"), "UTF-8"),
     "data-file-missing": ("df.yaml", "plan: jilin-2021\ndata_file: /nonexistent/mine.csv\n", "mine.csv"),
     "plan-file-hostile-syntax": ("hp.yaml", "plan: ../../etc/passwd\n", "passwd"),
+    "plan-is-a-folder": ("pf.yaml", "plan: {tmp}/folder.yaml\n", "folder.yaml"),
+    "plan-targets-not-a-list": ("pt.yaml", "plan: {tmp}/t5.yaml\n", "t5.yaml"),
+    "plan-file-not-yaml": ("py.yaml", "plan: {tmp}/broken.yaml\n", "broken.yaml"),
 }
 
 
@@ -155,7 +158,11 @@ PARAMS_CASES = {
 def test_invalid_params_file_exits_2_and_leaves_previous_reports(case, previous, tmp_path, capsys):
     out, before = previous
     name, text, named = PARAMS_CASES[case]
-    p = params_file(tmp_path, name, text)
+    (tmp_path / "folder.yaml").mkdir()
+    params_file(tmp_path, "t5.yaml", "id: x\nname_zh: x\nregion: changchun\nsource: s\nbase_year: 2020\n"
+                "target_year: 2025\ntargets: 5\n")
+    params_file(tmp_path, "broken.yaml", "id: [x\n")
+    p = params_file(tmp_path, name, text.replace("{tmp}", str(tmp_path)) if isinstance(text, str) else text)
     rc, _, err = main(["run", JILIN, p, "--out", out], capsys)
     assert rc == 2, err
     assert "Traceback" not in err
