@@ -686,3 +686,22 @@ def test_chart_draws_dollar_signs_from_data_as_text(tmp_path):
     fig.savefig(io.BytesIO(), format="png")  # mathtext would raise ValueError here
     assert name in fig.axes[0].get_title()
     plt.close(fig)
+
+
+@pytest.mark.parametrize("kw,named", [({"jobs": -1}, "--jobs"), ({"jobs": 1.5}, "--jobs"), ({"timeout": 0}, "--timeout"),
+                                      ({"timeout": -1}, "--timeout"), ({"as_of": 1800}, "--as-of"),
+                                      ({"as_of": True}, "--as-of"), ({"as_of": 10**8}, "--as-of")])
+def test_run_api_checks_options_before_anything(kw, named, previous):
+    out, before = previous
+    from mzforecast.errors import DataErrors
+    with pytest.raises(DataErrors, match=named):
+        runner.run([str(JILIN)], out, execute=fake_execute(), **kw)
+    assert snapshot(out) == before and staging(out.parent) == []
+
+
+def test_every_data_file_reaches_the_notebooks(tmp_path):
+    a, b = _good_csv(tmp_path), _hostile_data(tmp_path)
+    one = runner.collect_jobs([str(JILIN)], data=[a])
+    two = runner.collect_jobs([str(JILIN)], data=[a, b])
+    assert one[0]["params"]["data_file"] == str(a.resolve())
+    assert two[0]["params"]["data_file"] == [str(a.resolve()), str(b.resolve())]
