@@ -283,6 +283,8 @@ def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
             p["data_file"] = paths[0] if len(paths) == 1 else paths  # the notebooks load a path or a list
         elif p.get("data_file"):  # the notebooks run in the project folder: checked where they will read it
             p["data_file"] = str((ROOT / p["data_file"]).resolve())
+        if isinstance(p.get("plan"), str) and Path(p["plan"]).suffix in (".yaml", ".yml"):  # a plan file, same rule
+            p["plan"] = str((ROOT / p["plan"]).resolve())
         jobs.append({"name": f.stem, "file": str(f), "params": p, "own_data": bool(p.get("data_file")) and not data})
     names = [j["name"] for j in jobs]
     for n in sorted({n for n in names if names.count(n) > 1}):
@@ -314,6 +316,9 @@ def validate_jobs(todo: list[dict]):
             except OSError as e:  # a folder or an unreadable file named as data
                 datasets[key] = None
                 errs.append(DataError(f"cannot read the data file ({e.strerror})", file=e.filename or str(df)))
+            except (ValueError, TypeError, RecursionError) as e:  # a reader gave up without naming the problem
+                datasets[key] = None
+                errs.append(DataError(f"cannot read the data ({type(e).__name__}: {str(e)[:200]})", file=str(df)))
         ds = datasets[key]
         plan = j["params"].get("plan")
         if ds is None or not plan:
