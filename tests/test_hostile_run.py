@@ -64,12 +64,20 @@ def main(argv, capsys):
     return rc, out, err
 
 
-@pytest.fixture
-def previous(tmp_path):
-    """A reports folder from an earlier run, with a file the analyst added by hand."""
-    out = tmp_path / "reports"
+@pytest.fixture(scope="module")
+def _previous_once(tmp_path_factory):
+    out = tmp_path_factory.mktemp("previous") / "reports"
     runner.run([str(JILIN), str(SMALL)], out, execute=fake_execute())
     (out / "my-notes.txt").write_text("hand-written, keep me", encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def previous(tmp_path, _previous_once):
+    """A reports folder from an earlier run, with a file the analyst added by hand (a fresh copy per test)."""
+    import shutil
+    out = tmp_path / "reports"
+    shutil.copytree(_previous_once, out)
     return out, snapshot(out)
 
 
