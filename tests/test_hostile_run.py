@@ -713,3 +713,14 @@ def test_every_data_file_reaches_the_notebooks(tmp_path):
     two = runner.collect_jobs([str(JILIN)], data=[a, b])
     assert one[0]["params"]["data_file"] == str(a.resolve())
     assert two[0]["params"]["data_file"] == [str(a.resolve()), str(b.resolve())]
+
+
+@pytest.mark.slow
+def test_real_timeout_of_every_notebook_changes_nothing(real):
+    """--timeout 1: every notebook times out (its first cell imports pandas); the folder is not swapped."""
+    before = snapshot(real)
+    r = subprocess.run([sys.executable, "-m", "mzforecast.cli", "run", str(SMALL), "--out", str(real),
+                        "--timeout", "1"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "timed out" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert "previous reports were left" in r.stderr
+    assert snapshot(real) == before and staging(real.parent) == []
