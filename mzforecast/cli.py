@@ -8,8 +8,10 @@ import sys
 import pandas as pd
 
 from . import attainment, backtest, data as D, targets as T
+from .data import YEAR_MAX, YEAR_MIN
 from .errors import DataErrors, MzError
 from .models import METHODS, forecast as _forecast
+from .safe import neutralise_frame, terminal
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
                 "latest_value", "forecast_mean", "lo80", "hi80", "probability", "verdict"]
@@ -17,7 +19,7 @@ ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_v
 
 def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
     if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        neutralise_frame(df).to_csv(sys.stdout, index=False)  # a cell "=HYPERLINK(…)" stays text in Excel
     elif fmt == "json":
         print(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
     else:
@@ -27,13 +29,13 @@ def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
                 view[c] = view[c].astype("Int64")
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.float_format", lambda v: f"{v:,.4g}"):
-            print(view.to_string(index=False))
+            print(terminal(view.to_string(index=False)))
 
 
 def _dataset(args):
     ds = D.load(args.data or None, sheet=getattr(args, "sheet", None))
     for m in ds.messages:
-        print("note:", m, file=sys.stderr)
+        print("note:", terminal(m), file=sys.stderr)
     return ds
 
 
@@ -41,7 +43,7 @@ def cmd_data_check(args):
     errs = D.check_files(args.files, sheet=args.sheet)
     if errs:
         for e in errs:
-            print(e, file=sys.stderr)
+            print(terminal(e), file=sys.stderr)
         print(f"{len(errs)} problem(s) found", file=sys.stderr)
         return 2
     print("ok: " + (", ".join(args.files) if args.files else "bundled data") + " valid")
@@ -76,7 +78,7 @@ def cmd_forecast(args):
     out = fc.to_frame()[["region", "indicator", "year", "mean", "median", "lo80", "hi80", "lo95", "hi95",
                          "method", "n_obs"]]
     for n in fc.notes:
-        print("note:", n, file=sys.stderr)
+        print("note:", terminal(n), file=sys.stderr)
     _emit(out, args.format)
     return 0
 
@@ -115,6 +117,30 @@ def cmd_run(args):
     return run_main(args)
 
 
+def year(text: str) -> int:
+    """A year option (--as-of, --until): refused at once outside the years the data can hold."""
+    try:
+        y = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year") from None
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        raise argparse.ArgumentTypeError(f"{y} is outside {YEAR_MIN}-{YEAR_MAX}")
+    return y
+
+
+def count(minimum: int):
+    """An integer option with a lower bound (--jobs >= 0, --timeout >= 1)."""
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"{n} is below {minimum}")
+        return n
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="mzforecast", description="Forecast civil-affairs plan targets.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -123,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     def as_of_method(p, as_of_default=None):
-        p.add_argument("--as-of", type=int, default=as_of_default, help="use only observations up to this year")
+        p.add_argument("--as-of", type=year, default=as_of_default, help="use only observations up to this year")
         p.add_argument("--method", default="auto", choices=("auto",) + METHODS)
 
     def datafiles(p):
@@ -150,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("forecast", help="forecast one indicator with intervals")
     f.add_argument("region")
     f.add_argument("indicator")
-    f.add_argument("--until", type=int, default=2025)
+    f.add_argument("--until", type=year, default=2025)
     as_of_method(f)
     datafiles(f)
     fmt(f)
@@ -172,11 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="execute the report notebooks with papermill and build reports/")
     r.add_argument("params", nargs="*", help="params/*.yaml files (default: every bundled plan)")
-    r.add_argument("--jobs", type=int, default=0, help="parallel notebooks (default: number of cores)")
+    r.add_argument("--jobs", type=count(0), default=0, help="parallel notebooks (default: number of cores)")
     r.add_argument("--out", default="reports")
-    r.add_argument("--as-of", type=int)
+    r.add_argument("--as-of", type=year)
     r.add_argument("--data", action="append", default=[], metavar="FILE")
-    r.add_argument("--timeout", type=int, default=300, help="per-cell timeout in seconds")
+    r.add_argument("--timeout", type=count(1), default=300, help="per-cell timeout in seconds")
     r.set_defaults(func=cmd_run)
     return ap
 
@@ -187,13 +213,23 @@ def main(argv=None) -> int:
         return args.func(args) or 0
     except DataErrors as e:
         for err in e.errors:
-            print("error:", err, file=sys.stderr)
+            print("error:", terminal(err), file=sys.stderr)
         return 2
     except MzError as e:
-        print("error:", e, file=sys.stderr)
+        print("error:", terminal(e), file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a folder where a file is expected, a read-only or full disk: one line, no traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(terminal(f"error: {where}{e.strerror or e}"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C: the run has stopped its workers and removed its staging folder
+        print("interrupted: nothing was changed", file=sys.stderr)
+        return 130
+    except RecursionError:  # a file nested thousands of levels deep
+        print("error: the input is nested too deeply to read", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

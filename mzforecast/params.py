@@ -14,7 +14,9 @@ from .data import YEAR_MAX, YEAR_MIN, read_yaml, validation_errors
 from .errors import DataError, DataErrors
 from .models import METHODS
 
-Notebook = Literal["plan_dashboard", "indicator_report", "backtest", "quickstart"]
+# every notebook `mzforecast run` can execute (notebooks/<name>.ipynb); the runner reads this list
+NOTEBOOKS = ("plan_dashboard", "indicator_report", "backtest", "quickstart")
+Notebook = Literal[NOTEBOOKS]
 
 
 class Params(BaseModel):

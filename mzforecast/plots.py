@@ -100,9 +100,9 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=N
         if target.comparator == "between" and target.value_high is not None:
             ax.axhline(target.value_high, color="#d73027", lw=1.2)
         ax.plot([target.target_year], [target.value], marker="*", color="#d73027", ms=12)
-    ax.set_title(title, fontsize=11)
+    ax.set_title(title, fontsize=11, parse_math=False)  # names from data files: "$" is text, not mathtext
     ax.set_xlabel(T["year"])
-    ax.set_ylabel(unit)
+    ax.set_ylabel(unit, parse_math=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.25)
     ax.legend(fontsize=8, loc="best", frameon=False)

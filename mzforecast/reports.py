@@ -4,7 +4,6 @@ Every string that comes from a data file is HTML-escaped before it reaches a pag
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 
@@ -17,6 +16,7 @@ from . import units as U
 from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones, target_fan
 from .data import Dataset
 from .models import METHODS, forecast
+from .safe import html_text
 from .targets import Target, get_plan
 
 SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
@@ -34,7 +34,7 @@ L = {
                quote="quote", value="value", unit="unit", eurostat="Eurostat class", unsd="UNSD class",
                reach="expected year reached"),
 }
-e = html.escape
+e = html_text  # every string from a file goes through mzforecast.safe
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": "&gt;", "<": "&lt;"}
 
 
@@ -69,7 +69,7 @@ def fmt_value(v, unit: str = "", language: str = "zh") -> str:
     else:
         s = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
     u = UNIT_ZH.get(unit, "") if language == "zh" else unit  # percent and times returned above
-    return f"{s}{(' ' if language != 'zh' and u else '')}{u}"
+    return f"{s}{(' ' if language != 'zh' and u else '')}{e(u)}"  # a plan's unit is free text
 
 
 def _pct(x):
@@ -290,7 +290,7 @@ def small_multiples(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None, me
         target_figure(p[r.target_id], ds, as_of, method, language, ax=ax)
         ax.legend().set_visible(False)
         ax.set_title(ax.get_title() + f"\n{plots.verdict_label(r.verdict, language)}", fontsize=9,
-                     color=plots.COLORS.get(r.verdict, "black"))
+                     color=plots.COLORS.get(r.verdict, "black"), parse_math=False)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.tight_layout()

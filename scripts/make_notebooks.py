@@ -17,9 +17,9 @@ def nb(cells, params=None):
     return n
 
 SETUP = """import mzforecast as mzf
-from mzforecast import reports
+from mzforecast import reports, safe
 from IPython.display import HTML, display
-ds = mzf.load([data_file] if data_file else None)"""
+ds = mzf.load(data_file or None)"""
 
 nbf.write(nb([
     ("code", SETUP + """
@@ -31,7 +31,7 @@ display(HTML(reports.plan_header(plan, ds, res, as_of, language)))"""),
 for r in reports.charted(res, ds).itertuples():
     row = res.set_index("target_id").loc[r.target_id]
     row["target_id"] = r.target_id
-    display(HTML(f"<h3 id='{r.target_id}'>{reports.e(ds.indicators[r.indicator].name(language))} · {reports.e(r.target_id)}</h3>"))
+    display(HTML(f"<h3 id='{safe.html_id(r.target_id)}'>{reports.e(ds.indicators[r.indicator].name(language))} · {reports.e(r.target_id)}</h3>"))
     reports.show(reports.target_figure(targets[r.target_id], ds, as_of, method, language))
     display(HTML(reports.plain_words(row, ds, language)))"""),
     ("code", "display(HTML(reports.no_data_list(res, ds, language)))"),
