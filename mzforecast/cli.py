@@ -12,7 +12,7 @@ from .errors import DataErrors, MzError
 from .models import METHODS, forecast as _forecast
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
-                "latest_value", "forecast_mean", "lo80", "hi80", "probability", "verdict"]
+                "latest_value", "mean", "median", "lo80", "hi80", "probability", "verdict"]
 
 
 def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
@@ -73,7 +73,7 @@ def cmd_forecast(args):
     ds = _dataset(args)
     s = ds.series(args.region, args.indicator, args.as_of)
     fc = _forecast(s, until=args.until, method=args.method, kind=ds.indicators[args.indicator].kind)
-    out = fc.to_frame()[["region", "indicator", "year", "mean", "median", "lo80", "hi80", "lo95", "hi95",
+    out = fc.to_frame()[["region", "indicator", "year", "point", "mean", "median", "lo80", "hi80", "lo95", "hi95",
                          "method", "n_obs"]]
     for n in fc.notes:
         print("note:", n, file=sys.stderr)
