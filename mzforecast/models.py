@@ -289,14 +289,15 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     qv = np.maximum.accumulate(qv, axis=1)  # quantiles never cross
     point, qv, more = _structure(point, qv, float(y[-1]), monotone, bounds)
     notes += more
-    if n == 1:
-        med = float(np.interp(0.5, probs, qv[-1]))
+    if n == 1:  # say what the model does: the point is held, but the calibrated median may move
+        k = min(5, len(years)) - 1
+        med = float(np.interp(0.5, probs, qv[k]))
         move = (med / y[-1] - 1) * 100 if y[-1] else 0.0
-        if abs(move) < 0.05:
+        if abs(move) < 0.5:
             notes.append("only one observation: no trend can be estimated, the level is held flat")
         else:
             notes.append(f"only one observation: no trend can be estimated; the point forecast stays at the last "
-                         f"value, and the median moves {move:+.0f}% by {int(years[-1])} because the spread is how "
+                         f"value, and the median moves {move:+.0f}% in {k + 1} years because the spread is how "
                          "one-point series in the reference corpus moved")
     return Forecast(s, chosen, years, point, probs, qv, kind, notes, monotone, bounds)
 
