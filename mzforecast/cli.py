@@ -12,7 +12,7 @@ from .errors import DataErrors, MzError
 from .models import METHODS, forecast as _forecast
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
-                "latest_value", "mean", "median", "lo80", "hi80", "probability", "verdict"]
+                "latest_value", "mean", "median", "lo80", "hi80", "probability", "probability_nowcast", "verdict"]
 
 
 def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
@@ -96,15 +96,10 @@ def cmd_backtest(args):
     frames = [backtest.backtest_plan(p, args.as_of, ds, method=args.method) for p in plans]
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=frames[0].columns)
     if args.format == "table":
-        shown = df[(df.verdict_then != "no_data") | (df.verdict_actual != "no_data")]
+        shown = backtest.scored_rows(df)
         _emit(shown, "table", ["plan", "target_id", "target_value", "n_obs_then", "forecast_median", "lo80", "hi80",
                                "probability_then", "verdict_then", "actual", "verdict_actual", "inside80"])
-        scored = shown[shown.verdict_actual != "no_data"]
-        both = scored[scored.verdict_then != "no_data"]
-        agree = ((both.verdict_then == "on_track") == (both.verdict_actual == "achieved")).sum()
-        print(f"\n{len(df)} targets; {len(shown)} with a forecast or an outcome; "
-              f"{len(both)} with both: verdict of {args.as_of} matched the outcome for {agree}; "
-              f"80% interval held the outcome {int(both.inside80.eq(True).sum())}/{len(both)}")
+        print("\n" + backtest.score_line(df, args.as_of))
     else:
         _emit(df, args.format)
     return 0
