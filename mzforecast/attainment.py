@@ -406,7 +406,7 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
                      "the probability is a nowcast, not a verdict")
     elif n_hist == 1:
         out.update(verdict="insufficient_data", probability=p)
-        notes.append("one observation: insufficient data to judge a trend; the probability is a base rate "
+        notes.append("one observation: insufficient data to judge a trend, and the probability is a base rate "
                      "(how one-point series in the reference corpus moved), not this indicator's trend")
     else:
         out.update(verdict=verdict_from_probability(p), probability=p)

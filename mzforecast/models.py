@@ -296,7 +296,7 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         if abs(move) < 0.5:
             notes.append("only one observation: no trend can be estimated, the level is held flat")
         else:
-            notes.append(f"only one observation: no trend can be estimated; the point forecast stays at the last "
+            notes.append(f"only one observation, so no trend can be estimated: the point forecast stays at the last "
                          f"value, and the median moves {move:+.0f}% in {k + 1} years because the spread is how "
                          "one-point series in the reference corpus moved")
     return Forecast(s, chosen, years, point, probs, qv, kind, notes, monotone, bounds)
