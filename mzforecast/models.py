@@ -202,8 +202,15 @@ class Forecast:
         j = np.clip(np.searchsorted(p, u, side="right") - 1, 0, len(p) - 2)
         w = (u - p[j]) / (p[j + 1] - p[j])
         q = self.quantile_values
-        vals = q[:, j] * (1 - w) + q[:, j + 1] * w
-        return pd.DataFrame(vals.T, columns=[int(y) for y in self.years])
+        vals = (q[:, j] + (q[:, j + 1] - q[:, j]) * w).T  # exact where neighbouring quantiles are equal
+        # the grid already honours the structure; this removes rounding at the last digit
+        if self.monotone == "nondecreasing":
+            vals = np.maximum.accumulate(vals, axis=1)
+        elif self.monotone == "nonincreasing":
+            vals = np.minimum.accumulate(vals, axis=1)
+        if self.bounds is not None:
+            vals = np.clip(vals, *self.bounds)
+        return pd.DataFrame(vals, columns=[int(y) for y in self.years])
 
     def to_frame(self, levels=(80, 95)) -> pd.DataFrame:
         f = self.summary_frame(levels).reset_index()
