@@ -119,19 +119,20 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
             + ('' if pd.isna(r.latest_year) else f' <small>({int(r.latest_year)})</small>'),
             (added if r.kind == 'change' and pd.notna(r.median) else '') + fmt_value(r.median, t_unit, language),
             interval,
-            _probability_cell(r),
+            _probability_cell(r, language),
             verdict_badge(r.verdict, language) + _one_point(r, language)])
     head = [T[k] for k in ("indicator", "target", "year", "latest", "forecast", "interval", "probability", "verdict")]
     return html_table(head, rows, "risk")
 
 
-def _probability_cell(r) -> str:
+def _probability_cell(r, language: str = "zh") -> str:
     """The headline probability; a nowcast (target year passed) or base rate (one point) is labelled."""
+    base, now = ("基础比率", "推算") if language == "zh" else ("base rate", "nowcast")
     if pd.notna(r.probability):
         txt = probability_text(r.probability, known=r.method == "observed")
-        return txt + ("<br><small>基础比率</small>" if r.verdict == "insufficient_data" else "")
+        return txt + (f"<br><small>{base}</small>" if r.verdict == "insufficient_data" else "")
     nowcast = getattr(r, "probability_nowcast", None)
-    return "–" if nowcast is None or pd.isna(nowcast) else f"<small>推算 {probability_text(nowcast)}</small>"
+    return "–" if nowcast is None or pd.isna(nowcast) else f"<small>{now} {probability_text(nowcast)}</small>"
 
 
 def _one_point(r, language: str) -> str:
@@ -372,6 +373,14 @@ PHRASES = {
 }
 
 
+def _readings_html(r, ds: Dataset, language: str) -> str:
+    """The plan file's readings of the target (range, tolerance, proxy, conflict, duplicate)."""
+    flags = getattr(r, "flags", None)
+    if not isinstance(flags, str) or not flags:
+        return ""
+    return f"<br><small>{'解读：' if language == 'zh' else 'Reading: '}{e(note_text(flags, ds, language))}</small>"
+
+
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     """The probability and verdict in a sentence an official can read aloud."""
     from types import SimpleNamespace
@@ -379,12 +388,16 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     P = PHRASES[language]
     name = e(ds.indicators[r.indicator].name(language))
     if r.verdict == "no_data":
-        return P["no_data"].format(name=name)
+        return P["no_data"].format(name=name)[:-4] + _readings_html(r, ds, language) + "</p>"
     if r.verdict == "transferred":
         return P["transferred"].format(name=name)
     if r.method == "observed":
-        return P["observed"].format(name=name, year=int(r.target_year), value=fmt_value(r.latest_value, r.unit, language),
-                                    word=plots.verdict_label(r.verdict, language))
+        word = plots.verdict_label(r.verdict, language)
+        if getattr(r, "exceeded", False) is True:
+            word += "（超额完成）" if language == "zh" else " (exceeded)"
+        txt = P["observed"].format(name=name, year=int(r.target_year), value=fmt_value(r.latest_value, r.unit, language),
+                                   word=word)
+        return txt[:-4] + _readings_html(r, ds, language) + "</p>"
     u = _unit_of(r)
     key = {"outcome_pending": "pending", "insufficient_data": "base_rate"}.get(r.verdict, "forecast")
     asof = (f"截至{r.as_of}年" if language == "zh" else f"up to {r.as_of}") if pd.notna(r.as_of) and r.as_of \
@@ -406,6 +419,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         txt += P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh else r.unsd_class)
     if pd.notna(r.expected_year):
         txt += P["reach"].format(year=int(r.expected_year))
+    txt += _readings_html(r, ds, language)
     if r.note:
         txt += f"<br><small>{e(note_text(r.note, ds, language))}</small>"
     return txt + "</p>"

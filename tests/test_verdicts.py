@@ -302,3 +302,26 @@ def test_bounded_indicators_stay_inside_bounds(values, method, monotone):
         assert (paths >= 0).all() and (paths <= 100).all()
         assert (sf[["point", "mean", "median", "lo95", "hi95"]].to_numpy() <= 100 + 1e-9).all()
         assert (sf[["point", "mean", "median", "lo95", "hi95"]].to_numpy() >= -1e-9).all()
+
+
+def test_pages_show_the_readings(ds, cc14):
+    r = cc14.loc["table-14-nursing-beds-public-homes"].copy()
+    r["target_id"] = "table-14-nursing-beds-public-homes"
+    assert "目标冲突" in reports.plain_words(r, ds, "zh")
+    cc13 = A.assess_plan("changchun-13th", ds, reference=NOW).set_index("target_id")
+    assert "重复目标" in reports.plain_words(cc13.loc["km2-communities"], ds, "zh")
+    res = A.assess_plan("changchun-13th", ds, as_of=2015)
+    html = reports.risk_table(res, ds, "en")
+    assert "base rate" in html and "基础比率" not in html
+
+
+def test_user_indicator_file_declares_structure(write):
+    from mzforecast.data import load
+    f = write("mine.csv", "region,indicator,year,value,unit,indicator_name\n"
+                          "changchun,my_allowance,2019,300,yuan,我的补贴\nchangchun,my_allowance,2020,320,yuan,我的补贴\n")
+    write("mine.indicators.yaml", "indicators:\n- id: my_allowance\n  name_zh: 我的补贴\n  unit: yuan\n"
+                                  "  monotone: nondecreasing\n")
+    ds = load([str(f)])
+    assert ds.indicators["my_allowance"].monotone == "nondecreasing"
+    fc = mzf.forecast(ds.series("changchun", "my_allowance"), until=2025)
+    assert (fc.summary_frame().lo95 >= 320).all()
