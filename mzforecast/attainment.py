@@ -8,6 +8,8 @@ One headline verdict per target (VERDICTS, in the order of precedence below):
                      outcome; the nowcast probability is kept in `probability_nowcast`
   insufficient_data  one observation: no trend; the probability is a base rate
   on_track  p >= 0.75      at_risk  0.25 <= p < 0.75      off_track  p < 0.25
+`exceeded` (超额): the observed value, or else the forecast median, is above the upper aim b of a
+"达到 a–b" target.
 The Eurostat and UNSD classes are comparison columns computed from growth rates and the point
 forecast; the verdict, from the probability over all sample paths, is the one that rules.
 """
@@ -294,7 +296,11 @@ def outcome(target: Target, data: Dataset | None = None, as_of: int | None = Non
     if target.kind == "level":
         return _value_at(s, T)
     if target.kind == "ratio":
-        return None if T in hist.attrs.get("bound_years", []) else _value_at(hist, T)
+        v = _value_at(hist, T)
+        if T in hist.attrs.get("bound_years", []):
+            # a lower bound of the ratio decides only a target it already meets ('>=', '>')
+            return v if target.comparator in (">=", ">") and bool(target.met(v)) else None
+        return v
     b, v = _value_at(s, target.base_year), _value_at(s, T)
     if b is None or v is None:
         return None

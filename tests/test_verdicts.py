@@ -325,3 +325,11 @@ def test_user_indicator_file_declares_structure(write):
     assert ds.indicators["my_allowance"].monotone == "nondecreasing"
     fc = mzf.forecast(ds.series("changchun", "my_allowance"), until=2025)
     assert (fc.summary_frame().lo95 >= 320).all()
+
+
+def test_same_year_bound_decides_a_target_it_meets(ds):
+    t = mzf.get_target("changchun-14th", "table-01-tekun-urban", ds).model_copy(update={"year": 2020})
+    r = A.assess(t, ds, reference=NOW)
+    assert r.verdict == "achieved" and r.latest_value == pytest.approx(1130 / 710) and "lower bound" in r.note
+    hard = t.model_copy(update={"value": 1.7})  # the bound (1.59) cannot decide a 1.7 target
+    assert A.assess(hard, ds, reference=NOW).verdict != "achieved"
