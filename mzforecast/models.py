@@ -271,7 +271,7 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         notes.append("zeros or negatives in the series: log-linear model replaced by drift")
         chosen = "drift"
     if chosen != "naive" and np.ptp(y) == 0:
-        notes.append("the series is constant: forecast held at that value")
+        notes.append("the series is constant: the point forecast is held at that value")
     if kind == "share" and chosen not in ("logistic", "naive"):
         notes.append("share indicator: forecasts and intervals clipped to 0-100%")
     elif bounds is not None and kind != "share" and any(b is not None for b in bounds):

@@ -180,7 +180,7 @@ NOTES_ZH = [
      lambda m, ds: "只有两个观测值，趋势仅由两点确定，区间较宽"),
     (r"zeros or negatives in the series: log-linear model replaced by drift",
      lambda m, ds: "序列含零或负值，对数线性模型改用漂移模型"),
-    (r"the series is constant: forecast held at that value", lambda m, ds: "序列没有变化，预测保持该值"),
+    (r"the series is constant: the point forecast is held at that value", lambda m, ds: "序列没有变化，点预测保持该值"),
     (r"share indicator: forecasts and intervals clipped to 0-100%", lambda m, ds: "比例指标：预测值及区间限定在0–100%"),
     (r"the trend crosses zero: negative forecasts set to 0", lambda m, ds: "趋势穿过零，负的预测值按0计"),
     (r"the ratio forecast from its (\d+) observed years \(numerator and denominator move together\)",
