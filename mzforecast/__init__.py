@@ -24,13 +24,13 @@ def series(region: str, indicator: str, as_of: int | None = None, data=None):
     return ds.series(region, indicator, as_of)
 
 
-def assess(target, data=None, *, as_of=None, method="auto", seed=0):
+def assess(target, data=None, *, as_of=None, method="auto", seed=0, reference=None):
     """Assess a Target, or a 'plan:target_id' string, against the data."""
     ds = data if isinstance(data, Dataset) else load(data)
     if isinstance(target, str):
         plan, _, tid = target.partition(":")
         target = get_target(plan, tid, ds)
-    return _assess(target, ds, as_of=as_of, method=method, seed=seed)
+    return _assess(target, ds, as_of=as_of, method=method, seed=seed, reference=reference)
 
 
 __all__ = ["Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",

@@ -1,13 +1,23 @@
 """Will a target be met? Probability, verdict, required growth and the classes planners know.
 
-Verdict thresholds (probability that the target is met in its year):
+One headline verdict per target (VERDICTS, in the order of precedence below):
+  transferred        the function left civil affairs in the 2018 reform: listed, not scored
+  achieved / not_achieved   the target year's value is observed (总结评估)
+  no_data            nothing to forecast from
+  outcome_pending    the target year has passed (year < reference year) without an observed
+                     outcome; the nowcast probability is kept in `probability_nowcast`
+  insufficient_data  one observation: no trend; the probability is a base rate
   on_track  p >= 0.75      at_risk  0.25 <= p < 0.75      off_track  p < 0.25
-When the target year's value is observed the verdict comes from the data: achieved /
-not_achieved. Without enough data: no_data.
+`exceeded` (超额): the observed value, or else the forecast median, is above the upper aim b of a
+"达到 a–b" target.
+The Eurostat and UNSD classes are comparison columns computed from growth rates and the point
+forecast; the verdict, from the probability over all sample paths, is the one that rules.
 """
 from __future__ import annotations
 
 import math
+import os
+from datetime import date, datetime, timezone
 
 import numpy as np
 import pandas as pd
@@ -19,20 +29,57 @@ from .models import forecast
 from .targets import Plan, Target, get_plan
 
 ON_TRACK, AT_RISK = 0.75, 0.25
-VERDICTS = ("achieved", "not_achieved", "on_track", "at_risk", "off_track", "no_data")
+VERDICTS = ("achieved", "on_track", "at_risk", "off_track", "not_achieved", "insufficient_data",
+            "outcome_pending", "no_data", "transferred")
 VERDICT_ZH = {"achieved": "已实现", "not_achieved": "未实现", "on_track": "有望实现", "at_risk": "存在风险",
-              "off_track": "难以实现", "no_data": "无数据"}
+              "off_track": "难以实现", "no_data": "无数据", "insufficient_data": "数据不足",
+              "outcome_pending": "待实际数据", "transferred": "已划出民政"}
+VERDICT_LONG_ZH = {"insufficient_data": "数据不足，无法判断趋势", "outcome_pending": "目标年已过，待实际数据",
+                   "transferred": "2018年机构改革后已划出民政，仅列示、不评估"}
 EUROSTAT_ZH = {"significant": "显著进展", "moderate": "中等进展", "insufficient": "进展不足",
                "moving_away": "背离目标", "target_met": "已达标", "": ""}
 UNSD_ZH = {"on_track": "按期实现", "acceleration_needed": "需要加速", "stagnation_or_regression": "停滞或倒退",
            "target_met": "已达标", "": ""}
 N_SAMPLES = 4000
+# 4,000 paths cannot tell a probability below 1/2,000 from 0 (or above 1 - 1/2,000 from 1): stored
+# forecast probabilities are clipped to this range, and shown as "<0.5%" / ">99.5%" beyond 0.5 %.
+P_MIN, P_MAX = 0.0005, 0.9995
 HORIZON_CAP = 2050
 FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "comparator", "target_value",
-          "target_value_high", "unit", "binding", "latest_year", "latest_value", "forecast_mean", "median",
-          "lo80", "hi80", "lo95", "hi95", "probability", "verdict", "required_cagr", "required_increment",
-          "historical_cagr", "eurostat_class", "unsd_class", "expected_year", "expected_year_lo80",
-          "expected_year_hi80", "method", "n_obs", "as_of", "note"]
+          "target_value_high", "unit", "binding", "latest_year", "latest_value", "point", "mean", "median",
+          "lo80", "hi80", "lo95", "hi95", "probability", "probability_nowcast", "verdict", "exceeded",
+          "required_cagr", "required_increment", "historical_cagr", "eurostat_class", "unsd_class",
+          "expected_year", "expected_year_lo80", "expected_year_hi80", "method", "n_obs", "as_of", "flags", "note"]
+
+
+def reference_year(as_of: int | None = None) -> int:
+    """The year a run stands in: `as_of` if given, else MZFORECAST_REFERENCE_YEAR, else the year of
+    SOURCE_DATE_EPOCH (reproducible builds), else today's calendar year. Target years before it
+    have passed."""
+    if as_of is not None:
+        return int(as_of)
+    env = os.environ.get("MZFORECAST_REFERENCE_YEAR")
+    if env:
+        return int(env)
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde:
+        return datetime.fromtimestamp(int(sde), tz=timezone.utc).year
+    return date.today().year
+
+
+def probability_text(p, known: bool = False) -> str:
+    """A probability as a page shows it: '<0.5%' and '>99.5%' at the ends (4,000 samples cannot
+    say 0 or 1); exactly 0%/100% only for a known outcome; '–' when there is none."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    p = float(p)
+    if known and p in (0.0, 1.0):
+        return f"{p:.0%}"
+    if p < 0.005:
+        return "<0.5%"
+    if p > 0.995:
+        return ">99.5%"
+    return f"{p:.0%}"
 
 
 def verdict_from_probability(p: float) -> str:
@@ -89,7 +136,10 @@ def _to_target_terms(target: Target, num, den, ds: Dataset):
 
 
 class _Sim:
-    """Samples of one indicator's value in given years: observed values where known, else forecast."""
+    """Samples of one indicator's value in given years: observed values where known, else forecast.
+
+    The forecast respects the indicator's declared structure (monotone, bounds) through the
+    series' attrs, so every path here does too."""
 
     def __init__(self, ds, region, indicator, as_of, method, seed, until):
         self.s = ds.series(region, indicator, as_of)
@@ -108,25 +158,43 @@ class _Sim:
             return self.paths[year].to_numpy()
         return None
 
+    def point_at(self, year):
+        v = _value_at(self.s, year)
+        if v is not None:
+            return v
+        if self.fc is not None and year in self.fc.years:
+            return float(self.fc.point[list(self.fc.years).index(year)])
+        return None
 
-def _direct_ratio(hist: pd.Series) -> bool:
-    """Forecast a ratio target's own series when it has two or more years.
 
-    The numerator and denominator (rural and urban dibao, say) are set together and move
-    together; forecasting each with independent errors would spread the ratio far wider than
-    its history does. With fewer than two common years the two are forecast separately.
+def _standards(target: Target, ds: Dataset) -> bool:
+    """Both sides of a ratio target are administered standards (never cut: monotone)."""
+    return bool(ds.indicators[target.indicator].monotone and target.denominator
+                and ds.indicators[target.denominator].monotone)
+
+
+def _direct_ratio(hist: pd.Series, standards: bool = False) -> bool:
+    """Forecast a ratio target's own series when it has two or more years, or one year for a
+    ratio of two administered standards.
+
+    The numerator and denominator (rural and urban dibao, 特困 and 低保) are set together and move
+    together; forecasting each with independent errors would spread the ratio far wider than its
+    history does, and for one-point standards builds in a drift (a held numerator over a rising
+    denominator). Other ratios with fewer than two common years are forecast side by side.
     """
-    return len(hist) >= 2 and bool((hist > 0).all())
+    return len(hist) >= (1 if standards else 2) and bool((hist > 0).all())
 
 
 def _ratio_sim(target, ds, hist, as_of, method, seed, until):
-    """(sample paths of the ratio by year, forecast object, note), or None if nothing to forecast."""
-    if _direct_ratio(hist):
+    """(sample paths of the ratio by year, forecast object, point forecasts by year, note), or None."""
+    if _direct_ratio(hist, _standards(target, ds)):
         if until <= hist.index.max():
             return None
-        fc = forecast(hist, until=until, method=method, kind="level")
-        return fc.samples(N_SAMPLES, seed=seed), fc, (f"the ratio forecast from its {len(hist)} observed years "
-                                                      "(numerator and denominator move together)")
+        fc = forecast(hist, until=until, method=method, kind="level", bounds=target.bounds)
+        how = (f"the ratio forecast from its {len(hist)} observed years (numerator and denominator move together)"
+               if len(hist) >= 2 else "the ratio forecast from its one observed year (two administered standards "
+                                      "move together)")
+        return fc.samples(N_SAMPLES, seed=seed), fc, pd.Series(fc.point, index=fc.years), how
     sim = _Sim(ds, target.region, target.indicator, as_of, method, seed, until)
     if sim.fc is None:
         return None
@@ -134,25 +202,53 @@ def _ratio_sim(target, ds, hist, as_of, method, seed, until):
     paths = _ratio_paths(target, ds, sim, dsim)
     if paths.empty:
         return None
-    return paths, sim.fc, "numerator and denominator forecast separately (independent errors: a cautious spread)"
+    lag = target.denominator_lag
+    pts = pd.Series({y: float(_to_target_terms(target, sim.point_at(y), dsim.point_at(y - lag), ds))
+                     for y in paths.columns})
+    return paths, sim.fc, pts, "numerator and denominator forecast separately (independent errors: a cautious spread)"
 
 
 def _history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Series]:
     """The indicator's observations, and the observed series in the target's own terms
-    (for a ratio target: numerator / lagged denominator in the years both are known)."""
+    (for a ratio target: numerator / lagged denominator in the years both are known).
+
+    Where the previous-year denominator is missing but the same-year one is known and the
+    denominator is never cut (monotone), numerator / same-year denominator is a lower bound of the
+    ratio to the previous year: it is used, and its years are listed in attrs['bound_years']."""
     s = ds.series(target.region, target.indicator, as_of)
     if target.kind != "ratio":
         return s, s
-    d = ds.series(target.region, target.denominator, as_of)
+    d0 = ds.series(target.region, target.denominator, as_of)
+    d = d0.copy()
     d.index = d.index + target.denominator_lag
     common = s.index.intersection(d.index)
-    return s, pd.Series(_to_target_terms(target, s.loc[common], d.loc[common], ds), index=common)
+    hist = pd.Series(_to_target_terms(target, s.loc[common], d.loc[common], ds), index=common, dtype=float)
+    bound_years = []
+    if target.denominator_lag > 0 and ds.indicators[target.denominator].monotone == "nondecreasing":
+        extra = s.index.difference(common).intersection(d0.index)
+        if len(extra):
+            hist = pd.concat([hist, pd.Series(_to_target_terms(target, s.loc[extra], d0.loc[extra], ds),
+                                              index=extra, dtype=float)]).sort_index()
+            bound_years = [int(y) for y in extra]
+    hist.index.name = "year"
+    hist.attrs["bound_years"] = bound_years
+    return s, hist
+
+
+def _effective(target: Target, ds: Dataset, as_of=None) -> Target:
+    """The target as assessed: through its proxy indicator when its own has no observations."""
+    if target.proxy and not len(ds.series(target.region, target.indicator, as_of)):
+        return target.model_copy(update={"indicator": target.proxy})
+    return target
 
 
 def _ratio_paths(target: Target, ds: Dataset, sim: "_Sim", dsim: "_Sim") -> pd.DataFrame:
     cols = [y for y in sim.paths.columns if dsim.at(y - target.denominator_lag) is not None]
-    return pd.DataFrame({y: _to_target_terms(target, sim.at(y), dsim.at(y - target.denominator_lag), ds)
-                         for y in cols})
+    paths = pd.DataFrame({y: _to_target_terms(target, sim.at(y), dsim.at(y - target.denominator_lag), ds)
+                          for y in cols})
+    if target.bounds is not None and not paths.empty:
+        paths = paths.clip(*target.bounds)
+    return paths
 
 
 def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, method="auto", seed=0):
@@ -163,6 +259,7 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
     columns median, lo80, hi80, lo95, hi95 (None when there is nothing to forecast).
     """
     ds = data if data is not None else load()
+    target = _effective(target, ds, as_of)
     s, hist = _history(target, ds, as_of)
     T = target.target_year
     if target.kind not in ("level", "ratio") or not len(s) or T <= s.index.max() \
@@ -189,85 +286,136 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
                               columns=["median", "lo80", "hi80", "lo95", "hi95"])
 
 
-def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = None, method: str = "auto",
-           seed: int = 0) -> pd.Series:
-    """Assess one target; returns a Series with the FIELDS above."""
+def outcome(target: Target, data: Dataset | None = None, as_of: int | None = None):
+    """The observed value in the target's terms in its year (level, ratio, growth in % a year,
+    or change since the base year), or None if not observed."""
     ds = data if data is not None else load()
-    T, region, ind = target.target_year, target.region, target.indicator
+    target = _effective(target, ds, as_of)
+    s, hist = _history(target, ds, as_of)
+    T = target.target_year
+    if target.kind == "level":
+        return _value_at(s, T)
+    if target.kind == "ratio":
+        v = _value_at(hist, T)
+        if T in hist.attrs.get("bound_years", []):
+            # a lower bound of the ratio decides only a target it already meets ('>=', '>')
+            return v if target.comparator in (">=", ">") and bool(target.met(v)) else None
+        return v
+    b, v = _value_at(s, target.base_year), _value_at(s, T)
+    if b is None or v is None:
+        return None
+    return cagr(b, v, T - target.base_year) if target.kind == "growth" else v - b
+
+
+def _notes_text(parts) -> str:
+    """'; '-joined notes, never with a 'nan' in them."""
+    return "; ".join(p for p in dict.fromkeys(parts) if p and "nan" not in p.lower().split())
+
+
+def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = None, method: str = "auto",
+           seed: int = 0, reference: int | None = None) -> pd.Series:
+    """Assess one target; returns a Series with the FIELDS above.
+
+    `reference` is the year the run stands in (default: reference_year(as_of)); a target year
+    before it with no observed outcome gives `outcome_pending`."""
+    ds = data if data is not None else load()
+    ref = reference if reference is not None else reference_year(as_of)
+    T, region = target.target_year, target.region
     out = dict.fromkeys(FIELDS, None)
-    out.update(plan=target.plan, target_id=target.id, region=region, indicator=ind, kind=target.kind,
+    out.update(plan=target.plan, target_id=target.id, region=region, indicator=target.indicator, kind=target.kind,
                target_year=T, comparator=target.comparator, target_value=target.value,
                target_value_high=target.value_high, unit=target.unit, binding=target.binding,
-               as_of=as_of, note="")
+               as_of=as_of, flags="; ".join(target.readings()), note="", exceeded=False)
+    notes = []
+    if target.proxy and target.proxy != target.indicator:
+        eff = _effective(target, ds, as_of)
+        if eff.indicator != target.indicator:
+            notes.append(f"no observations of {target.indicator}: assessed through {eff.indicator}, a lower bound")
+        target = eff
+    ind = target.indicator
     s, hist = _history(target, ds, as_of)
-    out["n_obs"] = int(len(s))
+    out["n_obs"] = int(len(hist) if target.kind == "ratio" else len(s))
     if len(hist):
         out["latest_year"], out["latest_value"] = int(hist.index.max()), float(hist.iloc[-1])
-    if len(s) == 0 or (target.kind == "ratio" and len(ds.series(region, target.denominator, as_of)) == 0):
-        missing = ind if len(s) == 0 else target.denominator
-        out.update(verdict="no_data", note=f"no observations of {missing} in {region}"
-                   + (f" up to {as_of}" if as_of else ""))
+    for y in hist.attrs.get("bound_years", []):
+        notes.append(f"no {target.denominator} for {y - target.denominator_lag}: the ratio to the same year's value "
+                     f"({y}) is used, a lower bound because {target.denominator} is never cut")
+
+    def done(**kw):
+        out.update(kw)
+        out["note"] = _notes_text(notes + ([kw["note"]] if kw.get("note") else []))
         return pd.Series(out)
+
+    if target.transferred:
+        return done(verdict="transferred", note="function transferred out of civil affairs in the 2018 reform: "
+                                                "listed, not scored")
     base_year = target.base_year
     # ---- final evaluation: the target year's value is known
-    if target.kind == "level" and T in s.index or target.kind == "ratio" and T in hist.index:
-        v = float(hist.loc[T])
-        out.update(latest_year=T, latest_value=v, probability=float(target.met(v)),
-                   verdict="achieved" if target.met(v) else "not_achieved", method="observed",
-                   note="final evaluation from the observed value")
-        return _add_growth(out, target, hist, base_year)
-    if target.kind in ("growth", "change") and T in s.index:
-        b = _value_at(s, base_year)
-        if b is not None:
-            x = cagr(b, s.loc[T], T - base_year) if target.kind == "growth" else s.loc[T] - b
-            out.update(probability=float(target.met(x)), verdict="achieved" if target.met(x) else "not_achieved",
-                       method="observed", note="final evaluation from the observed values")
-            return pd.Series(out)
+    x_obs = outcome(target, ds, as_of)
+    if x_obs is not None:
+        met = bool(target.met(x_obs))
+        if target.kind in ("level", "ratio"):
+            out.update(latest_year=T, latest_value=float(x_obs))
+        out.update(probability=float(met), verdict="achieved" if met else "not_achieved", method="observed",
+                   exceeded=bool(target.exceeded(x_obs)))
+        if target.kind in ("level", "ratio"):
+            return _add_growth(done(note="final evaluation from the observed value"), target, hist, base_year)
+        return done(note="final evaluation from the observed values")
+    if len(s) == 0 or (target.kind == "ratio" and len(ds.series(region, target.denominator, as_of)) == 0):
+        missing = ind if len(s) == 0 else target.denominator
+        return done(verdict="no_data", note=f"no observations of {missing} in {region}"
+                    + (f" up to {as_of}" if as_of else ""))
     # ---- forecast
     meta = ds.indicators[ind]
     if meta.aggregation != "stock":
-        out.update(verdict="no_data", note="only period totals or averages are observed: not a yearly series")
-        return pd.Series(out)
+        return done(verdict="no_data", note="only period totals or averages are observed: not a yearly series")
     until = max(T, HORIZON_CAP)
     try:
         if target.kind == "ratio":
             got = _ratio_sim(target, ds, hist, as_of, method, seed, until)
             if got is None or T not in got[0].columns:
-                out.update(verdict="no_data", note=f"cannot forecast the ratio of {ind} to {target.denominator}")
-                return pd.Series(out)
-            path, fc, how = got
+                return done(verdict="no_data", note=f"cannot forecast the ratio of {ind} to {target.denominator}")
+            path, fc, pts, how = got
         else:
             sim = _Sim(ds, region, ind, as_of, method, seed, until)
             fc = sim.fc
     except ModelError as e:
-        out.update(verdict="no_data", note=str(e))
-        return pd.Series(out)
+        return done(verdict="no_data", note=str(e))
     if fc is None:
-        out.update(verdict="no_data", note="nothing to forecast")
-        return pd.Series(out)
-    out["method"], out["n_obs"] = fc.method, fc.n_obs
-    notes = list(fc.notes)
+        return done(verdict="no_data", note="nothing to forecast")
+    out["method"] = fc.method
+    notes += list(fc.notes)
     if target.kind == "level":
-        x = sim.at(T)
-        path = sim.paths
+        x, point, path = sim.at(T), sim.point_at(T), sim.paths
     elif target.kind == "ratio":
-        x = path[T].to_numpy()
+        x, point = path[T].to_numpy(), float(pts[T])
         notes.append(how)
     else:
         b = _value_at(s, base_year)
         if b is None:
-            out.update(verdict="no_data", note=f"no observed value in the base year {base_year}")
-            return pd.Series(out)
-        v = sim.at(T)
-        x = np.array([cagr(b, vi, T - base_year) for vi in v]) if target.kind == "growth" else v - b
+            return done(verdict="no_data", note=f"no observed value in the base year {base_year}")
+        v, pv = sim.at(T), sim.point_at(T)
+        if target.kind == "growth":
+            x, point = np.array([cagr(b, vi, T - base_year) for vi in v]), cagr(b, pv, T - base_year)
+        else:
+            x, point = v - b, pv - b
         path = None
     x = np.asarray(x, float)
-    p = float(np.mean(target.met(x)))
+    p = float(np.clip(np.mean(target.met(x)), P_MIN, P_MAX))
     q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
-    direct = target.kind == "level" or target.kind == "ratio" and _direct_ratio(hist)
-    point = fc.summary_frame().loc[T, "mean"] if direct else float(np.mean(x))
-    out.update(forecast_mean=float(point), median=q[0], lo80=q[1], hi80=q[2], lo95=q[3], hi95=q[4],
-               probability=p, verdict=verdict_from_probability(p))
+    out.update(point=float(point), mean=float(np.mean(x)), median=q[0], lo80=q[1], hi80=q[2], lo95=q[3], hi95=q[4],
+               exceeded=bool(target.exceeded(q[0])))
+    n_hist = len(hist) if target.kind == "ratio" else len(s)
+    if T < ref:
+        out.update(verdict="outcome_pending", probability_nowcast=p)
+        notes.append(f"the target year {T} has passed (reference year {ref}) and its outcome is not in the data: "
+                     "the probability is a nowcast, not a verdict")
+    elif n_hist == 1:
+        out.update(verdict="insufficient_data", probability=p)
+        notes.append("one observation: insufficient data to judge a trend, and the probability is a base rate "
+                     "(how one-point series in the reference corpus moved), not this indicator's trend")
+    else:
+        out.update(verdict=verdict_from_probability(p), probability=p)
     if path is not None:
         reached = target.met(path.to_numpy())
         years = np.array(path.columns, int)
@@ -276,8 +424,7 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
         # NaN: not reached by HORIZON_CAP in that share of the paths
         fmt = lambda v: (float(v) if v < 10 ** 6 else float("nan"))  # noqa: E731
         out.update(expected_year=fmt(qs[0]), expected_year_lo80=fmt(qs[1]), expected_year_hi80=fmt(qs[2]))
-    out["note"] = "; ".join(notes)
-    return _add_growth(pd.Series(out), target, hist, base_year, projected=out["forecast_mean"])
+    return _add_growth(done(), target, hist, base_year, projected=out["point"])
 
 
 def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None) -> pd.Series:
@@ -305,11 +452,11 @@ def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None) ->
 
 
 def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | None = None,
-                method: str = "auto", seed: int = 0) -> pd.DataFrame:
+                method: str = "auto", seed: int = 0, reference: int | None = None) -> pd.DataFrame:
     """Every target of a plan as one DataFrame, one row per target."""
     ds = data if data is not None else load()
     p = get_plan(plan, ds)
-    rows = [assess(t, ds, as_of=as_of, method=method, seed=seed) for t in p.targets]
+    rows = [assess(t, ds, as_of=as_of, method=method, seed=seed, reference=reference) for t in p.targets]
     return pd.DataFrame(rows, columns=FIELDS)
 
 
@@ -317,7 +464,7 @@ def milestones(target: Target, data: Dataset | None = None) -> pd.DataFrame:
     """Yearly path (年度分解) from the plan's base value to the target, linear and geometric,
     with each observed year's gap to the linear path (for a ratio target, of the ratio)."""
     ds = data if data is not None else load()
-    _, s = _history(target, ds)  # for a ratio target: the ratio itself
+    _, s = _history(_effective(target, ds), ds)  # for a ratio target: the ratio itself
     B, T = target.base_year, target.target_year
     if target.kind not in ("level", "ratio") or B not in s.index:
         return pd.DataFrame(columns=["year", "linear", "geometric", "observed", "gap_linear"])

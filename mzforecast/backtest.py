@@ -4,25 +4,34 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .attainment import assess
+from .attainment import assess, outcome
 from .data import Dataset, load
 from .errors import ModelError
 from .models import forecast
 from .targets import get_plan
 
 BACKTEST_PLANS = ("changchun-13th", "jilin-13th")
+CALLS = ("on_track", "at_risk", "off_track")  # verdicts that make a call on the outcome
 
 
 def backtest_plan(plan: str = "changchun-13th", as_of: int = 2015, data: Dataset | None = None,
                   method: str = "auto", seed: int = 0) -> pd.DataFrame:
-    """Each target assessed with data up to `as_of`, beside the outcome in the full data."""
+    """Each target assessed with data up to `as_of`, beside the outcome in the full data.
+
+    The outcome is in the target's own terms, like the forecast it is compared with: a level or
+    ratio, the realised yearly growth for a growth target, the realised change for a change target.
+    """
     ds = data if data is not None else load()
     p = get_plan(plan, ds)
     rows = []
     for t in p.targets:
         then = assess(t, ds, as_of=as_of, method=method, seed=seed)
         now = assess(t, ds, method=method, seed=seed)
-        actual = now["latest_value"] if now["method"] == "observed" else np.nan
+        observed = now["method"] == "observed"
+        actual = outcome(t, ds) if observed else None
+        actual = np.nan if actual is None else float(actual)
+        held = lambda lo, hi: (bool(then[lo] <= actual <= then[hi])  # noqa: E731
+                               if pd.notna(actual) and pd.notna(then[lo]) else None)
         rows.append({
             "plan": p.id, "target_id": t.id, "indicator": t.indicator, "target_year": t.target_year,
             "kind": t.kind, "comparator": t.comparator, "target_value": t.value,
@@ -30,18 +39,55 @@ def backtest_plan(plan: str = "changchun-13th", as_of: int = 2015, data: Dataset
             "n_obs_then": then["n_obs"], "forecast_median": then["median"], "lo80": then["lo80"],
             "hi80": then["hi80"], "lo95": then["lo95"], "hi95": then["hi95"],
             "probability_then": then["probability"], "verdict_then": then["verdict"],
-            "actual": actual, "verdict_actual": now["verdict"] if now["method"] == "observed" else "no_data",
-            "inside80": (then["lo80"] <= actual <= then["hi80"]) if pd.notna(actual) and pd.notna(then["lo80"]) else None,
-            "inside95": (then["lo95"] <= actual <= then["hi95"]) if pd.notna(actual) and pd.notna(then["lo95"]) else None,
+            "actual": actual, "verdict_actual": now["verdict"] if observed else "no_data",
+            "inside80": held("lo80", "hi80"), "inside95": held("lo95", "hi95"),
             "method": then["method"],
         })
     return pd.DataFrame(rows)
+
+
+def scored_rows(bt: pd.DataFrame) -> pd.DataFrame:
+    """The rows worth showing: a forecast or an outcome, and not transferred out of civil affairs."""
+    return bt[((bt.verdict_then != "no_data") | (bt.verdict_actual != "no_data")) & (bt.verdict_then != "transferred")]
+
+
+def score(bt: pd.DataFrame) -> dict:
+    """The backtest's score: verdicts that matched the outcome and interval coverage.
+
+    A verdict 'matches' when on_track went with achieved, or at_risk/off_track with not achieved.
+    insufficient_data (one observation) makes no call and is counted apart; its interval is
+    still scored. Transferred targets are not scored.
+    """
+    shown = scored_rows(bt)
+    known = shown[shown.verdict_actual.isin(["achieved", "not_achieved"])]
+    called = known[known.verdict_then.isin(CALLS)]
+    agree = int(((called.verdict_then == "on_track") == (called.verdict_actual == "achieved")).sum())
+    iv = known[known.lo80.notna()]
+    return dict(targets=len(bt), shown=len(shown), transferred=int((bt.verdict_then == "transferred").sum()),
+                with_outcome=len(known), called=len(called), agree=agree,
+                no_call=int((known.verdict_then == "insufficient_data").sum()),
+                intervals=len(iv), inside80=int(iv.inside80.eq(True).sum()), inside95=int(iv.inside95.eq(True).sum()))
+
+
+def score_line(bt: pd.DataFrame, as_of: int, language: str = "en") -> str:
+    """The score in one line, the same in the CLI and on the backtest page."""
+    s = score(bt)
+    if language == "zh":
+        return (f"共{s['targets']}项目标（{s['transferred']}项已划出民政，不评估）；{s['shown']}项有预测或实际结果；"
+                f"{s['with_outcome']}项有实际结果：{as_of}年作出判断的{s['called']}项中{s['agree']}项与实际一致，"
+                f"{s['no_call']}项仅1个观测值（数据不足，不作判断）；"
+                f"80%区间覆盖实际值 {s['inside80']}/{s['intervals']}，95%区间 {s['inside95']}/{s['intervals']}")
+    return (f"{s['targets']} targets ({s['transferred']} transferred, not scored); {s['shown']} with a forecast or an "
+            f"outcome; {s['with_outcome']} with an outcome: verdict of {as_of} matched the outcome for {s['agree']} of "
+            f"the {s['called']} it called, {s['no_call']} with one observation made no call (insufficient data); "
+            f"80% interval held the outcome {s['inside80']}/{s['intervals']}, 95% {s['inside95']}/{s['intervals']}")
 
 
 def backtest_series(series: pd.Series, method: str = "auto", min_obs: int = 2, kind: str = "level") -> pd.DataFrame:
     """Rolling origin: from every origin with at least `min_obs` points, forecast each later
     observed year and record the error and whether the 80%/95% intervals held it."""
     s = pd.Series(series).dropna().sort_index()
+    s.attrs = dict(getattr(series, "attrs", {}))
     rows = []
     years = list(s.index)
     for i in range(min_obs - 1, len(years) - 1):
@@ -56,7 +102,7 @@ def backtest_series(series: pd.Series, method: str = "auto", min_obs: int = 2, k
         for y, actual in future.items():
             r = sf.loc[y]
             rows.append({"origin": origin, "year": y, "h": y - origin, "n_obs": len(hist), "method": fc.method,
-                         "forecast": r["mean"], "median": r["median"], "actual": actual,
-                         "ape": abs(actual - r["mean"]) / abs(actual) * 100 if actual else np.nan,
+                         "forecast": r["point"], "median": r["median"], "actual": actual,
+                         "ape": abs(actual - r["point"]) / abs(actual) * 100 if actual else np.nan,
                          "inside80": r["lo80"] <= actual <= r["hi80"], "inside95": r["lo95"] <= actual <= r["hi95"]})
     return pd.DataFrame(rows)

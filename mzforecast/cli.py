@@ -14,7 +14,7 @@ from .models import METHODS, forecast as _forecast
 from .safe import neutralise_frame, terminal
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
-                "latest_value", "forecast_mean", "lo80", "hi80", "probability", "verdict"]
+                "latest_value", "mean", "median", "lo80", "hi80", "probability", "probability_nowcast", "verdict"]
 
 
 def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
@@ -75,7 +75,7 @@ def cmd_forecast(args):
     ds = _dataset(args)
     s = ds.series(args.region, args.indicator, args.as_of)
     fc = _forecast(s, until=args.until, method=args.method, kind=ds.indicators[args.indicator].kind)
-    out = fc.to_frame()[["region", "indicator", "year", "mean", "median", "lo80", "hi80", "lo95", "hi95",
+    out = fc.to_frame()[["region", "indicator", "year", "point", "mean", "median", "lo80", "hi80", "lo95", "hi95",
                          "method", "n_obs"]]
     for n in fc.notes:
         print("note:", terminal(n), file=sys.stderr)
@@ -98,15 +98,10 @@ def cmd_backtest(args):
     frames = [backtest.backtest_plan(p, args.as_of, ds, method=args.method) for p in plans]
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=frames[0].columns)
     if args.format == "table":
-        shown = df[(df.verdict_then != "no_data") | (df.verdict_actual != "no_data")]
+        shown = backtest.scored_rows(df)
         _emit(shown, "table", ["plan", "target_id", "target_value", "n_obs_then", "forecast_median", "lo80", "hi80",
                                "probability_then", "verdict_then", "actual", "verdict_actual", "inside80"])
-        scored = shown[shown.verdict_actual != "no_data"]
-        both = scored[scored.verdict_then != "no_data"]
-        agree = ((both.verdict_then == "on_track") == (both.verdict_actual == "achieved")).sum()
-        print(f"\n{len(df)} targets; {len(shown)} with a forecast or an outcome; "
-              f"{len(both)} with both: verdict of {args.as_of} matched the outcome for {agree}; "
-              f"80% interval held the outcome {int(both.inside80.eq(True).sum())}/{len(both)}")
+        print("\n" + backtest.score_line(df, args.as_of))
     else:
         _emit(df, args.format)
     return 0

@@ -15,7 +15,7 @@ from typing import Iterable, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from . import io as _io, units as U
 from .errors import DataError, DataErrors
@@ -39,6 +39,21 @@ class Indicator(BaseModel):
     kind: Literal["level", "share", "ratio"] = "level"
     direction: Literal["higher", "lower", "none"] = "higher"
     aggregation: Literal["stock", "period_total", "period_mean"] = "stock"
+    # ---- structure the models respect (issue 9; reasons in data/README.md)
+    # monotone: administered standards (低保, 特困, orphan allowances) are only raised or held,
+    # so no forecast path falls below the last value or from one year to the next.
+    monotone: Literal["nondecreasing", "nonincreasing"] | None = None
+    # bounds: [low, high] every forecast path stays inside; shares default to [0, 100].
+    bounds: tuple[float | None, float | None] | None = None
+
+    @model_validator(mode="after")
+    def _structure(self):
+        if self.bounds is None and self.kind == "share":
+            self.bounds = (0.0, 100.0)
+        lo, hi = self.bounds or (None, None)
+        if lo is not None and hi is not None and lo >= hi:
+            raise ValueError(f"bounds [{lo}, {hi}]: the lower bound must be below the upper bound")
+        return self
 
     @field_validator("id")
     @classmethod
@@ -325,7 +340,8 @@ class Dataset:
                         name=indicator).sort_index()
         out.attrs.update(region=region, indicator=indicator, as_of=as_of, unit=self.indicators[indicator].unit,
                          kind=self.indicators[indicator].kind, aggregation=self.indicators[indicator].aggregation,
-                         years_available=years_all)
+                         years_available=years_all,
+                         monotone=self.indicators[indicator].monotone, bounds=self.indicators[indicator].bounds)
         return out
 
     def _groups(self) -> dict:

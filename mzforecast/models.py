@@ -152,6 +152,8 @@ class Forecast:
     quantile_values: np.ndarray  # shape (len(years), len(probs))
     kind: str = "level"
     notes: list[str] = field(default_factory=list)
+    monotone: str | None = None
+    bounds: tuple | None = None
 
     @property
     def n_obs(self) -> int:
@@ -166,9 +168,18 @@ class Forecast:
         vals = np.vstack([np.interp(probs, self.quantile_probs, row) for row in self.quantile_values])
         return pd.DataFrame(vals, index=pd.Index(self.years, name="year"), columns=probs)
 
+    @property
+    def mean(self) -> np.ndarray:
+        """Mean of the sampling distribution per year (exact: the quantile grid is linear between
+        its probabilities and `samples` draws u uniformly between the first and the last)."""
+        p, q = self.quantile_probs, self.quantile_values
+        seg = np.diff(p) * (q[:, 1:] + q[:, :-1]) / 2
+        return seg.sum(axis=1) / (p[-1] - p[0])
+
     def summary_frame(self, levels=(80, 95)) -> pd.DataFrame:
-        """Point forecast, calibrated median and central intervals, one row per year."""
-        out = pd.DataFrame({"mean": self.point}, index=pd.Index(self.years, name="year"))
+        """Point forecast (the model's, used by the progress classes), the mean and median of the
+        sample paths and central intervals, one row per year."""
+        out = pd.DataFrame({"point": self.point, "mean": self.mean}, index=pd.Index(self.years, name="year"))
         out["median"] = self.quantiles([0.5]).iloc[:, 0].to_numpy()
         for lv in levels:
             lo, hi = (1 - lv / 100) / 2, 1 - (1 - lv / 100) / 2
@@ -191,8 +202,15 @@ class Forecast:
         j = np.clip(np.searchsorted(p, u, side="right") - 1, 0, len(p) - 2)
         w = (u - p[j]) / (p[j + 1] - p[j])
         q = self.quantile_values
-        vals = q[:, j] * (1 - w) + q[:, j + 1] * w
-        return pd.DataFrame(vals.T, columns=[int(y) for y in self.years])
+        vals = (q[:, j] + (q[:, j + 1] - q[:, j]) * w).T  # exact where neighbouring quantiles are equal
+        # the grid already honours the structure; this removes rounding at the last digit
+        if self.monotone == "nondecreasing":
+            vals = np.maximum.accumulate(vals, axis=1)
+        elif self.monotone == "nonincreasing":
+            vals = np.minimum.accumulate(vals, axis=1)
+        if self.bounds is not None:
+            vals = np.clip(vals, *self.bounds)
+        return pd.DataFrame(vals, columns=[int(y) for y in self.years])
 
     def to_frame(self, levels=(80, 95)) -> pd.DataFrame:
         f = self.summary_frame(levels).reset_index()
@@ -201,14 +219,29 @@ class Forecast:
         return f
 
 
+YEAR_MIN, YEAR_MAX = 1949, 2100  # as data.YEAR_MIN/YEAR_MAX: the years a plan can speak of
+
+
 def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str | None = None,
-             as_of: int | None = None, table=None) -> Forecast:
+             as_of: int | None = None, table=None, monotone: str | None = None,
+             bounds: tuple | None = None) -> Forecast:
     """Fit `method` to a yearly series (index = year) and forecast every year up to `until`.
+
+    `monotone` ('nondecreasing' for administered standards) and `bounds` ((low, high), shares
+    (0, 100)) default to the series' attrs (set by Dataset.series from data/indicators.yaml) and
+    are enforced in every sample path: see `_structure`.
 
     >>> fc = forecast(s, until=2025); fc.summary_frame([80, 95])
     """
     from . import calibration
 
+    try:
+        until = int(until)
+    except (TypeError, ValueError):
+        raise ModelError(f"the forecast horizon must be a year, not '{until}'") from None
+    if not YEAR_MIN <= until <= YEAR_MAX:
+        raise ModelError(f"cannot forecast to {until}: the horizon must be a year between {YEAR_MIN} and "
+                         f"{YEAR_MAX} (e.g. --until 2030)")
     s = pd.Series(series).dropna()
     if as_of is not None:
         s = s[s.index <= as_of]
@@ -225,7 +258,12 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         have = at.get("years_available")
         raise ModelError(f"the series{what} has no observations" + (f" up to {up_to}" if up_to is not None else "")
                          + (f"; years with data: {describe_years(have)}" if have is not None else ""))
-    kind = kind or getattr(series, "attrs", {}).get("kind", "level")
+    attrs = getattr(series, "attrs", {})
+    kind = kind or attrs.get("kind", "level")
+    monotone = monotone if monotone is not None else attrs.get("monotone")
+    bounds = bounds if bounds is not None else attrs.get("bounds")
+    if bounds is None and kind == "share":
+        bounds = (0.0, 100.0)
     s.attrs = dict(getattr(series, "attrs", {}))
     t, y = _as_arrays(s)
     notes = []
@@ -233,11 +271,8 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     chosen = choose_method(n, kind, spacing_bucket(t)) if method == "auto" else method
     if chosen not in METHODS:
         raise ModelError(f"unknown method '{method}'; choose one of: auto, " + ", ".join(METHODS))
-    if n == 1 and chosen != "naive":
-        notes.append("only one observation: no trend can be estimated, the level is held flat (naive)")
-        chosen = "naive"
-    elif n == 1:
-        notes.append("only one observation: no trend can be estimated, the level is held flat")
+    if n == 1:
+        chosen = "naive"  # the note, with what the calibrated spread does to the median, comes below
     if n == 2 and chosen not in ("naive",):
         notes.append("only two observations: the trend rests on two points, intervals are wide")
     if chosen == "logistic" and kind != "share":
@@ -247,9 +282,11 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         notes.append("zeros or negatives in the series: log-linear model replaced by drift")
         chosen = "drift"
     if chosen != "naive" and np.ptp(y) == 0:
-        notes.append("the series is constant: forecast held at that value")
+        notes.append("the series is constant: the point forecast is held at that value")
     if kind == "share" and chosen not in ("logistic", "naive"):
         notes.append("share indicator: forecasts and intervals clipped to 0-100%")
+    elif bounds is not None and kind != "share" and any(b is not None for b in bounds):
+        notes.append("forecasts and intervals kept within " + _bounds_text(bounds))
     last = int(t[-1])
     if until <= last:
         raise ModelError(f"nothing to forecast: the series already has data for {last} (until={until})")
@@ -267,10 +304,55 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     else:  # no log scale: use the errors relative to the series' scale
         scale = max(np.abs(y).mean(), 1e-9)
         qv = point[:, None] + scale * (np.exp(errq) - 1)
-    if kind == "share":
-        qv, point = np.clip(qv, 0, 100), np.clip(point, 0, 100)
     qv = np.maximum.accumulate(qv, axis=1)  # quantiles never cross
-    return Forecast(s, chosen, years, point, probs, qv, kind, notes)
+    point, qv, more = _structure(point, qv, float(y[-1]), monotone, bounds)
+    notes += more
+    if n == 1:  # say what the model does: the point is held, but the calibrated median may move
+        k = min(5, len(years)) - 1
+        med = float(np.interp(0.5, probs, qv[k]))
+        move = (med / y[-1] - 1) * 100 if y[-1] else 0.0
+        if abs(move) < 0.5:
+            notes.append("only one observation: no trend can be estimated, the level is held flat")
+        else:
+            notes.append(f"only one observation, so no trend can be estimated: the point forecast stays at the last "
+                         f"value, and the median moves {move:+.0f}% in {k + 1} years because the spread is how "
+                         "one-point series in the reference corpus moved")
+    return Forecast(s, chosen, years, point, probs, qv, kind, notes, monotone, bounds)
+
+
+def _bounds_text(bounds) -> str:
+    lo, hi = bounds
+    return f"{'-inf' if lo is None else f'{lo:g}'}-{'inf' if hi is None else f'{hi:g}'}"
+
+
+def _structure(point: np.ndarray, qv: np.ndarray, last: float, monotone, bounds):
+    """Enforce an indicator's structure on the point forecast and on every sample path.
+
+    Sample paths are comonotone (one uniform u per path: value in year t = Q_t(u)), so taking
+    each path's running maximum from the last observation, max(last, Q_1(u), ..., Q_t(u)), is
+    the same as taking the running maximum of each quantile over the years: the quantile grid,
+    the summary frame and the samples stay in agreement. Clipping to bounds commutes the same
+    way. A series at its upper bound (100 % coverage) is forecast at the bound.
+    """
+    notes = []
+    lo, hi = bounds if bounds is not None else (None, None)
+    if hi is not None and last >= hi - 1e-9:
+        notes.append(f"the series is at its upper bound ({hi:g}): forecast held at the bound")
+        return np.full_like(point, hi), np.full_like(qv, hi), notes
+    if monotone == "nondecreasing":
+        point = np.maximum.accumulate(np.maximum(point, last))
+        qv = np.maximum.accumulate(np.maximum(qv, last), axis=0)
+        notes.append("administered standard, only raised or held: no forecast path falls below the last "
+                     "observed value or from one year to the next")
+    elif monotone == "nonincreasing":
+        point = np.minimum.accumulate(np.minimum(point, last))
+        qv = np.minimum.accumulate(np.minimum(qv, last), axis=0)
+        notes.append("only ever held or lowered: no forecast path rises above the last observed value "
+                     "or from one year to the next")
+    if lo is not None or hi is not None:
+        point = np.clip(point, lo, hi)
+        qv = np.clip(qv, lo, hi)
+    return point, qv, notes
 
 
 def ses_many(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

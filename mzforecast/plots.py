@@ -15,7 +15,8 @@ from matplotlib import font_manager
 from .attainment import VERDICT_ZH
 
 COLORS = {"achieved": "#1a9850", "on_track": "#66bd63", "at_risk": "#fdae61", "off_track": "#d73027",
-          "not_achieved": "#a50026", "no_data": "#bdbdbd"}
+          "not_achieved": "#a50026", "no_data": "#bdbdbd",
+          "insufficient_data": "#bdbdbd", "outcome_pending": "#9e9e9e", "transferred": "#e0e0e0"}  # grey: no call
 TEXT = {
     "zh": dict(history="历史值", median="预测中位数", band80="80%预测区间", band95="95%预测区间", target="目标",
                path="年度分解（线性）", base="规划基年", year="年份"),

@@ -13,14 +13,15 @@ import pandas as pd
 
 from . import plots
 from . import units as U
-from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones, target_fan
+from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones, probability_text, target_fan
 from .data import Dataset
 from .models import METHODS, forecast
 from .safe import html_text
 from .targets import Target, get_plan
 
 SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
-ORDER = ["off_track", "not_achieved", "at_risk", "on_track", "achieved", "no_data"]
+ORDER = ["off_track", "not_achieved", "at_risk", "on_track", "achieved", "insufficient_data", "outcome_pending",
+         "no_data", "transferred"]
 L = {
     "zh": dict(indicator="指标", target="目标", year="目标年", latest="最新值", forecast="预测中位数",
                interval="80%区间", probability="实现概率", verdict="判断", counts="各类判断数量",
@@ -118,10 +119,20 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
             + ('' if pd.isna(r.latest_year) else f' <small>({int(r.latest_year)})</small>'),
             (added if r.kind == 'change' and pd.notna(r.median) else '') + fmt_value(r.median, t_unit, language),
             interval,
-            '–' if pd.isna(r.probability) else f'{r.probability:.0%}',
+            _probability_cell(r, language),
             verdict_badge(r.verdict, language) + _one_point(r, language)])
     head = [T[k] for k in ("indicator", "target", "year", "latest", "forecast", "interval", "probability", "verdict")]
     return html_table(head, rows, "risk")
+
+
+def _probability_cell(r, language: str = "zh") -> str:
+    """The headline probability; a nowcast (target year passed) or base rate (one point) is labelled."""
+    base, now = ("基础比率", "推算") if language == "zh" else ("base rate", "nowcast")
+    if pd.notna(r.probability):
+        txt = probability_text(r.probability, known=r.method == "observed")
+        return txt + (f"<br><small>{base}</small>" if r.verdict == "insufficient_data" else "")
+    nowcast = getattr(r, "probability_nowcast", None)
+    return "–" if nowcast is None or pd.isna(nowcast) else f"<small>{now} {probability_text(nowcast)}</small>"
 
 
 def _one_point(r, language: str) -> str:
@@ -169,7 +180,7 @@ NOTES_ZH = [
      lambda m, ds: "只有两个观测值，趋势仅由两点确定，区间较宽"),
     (r"zeros or negatives in the series: log-linear model replaced by drift",
      lambda m, ds: "序列含零或负值，对数线性模型改用漂移模型"),
-    (r"the series is constant: forecast held at that value", lambda m, ds: "序列没有变化，预测保持该值"),
+    (r"the series is constant: the point forecast is held at that value", lambda m, ds: "序列没有变化，点预测保持该值"),
     (r"share indicator: forecasts and intervals clipped to 0-100%", lambda m, ds: "比例指标：预测值及区间限定在0–100%"),
     (r"the trend crosses zero: negative forecasts set to 0", lambda m, ds: "趋势穿过零，负的预测值按0计"),
     (r"the ratio forecast from its (\d+) observed years \(numerator and denominator move together\)",
@@ -185,6 +196,42 @@ NOTES_ZH = [
     (r"cannot forecast the ratio of (\S+) to (\S+)",
      lambda m, ds: f"无法预测{_ind_zh(ds, m[1])}与{_ind_zh(ds, m[2])}之比"),
     (r"no observed value in the base year (\d+)", lambda m, ds: f"基年（{m[1]}年）无观测值"),
+    # issue 9: structure, verdicts and readings
+    (r"only one observation, so no trend can be estimated: the point forecast stays at the last value, and the median "
+     r"moves ([+-]\d+)% in (\d+) years because the spread is how one-point series in the reference corpus moved",
+     lambda m, ds: f"只有一个观测值，无法估计趋势：点预测保持最新值；预测中位数{m[2]}年内变动{m[1]}%，"
+                   "因为区间取自参照数据中单点序列的实际变动"),
+    (r"forecasts and intervals kept within (\S+)-(\S+)", lambda m, ds: f"预测值及区间限定在{m[1]}–{m[2]}之间"),
+    (r"the series is at its upper bound \((\S+)\): forecast held at the bound",
+     lambda m, ds: f"序列已达上限（{m[1]}），预测保持在上限"),
+    (r"administered standard, only raised or held: no forecast path falls below the last observed value or from one "
+     r"year to the next", lambda m, ds: "保障标准只升不降：各预测路径不低于最新观测值，且逐年不下降"),
+    (r"only ever held or lowered: no forecast path rises above the last observed value or from one year to the next",
+     lambda m, ds: "该指标只降不升：各预测路径不高于最新观测值，且逐年不上升"),
+    (r"the ratio forecast from its one observed year \(two administered standards move together\)",
+     lambda m, ds: "按比值本身唯一的观测年份预测（两项保障标准同步调整）"),
+    (r"no (\S+) for (\d+): the ratio to the same year's value \((\d+)\) is used, a lower bound because (\S+) is "
+     r"never cut", lambda m, ds: f"缺少{m[2]}年{_ind_zh(ds, m[1])}：采用与同年（{m[3]}年）之比；"
+                                 f"因{_ind_zh(ds, m[4])}只升不降，该值是与上年度之比的下限"),
+    (r"the target year (\d+) has passed \(reference year (\d+)\) and its outcome is not in the data: the probability "
+     r"is a nowcast, not a verdict",
+     lambda m, ds: f"目标年{m[1]}年已过（参照年{m[2]}年），数据中尚无实际值：概率为推算值，不作判断"),
+    (r"one observation: insufficient data to judge a trend, and the probability is a base rate \(how one-point series "
+     r"in the reference corpus moved\), not this indicator's trend",
+     lambda m, ds: "只有一个观测值，数据不足，无法判断趋势；概率为基础比率（参照数据中单点序列的变动），不是本指标的趋势"),
+    (r"function transferred out of civil affairs in the 2018 reform: listed, not scored",
+     lambda m, ds: "2018年机构改革后该职能已划出民政：仅列示、不评估"),
+    (r"no observations of (\S+): assessed through (\S+), a lower bound",
+     lambda m, ds: f"{_ind_zh(ds, m[1])}暂无观测数据：以{_ind_zh(ds, m[2])}评估（为下限）"),
+    (r"range: met at (\S+), above (\S+) exceeded", lambda m, ds: f"区间目标：达到{m[1]}即实现，超过{m[2]}为超额完成"),
+    (r"tolerance: within (\S+) of (\S+)", lambda m, ds: f"约数目标：与{m[2]}相差不超过{m[1]}即视为实现"),
+    (r"proxy: (\S+)", lambda m, ds: f"以{_ind_zh(ds, m[1])}代替评估（为下限）"),
+    (r"transferred out of civil affairs \(2018 reform\)", lambda m, ds: "2018年机构改革后已划出民政"),
+    (r"duplicate: the same indicator and target as (\S+) \((.+) is stated twice\)",
+     lambda m, ds: f"重复目标：与{m[1]}为同一指标、同一目标（{m[2]}出现两次）"),
+    (r"conflict: the (table|text) says (.+) for (\d+), the (table|text) \((\S+)\) (.+), both assessed",
+     lambda m, ds: f"目标冲突：{m[3]}年{'表格' if m[1] == 'table' else '正文'}为{m[2]}，"
+                   f"{'表格' if m[4] == 'table' else '正文'}（{m[5]}）为{m[6]}，两者均评估"),
 ]
 
 
@@ -303,14 +350,35 @@ PHRASES = {
                forecast="<p>{name}：按目前趋势，{year}年预测中位数为 {median}（80%区间 {lo}–{hi}），"
                         "实现目标的概率约为 <b>{p}</b>，判断为 {badge}。",
                growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。",
-               eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。"),
+               classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
+               eurostat="欧盟统计局分类 {cls}；", unsd="联合国统计司分类 {cls}。", reach=" 预计达标年份：{year}年。",
+               pending="<p>{name}：目标年{year}年已过，待实际数据。按{asof}数据推算，{year}年预测中位数为 {median}"
+                       "（80%区间 {lo}–{hi}），推算实现概率约为 {p}，判断为 {badge}。",
+               base_rate="<p>{name}：只有一个观测值，数据不足，无法判断趋势。{year}年预测中位数为 {median}"
+                         "（80%区间 {lo}–{hi}），基础比率（同类单点序列的经验）约为 {p}，判断为 {badge}。",
+               transferred="<p>{name}：2018年机构改革后已划出民政，仅列示、不评估。</p>"),
     "en": dict(no_data="<p>{name}: no data, no assessment.</p>",
                observed="<p>{name}: observed {value} in {year}; target {word}.</p>",
                forecast="<p>{name}: on the current trend the {year} median forecast is {median} (80% interval "
                         "{lo}–{hi}); probability of meeting the target <b>{p}</b>: {badge}.",
                growth=" Required yearly growth {req}, historical {hist}.",
-               eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}."),
+               classes=" The verdict rests on the probability; these classes are for comparison only (they use "
+                       "growth rates and the point forecast, and may differ): ",
+               eurostat="Eurostat class {cls}; ", unsd="UNSD class {cls}.", reach=" Expected to be reached in {year}.",
+               pending="<p>{name}: the target year {year} has passed; outcome pending. Nowcast from the data {asof}: "
+                       "median {median} (80% interval {lo}–{hi}), nowcast probability {p}: {badge}.",
+               base_rate="<p>{name}: one observation, insufficient data to judge a trend. Median for {year} {median} "
+                         "(80% interval {lo}–{hi}); base rate (how one-point series moved) {p}: {badge}.",
+               transferred="<p>{name}: moved out of civil affairs in the 2018 reform; listed, not scored.</p>"),
 }
+
+
+def _readings_html(r, ds: Dataset, language: str) -> str:
+    """The plan file's readings of the target (range, tolerance, proxy, conflict, duplicate)."""
+    flags = getattr(r, "flags", None)
+    if not isinstance(flags, str) or not flags:
+        return ""
+    return f"<br><small>{'解读：' if language == 'zh' else 'Reading: '}{e(note_text(flags, ds, language))}</small>"
 
 
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
@@ -320,23 +388,38 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     P = PHRASES[language]
     name = e(ds.indicators[r.indicator].name(language))
     if r.verdict == "no_data":
-        return P["no_data"].format(name=name)
+        return P["no_data"].format(name=name)[:-4] + _readings_html(r, ds, language) + "</p>"
+    if r.verdict == "transferred":
+        return P["transferred"].format(name=name)
     if r.method == "observed":
-        return P["observed"].format(name=name, year=int(r.target_year), value=fmt_value(r.latest_value, r.unit, language),
-                                    word=plots.verdict_label(r.verdict, language))
+        word = plots.verdict_label(r.verdict, language)
+        if getattr(r, "exceeded", False) is True:
+            word += "（超额完成）" if language == "zh" else " (exceeded)"
+        txt = P["observed"].format(name=name, year=int(r.target_year), value=fmt_value(r.latest_value, r.unit, language),
+                                   word=word)
+        return txt[:-4] + _readings_html(r, ds, language) + "</p>"
     u = _unit_of(r)
-    txt = P["forecast"].format(name=name, year=int(r.target_year), median=fmt_value(r.median, u, language),
-                               lo=fmt_value(r.lo80, u, language), hi=fmt_value(r.hi80, u, language),
-                               p=f"{r.probability:.0%}", badge=verdict_badge(r.verdict, language))
+    key = {"outcome_pending": "pending", "insufficient_data": "base_rate"}.get(r.verdict, "forecast")
+    asof = (f"截至{r.as_of}年" if language == "zh" else f"up to {r.as_of}") if pd.notna(r.as_of) and r.as_of \
+        else ("现有" if language == "zh" else "available")
+    p = r.probability if key != "pending" else getattr(r, "probability_nowcast", None)
+    txt = P[key].format(name=name, year=int(r.target_year), median=fmt_value(r.median, u, language),
+                        lo=fmt_value(r.lo80, u, language), hi=fmt_value(r.hi80, u, language), asof=asof,
+                        p=probability_text(p), badge=verdict_badge(r.verdict, language))
     if pd.notna(r.required_cagr):
         txt += P["growth"].format(req=_pct(r.required_cagr), hist=_pct(r.historical_cagr))
     zh = language == "zh"
-    if r.eurostat_class:
+    eu = r.eurostat_class if isinstance(r.eurostat_class, str) else ""
+    un = r.unsd_class if isinstance(r.unsd_class, str) else ""
+    if eu or un:
+        txt += P["classes"]
+    if eu:
         txt += P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh else r.eurostat_class)
-    if r.unsd_class:
+    if un:
         txt += P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh else r.unsd_class)
     if pd.notna(r.expected_year):
         txt += P["reach"].format(year=int(r.expected_year))
+    txt += _readings_html(r, ds, language)
     if r.note:
         txt += f"<br><small>{e(note_text(r.note, ds, language))}</small>"
     return txt + "</p>"
@@ -360,8 +443,9 @@ def methods_table(t: Target, ds: Dataset, as_of=None, language: str = "en") -> p
     share = ds.indicators[t.indicator].kind == "share"
     for m in ("auto",) + tuple(x for x in METHODS if share or x != "logistic"):
         r = assess(t, ds, as_of=as_of, method=m)
+        p = r.probability if pd.notna(r.probability) else r.get("probability_nowcast")
         rows.append({"method": m if m != "auto" else f"auto ({r.method})", "median": r["median"], "lo80": r.lo80,
-                     "hi80": r.hi80, "probability": r.probability,
+                     "hi80": r.hi80, "probability": p,
                      "verdict": plots.verdict_label(r.verdict, language)})
     return pd.DataFrame(rows).set_index("method").rename(columns=METHOD_COLUMNS.get(language, {}))
 
@@ -371,7 +455,7 @@ def methods_html(t: Target, ds: Dataset, as_of=None, language: str = "zh") -> st
     m = methods_table(t, ds, as_of, language)
     unit = "percent" if t.kind == "growth" else t.unit
     rows = [[e(method)] + [fmt_value(v, unit, language) for v in (median, lo, hi)]
-            + ["–" if pd.isna(p) else f"{p:.0%}", e(verdict)]
+            + [probability_text(p), e(verdict)]
             for method, (median, lo, hi, p, verdict) in zip(m.index, m.itertuples(index=False))]
     return html_table([METHOD_COLUMNS.get(language, {}).get("method", "method")] + list(m.columns), rows)
 
@@ -393,7 +477,7 @@ def backtest_table(bt: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
                  goal_text(r, language),
                  str(r.n_obs_then), fmt_value(r.forecast_median, unit, language),
                  "–" if pd.isna(r.lo80) else f"{fmt_value(r.lo80, unit, language)} – {fmt_value(r.hi80, unit, language)}",
-                 "–" if pd.isna(r.probability_then) else f"{r.probability_then:.0%}",
+                 probability_text(r.probability_then),
                  verdict_badge(r.verdict_then, language), fmt_value(r.actual, ds.indicators[r.indicator].unit, language),
                  verdict_badge(r.verdict_actual, language),
                  "–" if r.inside80 is None or pd.isna(r.inside80) else (yes if r.inside80 else no)]

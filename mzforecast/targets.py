@@ -38,18 +38,56 @@ class Target(BaseModel):
     plan: str = ""
     region: str = ""
     base_year: int = 0
+    # ---- issue 9: readings of the document (shown in the assessment's `flags`)
+    # value_high with '>=' / '>': "达到 a–b" is met at a; b is the upper aim, above it 超额 (`exceeded`)
+    tolerance: float | None = None  # '左右/约': met within this distance of value, in the target's unit
+    transferred: bool = False  # function moved out of 民政 in the 2018 reform: listed, not scored (why: note)
+    proxy: str | None = None  # indicator assessed when this one has no data (a lower bound; why: note)
+    flags: list[str] = []  # conflicts with / duplicates of other targets, in words
+    bounds: tuple[float, float] | None = None  # a ratio target's ratio stays inside (rural ÷ urban ≤ 100 %)
 
     @model_validator(mode="after")
     def _consistent(self):
         if self.comparator == "between" and self.value_high is None:
             raise ValueError("comparator 'between' needs value_high")
+        if self.value_high is not None and self.comparator not in ("between", ">=", ">"):
+            raise ValueError("value_high is the upper end of a band ('between') or of '达到 a–b' ('>=')")
+        if self.value_high is not None and self.comparator != "between" and self.value_high < self.value:
+            raise ValueError(f"value_high {self.value_high:g} is below value {self.value:g}")
         if self.kind == "ratio" and not self.denominator:
             raise ValueError("a ratio target needs 'denominator' (the indicator it is divided by)")
         if self.comparator == "between" and self.value > self.value_high:
             raise ValueError(f"'between' needs value <= value_high, got {self.value:g} > {self.value_high:g}")
         if self.year is not None and self.base_year and self.year < self.base_year:
             raise ValueError(f"target year {self.year} is before the plan's base year {self.base_year}")
+        if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
+            raise ValueError(f"target year {self.year} is outside {YEAR_MIN}-{YEAR_MAX}")
+        if self.tolerance is not None and self.tolerance < 0:
+            raise ValueError("tolerance is a distance: give it as a positive number in the target's unit")
+        if (self.transferred or self.proxy) and not self.note:
+            raise ValueError("a transferred or proxy target needs a 'note' saying why")
         return self
+
+    def exceeded(self, x):
+        """Elementwise: above the upper aim b of "达到 a–b" (超额)? False where there is no upper aim."""
+        import numpy as np
+        x = np.asarray(x, float)
+        if self.value_high is None or self.comparator not in (">=", ">"):
+            return np.zeros(x.shape, bool)
+        return x > self.value_high + 1e-9
+
+    def readings(self) -> list[str]:
+        """How the document was read, as short texts for the assessment's `flags`."""
+        out = list(self.flags)
+        if self.value_high is not None and self.comparator in (">=", ">"):
+            out.append(f"range: met at {self.value:g}, above {self.value_high:g} exceeded")
+        if self.tolerance is not None:
+            out.append(f"tolerance: within {self.tolerance:g} of {self.value:g}")
+        if self.proxy:
+            out.append(f"proxy: {self.proxy}")
+        if self.transferred:
+            out.append("transferred out of civil affairs (2018 reform)")
+        return out
 
     @property
     def target_year(self) -> int:
@@ -59,22 +97,30 @@ class Target(BaseModel):
         """Elementwise: does value x (in the target's terms) meet the target?"""
         import numpy as np
         x = np.asarray(x, float)
-        v, c = self.value, self.comparator
+        v, c, tol = self.value, self.comparator, self.tolerance or 0.0
         if c == ">=":
-            return x >= v - 1e-9
+            return x >= v - tol - 1e-9
         if c == ">":
-            return x > v
+            return x > v - tol
         if c == "<=":
-            return x <= v + 1e-9
+            return x <= v + tol + 1e-9
         if c == "<":
-            return x < v
+            return x < v + tol
         if c == "==":
-            return np.isclose(x, v)
-        return (x >= v - 1e-9) & (x <= self.value_high + 1e-9)
+            return np.abs(x - v) <= tol + 1e-9 if tol else np.isclose(x, v)
+        return (x >= v - tol - 1e-9) & (x <= self.value_high + tol + 1e-9)
 
     def describe(self, language: str = "zh") -> str:
         c = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}.get(self.comparator)
-        val = f"{self.value:g}–{self.value_high:g}" if self.comparator == "between" else f"{c} {self.value:g}"
+        if self.comparator == "between":
+            val = f"{self.value:g}–{self.value_high:g}"
+        elif self.value_high is not None:  # "达到 a–b": met at a
+            val = (f"达到 {self.value:g}–{self.value_high:g}" if language == "zh"
+                   else f"{self.value:g}–{self.value_high:g} (met at {self.value:g})")
+        else:
+            val = f"{c} {self.value:g}"
+        if self.tolerance:
+            val += f"（±{self.tolerance:g}）" if language == "zh" else f" (±{self.tolerance:g})"
         unit = {"percent": "%"}.get(self.unit, " " + self.unit)
         if self.kind == "growth":
             return (f"年均增长 {val}%" if language == "zh" else f"average yearly growth {val}%")
@@ -126,7 +172,7 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
     if dataset is not None:
         errs = []
         for i, t in enumerate(plan.targets):
-            for key in ("indicator", "denominator"):
+            for key in ("indicator", "denominator", "proxy"):
                 ind = getattr(t, key)
                 if ind and ind not in dataset.indicators:
                     errs.append(DataError(f"target '{t.id}' names unknown indicator '{ind}'", file=str(path),

@@ -64,12 +64,14 @@ D / "indicator_report.ipynb")
 
 nbf.write(nb([
     ("code", SETUP + """
+from mzforecast import backtest
 bt = mzf.backtest_plan(plan, as_of, ds, method=method)
-shown = bt[(bt.verdict_then != "no_data") | (bt.verdict_actual != "no_data")]
+shown = backtest.scored_rows(bt)
 display(HTML(f"<h1>{reports.e(mzf.get_plan(plan, ds).name_zh)}：{as_of}年的判断与实际结果</h1>"))
+display(HTML(f"<p><b>{reports.e(backtest.score_line(bt, as_of, language))}</b></p>"))
 display(HTML(reports.backtest_table(shown, ds, language)))"""),
     ("code", """targets = {t.id: t for t in mzf.get_plan(plan, ds).targets}
-for r in shown[shown.verdict_then != "no_data"].itertuples():
+for r in shown[shown.verdict_then.isin(["on_track", "at_risk", "off_track", "insufficient_data"])].itertuples():
     t = targets[r.target_id]
     if t.kind != "level":
         continue

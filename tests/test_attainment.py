@@ -24,14 +24,14 @@ def test_three_line_api(ds):
 @settings(max_examples=20, deadline=None)
 @given(st.lists(st.floats(100, 3000), min_size=2, max_size=6))
 def test_probability_in_unit_interval_and_monotone(ds, values):
-    probs = [A.assess(level_target(v), ds)["probability"] for v in sorted(values)]
+    probs = [A.assess(level_target(v), ds, reference=2021)["probability"] for v in sorted(values)]
     assert all(0 <= p <= 1 for p in probs)
     assert all(a >= b - 1e-12 for a, b in zip(probs, probs[1:]))
 
 
 def test_lower_is_better_comparator(ds):
-    hi = A.assess(level_target(2000, "<="), ds)["probability"]
-    lo = A.assess(level_target(600, "<="), ds)["probability"]
+    hi = A.assess(level_target(2000, "<="), ds, reference=2021)["probability"]
+    lo = A.assess(level_target(600, "<="), ds, reference=2021)["probability"]
     assert hi > lo
 
 
@@ -50,7 +50,7 @@ def test_final_evaluation_uses_the_data(ds):
 
 def test_relational_rural_vs_urban_dibao(ds):
     t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
-    r = A.assess(t, ds)
+    r = A.assess(t, ds, reference=2021)
     # 2020: 6000 yuan/year = 500 a month against 710 a month
     assert r.latest_value == pytest.approx(500 / 710 * 100)
     assert 0 < r.probability < 1 and r.verdict in ("on_track", "at_risk", "off_track")
@@ -61,10 +61,10 @@ def test_ratio_with_history_is_forecast_as_its_own_series(ds):
     forecast directly, the same as forecasting that series by hand, and the chart shows the
     same paths as the verdict."""
     t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
-    r = A.assess(t, ds)
+    r = A.assess(t, ds, reference=2021)
     _, ratio = A._history(t, ds)
     assert list(ratio.index) == [2010, 2015, 2020]
-    fc = mzf.forecast(ratio, until=2025)
+    fc = mzf.forecast(ratio, until=2025, bounds=t.bounds)
     x = fc.samples(A.N_SAMPLES, seed=0)[2025].to_numpy()
     assert r.method == fc.method and r.n_obs == 3 and "move together" in r.note
     assert r.probability == pytest.approx(np.mean(x >= 75))
@@ -74,16 +74,24 @@ def test_ratio_with_history_is_forecast_as_its_own_series(ds):
     assert bands.loc[2025, "lo80"] == pytest.approx(r.lo80)
 
 
-def test_ratio_with_one_common_year_combines_the_two_forecasts(ds):
+def test_ratio_of_standards_with_one_common_year_is_its_own_series(ds):
     t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
     r = A.assess(t, ds, as_of=2014)  # only 2010 is known for both
-    assert r.n_obs == 1 and "separately" in r.note and 0 <= r.probability <= 1
+    assert r.n_obs == 1 and "one observed year" in r.note and r.verdict == "insufficient_data"
+    assert 0 < r.probability < 1 and "base rate" in r.note
+
+
+def test_ratio_of_other_series_with_one_common_year_combines_the_two_forecasts(ds):
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    t = t.model_copy(update={"denominator": "elderly_care_beds", "unit": "times", "bounds": None})
+    r = A.assess(t, ds, as_of=2015)  # beds (2015 only) are no administered standard
+    assert r.n_obs == 1 and "separately" in r.note
 
 
 def test_tekun_relational_uses_previous_year_dibao(ds):
     t = mzf.get_target("changchun-14th", "table-01-tekun-urban", ds)
-    r = A.assess(t, ds, as_of=None)
-    assert r.verdict != "no_data" and 0 <= r.probability <= 1
+    r = A.assess(t, ds, reference=2021)
+    assert r.verdict == "insufficient_data" and 0 < r.probability < 1
 
 
 def test_growth_target(ds):
@@ -91,6 +99,7 @@ def test_growth_target(ds):
     r = A.assess(t, ds)  # 5601 (2015) -> 8283 (2020) is 8.14% a year, target 10%
     assert r.verdict == "not_achieved"
     assert A.assess(t, ds, as_of=2015).verdict in ("on_track", "at_risk", "off_track")
+    assert A.outcome(t, ds) == pytest.approx(A.cagr(5601, 8283, 5))
 
 
 def test_no_data_target_is_listed(ds):
@@ -100,7 +109,7 @@ def test_no_data_target_is_listed(ds):
 
 
 def test_required_and_historical_growth(ds):
-    r = A.assess(level_target(1000), ds)
+    r = A.assess(level_target(1000), ds, reference=2021)
     assert r.required_cagr == pytest.approx(A.cagr(710, 1000, 5))
     assert r.historical_cagr == pytest.approx(A.cagr(305, 710, 10))
     assert r.eurostat_class in ("significant", "moderate", "insufficient", "moving_away")
@@ -130,7 +139,7 @@ def test_milestones(ds):
 
 
 def test_expected_year_interval(ds):
-    r = A.assess(level_target(800), ds)
+    r = A.assess(level_target(800), ds, reference=2021)
     assert 2021 <= r.expected_year_lo80 <= r.expected_year <= A.HORIZON_CAP
     # upper end: a year after the median, or NaN when over 10% of paths never reach it by the cap
     assert np.isnan(r.expected_year_hi80) or r.expected_year_hi80 >= r.expected_year

@@ -19,7 +19,7 @@ def test_known_growth_rate():
 
 def test_drift_through_gap_uses_years_not_positions():
     fc = M.forecast(S({2010: 305, 2015: 510}), until=2020, method="drift")
-    assert fc.summary_frame().loc[2020, "mean"] == pytest.approx(715)
+    assert fc.summary_frame().loc[2020, "point"] == pytest.approx(715)
     assert list(fc.years) == [2016, 2017, 2018, 2019, 2020]
 
 
@@ -63,7 +63,7 @@ def test_share_model_stays_in_bounds():
     fc = M.forecast(S({2018: 80, 2019: 90, 2020: 97}), until=2030, kind="share")
     sf = fc.summary_frame()
     assert fc.method == "logistic"
-    assert (sf[["mean", "lo95", "hi95"]] <= 100).all().all() and (sf[["lo95"]] >= 0).all().all()
+    assert (sf[["point", "mean", "lo95", "hi95"]] <= 100).all().all() and (sf[["lo95"]] >= 0).all().all()
 
 
 def test_log_model_with_zeros_is_refused_or_replaced():
@@ -75,7 +75,7 @@ def test_log_model_with_zeros_is_refused_or_replaced():
 
 def test_constant_series():
     fc = M.forecast(S({2016: 7, 2018: 7, 2020: 7}), until=2023)
-    assert fc.summary_frame()["mean"].tolist() == [7, 7, 7]
+    assert fc.summary_frame()["point"].tolist() == [7, 7, 7]
     assert any("constant" in n for n in fc.notes)
 
 
@@ -88,7 +88,7 @@ def test_empty_and_no_horizon():
 
 def test_as_of_drops_later_years():
     fc = M.forecast(S({2010: 305, 2015: 510, 2020: 710}), until=2020, as_of=2015, method="drift")
-    assert fc.n_obs == 2 and fc.summary_frame().loc[2020, "mean"] == pytest.approx(715)
+    assert fc.n_obs == 2 and fc.summary_frame().loc[2020, "point"] == pytest.approx(715)
 
 
 def test_vectorised_equals_single_series():
@@ -110,7 +110,7 @@ series_st = st.lists(st.floats(1, 1e6), min_size=2, max_size=12).map(
 def test_forecasts_scale_with_the_series(s, k, method):
     a = M.forecast(s, until=2026, method=method).summary_frame()
     b = M.forecast(s * k, until=2026, method=method).summary_frame()
-    cols = ["mean", "median", "lo80", "hi80", "lo95", "hi95"]
+    cols = ["point", "mean", "median", "lo80", "hi80", "lo95", "hi95"]
     assert np.allclose(b[cols].to_numpy(), a[cols].to_numpy() * k, rtol=1e-6, atol=1e-6 * k)
 
 

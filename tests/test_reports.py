@@ -116,7 +116,7 @@ def test_summary_matches_assess(batch, ds):
     assert (got.verdict == exp.verdict).all()
     one = s[s.target_id == "table-02-rural-urban-dibao"].iloc[0]
     ref = mzf.assess("changchun-14th:table-02-rural-urban-dibao", ds)
-    assert one.probability == pytest.approx(ref.probability)
+    assert one.probability_nowcast == pytest.approx(ref.probability_nowcast)  # 2025 has passed: a nowcast
     assert one["median"] == pytest.approx(ref["median"])
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))[0]["plan"]
 
@@ -287,16 +287,18 @@ def test_every_engine_note_reads_in_chinese(ds):
 def test_method_comparison_is_shown_in_the_targets_unit(ds):
     t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
     html = reports.methods_html(t, ds, language="zh")
-    r = mzf.assess(t, ds)
-    assert reports.fmt_value(r["median"], "percent") in html and f"{r.probability:.0%}" in html
+    r = mzf.assess(t, ds)  # 2025 has passed: the page shows the nowcast probability
+    p = r.probability if r.probability is not None else r.probability_nowcast
+    assert reports.fmt_value(r["median"], "percent") in html and mzf.attainment.probability_text(p) in html
     assert not re.search(r"\d\.\d{4,}", html), "no raw floats"
     assert html.count("<tr>") == 1 + len(reports.methods_table(t, ds))
 
 
-def test_risk_table_flags_verdicts_resting_on_one_observation(ds):
+def test_risk_table_gives_one_observation_its_own_grey_verdict(ds):
     res = mzf.assess_plan("changchun-13th", ds, as_of=2015)
-    one = res[res.verdict.isin(["on_track", "at_risk", "off_track"]) & (res.n_obs == 1)]
-    more = res[res.verdict.isin(["on_track", "at_risk", "off_track"]) & (res.n_obs > 1)]
-    assert len(one) and len(more)
+    calls = res[res.verdict.isin(["on_track", "at_risk", "off_track"])]
+    one = res[res.verdict == "insufficient_data"]
+    assert len(one) and len(calls) and (calls.n_obs > 1).all() and (one.n_obs == 1).all()
     html = reports.risk_table(res, ds, "zh")
-    assert html.count("仅1个观测值") == len(one)
+    assert html.count("数据不足") == len(one) and html.count("基础比率") == len(one)
+    assert "仅1个观测值" not in html
