@@ -368,6 +368,10 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
         results.sort(key=lambda r: order[r["name"]])
         if not any(r["ok"] for r in results):
             shutil.rmtree(stage, ignore_errors=True)
+            disk = [m for r in results for m in re.findall(r"\[Errno (\d+)\]", r["error"] or "")
+                    if int(m) in (errno.ENOSPC, errno.EROFS, errno.EDQUOT)]
+            if disk:  # the notebooks could not write their pages: the disk, not the notebooks, is at fault
+                raise _output_error(OSError(int(disk[0]), os.strerror(int(disk[0])), str(stage.parent)), out)
             return out / "index.html", results
         for r in results:
             if not r["ok"]:

@@ -386,6 +386,17 @@ def test_disk_full_while_writing_keeps_previous_reports(where, previous, monkeyp
     assert staging(out.parent) == []
 
 
+def test_notebooks_failing_on_a_full_disk_are_one_message(previous):
+    out, before = previous
+
+    def full(job, outdir, timeout):
+        return {"name": job["name"], "params_file": job["file"], "plan": None, "ok": False, "html": None,
+                "records": [], "error": "OSError: [Errno 28] No space left on device: 'x.ipynb'"}
+    with pytest.raises(DataError, match="disk is full"):
+        runner.run([str(JILIN)], out, execute=full)
+    assert snapshot(out) == before and staging(out.parent) == []
+
+
 def test_failure_during_the_swap_restores_the_previous_folder(previous, monkeypatch):
     out, before = previous
     real = os.replace
