@@ -94,11 +94,12 @@ def _join(num: str, unit: str, language: str, with_unit: bool) -> str:
     return f"{num} {u}"
 
 
-def number(v, unit: str = "", language: str = "zh", *, with_unit: bool = True, vmax=None, reason: str = "") -> str:
+def number(v, unit: str = "", language: str = "zh", *, with_unit: bool = True, vmax=None, reason: str = "",
+           exact: bool = False) -> str:
     """One value: 8,283 · 1.14万人 · 19亿元 · 70.4% · 1.53倍 · 710元/人·月; '–' if missing.
 
     `vmax` (default: the value itself) picks the scale and precision, so an interval's two
-    ends agree.
+    ends agree. `exact`: a number as a document states it (a target): no trailing zeros.
     """
     if missing(v):
         return dash(reason)
@@ -106,17 +107,18 @@ def number(v, unit: str = "", language: str = "zh", *, with_unit: bool = True, v
     top = abs(v) if vmax is None else abs(float(vmax))
     div, word = scale(top, unit, language)
     d = decimals(top / div, unit, scaled=div > 1)
-    num = _num(v / div, d, strip=div > 1 and vmax is None) + word
+    num = _num(v / div, max(d, 2) if exact and unit != "percent" else d, strip=exact or (div > 1 and vmax is None)) + word
     return _join(num, unit, language, with_unit)
 
 
-def interval(lo, hi, unit: str = "", language: str = "zh", *, with_unit: bool = True, sep: str = " – ") -> str:
+def interval(lo, hi, unit: str = "", language: str = "zh", *, with_unit: bool = True, sep: str = " – ",
+             exact: bool = False) -> str:
     """'5,275 – 11,400' or '0.53万 – 1.14万人': one scale and one precision for both ends."""
     if missing(lo) or missing(hi):
         return DASH
     top = max(abs(float(lo)), abs(float(hi)))
-    a = number(lo, unit, language, with_unit=False, vmax=top)
-    b = number(hi, unit, language, with_unit=False, vmax=top)
+    a = number(lo, unit, language, with_unit=False, vmax=top, exact=exact)
+    b = number(hi, unit, language, with_unit=False, vmax=top, exact=exact)
     return a + sep + _join(b, unit, language, with_unit)
 
 
