@@ -21,9 +21,9 @@ from .attainment import VERDICT_ZH
 
 # dashboard colour groups planners use: green met / on track, amber at risk, red off track /
 # missed, grey where the tool makes no forecast judgement
-GREEN, LIGHT_GREEN, AMBER, RED, DARK_RED, GREY = "#1a9850", "#66bd63", "#f39c12", "#d73027", "#a50026", "#9e9e9e"
+GREEN, LIGHT_GREEN, AMBER, RED, DARK_RED, GREY = "#1a9850", "#66bd63", "#e08e0b", "#d73027", "#a50026", "#8c8c8c"
 COLORS = {"achieved": GREEN, "on_track": LIGHT_GREEN, "at_risk": AMBER, "off_track": RED, "not_achieved": DARK_RED,
-          "insufficient_data": GREY, "outcome_pending": GREY, "no_data": "#bdbdbd", "transferred": "#757575"}
+          "insufficient_data": GREY, "outcome_pending": GREY, "no_data": "#8c8c8c", "transferred": "#616161"}
 LABELS = {
     "zh": {"achieved": "已实现", "on_track": "有望实现", "at_risk": "存在风险", "off_track": "难以实现",
            "not_achieved": "未实现", "insufficient_data": "数据不足", "outcome_pending": "待实际数据",

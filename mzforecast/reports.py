@@ -109,6 +109,11 @@ def verdict_badge(v: str, language: str = "zh") -> str:
             f"{e(plots.verdict_label(v, language))}</span>")
 
 
+def _binding(df: pd.DataFrame) -> pd.Series:
+    b = df["binding"] if "binding" in df else pd.Series(False, index=df.index)
+    return b.fillna(False).astype(bool)
+
+
 def anchors(res: pd.DataFrame) -> dict[str, str]:
     """Section ids by target: generated from the position, never from data strings."""
     return {tid: f"t{i + 1}" for i, tid in enumerate(res.target_id)}
@@ -118,7 +123,14 @@ def _floor(r, ds: Dataset):
     """An addition is not shown below 0 unless the indicator's data have ever fallen."""
     if getattr(r, "kind", None) != "change":
         return None
-    s = ds.series(r.region, r.indicator, None if pd.isna(getattr(r, "as_of", None)) else int(r.as_of))
+    region = getattr(r, "region", None)
+    if not isinstance(region, str):
+        try:
+            region = next(t.region for t in get_plan(r.plan, ds).targets if t.id == r.target_id)
+        except Exception:
+            return None
+    as_of = getattr(r, "as_of", None)
+    s = ds.series(region, r.indicator, None if fmt.missing(as_of) else int(as_of))
     return 0.0 if len(s) < 2 or bool((s.diff().dropna() >= 0).all()) else None
 
 
@@ -142,7 +154,7 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
     ids = anchors(res)
     df = res[~res.verdict.isin(LISTED_ONLY)].copy()
     df["_o"] = df.verdict.map({v: i for i, v in enumerate(ORDER)}).fillna(len(ORDER))
-    df["_b"] = ~df.binding.fillna(False).astype(bool)
+    df["_b"] = ~_binding(df)
     df = df.sort_values(["_o", "_b", "probability"], na_position="last")
     rows = []
     added = "新增 " if language == "zh" else "added "
@@ -155,7 +167,7 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
             detail += f' · <a href="{e(links[r.target_id])}">{e(T["deep"])}</a>'
         rows.append([
             f'<a href="#{ids[r.target_id]}">{name}</a>', goal_text(r, language), int(r.target_year),
-            T["binding"] if r.binding else T["expected"], latest,
+            T["binding"] if getattr(r, "binding", False) is True else T["expected"], latest,
             (added if r.kind == "change" and pd.notna(r.median) else "") + fmt.number(r.median, _unit_of(r), language),
             _interval(r, ds, language), fmt.probability(r.probability),
             verdict_badge(r.verdict, language) + _one_point(r, language), detail])
@@ -180,7 +192,7 @@ def counts_html(res: pd.DataFrame, language: str = "zh") -> str:
     """Targets by status, split by 约束性 / 预期性, statuses with no target left out."""
     T = L[language]
     shown = [v for v, n in verdict_counts(res).items() if n]
-    binding = res.binding.fillna(False).astype(bool)
+    binding = _binding(res)
     rows = []
     for label, part in ((T["binding"], res[binding]), (T["expected"], res[~binding]), (T["total"], res)):
         c = verdict_counts(part)
@@ -315,7 +327,7 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     nd = res[res.verdict.isin(LISTED_ONLY)]
     if nd.empty:
         return ""
-    items = "".join(f"<li>{e(_name(ds, r.indicator, language))}（{e(goal_text(r, language))}）"
+    items = "".join(f"<li>{e(_name(ds, r.indicator, language))}（{goal_text(r, language)}）"
                     f" <small>{e(no_data_reason(r, ds, language))}</small></li>" for r in nd.itertuples())
     return f'<h2>{e(L[language]["nodata"])}（{len(nd)}）</h2><ul class="compact">{items}</ul>'
 
@@ -509,7 +521,7 @@ PHRASES = {
                forecast="<p>{name}：按目前趋势，{year}年预测中位数为 {median}（80%区间 {interval}），"
                         "实现目标（{goal}）的概率约为 <b>{p}</b>，判断为 {badge}。",
                grey="<p>{name}：目标{goal}，{badge}。",
-               growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。",
+               growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。", required=" 从最新值出发，需年均增长 {req}。",
                eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
                method=" 预测方法：{m}。"),
     "en": dict(no_data="<p>{name}: no data, no assessment.</p>",
@@ -517,7 +529,7 @@ PHRASES = {
                forecast="<p>{name}: on the current trend the {year} median forecast is {median} (80% interval "
                         "{interval}); probability of meeting the target ({goal}) <b>{p}</b>: {badge}.",
                grey="<p>{name}: target {goal}: {badge}.",
-               growth=" Required yearly growth {req}, historical {hist}.",
+               growth=" Required yearly growth {req}, historical {hist}.", required=" Required yearly growth {req}.",
                eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}.",
                method=" Method: {m}."),
 }
@@ -545,8 +557,9 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         if _text(r.method):
             txt += P["method"].format(m=e(method_name(r.method, language)))
     if not fmt.missing(r.required_cagr):
-        txt += P["growth"].format(req=fmt.number(r.required_cagr, "percent", language),
-                                  hist=fmt.number(r.historical_cagr, "percent", language))
+        growth = P["growth"] if not fmt.missing(r.historical_cagr) else P["required"]
+        txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
+                             hist=fmt.number(r.historical_cagr, "percent", language))
     zh = language == "zh"
     if _text(r.eurostat_class):
         txt += P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh
@@ -708,7 +721,7 @@ def backtest_table(bt: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
         cells = [e(_name(ds, r.indicator, language)),
                  goal_text(r, language),
                  str(r.n_obs_then), fmt.number(r.forecast_median, unit, language),
-                 fmt.interval(r.lo80, r.hi80, unit, language),
+                 _interval(r, ds, language),
                  fmt.probability(r.probability_then),
                  verdict_badge(r.verdict_then, language), fmt.number(r.actual, _level_unit(r, ds), language),
                  verdict_badge(r.verdict_actual, language),

@@ -23,7 +23,7 @@ def test_chinese_chart_has_no_missing_glyphs(ds, tmp_path):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font.*")
         warnings.filterwarnings("error", message=".*[Gg]lyph.*")
-        fig = reports.target_figure(t, ds, as_of=2015)
+        fig = reports.target_figure(t, ds)
         fig.savefig(tmp_path / "c.png")
         fig.savefig(tmp_path / "c.svg")
     assert "Noto Sans CJK" in plots.use_cjk_font()
@@ -43,8 +43,8 @@ def test_user_strings_are_escaped(ds, write):
 
 
 def test_number_formats():
-    assert reports.fmt_value(1_542_000_000, "yuan") == "15.42亿元"
-    assert reports.fmt_value(48000, "beds") == "4.80万张"
+    assert reports.fmt_value(1_542_000_000, "yuan") == "15.4亿元"
+    assert reports.fmt_value(48000, "beds") == "4.8万张"
     assert reports.fmt_value(710, "yuan/person/month") == "710元/人·月"
     assert reports.fmt_value(70.4225, "percent") == "70.4%"
     assert reports.fmt_value(1.53412, "times") == "1.53倍"
@@ -233,10 +233,10 @@ def test_ratio_target_is_charted_as_the_ratio(ds):
 def test_goal_text():
     row = lambda **k: pd.Series(dict(dict(kind="level", comparator=">=", target_value=1, target_value_high=None,  # noqa: E731
                                           unit="percent"), **k))
-    assert reports.goal_text(row(target_value=75)) == "≥ 75.0%"
+    assert reports.goal_text(row(target_value=75)) == "≥ 75%"
     assert reports.goal_text(row(comparator="between", target_value=35, target_value_high=40,
-                                 unit="beds per 1000 elderly")) == "35–40"
-    assert reports.goal_text(row(kind="growth", target_value=10, unit="percent")) == "年均增长 ≥ 10.0%"
+                                 unit="beds per 1000 elderly")) == "35–40张/千名老人"
+    assert reports.goal_text(row(kind="growth", target_value=10, unit="percent")) == "年均增长 ≥ 10%"
     assert reports.goal_text(row(kind="change", target_value=30, unit="communities"), "en") == "add ≥ 30 communities"
 
 
