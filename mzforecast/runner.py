@@ -311,7 +311,7 @@ def _job_title(params: dict, ds, lang: str, fallback: str) -> str:
             t = get_target(p.id, params.get("target_id"), ds)
             return f"{ds.indicators[t.indicator].name(lang)} · {plan}"
     except Exception:
-        return fallback
+        return plan  # the error column names the job
     if nb == "backtest":
         return f"{plan}：{params.get('as_of')}年回测" if lang == "zh" else f"{plan}: backtest as of {params.get('as_of')}"
     return plan
