@@ -252,7 +252,7 @@ def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, langua
     when = (T["as_of"] if as_of else T["data_to"]).format(y=y) if y else T["all_data"]
     links = ""
     if related and related.get("backtest"):
-        links = f"<p>{e(T['related'])}：" + " · ".join(
+        links = f"<p>{e(T['related'])}{'：' if language == 'zh' else ': '}" + " · ".join(
             f'<a href="{e(h)}">{e(T["backtest"].format(y=a))}</a>' for a, h in related["backtest"]) + "</p>"
     return (f"<h1>{e(title)}</h1><p>{e(rname)} · {p.base_year}–{p.target_year} · "
             f"<b>{e(when)}</b> · {len(p.targets)} {T['targets']}</p>"
@@ -327,9 +327,10 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     nd = res[res.verdict.isin(LISTED_ONLY)]
     if nd.empty:
         return ""
-    items = "".join(f"<li>{e(_name(ds, r.indicator, language))}（{goal_text(r, language)}）"
+    lp, rp = ("（", "）") if language == "zh" else (" (", ")")
+    items = "".join(f"<li>{e(_name(ds, r.indicator, language))}{lp}{goal_text(r, language)}{rp}"
                     f" <small>{e(no_data_reason(r, ds, language))}</small></li>" for r in nd.itertuples())
-    return f'<h2>{e(L[language]["nodata"])}（{len(nd)}）</h2><ul class="compact">{items}</ul>'
+    return f'<h2>{e(L[language]["nodata"])}{lp}{len(nd)}{rp}</h2><ul class="compact">{items}</ul>'
 
 
 def _title(t: Target, ds: Dataset, language: str) -> str:
@@ -668,8 +669,9 @@ def indicator_header(plan_id: str, t: Target, ds: Dataset, as_of=None, language:
     back = f'<a href="{e(p.id)}.html">{e(plan)}</a>' if re.fullmatch(r"[\w.-]+", p.id) else e(plan)
     kind = L[language]["binding"] if t.binding else L[language]["expected"]
     return (f"<h1>{e(_name(ds, t.indicator, language))} · {e(plan)}</h1>"
-            f"<p>{e(L[language]['target'])} {goal}（{t.target_year}，{e(kind)}） · {back}</p>"
-            f'<blockquote lang="zh">{e(t.quote)}</blockquote>')
+            + (f"<p>{e(L[language]['target'])} {goal}（{t.target_year}，{e(kind)}） · {back}</p>" if language == "zh"
+               else f"<p>{e(L[language]['target'])} {goal} ({t.target_year}, {e(kind)}) · {back}</p>")
+            + f'<blockquote lang="zh">{e(t.quote)}</blockquote>')
 
 
 BACKTEST_COLUMNS = {
