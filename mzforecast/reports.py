@@ -169,7 +169,8 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
             f'<a href="#{ids[r.target_id]}">{name}</a>', goal_text(r, language), int(r.target_year),
             T["binding"] if getattr(r, "binding", False) is True else T["expected"], latest,
             (added if r.kind == "change" and pd.notna(r.median) else "") + fmt.number(r.median, _unit_of(r), language),
-            _interval(r, ds, language), fmt.probability(r.probability),
+            _interval(r, ds, language),
+            fmt.DASH if r.method == "observed" else fmt.probability(r.probability),  # an outcome, not a chance
             verdict_badge(r.verdict, language) + _one_point(r, language), detail])
     head = [T[k] for k in ("indicator", "target", "year", "type", "latest", "forecast", "interval", "probability",
                            "verdict", "detail")]
@@ -547,7 +548,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         return P["no_data"].format(name=name)
     if r.method == "observed":
         txt = P["observed"].format(name=name, year=int(r.target_year), goal=goal, badge=badge,
-                                   value=fmt.number(r.latest_value, _level_unit(r, ds), language))
+                                   value=_actual_text(r, ds, language, r.latest_value, html_break=False))
     elif fmt.missing(r.median):
         txt = P["grey"].format(name=name, goal=goal, badge=badge)
     else:
@@ -714,6 +715,30 @@ def backtest_header(plan_id: str, ds: Dataset, as_of: int, language: str = "zh")
     return f"<h1>{e(p.name_en or p.name_zh)}: the verdicts of {as_of} beside the outcome</h1>"
 
 
+def _actual_text(r, ds: Dataset, language: str, value=None, html_break: bool = True) -> str:
+    """The outcome: the level, and for a growth or 新增 target what it came to in the target's terms."""
+    actual = r.actual if value is None else value
+    level = fmt.number(actual, _level_unit(r, ds), language)
+    if r.kind not in ("growth", "change") or fmt.missing(actual):
+        return level
+    try:
+        t = next(t for t in get_plan(r.plan, ds).targets if t.id == r.target_id)
+        b = ds.series(t.region, t.indicator).get(t.base_year)
+    except StopIteration:
+        return level
+    if b is None or fmt.missing(b):
+        return level
+    if r.kind == "growth":
+        x = cagr(float(b), float(actual), t.target_year - t.base_year)
+        word = f"年均增长 {fmt.number(x, 'percent', language)}" if language == "zh" else \
+            f"yearly growth {fmt.number(x, 'percent', language)}"
+    else:
+        x = float(actual) - float(b)
+        word = f"新增 {fmt.number(x, r.unit, language)}" if language == "zh" else f"added {fmt.number(x, r.unit, language)}"
+    return f"{level}<br><small>{e(word)}</small>" if html_break else f"{level}（{e(word)}）" if language == "zh" \
+        else f"{level} ({e(word)})"
+
+
 def backtest_table(bt: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     """What the tool said as of a past year beside what happened, as an HTML table."""
     yes, no = ("是", "否") if language == "zh" else ("yes", "no")
@@ -725,7 +750,7 @@ def backtest_table(bt: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
                  str(r.n_obs_then), fmt.number(r.forecast_median, unit, language),
                  _interval(r, ds, language),
                  fmt.probability(r.probability_then),
-                 verdict_badge(r.verdict_then, language), fmt.number(r.actual, _level_unit(r, ds), language),
+                 verdict_badge(r.verdict_then, language), _actual_text(r, ds, language),
                  verdict_badge(r.verdict_actual, language),
                  "–" if r.inside80 is None or pd.isna(r.inside80) else (yes if r.inside80 else no)]
         rows.append(cells)

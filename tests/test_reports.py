@@ -533,3 +533,12 @@ def test_forecast_repr_is_short_and_summary_is_shown_rounded():
     sf = fc.summary_frame()
     assert not re.search(r"\d\.\d{4,}", repr(sf)) and not re.search(r"\d\.\d{4,}", sf._repr_html_())
     assert sf.loc[2025, "median"] == fc.quantiles([0.5]).iloc[-1, 0], "the values themselves stay exact"
+
+
+def test_growth_outcomes_are_stated_as_the_growth_achieved(ds):
+    """'社会组织数 年均增长 ≥ 10%': the outcome is 8,283 organisations, i.e. 8.1% a year since 2015."""
+    bt = mzf.backtest_plan("changchun-13th", 2015, ds)
+    html = reports.backtest_table(bt[bt.target_id == "social-organisations-growth"], ds)
+    assert "8,283个" in html and "年均增长 8.1%" in html
+    r = mzf.assess("changchun-13th:social-organisations-growth", ds)
+    assert "8,283个（年均增长 8.1%）" in reports.plain_words(r, ds)
