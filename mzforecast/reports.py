@@ -171,10 +171,16 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
             (added if r.kind == "change" and pd.notna(r.median) else "") + fmt.number(r.median, _unit_of(r), language),
             _interval(r, ds, language),
             fmt.DASH if r.method == "observed" else fmt.probability(r.probability),  # an outcome, not a chance
-            verdict_badge(r.verdict, language) + _one_point(r, language), detail])
+            verdict_badge(r.verdict, language) + _exceeded(r, language) + _one_point(r, language), detail])
     head = [T[k] for k in ("indicator", "target", "year", "type", "latest", "forecast", "interval", "probability",
                            "verdict", "detail")]
     return html_table(head, rows, "risk")
+
+
+def _exceeded(r, language: str) -> str:
+    """超额: above the top of a 'reach a–b' range (the `exceeded` field, where the engine gives it)."""
+    return (" <small>超额</small>" if language == "zh" else " <small>exceeded</small>") \
+        if getattr(r, "exceeded", None) is True else ""
 
 
 def _one_point(r, language: str) -> str:
