@@ -463,10 +463,11 @@ def chart_html(t: Target, ds: Dataset, r=None, as_of=None, method: str = "auto",
     return plots.img_html(fig, alt_text(t, ds, language))
 
 
-def show(fig, alt: str = "chart"):
-    """Display a figure as an inlined PNG with alt text (works under any MPLBACKEND)."""
+def show(fig, alt: str | None = None):
+    """Display a figure as an inlined PNG with alt text (default: its chart titles), under any MPLBACKEND."""
     from IPython.display import HTML, display
     if fig is not None:
+        alt = alt or " · ".join(t for t in (ax.get_title() for ax in fig.axes) if t) or "chart"
         display(HTML(plots.img_html(fig, alt)))
 
 

@@ -542,3 +542,15 @@ def test_growth_outcomes_are_stated_as_the_growth_achieved(ds):
     assert "8,283个" in html and "年均增长 8.1%" in html
     r = mzf.assess("changchun-13th:social-organisations-growth", ds)
     assert "8,283个（年均增长 8.1%）" in reports.plain_words(r, ds)
+
+
+def test_links_to_pages_a_run_did_not_make_are_dropped():
+    page = '<a href="a.html">A</a> <a href="#t3">x</a> <a href="b.html">B</a>'
+    assert reports.drop_dead_links(page, lambda n: n == "a.html") == '<a href="a.html">A</a> <a href="#t3">x</a> B'
+
+
+def test_sections_use_generated_ids_not_data_strings(ds):
+    res = mzf.assess_plan("changchun-13th", ds)
+    html = reports.dashboard_sections("changchun-13th", res, ds) + reports.risk_table(res, ds)
+    ids = set(re.findall(r'id="([^"]+)"', html)) | {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)}
+    assert ids and all(re.fullmatch(r"t\d+|top", i) for i in ids), ids
