@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from . import attainment, backtest, data as D, fmt as fmt_mod, targets as T
+from . import attainment, backtest, data as D, targets as T
 from .errors import DataErrors, MzError
 from .models import METHODS, forecast as _forecast
 
@@ -25,6 +25,7 @@ def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
         for c in view.columns:
             if "year" in c and view[c].dtype.kind == "f":
                 view[c] = view[c].astype("Int64")
+        from . import fmt as fmt_mod
         view = fmt_mod.table_view(view, df)  # values in each row's unit, no exponent, no nan
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.float_format", fmt_mod.plain):

@@ -692,8 +692,19 @@ BACKTEST_COLUMNS = {
 def backtest_score(bt: pd.DataFrame) -> dict:
     """The score `mzforecast backtest` prints: verdicts that matched the outcome, interval coverage.
 
-    Computed as cli.cmd_backtest does (on_track then <=> achieved later).
+    backtest.score (if the engine has one) is used when it gives these keys; otherwise computed
+    as cli.cmd_backtest does (on_track then <=> achieved later).
     """
+    from . import backtest as bt_mod
+    keys = ("targets", "shown", "both", "agree", "inside80")
+    engine = getattr(bt_mod, "score", None)
+    if callable(engine):
+        try:
+            got = engine(bt)
+            if isinstance(got, dict) and all(k in got for k in keys):
+                return {k: int(got[k]) for k in keys}
+        except Exception:  # a different signature: fall back to the CLI's arithmetic below
+            pass
     shown = bt[(bt.verdict_then != "no_data") | (bt.verdict_actual != "no_data")]
     scored = shown[shown.verdict_actual != "no_data"]
     both = scored[scored.verdict_then != "no_data"]
