@@ -477,6 +477,7 @@ MILESTONE_COLUMNS = {"zh": {"year": "年份", "linear": "线性分解", "geometr
                             "observed": "observed", "gap_linear": "gap to linear path"}}
 METHOD_COLUMNS = {"zh": {"method": "方法", "median": "预测中位数", "lo80": "80%下限", "hi80": "80%上限",
                          "probability": "实现概率", "verdict": "判断"}}
+METHOD_HEAD_EN = ["method", "forecast median", "80% low", "80% high", "probability", "verdict"]
 
 
 def milestones_html(t: Target, ds: Dataset, language: str = "zh") -> str:
@@ -643,7 +644,8 @@ def methods_html(t: Target, ds: Dataset, as_of=None, language: str = "zh") -> st
     rows = [[e(method)] + [fmt.number(median, unit, language), fmt.number(lo, unit, language),
                            fmt.number(hi, unit, language), fmt.probability(p), e(verdict)]
             for method, (median, lo, hi, p, verdict) in zip(m.index, m.itertuples(index=False))]
-    return html_table([METHOD_COLUMNS.get(language, {}).get("method", "method")] + list(m.columns), rows)
+    head = ([METHOD_COLUMNS["zh"]["method"]] + list(m.columns)) if language == "zh" else METHOD_HEAD_EN
+    return html_table(head, rows)
 
 
 HEADINGS = {
@@ -674,7 +676,8 @@ def indicator_header(plan_id: str, t: Target, ds: Dataset, as_of=None, language:
     plan = p.name_zh if language == "zh" else (p.name_en or p.name_zh)
     goal = goal_text(SimpleNamespace(kind=t.kind, comparator=t.comparator, target_value=t.value,
                                      target_value_high=t.value_high, unit=t.unit), language)
-    back = f'<a href="{e(p.id)}.html">{e(plan)}</a>' if re.fullmatch(r"[\w.-]+", p.id) else e(plan)
+    word = "规划总览" if language == "zh" else "plan overview"
+    back = f'<a href="{e(p.id)}.html">{word}</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     kind = L[language]["binding"] if t.binding else L[language]["expected"]
     return (f"<h1>{e(_name(ds, t.indicator, language))} · {e(plan)}</h1>"
             + (f"<p>{e(L[language]['target'])} {goal}（{t.target_year}，{e(kind)}） · {back}</p>" if language == "zh"
