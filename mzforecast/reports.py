@@ -630,7 +630,9 @@ def methods_table(t: Target, ds: Dataset, as_of=None, language: str = "en") -> p
     auto = "自动" if language == "zh" else "auto"
     for m in ("auto",) + tuple(x for x in METHODS if share or x != "logistic"):
         r = assess(t, ds, as_of=as_of, method=m)
-        label = method_name(m, language) if m != "auto" else f"{auto} ({method_name(r.method, language)})"
+        chosen = method_name(r.method, language)
+        label = method_name(m, language) if m != "auto" else (f"{auto}（{chosen}）" if language == "zh" else
+                                                                f"{auto} ({chosen})")
         rows.append({"method": label, "median": r["median"], "lo80": r.lo80,
                      "hi80": r.hi80, "probability": r.probability,
                      "verdict": plots.verdict_label(r.verdict, language)})
