@@ -452,11 +452,14 @@ def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None) ->
 
 
 def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | None = None,
-                method: str = "auto", seed: int = 0, reference: int | None = None) -> pd.DataFrame:
+                method: str = "auto", seed: int = 0, reference: int | None = None, language: str | None = None) -> pd.DataFrame:
     """Every target of a plan as one DataFrame, one row per target."""
     ds = data if data is not None else load()
     p = get_plan(plan, ds)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed, reference=reference) for t in p.targets]
+    if language:  # "zh"/"en": headers, names and rounded values ready to paste (issue 10)
+        from .present import localize
+        return localize(pd.DataFrame(rows, columns=FIELDS), ds, language)
     return pd.DataFrame(rows, columns=FIELDS)
 
 

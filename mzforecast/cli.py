@@ -27,8 +27,10 @@ def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
         for c in view.columns:
             if "year" in c and view[c].dtype.kind == "f":
                 view[c] = view[c].astype("Int64")
+        from . import fmt as fmt_mod
+        view = fmt_mod.table_view(view, df)  # values in each row's unit, no exponent, no nan
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                               "display.float_format", lambda v: f"{v:,.4g}"):
+                               "display.float_format", fmt_mod.plain):
             print(terminal(view.to_string(index=False)))
 
 

@@ -140,9 +140,50 @@ def spacing_bucket(t: np.ndarray) -> int:
     return 1 if np.median(np.diff(t)) <= 2 else 5
 
 
+class SummaryFrame(pd.DataFrame):
+    """summary_frame's table: exact values, shown rounded (no exponents, sensible digits).
+
+    Issue 10: analysts see 859 and 0.87, not 859.2841563; the numbers themselves stay exact
+    for the code that computes with them. Frames derived from it are plain DataFrames.
+    """
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _shown(self) -> pd.DataFrame:
+        from .fmt import plain
+        out = pd.DataFrame(self).copy()
+        for c in out.columns:
+            if out[c].dtype.kind == "f":
+                out[c] = [plain(v) for v in out[c]]
+        return out
+
+    def __repr__(self) -> str:
+        return repr(self._shown())
+
+    def _repr_html_(self) -> str:
+        return self._shown()._repr_html_()
+
+
 @dataclass
 class Forecast:
     """A forecast of one yearly series, in the spirit of statsmodels' results objects."""
+
+    def __repr__(self) -> str:  # short: the arrays stay out of sight
+        from .fmt import plain
+        h = self.history.dropna()
+        name = self.history.attrs.get("indicator", self.history.name) or "series"
+        last = self.summary_frame().iloc[-1]
+        span = f"{int(h.index.min())}–{self.last_year}" if len(h) else "no data"
+        return (f"<Forecast {name}: {self.method}, {self.n_obs} obs {span}; {int(self.years[-1])} median "
+                f"{plain(last['median'])} (80% {plain(last['lo80'])}–{plain(last['hi80'])})>")
+
+    def _repr_html_(self) -> str:
+        import html
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<p><b>{html.escape(repr(self))}</b></p>" + (f"<ul>{notes}</ul>" if notes else "")
+                + self.summary_frame()._repr_html_())
 
     history: pd.Series
     method: str
@@ -187,7 +228,7 @@ class Forecast:
             out[f"lo{lv:g}"], out[f"hi{lv:g}"] = q.iloc[:, 0].to_numpy(), q.iloc[:, 1].to_numpy()
         out.insert(0, "method", self.method)
         out["n_obs"] = self.n_obs
-        return out
+        return SummaryFrame(out)
 
     def samples(self, n: int = 4000, seed: int = 0) -> pd.DataFrame:
         """Sample paths (rows = draws, columns = years) by inverse-CDF of the quantile grid.

@@ -5,24 +5,41 @@ renders on a bare machine with no system fonts and no root.
 """
 from __future__ import annotations
 
+import base64
+import html
+import io
 from functools import lru_cache
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.figure import Figure
 
+from . import fmt
 from .attainment import VERDICT_ZH
 
-COLORS = {"achieved": "#1a9850", "on_track": "#66bd63", "at_risk": "#fdae61", "off_track": "#d73027",
-          "not_achieved": "#a50026", "no_data": "#bdbdbd",
-          "insufficient_data": "#bdbdbd", "outcome_pending": "#9e9e9e", "transferred": "#e0e0e0"}  # grey: no call
+# dashboard colour groups planners use: green met / on track, amber at risk, red off track /
+# missed, grey where the tool makes no forecast judgement
+GREEN, LIGHT_GREEN, AMBER, RED, DARK_RED, GREY = "#1a9850", "#66bd63", "#e08e0b", "#d73027", "#a50026", "#8c8c8c"
+COLORS = {"achieved": GREEN, "on_track": LIGHT_GREEN, "at_risk": AMBER, "off_track": RED, "not_achieved": DARK_RED,
+          "insufficient_data": GREY, "outcome_pending": GREY, "no_data": "#8c8c8c", "transferred": "#616161"}
+LABELS = {
+    "zh": {"achieved": "已实现", "on_track": "有望实现", "at_risk": "存在风险", "off_track": "难以实现",
+           "not_achieved": "未实现", "insufficient_data": "数据不足", "outcome_pending": "待实际数据",
+           "no_data": "无数据", "transferred": "已划出民政"},
+    "en": {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
+           "not_achieved": "not achieved", "insufficient_data": "insufficient data",
+           "outcome_pending": "awaiting outcome", "no_data": "no data", "transferred": "transferred out"},
+}
 TEXT = {
     "zh": dict(history="历史值", median="预测中位数", band80="80%预测区间", band95="95%预测区间", target="目标",
-               path="年度分解（线性）", base="规划基年", year="年份"),
+               path="年度分解（线性）", base="规划基年", year="年份", actual="实际值", required="目标路径"),
     "en": dict(history="observed", median="forecast median", band80="80% interval", band95="95% interval",
-               target="target", path="milestone path (linear)", base="plan base year", year="year"),
+               target="target", path="milestone path (linear)", base="plan base year", year="year",
+               actual="actual", required="required path"),
 }
+TARGET_COLOR = "#d73027"
 
 
 def cjk_font_path():
@@ -58,58 +75,111 @@ def embedded_font_css(text: str, family: str = "MZ CJK") -> str:
 
 @lru_cache(maxsize=1)
 def use_cjk_font() -> str:
-    """Register the bundled Noto Sans CJK and make it the default sans-serif font."""
+    """Register the bundled Noto Sans CJK with matplotlib's font manager; return its family name.
+
+    The user's rcParams are left alone: charts are drawn inside `chart_style()`.
+    """
     path = str(cjk_font_path())
     font_manager.fontManager.addfont(path)
-    name = font_manager.FontProperties(fname=path).get_name()
-    plt.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["svg.hashsalt"] = "mzforecast"  # deterministic output
-    return name
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def chart_style():
+    """A context for drawing and saving charts: the CJK font, ASCII minus, deterministic SVG."""
+    return matplotlib.rc_context({"font.family": [use_cjk_font(), "DejaVu Sans"], "axes.unicode_minus": False,
+                                  "svg.hashsalt": "mzforecast"})
+
+
+def new_figure(figsize=(7, 3.8)):
+    """A figure outside pyplot: never shown twice by the inline backend, works under any MPLBACKEND."""
+    with chart_style():
+        return Figure(figsize=figsize, dpi=100)
+
+
+def png(fig) -> bytes:
+    buf = io.BytesIO()
+    with chart_style():
+        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def img_html(fig, alt: str) -> str:
+    """The chart as an <img> with alt text, PNG inlined: no dependence on the notebook backend."""
+    data = base64.b64encode(png(fig)).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
 
 
 def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=None, milestones=None, title: str = "",
-              unit: str = "", language: str = "zh", ax=None):
-    """History, forecast median with 80% and 95% bands, target line and milestone path.
+              unit: str = "", language: str = "zh", ax=None, targets=None, path=None, path_label: str = "",
+              actual: pd.Series | None = None, floor=None):
+    """History, forecast median with 80% and 95% bands, target line(s), milestone or required path.
 
     `bands`: indexed by year with columns median, lo80, hi80, lo95, hi95, as
-    Forecast.summary_frame() or attainment.target_fan() give them.
+    Forecast.summary_frame() or attainment.target_fan() give them. `unit` is the data's unit
+    name (e.g. "people"): axis ticks and legend values use fmt's scale for it. `targets`:
+    [(value, label)] horizontal lines at `target_year`; `target` (a Target) gives them for a
+    level target. `path`: a Series drawn as the target path (growth targets). `floor`: lowest
+    value the bands may show (an addition whose data never fall is not negative).
     """
-    use_cjk_font()
     T = TEXT[language]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 3.8), dpi=100)
-    else:
-        fig = ax.figure
-    h = history.dropna()
-    if bands is not None and len(bands) and len(h):
-        sf = bands
-        x0, y0 = h.index.max(), h.iloc[-1]
-        yrs = np.r_[x0, sf.index.to_numpy()]
-        def band(c):
-            return np.r_[y0, sf[c].to_numpy()]
-        ax.fill_between(yrs, band("lo95"), band("hi95"), color="#9ecae1", alpha=0.45, lw=0, label=T["band95"])
-        ax.fill_between(yrs, band("lo80"), band("hi80"), color="#4292c6", alpha=0.45, lw=0, label=T["band80"])
-        ax.plot(yrs, band("median"), color="#08519c", lw=1.8, ls="--", label=T["median"])
-    ax.plot(h.index, h.to_numpy(), "o-", color="black", lw=1.5, ms=4, label=T["history"])
-    if milestones is not None and len(milestones):
-        ax.plot(milestones.year, milestones.linear, color="#756bb1", lw=1, ls=":", label=T["path"])
-        ax.axvline(milestones.year.iloc[0], color="#999999", lw=0.8, ls="-.", label=T["base"])
-    if target is not None:
-        ax.axhline(target.value, color="#d73027", lw=1.2, label=f"{T['target']} {target.value:g}")
-        if target.comparator == "between" and target.value_high is not None:
-            ax.axhline(target.value_high, color="#d73027", lw=1.2)
-        ax.plot([target.target_year], [target.value], marker="*", color="#d73027", ms=12)
-    ax.set_title(title, fontsize=11, parse_math=False)  # names from data files: "$" is text, not mathtext
-    ax.set_xlabel(T["year"])
-    ax.set_ylabel(unit, parse_math=False)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.grid(alpha=0.25)
-    ax.legend(fontsize=8, loc="best", frameon=False)
-    fig.tight_layout()
+    with chart_style():
+        if ax is None:
+            fig = Figure(figsize=(7, 3.8), dpi=100)
+            ax = fig.subplots()
+        else:
+            fig = ax.figure
+        h = history.dropna()
+        lines = list(targets or [])
+        target_year = None
+        if target is not None:
+            target_year = target.target_year
+            lines.append((target.value, f"{T['target']} {fmt.number(target.value, unit, language, exact=True)}"))
+            if target.comparator == "between" and target.value_high is not None:
+                lines.append((target.value_high, None))
+        vals = list(h.to_numpy()) + [v for v, _ in lines]
+        if bands is not None and len(bands) and len(h):
+            sf = bands.copy()
+            if floor is not None:
+                sf = sf.clip(lower=floor)
+            x0, y0 = h.index.max(), h.iloc[-1]
+            yrs = np.r_[x0, sf.index.to_numpy()]
+
+            def band(c):
+                return np.r_[y0, sf[c].to_numpy()]
+            ax.fill_between(yrs, band("lo95"), band("hi95"), color="#9ecae1", alpha=0.45, lw=0, label=T["band95"])
+            ax.fill_between(yrs, band("lo80"), band("hi80"), color="#4292c6", alpha=0.45, lw=0, label=T["band80"])
+            ax.plot(yrs, band("median"), color="#08519c", lw=1.8, ls="--", label=T["median"])
+            vals += list(sf[["hi95", "lo95"]].to_numpy().ravel())
+            target_year = target_year or int(sf.index.max())
+        ax.plot(h.index, h.to_numpy(), "o-", color="black", lw=1.5, ms=4, label=T["history"])
+        if actual is not None and len(actual):
+            ax.plot(actual.index, actual.to_numpy(), "s", color="#d73027", ms=6, label=T["actual"])
+            vals += list(actual.to_numpy())
+        if milestones is not None and len(milestones):
+            ax.plot(milestones.year, milestones.linear, color="#756bb1", lw=1, ls=":", label=T["path"])
+            ax.axvline(milestones.year.iloc[0], color="#999999", lw=0.8, ls="-.", label=T["base"])
+        if path is not None and len(path):
+            ax.plot(path.index, path.to_numpy(), color=TARGET_COLOR, lw=1.4, ls="-", label=path_label or T["required"],
+                    gid="target")
+            ax.plot([path.index.max()], [path.iloc[-1]], marker="*", color=TARGET_COLOR, ms=12)
+            vals += list(path.to_numpy())
+        for v, label in lines:
+            ax.axhline(v, color=TARGET_COLOR, lw=1.2, label=label, gid="target")
+            if target_year is not None:
+                ax.plot([target_year], [v], marker="*", color=TARGET_COLOR, ms=12)
+        finite = [abs(v) for v in vals if v is not None and np.isfinite(v)]
+        formatter, label = fmt.axis_formatter(max(finite) if finite else 0, unit, language)
+        ax.yaxis.set_major_formatter(formatter)
+        ax.set_title(title, fontsize=11, parse_math=False)  # names from data files: "$" is text, not mathtext
+        ax.set_xlabel(T["year"])
+        ax.set_ylabel(label, parse_math=False)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.25)
+        ax.legend(fontsize=8, loc="best", frameon=False)
+        fig.tight_layout()
     return fig
 
 
 def verdict_label(v: str, language: str = "zh") -> str:
-    return VERDICT_ZH.get(v, v) if language == "zh" else str(v).replace("_", " ")
+    lab = LABELS["zh" if language == "zh" else "en"]
+    return lab.get(v) or (VERDICT_ZH.get(v, v) if language == "zh" else str(v).replace("_", " "))

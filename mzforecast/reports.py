@@ -1,47 +1,66 @@
 """What the report notebooks show. The notebooks only call these, so the logic is tested here.
 
-Every string that comes from a data file is HTML-escaped before it reaches a page.
+Every string that comes from a data file is HTML-escaped before it reaches a page. Every
+number goes through `fmt`; every chart is drawn by `plots` and inlined as a PNG with alt text.
+Anchors inside pages are generated (`t1`, `t2`…), never taken from data.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
+from types import SimpleNamespace
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from . import fmt
 from . import plots
 from . import units as U
-from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, assess, milestones, probability_text, target_fan
+from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, _history, assess, cagr, milestones, target_fan
 from .data import Dataset
 from .models import METHODS, forecast
 from .safe import html_text
 from .targets import Target, get_plan
 
 SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
+# most urgent first; the grey statuses (no forecast judgement) last
 ORDER = ["off_track", "not_achieved", "at_risk", "on_track", "achieved", "insufficient_data", "outcome_pending",
-         "no_data", "transferred"]
+         "transferred", "no_data"]
+LISTED_ONLY = ("no_data", "transferred")  # shown once, in the compact list, not in the status table
 L = {
     "zh": dict(indicator="指标", target="目标", year="目标年", latest="最新值", forecast="预测中位数",
                interval="80%区间", probability="实现概率", verdict="判断", counts="各类判断数量",
-               nodata="无数据的目标", method="方法", required="所需年均增速", historical="历史年均增速",
+               nodata="无数据或不再评估的目标", method="方法", required="所需年均增速", historical="历史年均增速",
                binding="约束性", expected="预期性", source="来源", quote="原文", value="数值", unit="单位",
-               eurostat="欧盟统计局分类", unsd="联合国统计司分类", reach="预计达标年份"),
+               eurostat="欧盟统计局分类", unsd="联合国统计司分类", reach="预计达标年份", type="属性",
+               detail="详情", section="图表", deep="专题页", total="合计", obs_year="年份", status="状态",
+               data_to="数据截至 {y} 年", as_of="按截至 {y} 年的数据", all_data="使用全部已有数据",
+               targets="项目标", related="相关页面", backtest="{y}年回测", top="↑ 返回概览",
+               sections="各目标详情", overview="目标状态一览"),
     "en": dict(indicator="indicator", target="target", year="target year", latest="latest", forecast="forecast median",
                interval="80% interval", probability="probability", verdict="verdict", counts="targets by verdict",
-               nodata="targets with no data", method="method", required="required yearly growth",
+               nodata="targets with no data or no longer assessed", method="method", required="required yearly growth",
                historical="historical yearly growth", binding="binding", expected="expected", source="source",
                quote="quote", value="value", unit="unit", eurostat="Eurostat class", unsd="UNSD class",
-               reach="expected year reached"),
+               reach="expected year reached", type="type", detail="detail", section="chart", deep="in depth",
+               total="total", obs_year="year", status="status", data_to="data up to {y}",
+               as_of="with data up to {y}", all_data="all available data", targets="targets",
+               related="related pages", backtest="backtest as of {y}", top="↑ back to overview",
+               sections="targets in detail", overview="status of every target"),
 }
+METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
+                       "theta": "Theta", "logistic": "Logistic", "comb": "组合", "observed": "实际观测", "auto": "自动"},
+                "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
 e = html_text  # every string from a file goes through mzforecast.safe
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": "&gt;", "<": "&lt;"}
+UNIT_ZH = fmt.UNIT_ZH
 
 
-# units written after a number (and on chart axes) on Chinese pages
-UNIT_ZH = {u: U.DISPLAY_ZH[u] for u in ("percent", "times", "yuan", "yuan/person/month", "yuan/person/year",
-                                        "beds", "people")}
+def method_name(m, language: str = "zh") -> str:
+    if not isinstance(m, str) or not m:
+        return ""
+    return METHOD_NAMES.get(language, {}).get(m, m)
 
 
 def html_table(head, rows, cls: str | None = None) -> str:
@@ -53,28 +72,13 @@ def html_table(head, rows, cls: str | None = None) -> str:
 
 
 def fmt_value(v, unit: str = "", language: str = "zh") -> str:
-    """Numbers as planners write them: 万 and 亿 for large counts and money, % for shares."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return "–"
-    v = float(v)
-    if unit == "percent":
-        return f"{v:.1f}%"
-    if unit == "times":
-        return f"{v:.2f}倍" if language == "zh" else f"{v:.2f}×"
-    if language == "zh" and abs(v) >= 1e8:
-        s = f"{v / 1e8:.2f}亿"
-    elif language == "zh" and abs(v) >= 1e4:
-        s = f"{v / 1e4:.2f}万"
-    elif U.is_count(unit) and abs(v) >= 10:
-        s = f"{v:,.0f}"
-    else:
-        s = f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
-    u = UNIT_ZH.get(unit, "") if language == "zh" else unit  # percent and times returned above
-    return f"{s}{(' ' if language != 'zh' and u else '')}{e(u)}"  # a plan's unit is free text
+    """A value in its unit, as fmt.number writes it (kept for callers of the old name)."""
+    return fmt.number(v, unit, language)
 
 
-def _pct(x):
-    return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.1f}%"
+def _text(x) -> str:
+    """A text field that may come back as None or NaN (JSON, pandas): '' then."""
+    return x if isinstance(x, str) else ""
 
 
 def _unit_of(row, ds=None):
@@ -82,13 +86,21 @@ def _unit_of(row, ds=None):
     return "percent" if row.kind == "growth" else row.unit
 
 
+def _level_unit(row, ds: Dataset) -> str:
+    """The unit of the indicator's own values (a growth or ratio target's latest level)."""
+    if row.kind in ("growth", "change") and row.indicator in ds.indicators:
+        return ds.indicators[row.indicator].unit
+    return row.unit
+
+
 def goal_text(row, language: str = "zh") -> str:
     """A target as planners write it: ≥ 75.0%, 35–40, 年均增长 ≥ 10.0%, 新增 ≥ 30."""
     u = _unit_of(row)
     if row.comparator == "between":
-        goal = f"{fmt_value(row.target_value, u, language)}–{fmt_value(row.target_value_high, u, language)}"
+        goal = fmt.interval(row.target_value, row.target_value_high, u, language, sep="–", exact=True)
     else:
-        goal = f"{COMPARATOR_SIGN.get(row.comparator, e(row.comparator))} {fmt_value(row.target_value, u, language)}"
+        goal = (f"{COMPARATOR_SIGN.get(row.comparator, e(row.comparator))} "
+                f"{fmt.number(row.target_value, u, language, exact=True)}")
     prefix = {("growth", "zh"): "年均增长 ", ("growth", "en"): "yearly growth ",
               ("change", "zh"): "新增 ", ("change", "en"): "add "}.get((row.kind, language), "")
     return prefix + goal
@@ -99,40 +111,90 @@ def verdict_badge(v: str, language: str = "zh") -> str:
             f"{e(plots.verdict_label(v, language))}</span>")
 
 
-def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
-    """All targets sorted by risk, with a coloured verdict; HTML."""
+def _binding(df: pd.DataFrame) -> pd.Series:
+    b = df["binding"] if "binding" in df else pd.Series(False, index=df.index)
+    return b.fillna(False).astype(bool)
+
+
+def anchors(res: pd.DataFrame) -> dict[str, str]:
+    """Section ids by target: generated from the position, never from data strings."""
+    return {tid: f"t{i + 1}" for i, tid in enumerate(res.target_id)}
+
+
+def _floor(r, ds: Dataset):
+    """An addition is not shown below 0 unless the indicator's data have ever fallen."""
+    if getattr(r, "kind", None) != "change":
+        return None
+    region = getattr(r, "region", None)
+    if not isinstance(region, str):
+        try:
+            region = next(t.region for t in get_plan(r.plan, ds).targets if t.id == r.target_id)
+        except Exception:
+            return None
+    as_of = getattr(r, "as_of", None)
+    s = ds.series(region, r.indicator, None if fmt.missing(as_of) else int(as_of))
+    return 0.0 if len(s) < 2 or bool((s.diff().dropna() >= 0).all()) else None
+
+
+def _interval(r, ds: Dataset, language: str, lo="lo80", hi="hi80") -> str:
+    a, b = getattr(r, lo), getattr(r, hi)
+    f = _floor(r, ds)
+    if f is not None and not fmt.missing(a):
+        a, b = max(a, f), max(b, f)
+    return fmt.interval(a, b, _unit_of(r), language)
+
+
+def _name(ds: Dataset, ind: str, language: str) -> str:
+    return ds.indicators[ind].name(language) if ind in ds.indicators else ind
+
+
+def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict | None = None) -> str:
+    """Every assessed target, most urgent first, with its status; no-data targets are left to
+    `no_data_list`. Rows link to their section (`#t3`) and to a deep-dive page if one exists."""
     T = L[language]
-    df = res.copy()
-    df["_o"] = df.verdict.map({v: i for i, v in enumerate(ORDER)})
-    df = df.sort_values(["_o", "probability"], na_position="last")
+    links = links or {}
+    ids = anchors(res)
+    df = res[~res.verdict.isin(LISTED_ONLY)].copy()
+    df["_o"] = df.verdict.map({v: i for i, v in enumerate(ORDER)}).fillna(len(ORDER))
+    df["_b"] = ~_binding(df)
+    df = df.sort_values(["_o", "_b", "probability"], na_position="last")
     rows = []
     added = "新增 " if language == "zh" else "added "
     for r in df.itertuples():
-        name = ds.indicators[r.indicator].name(language)
-        t_unit = _unit_of(r)
-        goal = goal_text(r, language)
-        interval = ("–" if pd.isna(r.lo80) else
-                    f"{fmt_value(r.lo80, t_unit, language)} – {fmt_value(r.hi80, t_unit, language)}")
+        name = e(_name(ds, r.indicator, language))
+        latest = fmt.number(r.latest_value, _level_unit(r, ds), language) + (
+            "" if pd.isna(r.latest_year) else f" <small>({int(r.latest_year)})</small>")
+        detail = f'<a href="#{ids[r.target_id]}">{e(T["section"])}</a>'
+        if r.target_id in links:
+            detail += f' · <a href="{e(links[r.target_id])}">{e(T["deep"])}</a>'
         rows.append([
-            f"{e(name)}<br><small>{e(r.target_id)}</small>", goal, r.target_year,
-            fmt_value(r.latest_value, ds.indicators[r.indicator].unit if r.kind == 'growth' else r.unit, language)
-            + ('' if pd.isna(r.latest_year) else f' <small>({int(r.latest_year)})</small>'),
-            (added if r.kind == 'change' and pd.notna(r.median) else '') + fmt_value(r.median, t_unit, language),
-            interval,
+            f'<a href="#{ids[r.target_id]}">{name}</a>', goal_text(r, language), int(r.target_year),
+            T["binding"] if getattr(r, "binding", False) is True else T["expected"], latest,
+            (added if r.kind == "change" and pd.notna(r.median) else "") + fmt.number(r.median, _unit_of(r), language),
+            _interval(r, ds, language),
             _probability_cell(r, language),
-            verdict_badge(r.verdict, language) + _one_point(r, language)])
-    head = [T[k] for k in ("indicator", "target", "year", "latest", "forecast", "interval", "probability", "verdict")]
+            verdict_badge(r.verdict, language) + _exceeded(r, language) + _one_point(r, language), detail])
+    head = [T[k] for k in ("indicator", "target", "year", "type", "latest", "forecast", "interval", "probability",
+                           "verdict", "detail")]
     return html_table(head, rows, "risk")
 
 
+def _exceeded(r, language: str) -> str:
+    """超额: above the top of a 'reach a–b' range (the `exceeded` field, where the engine gives it)."""
+    return (" <small>超额</small>" if language == "zh" else " <small>exceeded</small>") \
+        if getattr(r, "exceeded", None) is True else ""
+
+
 def _probability_cell(r, language: str = "zh") -> str:
-    """The headline probability; a nowcast (target year passed) or base rate (one point) is labelled."""
+    """The headline probability; none for an outcome; a nowcast (target year passed) or a base
+    rate (one point) is labelled as such."""
+    if r.method == "observed":
+        return fmt.DASH  # an outcome, not a chance
     base, now = ("基础比率", "推算") if language == "zh" else ("base rate", "nowcast")
-    if pd.notna(r.probability):
-        txt = probability_text(r.probability, known=r.method == "observed")
-        return txt + (f"<br><small>{base}</small>" if r.verdict == "insufficient_data" else "")
+    if not fmt.missing(r.probability):
+        return fmt.probability(r.probability) + (f"<br><small>{base}</small>" if r.verdict == "insufficient_data" else "")
     nowcast = getattr(r, "probability_nowcast", None)
-    return "–" if nowcast is None or pd.isna(nowcast) else f"<small>{now} {probability_text(nowcast)}</small>"
+    return fmt.DASH if fmt.missing(nowcast) else f"<small>{now} {fmt.probability(nowcast)}</small>"
 
 
 def _one_point(r, language: str) -> str:
@@ -148,20 +210,75 @@ def verdict_counts(res: pd.DataFrame) -> dict[str, int]:
 
 
 def counts_html(res: pd.DataFrame, language: str = "zh") -> str:
-    parts = [f"{verdict_badge(v, language)} {n}" for v, n in verdict_counts(res).items() if n]
-    return f"<p><b>{L[language]['counts']}</b>: " + " &nbsp; ".join(parts) + "</p>"
+    """Targets by status, split by 约束性 / 预期性, statuses with no target left out."""
+    T = L[language]
+    shown = [v for v, n in verdict_counts(res).items() if n]
+    binding = _binding(res)
+    rows = []
+    for label, part in ((T["binding"], res[binding]), (T["expected"], res[~binding]), (T["total"], res)):
+        c = verdict_counts(part)
+        rows.append([f"<b>{e(label)}</b>"] + [str(c[v]) if c[v] else "" for v in shown] + [str(len(part))])
+    th = "".join(f"<th>{verdict_badge(v, language)}</th>" for v in shown)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<table class="counts"><thead><tr><th>{e(T["counts"])}</th>{th}<th>{e(T["total"])}</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
-def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, language: str = "zh") -> str:
+def data_year(res: pd.DataFrame, as_of=None):
+    """The last year the data behind an assessment run to."""
+    y = pd.to_numeric(res.latest_year, errors="coerce").dropna() if "latest_year" in res else pd.Series([], dtype=float)
+    if as_of:
+        y = y[y <= int(as_of)]
+        return int(as_of) if y.empty else int(y.max())
+    return None if y.empty else int(y.max())
+
+
+def related_pages(plan_id: str) -> dict:
+    """Pages the bundled params make for this plan: {'deep': {target_id: html}, 'backtest': [(as_of, html)]}.
+
+    Links to pages a run did not make are removed by `drop_dead_links` when the run finishes.
+    """
+    from .runner import load_params, params_dir
+    out = {"deep": {}, "backtest": []}
+    for f in sorted(params_dir().glob("*.yaml")):
+        try:
+            p = load_params(f)
+        except Exception:
+            continue
+        if p.get("plan") != plan_id:
+            continue
+        if p.get("notebook") == "indicator_report" and p.get("target_id"):
+            out["deep"][p["target_id"]] = f"{f.stem}.html"
+        elif p.get("notebook") == "backtest":
+            out["backtest"].append((p.get("as_of"), f"{f.stem}.html"))
+    return out
+
+
+def drop_dead_links(page: str, exists) -> str:
+    """Unlink <a href="x.html"> whose page a run did not make (exists(name) -> bool)."""
+    def fix(m):
+        return m.group(0) if exists(m.group(1)) else m.group(2)
+    return re.sub(r'<a href="([^"#:/]+\.html)">(.*?)</a>', fix, page)
+
+
+def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, language: str = "zh",
+                related: dict | None = None) -> str:
+    T = L[language]
     p = get_plan(plan_id, ds)
     title = p.name_zh if language == "zh" else (p.name_en or p.name_zh)
+    region = ds.regions[p.region]
+    rname = region.name_zh if language == "zh" else (region.name_en or region.name_zh)
     src = ds.sources.get(p.source)
-    when = (f"数据截至 {as_of} 年" if language == "zh" else f"data up to {as_of}") if as_of else \
-        ("使用全部已有数据" if language == "zh" else "all available data")
-    return (f"<h1>{e(title)}</h1><p>{e(ds.regions[p.region].name_zh)} · {p.base_year}–{p.target_year} · "
-            f"{e(when)} · {len(p.targets)} {'项目标' if language == 'zh' else 'targets'}</p>"
-            + (f"<p><small>{e(src.title)}（{e(src.issuer)}，{e(src.date)}）</small></p>" if src else "")
-            + counts_html(res, language))
+    y = data_year(res, as_of)
+    when = (T["as_of"] if as_of else T["data_to"]).format(y=y) if y else T["all_data"]
+    links = ""
+    if related and related.get("backtest"):
+        links = f"<p>{e(T['related'])}{'：' if language == 'zh' else ': '}" + " · ".join(
+            f'<a href="{e(h)}">{e(T["backtest"].format(y=a))}</a>' for a, h in related["backtest"]) + "</p>"
+    return (f"<h1>{e(title)}</h1><p>{e(rname)} · {p.base_year}–{p.target_year} · "
+            f"<b>{e(when)}</b> · {len(p.targets)} {T['targets']}</p>"
+            + (f'<p><small lang="zh">{e(src.title)}（{e(src.issuer)}，{e(src.date)}）</small></p>' if src else "")
+            + links + counts_html(res, language))
 
 
 def _ind_zh(ds: Dataset, ind: str) -> str:
@@ -252,55 +369,165 @@ def note_text(note, ds: Dataset, language: str = "zh") -> str:
     return "；".join(parts)
 
 
+def no_data_reason(r, ds: Dataset, language: str = "zh") -> str:
+    """Why a target has no assessment, in a few words (not the indicator's name again)."""
+    if r.verdict == "transferred":
+        return "2018年机构改革后划出民政" if language == "zh" else "moved out of civil affairs in the 2018 reform"
+    note = _text(r.note)
+    if not note or note.startswith("no observations of"):
+        return "暂无观测数据" if language == "zh" else "no observations"
+    return note_text(note, ds, language)
+
+
 def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
-    nd = res[res.verdict == "no_data"]
+    """Targets with nothing to assess, once, compactly: name (reason) · name (reason)."""
+    nd = res[res.verdict.isin(LISTED_ONLY)]
     if nd.empty:
         return ""
-    items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>({e(r.target_id)}: "
-                    f"{e(note_text(r.note, ds, language))})</small></li>" for r in nd.itertuples())
-    return f"<h2>{L[language]['nodata']}（{len(nd)}）</h2><ul>{items}</ul>"
+    lp, rp = ("（", "）") if language == "zh" else (" (", ")")
+    items = "".join(f"<li>{e(_name(ds, r.indicator, language))}{lp}{goal_text(r, language)}{rp}"
+                    f" <small>{e(no_data_reason(r, ds, language))}</small></li>" for r in nd.itertuples())
+    return f'<h2>{e(L[language]["nodata"])}{lp}{len(nd)}{rp}</h2><ul class="compact">{items}</ul>'
 
 
-def target_figure(t: Target, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh", ax=None):
-    """Fan chart of what the target is judged on: the indicator, or for a ratio target the ratio.
-
-    Growth and "add N" targets show the indicator's level (their target is not a level).
-    """
+def _title(t: Target, ds: Dataset, language: str) -> str:
     meta = ds.indicators[t.indicator]
-    hist, bands = target_fan(t, ds, as_of=as_of, method=method)
-    if t.kind in ("growth", "change"):
-        s = ds.series(t.region, t.indicator, as_of)
-        fc = None
-        if len(s) and meta.aggregation == "stock" and t.target_year > s.index.max():
-            fc = forecast(s, until=t.target_year, method=method, kind=meta.kind)
-        hist, bands = s, (fc.summary_frame() if fc is not None else None)
-    judged = t.kind in ("level", "ratio")
-    title = f"{ds.regions[t.region].name_zh} {meta.name(language)}"
-    unit = t.unit if t.kind == "ratio" else meta.unit
+    region = ds.regions[t.region]
+    rname = region.name_zh if language == "zh" else (region.name_en or region.name_zh)
+    name = meta.name(language)
     if t.kind == "ratio":
         den = ds.indicators[t.denominator].name(language)
-        title += f" ÷ {'上年度' if t.denominator_lag and language == 'zh' else ''}{den}"
-    return plots.fan_chart(hist, bands, target=t if judged else None,
-                           milestones=milestones(t, ds) if t.kind == "level" else None,
-                           title=title, unit=unit_label(unit, language), language=language, ax=ax)
+        if language == "zh":
+            name = f"{name}与{'上年度' if t.denominator_lag else ''}{den}之比"
+        else:
+            name = f"{name} ÷ {'previous-year ' if t.denominator_lag else ''}{den}"
+    elif t.kind == "growth":
+        name += "（水平与目标增速路径）" if language == "zh" else " (level and required growth path)"
+    elif t.kind == "change":
+        name += f"：{t.base_year}年以来累计新增" if language == "zh" else f": change since {t.base_year}"
+    return f"{rname} {name}"
+
+
+def target_figure(t: Target, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh", ax=None,
+                  actual: bool = False):
+    """The chart of what a target is judged on, with its target drawn; None if there are fewer
+    than two observations (a card says what there is instead).
+
+    level/share: the indicator with the target line and milestone path; ratio: the ratio with
+    its target; growth: the level against the path the required yearly rate gives from the base
+    year; change (新增): the cumulative change since the base year with its target.
+    `actual`: also plot what was observed after `as_of` (backtests).
+    """
+    meta = ds.indicators[t.indicator]
+    s = ds.series(t.region, t.indicator, as_of)
+    T = plots.TEXT[language]
+    title = _title(t, ds, language)
+    later = None
+    if t.kind in ("level", "ratio"):
+        hist, bands = target_fan(t, ds, as_of=as_of, method=method)
+        if len(hist) < 2:
+            return None
+        unit = t.unit
+        if actual and as_of:
+            full = _history(t, ds)[1]
+            later = full[full.index > as_of]
+        return plots.fan_chart(hist, bands, target=t, milestones=milestones(t, ds) if t.kind == "level" else None,
+                               title=title, unit=unit, language=language, ax=ax, actual=later)
+    if len(s) < 2:
+        return None
+    fc = None
+    if meta.aggregation == "stock" and t.target_year > s.index.max():
+        try:
+            fc = forecast(s, until=t.target_year, method=method, kind=meta.kind)
+        except Exception:
+            fc = None
+    bands = fc.summary_frame()[["median", "lo80", "hi80", "lo95", "hi95"]] if fc is not None else None
+    full = ds.series(t.region, t.indicator)
+    if t.kind == "growth":
+        B = t.base_year if t.base_year in s.index else int(s.index.min())
+        years = np.arange(B, t.target_year + 1)
+        path = pd.Series(float(s.loc[B]) * (1 + t.value / 100) ** (years - B), index=years)
+        word = goal_text(SimpleNamespace(kind="growth", comparator=t.comparator, target_value=t.value,
+                                         target_value_high=t.value_high, unit="percent"), language)
+        if actual and as_of:
+            later = full[full.index > as_of]
+        return plots.fan_chart(s, bands, path=path, path_label=f"{T['target']}：{word}" if language == "zh"
+                               else f"{T['target']}: {word}", title=title, unit=meta.unit, language=language,
+                               ax=ax, actual=later)
+    # change: everything relative to the base year
+    if t.base_year not in s.index:
+        return None
+    b = float(s.loc[t.base_year])
+    hist = s[s.index >= t.base_year] - b
+    if len(hist) < 2 and bands is None:
+        return None
+    never_fell = bool((s.diff().dropna() >= 0).all())
+    if actual and as_of:
+        later = full[full.index > as_of] - b
+    lines = [(t.value, f"{T['target']} {('新增 ' if language == 'zh' else 'add ')}"
+              f"{fmt.number(t.value, meta.unit, language, exact=True)}")]
+    if t.comparator == "between" and t.value_high is not None:
+        lines.append((t.value_high, None))
+    return plots.fan_chart(hist, None if bands is None else bands - b, targets=lines, title=title, unit=meta.unit,
+                           language=language, ax=ax, actual=later, floor=0.0 if never_fell else None)
 
 
 def unit_label(unit: str, language: str = "zh") -> str:
-    return UNIT_ZH.get(unit, unit) if language == "zh" else unit
+    return fmt.unit_text(unit, language)
 
 
-def show(fig):
-    """Display a figure once and close it, so the inline backend does not show it again."""
-    from IPython.display import display
+def alt_text(t: Target, ds: Dataset, language: str = "zh") -> str:
+    goal = goal_text(SimpleNamespace(kind=t.kind, comparator=t.comparator, target_value=t.value,
+                                     target_value_high=t.value_high, unit=t.unit), language)
+    goal = html.unescape(goal)
+    if language == "zh":
+        return f"{_title(t, ds, language)}：历史值、预测区间与目标（{goal}）"
+    return f"{_title(t, ds, language)}: observed values, forecast intervals and the target ({goal})"
+
+
+def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None) -> str:
+    """A compact card for a target with 0 or 1 observations: what there is, no empty axis."""
+    s = ds.series(t.region, t.indicator, as_of)
+    goal = goal_text(SimpleNamespace(kind=t.kind, comparator=t.comparator, target_value=t.value,
+                                     target_value_high=t.value_high, unit=t.unit), language)
+    unit = ds.indicators[t.indicator].unit
+    if len(s):
+        y = int(s.index.max())
+        seen = (f"{y}年：{fmt.number(s.iloc[-1], unit, language)}" if language == "zh"
+                else f"{y}: {fmt.number(s.iloc[-1], unit, language)}")
+    else:
+        seen = "暂无观测数据" if language == "zh" else "no observations"
+    why = ("仅有一个观测值，画不出趋势" if language == "zh" else "one observation: no trend to draw") if len(s) == 1 \
+        else ("没有可画的序列" if language == "zh" else "no series to draw")
+    badge = verdict_badge(r["verdict"], language) if r is not None else ""
+    return (f'<div class="card"><b>{e(_title(t, ds, language))}</b><br>{e(seen)} · '
+            f'{e(L[language]["target"])} {goal} {badge}<br><small>{e(why)}</small></div>')
+
+
+def chart_html(t: Target, ds: Dataset, r=None, as_of=None, method: str = "auto", language: str = "zh",
+               actual: bool = False) -> str:
+    """The target's chart as an <img> with alt text, or a compact card when there is no series."""
+    fig = target_figure(t, ds, as_of, method, language, actual=actual)
+    if fig is None:
+        return card_html(t, ds, r, language, as_of)
+    return plots.img_html(fig, alt_text(t, ds, language))
+
+
+def show(fig, alt: str | None = None):
+    """Display a figure as an inlined PNG with alt text (default: its chart titles), under any MPLBACKEND."""
+    from IPython.display import HTML, display
     if fig is not None:
-        display(fig)
-        plt.close(fig)
+        alt = alt or " · ".join(t for t in (ax.get_title() for ax in fig.axes) if t) or "chart"
+        display(HTML(plots.img_html(fig, alt)))
 
 
 MILESTONE_COLUMNS = {"zh": {"year": "年份", "linear": "线性分解", "geometric": "几何分解", "observed": "实际值",
-                            "gap_linear": "与线性分解之差"}}
+                            "gap_linear": "与线性分解之差"},
+                     "en": {"year": "year", "linear": "linear path", "geometric": "geometric path",
+                            "observed": "observed", "gap_linear": "gap to linear path"}}
 METHOD_COLUMNS = {"zh": {"method": "方法", "median": "预测中位数", "lo80": "80%下限", "hi80": "80%上限",
                          "probability": "实现概率", "verdict": "判断"}}
+METHOD_HEAD_EN = ["method", "forecast median", "80% low", "80% high", "probability", "verdict"]
 
 
 def milestones_html(t: Target, ds: Dataset, language: str = "zh") -> str:
@@ -313,62 +540,70 @@ def milestones_html(t: Target, ds: Dataset, language: str = "zh") -> str:
     cols = MILESTONE_COLUMNS.get(language, {})
 
     def gap(v):  # ahead of (+) or behind (−) the linear path; for ratios, percentage points
-        return fmt_value(v, t.unit, language) if pd.isna(v) or v <= 0 else "+" + fmt_value(v, t.unit, language)
-    rows = [[int(r.year)] + [fmt_value(v, t.unit, language) for v in (r.linear, r.geometric, r.observed)]
+        return fmt.number(v, t.unit, language) if pd.isna(v) or v <= 0 else "+" + fmt.number(v, t.unit, language)
+    rows = [[int(r.year)] + [fmt.number(v, t.unit, language) for v in (r.linear, r.geometric, r.observed)]
             + [gap(r.gap_linear)] for r in m.itertuples()]
     return html_table([cols.get(c, c) for c in m.columns], rows)
 
 
 def charted(res: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
-    """Targets worth a chart: an observed stock series with a forecast or an outcome."""
-    ok = res.verdict != "no_data"
-    return res[ok & res.indicator.map(lambda i: ds.indicators[i].aggregation == "stock")]
+    """Targets that get a section on the dashboard: every one with a status to show."""
+    return res[~res.verdict.isin(LISTED_ONLY)]
 
 
 def small_multiples(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None, method="auto", language="zh"):
+    """One small chart per target with a series, coloured by status (for an overview)."""
     p = {t.id: t for t in get_plan(plan_id, ds).targets}
-    rows = charted(res, ds)
-    if rows.empty:
+    rows = [r for r in charted(res, ds).itertuples() if len(ds.series(p[r.target_id].region, r.indicator, as_of)) >= 2]
+    if not rows:
         return None
-    n = len(rows)
-    cols = 3
-    fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(12, 3.2 * ((n + cols - 1) // cols)), squeeze=False)
-    for ax, r in zip(axes.flat, rows.itertuples()):
-        target_figure(p[r.target_id], ds, as_of, method, language, ax=ax)
+    n, cols = len(rows), 3
+    fig = plots.new_figure(figsize=(12, 3.2 * ((n + cols - 1) // cols)))
+    axes = fig.subplots((n + cols - 1) // cols, cols, squeeze=False)
+    for ax, r in zip(axes.flat, rows):
+        if target_figure(p[r.target_id], ds, as_of, method, language, ax=ax) is None:
+            ax.set_visible(False)
+            continue
         ax.legend().set_visible(False)
-        ax.set_title(ax.get_title() + f"\n{plots.verdict_label(r.verdict, language)}", fontsize=9,
-                     color=plots.COLORS.get(r.verdict, "black"), parse_math=False)
+        with plots.chart_style():
+            ax.set_title(ax.get_title() + f"\n{plots.verdict_label(r.verdict, language)}", fontsize=9,
+                         color=plots.COLORS.get(r.verdict, "black"), parse_math=False)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    fig.tight_layout()
+    with plots.chart_style():
+        fig.tight_layout()
     return fig
 
 
 PHRASES = {
     "zh": dict(no_data="<p>{name}：暂无数据，无法判断。</p>",
-               observed="<p>{name}：{year}年实际值 {value}，目标{word}。</p>",
-               forecast="<p>{name}：按目前趋势，{year}年预测中位数为 {median}（80%区间 {lo}–{hi}），"
-                        "实现目标的概率约为 <b>{p}</b>，判断为 {badge}。",
-               growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。",
+               observed="<p>{name}：{year}年实际值 {value}，目标{goal}，{badge}。",
+               forecast="<p>{name}：按目前趋势，{year}年预测中位数为 {median}（80%区间 {interval}），"
+                        "实现目标（{goal}）的概率约为 <b>{p}</b>，判断为 {badge}。",
+               grey="<p>{name}：目标{goal}，{badge}。",
+               growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。", required=" 从最新值出发，需年均增长 {req}。",
+               eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
+               method=" 预测方法：{m}。",
                classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
-               eurostat="欧盟统计局分类 {cls}；", unsd="联合国统计司分类 {cls}。", reach=" 预计达标年份：{year}年。",
                pending="<p>{name}：目标年{year}年已过，待实际数据。按{asof}数据推算，{year}年预测中位数为 {median}"
-                       "（80%区间 {lo}–{hi}），推算实现概率约为 {p}，判断为 {badge}。",
+                       "（80%区间 {interval}），推算实现概率约为 {p}，判断为 {badge}。",
                base_rate="<p>{name}：只有一个观测值，数据不足，无法判断趋势。{year}年预测中位数为 {median}"
-                         "（80%区间 {lo}–{hi}），基础比率（同类单点序列的经验）约为 {p}，判断为 {badge}。",
+                         "（80%区间 {interval}），基础比率（同类单点序列的经验）约为 {p}，判断为 {badge}。",
                transferred="<p>{name}：2018年机构改革后已划出民政，仅列示、不评估。</p>"),
     "en": dict(no_data="<p>{name}: no data, no assessment.</p>",
-               observed="<p>{name}: observed {value} in {year}; target {word}.</p>",
+               observed="<p>{name}: observed {value} in {year}; target {goal}: {badge}.",
                forecast="<p>{name}: on the current trend the {year} median forecast is {median} (80% interval "
-                        "{lo}–{hi}); probability of meeting the target <b>{p}</b>: {badge}.",
-               growth=" Required yearly growth {req}, historical {hist}.",
+                        "{interval}); probability of meeting the target ({goal}) <b>{p}</b>: {badge}.",
+               grey="<p>{name}: target {goal}: {badge}.",
+               growth=" Required yearly growth {req}, historical {hist}.", required=" Required yearly growth {req}.",
+               eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}.",
+               method=" Method: {m}.",
                classes=" The verdict rests on the probability; these classes are for comparison only (they use "
                        "growth rates and the point forecast, and may differ): ",
-               eurostat="Eurostat class {cls}; ", unsd="UNSD class {cls}.", reach=" Expected to be reached in {year}.",
                pending="<p>{name}: the target year {year} has passed; outcome pending. Nowcast from the data {asof}: "
-                       "median {median} (80% interval {lo}–{hi}), nowcast probability {p}: {badge}.",
+                       "median {median} (80% interval {interval}), nowcast probability {p}: {badge}.",
                base_rate="<p>{name}: one observation, insufficient data to judge a trend. Median for {year} {median} "
-                         "(80% interval {lo}–{hi}); base rate (how one-point series moved) {p}: {badge}.",
+                         "(80% interval {interval}); base rate (how one-point series moved) {p}: {badge}.",
                transferred="<p>{name}: moved out of civil affairs in the 2018 reform; listed, not scored.</p>"),
 }
 
@@ -383,69 +618,105 @@ def _readings_html(r, ds: Dataset, language: str) -> str:
 
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     """The probability and verdict in a sentence an official can read aloud."""
-    from types import SimpleNamespace
     r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
     P = PHRASES[language]
-    name = e(ds.indicators[r.indicator].name(language))
+    name = e(_name(ds, r.indicator, language))
+    goal = goal_text(r, language)
+    badge = verdict_badge(r.verdict, language)
     if r.verdict == "no_data":
         return P["no_data"].format(name=name)[:-4] + _readings_html(r, ds, language) + "</p>"
     if r.verdict == "transferred":
         return P["transferred"].format(name=name)
     if r.method == "observed":
-        word = plots.verdict_label(r.verdict, language)
         if getattr(r, "exceeded", False) is True:
-            word += "（超额完成）" if language == "zh" else " (exceeded)"
-        txt = P["observed"].format(name=name, year=int(r.target_year), value=fmt_value(r.latest_value, r.unit, language),
-                                   word=word)
-        return txt[:-4] + _readings_html(r, ds, language) + "</p>"
-    u = _unit_of(r)
-    key = {"outcome_pending": "pending", "insufficient_data": "base_rate"}.get(r.verdict, "forecast")
-    asof = (f"截至{r.as_of}年" if language == "zh" else f"up to {r.as_of}") if pd.notna(r.as_of) and r.as_of \
-        else ("现有" if language == "zh" else "available")
-    p = r.probability if key != "pending" else getattr(r, "probability_nowcast", None)
-    txt = P[key].format(name=name, year=int(r.target_year), median=fmt_value(r.median, u, language),
-                        lo=fmt_value(r.lo80, u, language), hi=fmt_value(r.hi80, u, language), asof=asof,
-                        p=probability_text(p), badge=verdict_badge(r.verdict, language))
-    if pd.notna(r.required_cagr):
-        txt += P["growth"].format(req=_pct(r.required_cagr), hist=_pct(r.historical_cagr))
+            badge += "（超额完成）" if language == "zh" else " (exceeded)"
+        txt = P["observed"].format(name=name, year=int(r.target_year), goal=goal, badge=badge,
+                                   value=_actual_text(r, ds, language, r.latest_value, html_break=False))
+    elif fmt.missing(r.median):
+        txt = P["grey"].format(name=name, goal=goal, badge=badge)
+    else:
+        u = _unit_of(r)
+        med = ("新增 " if language == "zh" else "added ") * (r.kind == "change") + fmt.number(r.median, u, language)
+        key = {"outcome_pending": "pending", "insufficient_data": "base_rate"}.get(r.verdict, "forecast")
+        asof = (f"截至{int(r.as_of)}年" if language == "zh" else f"up to {int(r.as_of)}") \
+            if not fmt.missing(r.as_of) and r.as_of else ("现有" if language == "zh" else "available")
+        p = r.probability if key != "pending" else getattr(r, "probability_nowcast", None)
+        txt = P[key].format(name=name, year=int(r.target_year), median=med, goal=goal, asof=asof,
+                            interval=_interval(r, ds, language), p=fmt.probability(p), badge=badge)
+        if _text(r.method):
+            txt += P["method"].format(m=e(method_name(r.method, language)))
+    if not fmt.missing(r.required_cagr):
+        growth = P["growth"] if not fmt.missing(r.historical_cagr) else P["required"]
+        txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
+                             hist=fmt.number(r.historical_cagr, "percent", language))
     zh = language == "zh"
-    eu = r.eurostat_class if isinstance(r.eurostat_class, str) else ""
-    un = r.unsd_class if isinstance(r.unsd_class, str) else ""
-    if eu or un:
+    if _text(r.eurostat_class) or _text(r.unsd_class):
         txt += P["classes"]
-    if eu:
-        txt += P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh else r.eurostat_class)
-    if un:
-        txt += P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh else r.unsd_class)
-    if pd.notna(r.expected_year):
+    if _text(r.eurostat_class):
+        txt += P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh
+                                    else r.eurostat_class.replace("_", " "))
+    if _text(r.unsd_class):
+        txt += P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh else r.unsd_class.replace("_", " "))
+    if not fmt.missing(r.expected_year):
         txt += P["reach"].format(year=int(r.expected_year))
     txt += _readings_html(r, ds, language)
-    if r.note:
-        txt += f"<br><small>{e(note_text(r.note, ds, language))}</small>"
+    note = note_text(r.note, ds, language)
+    if note:
+        txt += f"<br><small>{e(note)}</small>"
     return txt + "</p>"
+
+
+def section_html(i_or_id, t: Target, r, ds: Dataset, as_of=None, method="auto", language="zh",
+                 deep: str | None = None) -> str:
+    """One target's section on the dashboard: heading with a generated id, chart or card, words."""
+    T = L[language]
+    sid = i_or_id if isinstance(i_or_id, str) else f"t{i_or_id}"
+    more = f' <small><a href="{e(deep)}">{e(T["deep"])}</a></small>' if deep else ""
+    return (f'<h3 id="{e(sid)}">{e(_name(ds, t.indicator, language))}{more}</h3>'
+            + chart_html(t, ds, r, as_of, method, language) + plain_words(r, ds, language)
+            + f'<p><small><a href="#top">{e(T["top"])}</a></small></p>')
+
+
+def dashboard_sections(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None, method="auto", language="zh",
+                       related: dict | None = None) -> str:
+    """Every target with a status, in plan order, each under its generated anchor."""
+    targets = {t.id: t for t in get_plan(plan_id, ds).targets}
+    ids = anchors(res)
+    deep = (related or {}).get("deep", {})
+    shown = charted(res, ds)
+    parts = [f"<h2>{e(L[language]['sections'])}</h2>"]
+    for _, r in shown.iterrows():
+        parts.append(section_html(ids[r.target_id], targets[r.target_id], r, ds, as_of, method, language,
+                                  deep.get(r.target_id)))
+    return "".join(parts)
+
+
+SOURCE_HEAD = {"zh": ["指标", "年份", "数值", "来源", "原文"], "en": ["indicator", "year", "value", "source", "quote"]}
 
 
 def sources_table(t: Target, ds: Dataset, language: str = "zh") -> str:
     """The observations behind a target, each with its document and verbatim quote."""
     inds = [t.indicator] + ([t.denominator] if t.denominator else [])
     o = ds.observations[(ds.observations.region == t.region) & ds.observations.indicator.isin(inds)]
-    T = L[language]
-    rows = [[e(ds.indicators[r.indicator].name(language)), r.year, fmt_value(r.value, r.unit, language),
-             e(ds.sources[r.source].title if r.source in ds.sources else str(r.source)), e(str(r.quote))]
+    rows = [[e(_name(ds, r.indicator, language)), r.year, fmt.number(r.value, r.unit, language),
+             f'<span lang="zh">{e(ds.sources[r.source].title if r.source in ds.sources else str(r.source))}</span>',
+             f'<span lang="zh">{e(str(r.quote))}</span>']
             for r in o.sort_values(["indicator", "year"]).itertuples()]
-    head = [T["indicator"], T["year"] if language == "en" else "年份", T["value"], T["source"], T["quote"]]
-    return html_table(head, rows)
+    return html_table(SOURCE_HEAD[language], rows)
 
 
 def methods_table(t: Target, ds: Dataset, as_of=None, language: str = "en") -> pd.DataFrame:
     """The same target under every method, so an analyst sees how much the choice matters."""
     rows = []
     share = ds.indicators[t.indicator].kind == "share"
+    auto = "自动" if language == "zh" else "auto"
     for m in ("auto",) + tuple(x for x in METHODS if share or x != "logistic"):
         r = assess(t, ds, as_of=as_of, method=m)
-        p = r.probability if pd.notna(r.probability) else r.get("probability_nowcast")
-        rows.append({"method": m if m != "auto" else f"auto ({r.method})", "median": r["median"], "lo80": r.lo80,
-                     "hi80": r.hi80, "probability": p,
+        chosen = method_name(r.method, language)
+        label = method_name(m, language) if m != "auto" else (f"{auto}（{chosen}）" if language == "zh" else
+                                                                f"{auto} ({chosen})")
+        rows.append({"method": label, "median": r["median"], "lo80": r.lo80,
+                     "hi80": r.hi80, "probability": r.probability if not fmt.missing(r.probability) else r.get("probability_nowcast"),
                      "verdict": plots.verdict_label(r.verdict, language)})
     return pd.DataFrame(rows).set_index("method").rename(columns=METHOD_COLUMNS.get(language, {}))
 
@@ -454,10 +725,48 @@ def methods_html(t: Target, ds: Dataset, as_of=None, language: str = "zh") -> st
     """methods_table as officials read numbers: in the target's unit, probabilities in %."""
     m = methods_table(t, ds, as_of, language)
     unit = "percent" if t.kind == "growth" else t.unit
-    rows = [[e(method)] + [fmt_value(v, unit, language) for v in (median, lo, hi)]
-            + [probability_text(p), e(verdict)]
+    rows = [[e(method)] + [fmt.number(median, unit, language), fmt.number(lo, unit, language),
+                           fmt.number(hi, unit, language), fmt.probability(p), e(verdict)]
             for method, (median, lo, hi, p, verdict) in zip(m.index, m.itertuples(index=False))]
-    return html_table([METHOD_COLUMNS.get(language, {}).get("method", "method")] + list(m.columns), rows)
+    head = ([METHOD_COLUMNS["zh"]["method"]] + list(m.columns)) if language == "zh" else METHOD_HEAD_EN
+    return html_table(head, rows)
+
+
+HEADINGS = {
+    "zh": dict(sources="数据与来源", forecast="预测", milestones="年度分解", methods="各方法比较", notes="方法说明"),
+    "en": dict(sources="Data and sources", forecast="Forecast", milestones="Milestone path", methods="Every method",
+               notes="Notes on the method"),
+}
+METHOD_NOTE = {
+    "zh": "区间来自 M1、M3 及旅游预测竞赛的年度序列上同一方法、同一历史长度与预测步长的实际误差分布（经验校准），"
+          "而非模型自带公式；实现概率为 4,000 条抽样路径中达标的比例。",
+    "en": "Intervals are empirical: quantiles of real forecast errors on the M1, M3 and Tourism yearly series for the "
+          "same method, history length and horizon. The probability is the share of 4,000 sample paths that meet "
+          "the target.",
+}
+
+
+def heading(key: str, language: str = "zh", level: int = 2) -> str:
+    return f"<h{level}>{e(HEADINGS[language][key])}</h{level}>"
+
+
+def method_note(language: str = "zh") -> str:
+    return heading("notes", language) + f"<p>{e(METHOD_NOTE[language])}</p>"
+
+
+def indicator_header(plan_id: str, t: Target, ds: Dataset, as_of=None, language: str = "zh") -> str:
+    """The deep-dive page's title (indicator · plan), the target and its verbatim quote."""
+    p = get_plan(plan_id, ds)
+    plan = p.name_zh if language == "zh" else (p.name_en or p.name_zh)
+    goal = goal_text(SimpleNamespace(kind=t.kind, comparator=t.comparator, target_value=t.value,
+                                     target_value_high=t.value_high, unit=t.unit), language)
+    word = "规划总览" if language == "zh" else "plan overview"
+    back = f'<a href="{e(p.id)}.html">{word}</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
+    kind = L[language]["binding"] if t.binding else L[language]["expected"]
+    return (f"<h1>{e(_name(ds, t.indicator, language))} · {e(plan)}</h1>"
+            + (f"<p>{e(L[language]['target'])} {goal}（{t.target_year}，{e(kind)}） · {back}</p>" if language == "zh"
+               else f"<p>{e(L[language]['target'])} {goal} ({t.target_year}, {e(kind)}) · {back}</p>")
+            + f'<blockquote lang="zh">{e(t.quote)}</blockquote>')
 
 
 BACKTEST_COLUMNS = {
@@ -467,22 +776,80 @@ BACKTEST_COLUMNS = {
 }
 
 
+def score_html(bt: pd.DataFrame, as_of: int, language: str = "zh") -> str:
+    """The backtest's score, the same line the CLI prints (backtest.score_line)."""
+    from .backtest import score_line
+    return f'<p class="score"><b>{e(score_line(bt, as_of, language))}</b></p>'
+
+
+def backtest_header(plan_id: str, ds: Dataset, as_of: int, language: str = "zh") -> str:
+    p = get_plan(plan_id, ds)
+    if language == "zh":
+        return f"<h1>{e(p.name_zh)}：{as_of}年的判断与实际结果</h1>"
+    return f"<h1>{e(p.name_en or p.name_zh)}: the verdicts of {as_of} beside the outcome</h1>"
+
+
+def _actual_text(r, ds: Dataset, language: str, value=None, html_break: bool = True) -> str:
+    """The outcome: the level, and for a growth or 新增 target what it came to in the target's terms.
+
+    `value` is a level (an assessment's latest value); without it, `r.actual` is a backtest's
+    outcome, which is already in the target's terms (realised growth or change)."""
+    if r.kind not in ("growth", "change"):
+        return fmt.number(r.actual if value is None else value, _level_unit(r, ds), language)
+    try:
+        t = next(t for t in get_plan(r.plan, ds).targets if t.id == r.target_id)
+    except StopIteration:
+        t = None
+    s = ds.series(t.region, t.indicator) if t is not None else pd.Series(dtype=float)
+    if value is None:  # backtest: the outcome x is given; the level is the indicator in the target year
+        x = r.actual
+        level_value = s.get(t.target_year) if t is not None else None
+    else:
+        level_value, b = value, (s.get(t.base_year) if t is not None else None)
+        if b is None or fmt.missing(b) or fmt.missing(value):
+            return fmt.number(value, _level_unit(r, ds), language)
+        x = cagr(float(b), float(value), t.target_year - t.base_year) if r.kind == "growth" else float(value) - float(b)
+    if fmt.missing(x):
+        return fmt.number(level_value, _level_unit(r, ds), language)
+    if r.kind == "growth":
+        word = f"年均增长 {fmt.number(x, 'percent', language)}" if language == "zh" else \
+            f"yearly growth {fmt.number(x, 'percent', language)}"
+    else:
+        word = f"新增 {fmt.number(x, r.unit, language)}" if language == "zh" else f"added {fmt.number(x, r.unit, language)}"
+    if level_value is None or fmt.missing(level_value):
+        return e(word)
+    level = fmt.number(level_value, _level_unit(r, ds), language)
+    return f"{level}<br><small>{e(word)}</small>" if html_break else f"{level}（{e(word)}）" if language == "zh" \
+        else f"{level} ({e(word)})"
+
+
 def backtest_table(bt: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     """What the tool said as of a past year beside what happened, as an HTML table."""
     yes, no = ("是", "否") if language == "zh" else ("yes", "no")
     rows = []
     for r in bt.itertuples():
         unit = _unit_of(r)
-        cells = [f"{e(ds.indicators[r.indicator].name(language))}<br><small>{e(r.target_id)}</small>",
+        cells = [e(_name(ds, r.indicator, language)),
                  goal_text(r, language),
-                 str(r.n_obs_then), fmt_value(r.forecast_median, unit, language),
-                 "–" if pd.isna(r.lo80) else f"{fmt_value(r.lo80, unit, language)} – {fmt_value(r.hi80, unit, language)}",
-                 probability_text(r.probability_then),
-                 verdict_badge(r.verdict_then, language), fmt_value(r.actual, ds.indicators[r.indicator].unit, language),
+                 str(r.n_obs_then), fmt.number(r.forecast_median, unit, language),
+                 _interval(r, ds, language),
+                 fmt.probability(r.probability_then),
+                 verdict_badge(r.verdict_then, language), _actual_text(r, ds, language),
                  verdict_badge(r.verdict_actual, language),
                  "–" if r.inside80 is None or pd.isna(r.inside80) else (yes if r.inside80 else no)]
         rows.append(cells)
     return html_table(BACKTEST_COLUMNS[language], rows, "risk")
+
+
+def backtest_charts(plan_id: str, bt: pd.DataFrame, ds: Dataset, as_of: int, method="auto", language="zh") -> str:
+    """Each target the tool judged then: its chart as of then, with what was observed later."""
+    targets = {t.id: t for t in get_plan(plan_id, ds).targets}
+    parts = []
+    for r in bt[bt.verdict_then != "no_data"].itertuples():
+        t = targets[r.target_id]
+        parts.append(f"<h3>{e(_name(ds, t.indicator, language))}</h3>"
+                     + chart_html(t, ds, None, as_of, method, language, actual=True))
+    return "".join(parts)
 
 
 def summary_records(res: pd.DataFrame) -> list[dict]:

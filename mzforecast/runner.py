@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import html as html_lib
 import json
 import multiprocessing
 import os
@@ -35,7 +36,7 @@ from .attainment import FIELDS
 from .data import YEAR_MAX, YEAR_MIN, data_dir
 from .errors import DataError, DataErrors, MzError
 from .plots import COLORS, verdict_label
-from .reports import ORDER, SUMMARY_MIME
+from .reports import ORDER, SUMMARY_MIME, drop_dead_links
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).with_name("templates")
@@ -43,10 +44,13 @@ from .params import NOTEBOOKS  # noqa: E402  one list, validated by the Params m
 INDEX_TEXT = {
     "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", data_version="数据版本", as_of="数据截至",
                report="报告", plan="规划", status="状态", ok="完成", failed="失败", back="← 返回目录",
-               stale="失败，显示上次生成的页面（已过期）"),
+               current="当前评估", deep="专题页", backtests="回测：当时的判断与实际结果", other="其他", data_to="数据截至 {y} 年",
+               files="数据文件", stale="失败，显示上次生成的页面（已过期）"),
     "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took",
                data_version="data version", as_of="data up to", report="report", plan="plan", status="status",
-               ok="ok", failed="FAILED", back="← index", stale="FAILED, showing the previous (stale) page"),
+               ok="ok", failed="FAILED", back="← index", current="current assessments", deep="in-depth pages",
+               backtests="backtests: the verdicts then beside the outcome", other="other", data_to="data up to {y}",
+               files="data files", stale="FAILED, showing the previous (stale) page"),
 }
 
 
@@ -82,7 +86,11 @@ def _env():
 
 
 def notebook_to_html(nb_path: Path, title: str, language: str) -> str:
-    """Self-contained page: no code cells, images inlined, no scripts from the internet."""
+    """Self-contained page: no code cells, images inlined, no scripts from the internet.
+
+    The browser-tab title is the page's own <h1> (the plan's name), not the job id; an image
+    without alt text gets the title as its alt.
+    """
     import nbformat
     from markupsafe import Markup
     from nbconvert import HTMLExporter
@@ -90,6 +98,10 @@ def notebook_to_html(nb_path: Path, title: str, language: str) -> str:
     exp = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                        exclude_output_prompt=True)
     body, _ = exp.from_notebook_node(nbformat.read(str(nb_path), as_version=4))
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+    if h1:
+        title = html_lib.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).strip() or title
+    body = body.replace('alt="No description has been provided for this image"', f'alt="{html_lib.escape(title)}"')
     return _render("page.html.j2", lang=language, title=title, body=Markup(body), version=__version__,
                    generated=INDEX_TEXT[language]["title"], back=INDEX_TEXT[language]["back"])
 
@@ -329,6 +341,8 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
     except OSError as e:
         raise _output_error(e, out) from None
+    umask = os.umask(0o022); os.umask(umask)  # noqa: E702  mkdtemp makes 0700: give the mode mkdir would
+    os.chmod(stage, 0o777 & ~umask)
     workers = jobs or os.cpu_count() or 1
     results = []
     try:
@@ -378,6 +392,8 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
                 old.keep_previous_page(r, stage)
         _write_summary(stage, results)
         _write_index(stage, results, todo, time.time() - t0, as_of, data)
+        for page in stage.glob("*.html"):  # links to pages this run did not make (a partial run)
+            _atomic_write(page, drop_dead_links(page.read_text(encoding="utf-8"), lambda n: (stage / n).exists()))
         _atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
         written = sorted(p.name for p in stage.iterdir())
         old.carry_over(stage)
@@ -555,31 +571,56 @@ def _write_summary(stage: Path, results):
                                                      ensure_ascii=False, indent=1))
 
 
+def _job_title(params: dict, ds, lang: str, fallback: str) -> str:
+    """What a page is, in words: the plan's name, 'indicator · plan', or 'plan: backtest of 2015'."""
+    from .targets import get_plan, get_target
+    try:
+        p = get_plan(params.get("plan"), ds)
+    except Exception:
+        return fallback
+    plan = p.name_zh if lang == "zh" else (p.name_en or p.name_zh)
+    nb = params.get("notebook", "plan_dashboard")
+    try:
+        if nb == "indicator_report":
+            t = get_target(p.id, params.get("target_id"), ds)
+            return f"{ds.indicators[t.indicator].name(lang)} · {plan}"
+    except Exception:
+        return plan  # the error column names the job
+    if nb == "backtest":
+        return f"{plan}：{params.get('as_of')}年回测" if lang == "zh" else f"{plan}: backtest as of {params.get('as_of')}"
+    return plan
+
+
 def _write_index(stage: Path, results, todo, elapsed, as_of, data):
+    """The index: current assessments, deep-dive pages and backtests listed separately, the
+    year the data run to, the run date, every page linked."""
     from .data import load
-    from .targets import get_plan
     lang = todo[0]["params"].get("language", "zh") if todo else "zh"
-    names = {}
+    params = {j["name"]: j["params"] for j in todo}
     try:
         ds = load(list(data) or None)
-        for r in results:
-            if r["plan"]:
-                try:
-                    names[r["name"]] = get_plan(r["plan"], ds).name_zh
-                except Exception:
-                    names[r["name"]] = r["plan"]
     except Exception:
-        pass
-    jobs = []
+        ds = None
+    groups = {"plan_dashboard": [], "indicator_report": [], "backtest": [], "other": []}
+    years = []
     for r in results:
+        p = params.get(r["name"], {})
+        nb = p.get("notebook", "plan_dashboard")
         counts = {}
         for rec in r["records"]:
             counts[rec["verdict"]] = counts.get(rec["verdict"], 0) + 1
-        jobs.append(dict(name=r["name"], html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
-                         stale=r.get("stale", False), plan_name=names.get(r["name"], r["plan"] or "")))
+        if nb == "plan_dashboard":
+            years += [int(rec["latest_year"]) for rec in r["records"] if rec.get("latest_year") is not None
+                      and (as_of is None or rec["latest_year"] <= as_of)]
+        title = _job_title(p, ds, lang, r["name"]) if ds is not None else r["name"]
+        groups[nb if nb in groups else "other"].append(
+            dict(name=r["name"], title=title, html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
+                 stale=r.get("stale", False)))
+    data_year = as_of if as_of and not years else (max(years) if years else None)
+    shown = [v for v in ORDER if any(j["counts"].get(v) for g in groups.values() for j in g)]
     html = _render(
-        "index.html.j2", lang=lang, t=INDEX_TEXT[lang], jobs=jobs, verdicts=ORDER, colors=COLORS,
-        labels={v: verdict_label(v, lang) for v in ORDER}, data_version=data_version(data),
+        "index.html.j2", lang=lang, t=INDEX_TEXT[lang], groups=groups, verdicts=shown, colors=COLORS,
+        labels={v: verdict_label(v, lang) for v in ORDER}, data_version=data_version(data), data_year=data_year,
         run_time=run_stamp(), elapsed=None if os.environ.get("SOURCE_DATE_EPOCH") else elapsed, as_of=as_of)
     _atomic_write(stage / "index.html", html)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
 from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
 from .errors import DataError, DataErrors
@@ -45,6 +45,18 @@ class Target(BaseModel):
     proxy: str | None = None  # indicator assessed when this one has no data (a lower bound; why: note)
     flags: list[str] = []  # conflicts with / duplicates of other targets, in words
     bounds: tuple[float, float] | None = None  # a ratio target's ratio stays inside (rural ÷ urban ≤ 100 %)
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, v: str) -> str:
+        """A target's unit is one the project knows (as an indicator's is), never free text that a
+        page would have to print as given."""
+        from . import units as U
+        try:
+            U.normalise(v)
+        except KeyError:
+            raise ValueError(f"unknown unit '{v}'; known: {', '.join(sorted(U.known_units()))}") from None
+        return v
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -1,14 +1,23 @@
-"""Regenerate the notebooks in notebooks/ (thin: they call mzforecast.reports). Run from the repo root."""
-import nbformat as nbf
+"""Regenerate the notebooks in notebooks/ (thin: they call mzforecast.reports). Run from the repo root.
+
+Each notebook is one builder function in BUILDERS returning (file name, notebook); add yours there.
+"""
 from pathlib import Path
+
+import nbformat as nbf
+
 D = Path(__file__).resolve().parent.parent / "notebooks"
+
+
 def nb(cells, params=None):
     n = nbf.v4.new_notebook()
     n.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                   "language_info": {"name": "python"}}
     out = []
     if params:
-        c = nbf.v4.new_code_cell(params); c.metadata["tags"] = ["parameters"]; out.append(c)
+        c = nbf.v4.new_code_cell(params)
+        c.metadata["tags"] = ["parameters"]
+        out.append(c)
     for kind, src in cells:
         out.append(nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src))
     for i, c in enumerate(out):  # fixed ids: regenerating gives the same files
@@ -16,82 +25,73 @@ def nb(cells, params=None):
     n.cells = out
     return n
 
+
 SETUP = """import mzforecast as mzf
 from mzforecast import reports, safe
 from IPython.display import HTML, display
 ds = mzf.load(data_file or None)"""
 
-nbf.write(nb([
-    ("code", SETUP + """
-res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
-display(HTML(reports.plan_header(plan, ds, res, as_of, language)))"""),
-    ("code", "display(HTML(reports.risk_table(res, ds, language)))"),
-    ("code", """reports.show(reports.small_multiples(plan, res, ds, as_of, method, language))"""),
-    ("code", """targets = {t.id: t for t in mzf.get_plan(plan, ds).targets}
-for r in reports.charted(res, ds).itertuples():
-    row = res.set_index("target_id").loc[r.target_id]
-    row["target_id"] = r.target_id
-    display(HTML(f"<h3 id='{safe.html_id(r.target_id)}'>{reports.e(ds.indicators[r.indicator].name(language))} · {reports.e(r.target_id)}</h3>"))
-    reports.show(reports.target_figure(targets[r.target_id], ds, as_of, method, language))
-    display(HTML(reports.plain_words(row, ds, language)))"""),
-    ("code", "display(HTML(reports.no_data_list(res, ds, language)))"),
-    ("code", "reports.record_summary(res)"),
-], params='notebook = "plan_dashboard"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""'),
-D / "plan_dashboard.ipynb")
 
-nbf.write(nb([
-    ("code", SETUP + """
+def plan_dashboard():
+    return "plan_dashboard.ipynb", nb([
+        ("code", SETUP + """
+res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
+related = reports.related_pages(plan)
+display(HTML('<a id="top"></a>' + reports.plan_header(plan, ds, res, as_of, language, related)))"""),
+        ("code", """display(HTML(f"<h2>{reports.L[language]['overview']}</h2>" + reports.risk_table(res, ds, language, related["deep"])))"""),
+        ("code", "display(HTML(reports.no_data_list(res, ds, language)))"),
+        ("code", "display(HTML(reports.dashboard_sections(plan, res, ds, as_of, method, language, related)))"),
+        ("code", "reports.record_summary(res)"),
+    ], params='notebook = "plan_dashboard"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
+
+
+def indicator_report():
+    return "indicator_report.ipynb", nb([
+        ("code", SETUP + """
 target = mzf.get_target(plan, target_id, ds)
 r = mzf.assess(target, ds, as_of=as_of, method=method)
-display(HTML(f"<h1>{reports.e(ds.indicators[target.indicator].name(language))}</h1><p>{reports.e(target.quote)}</p>"))"""),
-    ("md", "## 数据与来源 · data and sources"),
-    ("code", "display(HTML(reports.sources_table(target, ds, language)))"),
-    ("md", "## 预测 · forecast"),
-    ("code", """reports.show(reports.target_figure(target, ds, as_of, method, language))
-display(HTML(reports.plain_words(r, ds, language)))"""),
-    ("md", "## 年度分解 · milestone path"),
-    ("code", "display(HTML(reports.milestones_html(target, ds, language)))"),
-    ("md", "## 各方法比较 · every method"),
-    ("code", "display(HTML(reports.methods_html(target, ds, as_of, language)))"),
-    ("md", """## 方法说明 · notes on the method
-区间来自 M1、M3、Tourism 年度序列上同一方法、同一历史长度与预测步长的实际误差分布（经验校准），而非模型自带公式；
-实现概率为 4000 条抽样路径中达标的比例。Intervals are empirical: quantiles of real forecast errors on the M1, M3
-and Tourism yearly series for the same method, history length and horizon. The probability is the share of 4,000
-sample paths that meet the target."""),
-    ("code", "reports.record_summary(mzf.assess_plan(plan, ds, as_of=as_of, method=method).query('target_id == @target_id'))"),
-], params='notebook = "indicator_report"\nplan = "changchun-14th"\ntarget_id = "table-02-rural-urban-dibao"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""'),
-D / "indicator_report.ipynb")
+display(HTML(reports.indicator_header(plan, target, ds, as_of, language)))"""),
+        ("code", """display(HTML(reports.heading("sources", language) + reports.sources_table(target, ds, language)))"""),
+        ("code", """display(HTML(reports.heading("forecast", language) + reports.chart_html(target, ds, r, as_of, method, language)
+             + reports.plain_words(r, ds, language)))"""),
+        ("code", """display(HTML(reports.heading("milestones", language) + reports.milestones_html(target, ds, language)))"""),
+        ("code", """display(HTML(reports.heading("methods", language) + reports.methods_html(target, ds, as_of, language)))"""),
+        ("code", "display(HTML(reports.method_note(language)))"),
+        ("code", "reports.record_summary(mzf.assess_plan(plan, ds, as_of=as_of, method=method).query('target_id == @target_id'))"),
+    ], params='notebook = "indicator_report"\nplan = "changchun-14th"\ntarget_id = "table-02-rural-urban-dibao"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
 
-nbf.write(nb([
-    ("code", SETUP + """
-from mzforecast import backtest
+
+def backtest():
+    return "backtest.ipynb", nb([
+        ("code", SETUP + """
 bt = mzf.backtest_plan(plan, as_of, ds, method=method)
+from mzforecast import backtest
 shown = backtest.scored_rows(bt)
-display(HTML(f"<h1>{reports.e(mzf.get_plan(plan, ds).name_zh)}：{as_of}年的判断与实际结果</h1>"))
-display(HTML(f"<p><b>{reports.e(backtest.score_line(bt, as_of, language))}</b></p>"))
+display(HTML(reports.backtest_header(plan, ds, as_of, language) + reports.score_html(bt, as_of, language)))
 display(HTML(reports.backtest_table(shown, ds, language)))"""),
-    ("code", """targets = {t.id: t for t in mzf.get_plan(plan, ds).targets}
-for r in shown[shown.verdict_then.isin(["on_track", "at_risk", "off_track", "insufficient_data"])].itertuples():
-    t = targets[r.target_id]
-    if t.kind != "level":
-        continue
-    fig = reports.target_figure(t, ds, as_of, method, language)
-    actual = ds.series(t.region, t.indicator)
-    later = actual[actual.index > as_of]
-    fig.axes[0].plot(later.index, later.to_numpy(), "s", color="#d73027", label="实际" if language == "zh" else "actual")
-    fig.axes[0].legend(fontsize=8, frameon=False)
-    reports.show(fig)"""),
-    ("code", "reports.record_summary(mzf.assess_plan(plan, ds, as_of=as_of, method=method))"),
-], params='notebook = "backtest"\nplan = "changchun-13th"\nas_of = 2015\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""'),
-D / "backtest.ipynb")
+        ("code", "display(HTML(reports.backtest_charts(plan, shown, ds, as_of, method, language)))"),
+        ("code", "reports.record_summary(mzf.assess_plan(plan, ds, as_of=as_of, method=method))"),
+    ], params='notebook = "backtest"\nplan = "changchun-13th"\nas_of = 2015\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
 
-nbf.write(nb([
-    ("md", "# mzforecast quickstart\nFit, forecast and assess in three lines, on the bundled data."),
-    ("code", """import mzforecast as mzf
+
+def quickstart():
+    return "quickstart.ipynb", nb([
+        ("md", "# mzforecast quickstart\nFit, forecast and assess in three lines, on the bundled data."),
+        ("code", """import mzforecast as mzf
 fc = mzf.forecast(mzf.series("changchun", "dibao_standard_urban"), until=2025)
 fc.summary_frame(levels=[80, 95])"""),
-    ("code", """mzf.assess_plan("changchun-14th").query("verdict != 'no_data'")"""),
-    ("md", "Your own data: `mzf.load(['my.csv'])` (long or wide layout, CSV or XLSX); run the tool as it would have run in the past with `as_of=2015`."),
-    ("code", """mzf.assess("changchun-13th:certified-social-workers", as_of=2015)"""),
-]), D / "quickstart.ipynb")
-print("ok")
+        ("code", """mzf.assess_plan("changchun-14th").query("verdict != 'no_data'")"""),
+        ("md", "The same, ready to paste into a Chinese document: names, headers and values rounded in their units."),
+        ("code", """mzf.assess_plan("changchun-14th", language="zh").head()"""),
+        ("md", "Your own data: `mzf.load(['my.csv'])` (long or wide layout, CSV or XLSX); run the tool as it would have run in the past with `as_of=2015`."),
+        ("code", """mzf.assess("changchun-13th:certified-social-workers", as_of=2015)"""),
+    ])
+
+
+BUILDERS = [plan_dashboard, indicator_report, backtest, quickstart]
+
+if __name__ == "__main__":
+    for build in BUILDERS:
+        name, notebook = build()
+        nbf.write(notebook, D / name)
+    print("ok")

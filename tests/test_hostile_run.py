@@ -442,7 +442,7 @@ def test_html_helpers_escape_every_context():
 
 def test_dashboard_headings_use_generated_ids():
     src = (ROOT / "notebooks/plan_dashboard.ipynb").read_text(encoding="utf-8")
-    assert "id='{r.target_id}'" not in src and "safe.html_id(r.target_id)" in src
+    assert "id='{r.target_id}'" not in src and "reports.dashboard_sections(" in src  # ids made there: t1, t2…
 
 
 def _hostile_data(tmp_path) -> Path:
@@ -668,10 +668,15 @@ def test_every_report_fragment_escapes_strings_from_files(tmp_path):
         "target_year": 2025, "targets": [
             {"id": XSS, "indicator": "evil_count", "comparator": ">=", "value": 20, "unit": "people", "quote": XSS},
             {"id": "r", "indicator": "evil_count", "kind": "ratio", "denominator": "evil_count", "comparator": ">=",
-             "value": 1, "unit": XSS, "quote": XSS},
+             "value": 1, "unit": "times", "quote": XSS},
             {"id": "none", "indicator": "dibao_standard_urban", "comparator": ">=", "value": 1, "unit": "yuan/person/month",
              "quote": XSS}]}, allow_unicode=True), encoding="utf-8")
     p = load_plan(plan, ds)
+    evil_unit = tmp_path / "evil-unit.yaml"  # a unit is never free text a page would print as given
+    evil_unit.write_text(plan.read_text(encoding="utf-8").replace("unit: times", "unit: '\"><script>x</script>'"),
+                         encoding="utf-8")
+    with pytest.raises(mzf.DataErrors, match="unknown unit"):
+        load_plan(evil_unit, ds)
     res = mzf.assess_plan(p, ds)
     for language in ("zh", "en"):
         parts = [reports.risk_table(res, ds, language), reports.plan_header(p, ds, res, None, language),

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import mzforecast as mzf
+from mzforecast import backtest as B
 from conftest import ROOT
 from mzforecast import plots, reports, runner
 
@@ -23,7 +24,7 @@ def test_chinese_chart_has_no_missing_glyphs(ds, tmp_path):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font.*")
         warnings.filterwarnings("error", message=".*[Gg]lyph.*")
-        fig = reports.target_figure(t, ds, as_of=2015)
+        fig = reports.target_figure(t, ds)
         fig.savefig(tmp_path / "c.png")
         fig.savefig(tmp_path / "c.svg")
     assert "Noto Sans CJK" in plots.use_cjk_font()
@@ -43,8 +44,8 @@ def test_user_strings_are_escaped(ds, write):
 
 
 def test_number_formats():
-    assert reports.fmt_value(1_542_000_000, "yuan") == "15.42亿元"
-    assert reports.fmt_value(48000, "beds") == "4.80万张"
+    assert reports.fmt_value(1_542_000_000, "yuan") == "15.4亿元"
+    assert reports.fmt_value(48000, "beds") == "4.8万张"
     assert reports.fmt_value(710, "yuan/person/month") == "710元/人·月"
     assert reports.fmt_value(70.4225, "percent") == "70.4%"
     assert reports.fmt_value(1.53412, "times") == "1.53倍"
@@ -65,13 +66,30 @@ class Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """One small batch shared by the tests below (kernel starts are the cost)."""
+    """One small batch shared by the tests below (kernel starts are the cost).
+
+    Run the way cron and CI run it: MPLBACKEND=Agg and umask 022; one dashboard in English.
+    """
+    import os
     out = tmp_path_factory.mktemp("b") / "reports"
     params = [ROOT / "params/jilin-2021.yaml", ROOT / "params/changchun-14th-rural-urban-dibao.yaml",
-              ROOT / "params/changchun-13th-backtest.yaml"]
-    bad = tmp_path_factory.mktemp("p") / "broken.yaml"
+              ROOT / "params/changchun-13th-backtest.yaml", ROOT / "params/changchun-13th.yaml"]
+    extra = tmp_path_factory.mktemp("p")
+    bad = extra / "broken.yaml"
     bad.write_text("notebook: indicator_report\nplan: changchun-14th\ntarget_id: no-such-target\n")
-    index, results = runner.run([str(p) for p in params] + [str(bad)], out, jobs=2, timeout=120)
+    en = extra / "changchun-13th-en.yaml"
+    en.write_text((ROOT / "params/changchun-13th.yaml").read_text(encoding="utf-8").replace("language: zh",
+                                                                                            "language: en"))
+    old_backend, old_umask = os.environ.get("MPLBACKEND"), os.umask(0o022)
+    os.environ["MPLBACKEND"] = "Agg"
+    try:
+        index, results = runner.run([str(p) for p in params] + [str(bad), str(en)], out, jobs=2, timeout=120)
+    finally:
+        os.umask(old_umask)
+        if old_backend is None:
+            os.environ.pop("MPLBACKEND")
+        else:
+            os.environ["MPLBACKEND"] = old_backend
     return out, index, results
 
 
@@ -79,8 +97,8 @@ def batch(tmp_path_factory):
 def test_batch_isolates_failure_and_reports_the_rest(batch):
     out, index, results = batch
     status = {r["name"]: r["ok"] for r in results}
-    assert status == {"jilin-2021": True, "changchun-14th-rural-urban-dibao": True,
-                      "changchun-13th-backtest": True, "broken": False}
+    assert status == {"jilin-2021": True, "changchun-14th-rural-urban-dibao": True, "changchun-13th": True,
+                      "changchun-13th-backtest": True, "broken": False, "changchun-13th-en": True}
     err = [r["error"] for r in results if r["name"] == "broken"][0]
     assert "no-such-target" in err
     text = index.read_text(encoding="utf-8")
@@ -233,10 +251,10 @@ def test_ratio_target_is_charted_as_the_ratio(ds):
 def test_goal_text():
     row = lambda **k: pd.Series(dict(dict(kind="level", comparator=">=", target_value=1, target_value_high=None,  # noqa: E731
                                           unit="percent"), **k))
-    assert reports.goal_text(row(target_value=75)) == "≥ 75.0%"
+    assert reports.goal_text(row(target_value=75)) == "≥ 75%"
     assert reports.goal_text(row(comparator="between", target_value=35, target_value_high=40,
-                                 unit="beds per 1000 elderly")) == "35–40"
-    assert reports.goal_text(row(kind="growth", target_value=10, unit="percent")) == "年均增长 ≥ 10.0%"
+                                 unit="beds per 1000 elderly")) == "35–40张/千名老人"
+    assert reports.goal_text(row(kind="growth", target_value=10, unit="percent")) == "年均增长 ≥ 10%"
     assert reports.goal_text(row(kind="change", target_value=30, unit="communities"), "en") == "add ≥ 30 communities"
 
 
@@ -301,4 +319,244 @@ def test_risk_table_gives_one_observation_its_own_grey_verdict(ds):
     assert len(one) and len(calls) and (calls.n_obs > 1).all() and (one.n_obs == 1).all()
     html = reports.risk_table(res, ds, "zh")
     assert html.count("数据不足") == len(one) and html.count("基础比率") == len(one)
-    assert "仅1个观测值" not in html
+
+
+# ---- issue 10: pages an official reads ------------------------------------------------------
+ZH_ALLOWED = {"Theta", "Logistic", "mzforecast", "summary", "csv", "json"}  # method names; footer; file names
+
+
+def visible_text(page: str, language: str) -> str:
+    """What a reader sees: no styles, no inlined images; text marked as the other language (the
+    verbatim Chinese sources and quotes on English pages, a failed job's error message on the
+    index) is left out."""
+    import html as html_lib
+    body = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    body = re.sub(r"data:[^\"')]+", "", body)
+    other = "zh" if language == "en" else "en"
+    body = re.sub(rf'<(\w+)[^>]*lang="{other}"[^>]*>.*?</\1>', "", body, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.slow
+def test_every_page_is_clean_in_its_own_language(batch):
+    out, _, _ = batch
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) == 6
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        language = re.search(r'<html lang="(\w+)"', html).group(1)
+        text = visible_text(html, language)
+        assert not re.search(r"\bnan\b|\bNaN\b|<NA>", text), page.name
+        assert not re.search(r"\d[eE][+-]\d", text), page.name
+        assert "No description" not in html, page.name
+        if language == "zh":
+            english = set(re.findall(r"[A-Za-z]{3,}", text)) - ZH_ALLOWED
+            assert not english, (page.name, sorted(english)[:20])
+        else:
+            assert not re.findall(r"[\u4e00-\u9fff]", text), (page.name, re.findall(r"[\u4e00-\u9fff]+", text)[:20])
+        title = re.search(r"<title>(.*?)</title>", html).group(1)
+        assert title != page.stem and not re.fullmatch(r"[A-Za-z0-9_.-]+", title), (page.name, title)
+        for img in re.findall(r"<img[^>]*>", html):
+            alt = re.search(r'alt="([^"]*)"', img)
+            assert alt and alt.group(1).strip(), (page.name, img[:80])
+    assert "<title>长春市民政事业“十三五”发展规划</title>" in (out / "changchun-13th.html").read_text(encoding="utf-8")
+
+
+class Anchors(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        if "id" in d:
+            self.ids.add(d["id"])
+        if tag == "a" and "href" in d:
+            self.links.append(d["href"])
+
+
+@pytest.mark.slow
+def test_links_in_every_page_resolve(batch):
+    out, _, _ = batch
+    n_links = 0
+    for page in out.glob("*.html"):
+        p = Anchors()
+        p.feed(page.read_text(encoding="utf-8"))
+        for href in p.links:
+            n_links += 1
+            target, _, frag = href.partition("#")
+            if target:
+                assert (out / target).exists(), (page.name, href)
+            if frag:
+                ids = p.ids if not target else Anchors.of(out / target)
+                assert frag in ids, (page.name, href)
+            assert not target or re.fullmatch(r"[\w.-]+\.(html|csv|json)", target), href
+    assert n_links > 50
+    dash = (out / "changchun-13th.html").read_text(encoding="utf-8")
+    assert 'href="changchun-13th-backtest.html"' in dash, "the dashboard links its backtest"
+    assert re.search(r'<a href="#t\d+">', dash) and re.search(r'<h3 id="t\d+">', dash), "rows link to sections"
+
+
+def _ids_of(path):
+    p = Anchors()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p.ids
+
+
+Anchors.of = staticmethod(_ids_of)
+
+
+@pytest.mark.slow
+def test_charts_appear_under_agg_as_images(batch):
+    """The batch ran with MPLBACKEND=Agg: every section chart is an inlined PNG, not a repr."""
+    out, _, _ = batch
+    for name, least in (("changchun-13th", 5), ("changchun-13th-en", 5), ("changchun-14th-rural-urban-dibao", 1),
+                        ("changchun-13th-backtest", 1)):
+        html = (out / f"{name}.html").read_text(encoding="utf-8")
+        imgs = re.findall(r"<img[^>]*>", html)
+        assert len([i for i in imgs if 'src="data:image/png;base64,' in i]) >= least, name
+        assert "<Figure size" not in html and "&lt;Figure size" not in html, name
+
+
+@pytest.mark.slow
+def test_dashboard_and_index_lead_with_status(batch, ds):
+    out, index, _ = batch
+    dash = (out / "changchun-13th.html").read_text(encoding="utf-8")
+    assert "数据截至 2020 年" in dash and "约束性" in dash and "预期性" in dash
+    res = mzf.assess_plan("changchun-13th", ds)
+    nd = res[res.verdict == "no_data"]
+    assert len(nd) > 5
+    listed = dash.split("无数据或不再评估的目标")[1]
+    for r in nd.itertuples():  # each no-data target once, in the compact list, not in the status table
+        name = ds.indicators[r.indicator].name("zh")
+        assert name in listed
+    status_table = dash.split('class="risk"')[1].split("</table>")[0]
+    assert not [r for r in nd.itertuples() if f">{ds.indicators[r.indicator].name('zh')}<" in status_table]
+    idx = index.read_text(encoding="utf-8")
+    assert "数据截至 2020 年" in idx and "当前评估" in idx and "回测" in idx
+    current, backtests = idx.split("<h2>回测")[0], idx.split("<h2>回测")[1]
+    assert "changchun-13th-backtest.html" in backtests and "changchun-13th-backtest.html" not in current
+    assert ">changchun-13th<" not in idx, "index names plans, not ids"
+
+
+@pytest.mark.slow
+def test_backtest_page_shows_the_clis_score(batch, ds):
+    out, _, _ = batch
+    r = subprocess.run([sys.executable, "-m", "mzforecast.cli", "backtest", "--plan", "changchun-13th"], cwd=ROOT,
+                       capture_output=True, text=True)
+    bt = mzf.backtest_plan("changchun-13th", 2015, ds)
+    assert B.score_line(bt, 2015, "en") in r.stdout
+    m = re.search(r"matched the outcome for (\d+) of the (\d+) it called.*?80% interval held the outcome (\d+)/(\d+)",
+                  r.stdout)
+    agree, called, held, n = m.groups()
+    page = (out / "changchun-13th-backtest.html").read_text(encoding="utf-8")
+    assert B.score_line(bt, 2015, "zh") in page
+    assert f"作出判断的{called}项中{agree}项与实际一致" in page and f"80%区间覆盖实际值 {held}/{n}" in page
+
+
+@pytest.mark.slow
+def test_output_folder_follows_the_umask(batch):
+    out, _, _ = batch
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert (out / "index.html").stat().st_mode & 0o777 == 0o644
+
+
+def _target_lines(fig):
+    return [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "target"]
+
+
+def test_every_target_kind_draws_its_target(ds):
+    """level, share, ratio: a line at the target; growth: the required path; 新增: the change since
+    the base year against the target, never below 0 for data that never fell."""
+    level = mzf.get_target("changchun-13th", "lottery-sales", ds)
+    fig = reports.target_figure(level, ds)
+    assert [list(ln.get_ydata()) for ln in _target_lines(fig)] == [[level.value, level.value]]
+    ratio = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    fig = reports.target_figure(ratio, ds)
+    assert _target_lines(fig)[0].get_ydata()[0] == pytest.approx(75)
+    assert fig.axes[0].get_ylabel() == "%"
+    growth = mzf.get_target("changchun-13th", "social-organisations-growth", ds)
+    fig = reports.target_figure(growth, ds)
+    path = _target_lines(fig)[0]
+    s = ds.series(growth.region, growth.indicator)
+    assert path.get_xdata()[0] == growth.base_year and path.get_xdata()[-1] == growth.target_year
+    assert path.get_ydata()[-1] == pytest.approx(s[growth.base_year] * (1 + growth.value / 100) ** 5)
+    change = mzf.get_target("changchun-13th", "national-model-communities", ds)
+    fig = reports.target_figure(change, ds)
+    assert _target_lines(fig)[0].get_ydata()[0] == change.value
+    hist = [ln for ln in fig.axes[0].get_lines() if ln.get_label() == "历史值"][0]
+    assert hist.get_ydata()[0] == 0, "cumulative change starts at 0 in the base year"
+    lows = [c.get_paths()[0].vertices[:, 1].min() for c in fig.axes[0].collections]
+    assert min(lows) >= 0, "an addition to a series that never fell is not drawn below 0"
+    for f in (fig,):
+        tick = f.axes[0].yaxis.get_major_formatter()(1.9e9)
+        assert "e+" not in tick
+
+
+def test_one_point_series_get_a_card_not_an_empty_axis(ds):
+    t = mzf.get_target("changchun-13th", "medical-assistance-cap", ds)
+    assert reports.target_figure(t, ds) is None
+    html = reports.chart_html(t, ds, mzf.assess(t, ds), language="zh")
+    assert "<img" not in html and 'class="card"' in html and "2万元" in html
+
+
+def test_charts_leave_global_matplotlib_settings_alone(ds):
+    import matplotlib
+    before = dict(matplotlib.rcParams)
+    t = mzf.get_target("changchun-13th", "lottery-sales", ds)
+    html = reports.chart_html(t, ds, mzf.assess(t, ds))
+    assert html.startswith('<img src="data:image/png;base64,') and 'alt="长春市 福利彩票年销售额' in html
+    assert dict(matplotlib.rcParams) == before
+    legend = [t.get_text() for t in reports.target_figure(t, ds).axes[0].get_legend().get_texts()]
+    assert "目标 19亿元" in legend and reports.target_figure(t, ds).axes[0].get_ylabel() == "亿元"
+
+
+def test_new_verdicts_have_labels_and_colours():
+    for v in reports.ORDER:
+        assert v in plots.COLORS
+        assert plots.verdict_label(v, "zh") != v and re.search(r"[\u4e00-\u9fff]", plots.verdict_label(v, "zh"))
+    assert plots.verdict_label("outcome_pending") == "待实际数据" and plots.verdict_label("transferred") == "已划出民政"
+
+
+def test_assess_plan_in_chinese_and_english(ds):
+    # reference year 2025: the 2025 target is still ahead, so it gets a live verdict
+    zh = mzf.assess_plan("changchun-14th", ds, language="zh", reference=2025)
+    assert list(zh.columns[:4]) == ["规划", "指标", "属性", "目标"]
+    row = zh[zh["目标编号"] == "table-02-rural-urban-dibao"].iloc[0]
+    raw = mzf.attainment.assess(mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds), ds, reference=2025)
+    assert row["指标"] == "农村低保标准" and row["单位"] == "%" and row["判断"] == "存在风险"
+    assert row["预测中位数"] == round(raw["median"], 1) and row["实现概率（%）"] == round(raw.probability * 100)
+    en = mzf.assess_plan("changchun-14th", ds, language="en")
+    assert "forecast median" in en.columns and en.loc[2, "indicator"] == "Rural dibao standard"
+    assert mzf.assess_plan("changchun-14th", ds).columns[0] == "plan"
+
+
+def test_forecast_repr_is_short_and_summary_is_shown_rounded():
+    fc = mzf.forecast(pd.Series({2018: 500.0, 2019: 531.0, 2020: 577.3333}), until=2025)
+    r = repr(fc)
+    assert len(r) < 160 and "array" not in r and "2025 median" in r
+    assert "<table" in fc._repr_html_()
+    sf = fc.summary_frame()
+    assert not re.search(r"\d\.\d{4,}", repr(sf)) and not re.search(r"\d\.\d{4,}", sf._repr_html_())
+    assert sf.loc[2025, "median"] == fc.quantiles([0.5]).iloc[-1, 0], "the values themselves stay exact"
+
+
+def test_growth_outcomes_are_stated_as_the_growth_achieved(ds):
+    """'社会组织数 年均增长 ≥ 10%': the outcome is 8,283 organisations, i.e. 8.1% a year since 2015."""
+    bt = mzf.backtest_plan("changchun-13th", 2015, ds)
+    html = reports.backtest_table(bt[bt.target_id == "social-organisations-growth"], ds)
+    assert "8,283个" in html and "年均增长 8.1%" in html
+    r = mzf.assess("changchun-13th:social-organisations-growth", ds)
+    assert "8,283个（年均增长 8.1%）" in reports.plain_words(r, ds)
+
+
+def test_links_to_pages_a_run_did_not_make_are_dropped():
+    page = '<a href="a.html">A</a> <a href="#t3">x</a> <a href="b.html">B</a>'
+    assert reports.drop_dead_links(page, lambda n: n == "a.html") == '<a href="a.html">A</a> <a href="#t3">x</a> B'
+
+
+def test_sections_use_generated_ids_not_data_strings(ds):
+    res = mzf.assess_plan("changchun-13th", ds)
+    html = reports.dashboard_sections("changchun-13th", res, ds) + reports.risk_table(res, ds)
+    ids = set(re.findall(r'id="([^"]+)"', html)) | {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)}
+    assert ids and all(re.fullmatch(r"t\d+|top", i) for i in ids), ids

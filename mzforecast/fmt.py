@@ -1,0 +1,200 @@
+"""One number formatter for pages, charts and the CLI table.
+
+Values are written as planners write them: in the target's unit, never in scientific
+notation, with 万/亿 (or million/billion) chosen once for a whole interval or axis from its
+larger bound, counts of things without decimals, shares with at most one decimal, and a dash
+(with the reason where known) instead of "nan".
+"""
+from __future__ import annotations
+
+import math
+
+from . import units as U
+
+try:
+    from pandas import NA as _NA
+except ImportError:  # pragma: no cover
+    _NA = object()
+
+DASH = "–"
+
+# every unit the data use, as a Chinese page writes it after a number
+UNIT_ZH = {
+    **U.DISPLAY_ZH,
+    "centres": "个", "stations": "个", "posts": "个", "items": "项", "agencies": "个", "communities": "个",
+    "warehouses": "个", "villages": "个", "signs": "块", "services": "项", "registries": "个", "projects": "个",
+    "graves": "个", "funeral homes": "个", "courtyards": "个", "venues": "个", "varieties": "种",
+    "townships": "个", "streets": "条", "shelters": "个", "parks": "个", "outlets": "个", "names": "个",
+    "memorials": "个", "jobs": "个", "halls": "个", "grids": "个", "facilities": "个", "enterprises": "家",
+    "doorplates": "块", "districts": "个", "counties": "个", "councils": "个", "complexes": "个", "classes": "期",
+    "certificates": "个", "categories": "类", "cases": "件", "per 1000 elderly": "个/千名老人",
+    "per 100 beds": "个/百张床位", "per 10000 people": "个/万人", "per community": "个/社区", "minutes": "分钟",
+    "times per year": "次/年",
+}
+UNIT_EN = {"percent": "%", "times": "×", "yuan/person/month": "yuan/person/month"}
+SCALES = {"zh": ((1e8, "亿"), (1e4, "万")), "en": ((1e9, " billion"), (1e6, " million"))}
+
+
+def missing(v) -> bool:
+    if v is None or v is _NA:
+        return True
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def dash(reason: str = "") -> str:
+    """A missing value, with the reason where it is known."""
+    return f"{DASH}（{reason}）" if reason else DASH
+
+
+def unit_text(unit: str, language: str = "zh") -> str:
+    """The unit as a page writes it: '元/人·月', '个', '%'; English keeps the data's word."""
+    if language == "zh":
+        return UNIT_ZH.get(unit, unit)
+    return UNIT_EN.get(unit, unit)
+
+
+def scale(vmax: float, unit: str = "", language: str = "zh") -> tuple[float, str]:
+    """(divisor, word) for values up to |vmax|: 万/亿 in Chinese, million/billion in English."""
+    if unit in ("percent", "times") or missing(vmax):
+        return 1.0, ""
+    for div, word in SCALES["zh" if language == "zh" else "en"]:
+        if abs(vmax) >= div:
+            return div, word
+    return 1.0, ""
+
+
+def decimals(vmax: float, unit: str = "", scaled: bool = False) -> int:
+    """Digits after the point for values up to |vmax| (already divided by any 万/亿)."""
+    if unit == "percent":
+        return 1
+    if unit == "times":
+        return 2
+    if U.is_count(unit) and not scaled:
+        return 0
+    a = abs(vmax) if not missing(vmax) else 0
+    return 0 if a >= 100 else 1 if a >= 10 else 2
+
+
+def _num(x: float, d: int, strip: bool) -> str:
+    s = f"{x:,.{d}f}"
+    if strip and "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _join(num: str, unit: str, language: str, with_unit: bool) -> str:
+    if not with_unit or not unit:
+        return num
+    u = unit_text(unit, language)
+    if unit in ("percent", "times") or language == "zh":
+        return num + u
+    return f"{num} {u}"
+
+
+def number(v, unit: str = "", language: str = "zh", *, with_unit: bool = True, vmax=None, reason: str = "",
+           exact: bool = False) -> str:
+    """One value: 8,283 · 1.14万人 · 19亿元 · 70.4% · 1.53倍 · 710元/人·月; '–' if missing.
+
+    `vmax` (default: the value itself) picks the scale and precision, so an interval's two
+    ends agree. `exact`: a number as a document states it (a target): no trailing zeros.
+    """
+    if missing(v):
+        return dash(reason)
+    v = float(v)
+    top = abs(v) if vmax is None else abs(float(vmax))
+    div, word = scale(top, unit, language)
+    d = decimals(top / div, unit, scaled=div > 1)
+    num = _num(v / div, max(d, 2) if exact and unit != "percent" else d, strip=exact or (div > 1 and vmax is None)) + word
+    return _join(num, unit, language, with_unit)
+
+
+def interval(lo, hi, unit: str = "", language: str = "zh", *, with_unit: bool = True, sep: str = " – ",
+             exact: bool = False) -> str:
+    """'5,275 – 11,400' or '0.53万 – 1.14万人': one scale and one precision for both ends."""
+    if missing(lo) or missing(hi):
+        return DASH
+    top = max(abs(float(lo)), abs(float(hi)))
+    a = number(lo, unit, language, with_unit=False, vmax=top, exact=exact)
+    b = number(hi, unit, language, with_unit=False, vmax=top, exact=exact)
+    return a + sep + _join(b, unit, language, with_unit)
+
+
+def probability(p) -> str:
+    """A probability in %: '<0.5%' and '>99.5%' at the ends, never '0%' for 'unlikely'."""
+    if missing(p):
+        return DASH
+    p = float(p)
+    if p < 0.005:
+        return "<0.5%"
+    if p > 0.995:
+        return ">99.5%"
+    return f"{p:.0%}"
+
+
+def plain(v) -> str:
+    """A bare number for tables with no unit: thousands separators, no exponent."""
+    if missing(v):
+        return DASH
+    v = float(v)
+    if v == int(v) and abs(v) < 1e15:
+        return f"{v:,.0f}"
+    return _num(v, decimals(v), strip=False)
+
+
+def rounded(v, unit: str = "") -> float:
+    """The value rounded to the precision a page shows (no 万/亿 scaling): for frames to paste."""
+    if missing(v):
+        return float("nan")
+    return round(float(v), decimals(abs(float(v)), unit))
+
+
+def axis_formatter(vmax: float, unit: str = "", language: str = "zh"):
+    """(matplotlib tick formatter, axis label) with one 万/亿 scale for the whole axis."""
+    from matplotlib.ticker import FuncFormatter
+
+    div, word = scale(vmax, unit, language)
+    u = unit_text(unit, language)
+    label = (word.strip() + u if language == "zh" else f"{word.strip()} {u}".strip()) if u else word.strip()
+    step_d = 1 if unit == "percent" else None
+
+    def f(x, _pos=None):
+        x = x / div
+        d = step_d if step_d is not None else (0 if abs(x) >= 100 or float(x).is_integer() else 1 if abs(x) >= 10
+                                               else 2)
+        return _num(x, d, strip=True).replace("−", "-")
+    return FuncFormatter(f), label
+
+
+# --- frames (CLI table, Python API)
+VALUE_COLUMNS = ("target_value", "target_value_high", "latest_value", "forecast_mean", "mean", "point", "median",
+                 "lo80", "hi80", "lo95", "hi95", "forecast_median", "actual", "base_value")
+PROB_COLUMNS = ("probability", "probability_then", "probability_nowcast")
+RATE_COLUMNS = ("required_cagr", "historical_cagr", "completion_progress", "time_progress")
+
+
+def value_unit(row) -> str:
+    """The unit a row's values are in: growth targets are rates in %."""
+    kind = row.get("kind") if hasattr(row, "get") else None
+    return "percent" if kind == "growth" else (row.get("unit") or "") if hasattr(row, "get") else ""
+
+
+def table_view(view, source=None, language: str = "en"):
+    """Format a frame's value columns by each row's unit (taken from `source`, default `view`)."""
+    src = view if source is None else source
+    out = view.copy()
+    units = [value_unit(r) for r in src.loc[view.index].to_dict("records")] if "unit" in src.columns else None
+    for c in out.columns:
+        if "year" in c:
+            out[c] = [DASH if missing(v) else str(int(v)) for v in view[c]]
+        elif c in PROB_COLUMNS:
+            out[c] = [probability(v) for v in view[c]]
+        elif c in RATE_COLUMNS:
+            out[c] = [number(v, "percent", language) for v in view[c]]
+        elif c in VALUE_COLUMNS and units is not None:
+            out[c] = [number(v, u, language, with_unit=u == "percent") for v, u in zip(view[c], units)]
+        elif view[c].dtype.kind == "f" or view[c].hasnans:
+            out[c] = [plain(v) for v in view[c]]
+    return out
