@@ -33,6 +33,8 @@ FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "co
           "lo80", "hi80", "lo95", "hi95", "probability", "verdict", "required_cagr", "required_increment",
           "historical_cagr", "eurostat_class", "unsd_class", "expected_year", "expected_year_lo80",
           "expected_year_hi80", "method", "n_obs", "as_of", "note"]
+FIELDS += ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",  # issue 11
+           "responsible_unit"]
 
 
 def verdict_from_probability(p: float) -> str:
@@ -310,6 +312,8 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
     ds = data if data is not None else load()
     p = get_plan(plan, ds)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed) for t in p.targets]
+    from .evaluation import add_evaluation  # 完成进度/时序进度 (issue 11)
+    rows = [add_evaluation(r, t, ds, as_of) for r, t in zip(rows, p.targets)]
     return pd.DataFrame(rows, columns=FIELDS)
 
 

@@ -13,6 +13,7 @@ from .models import METHODS, forecast as _forecast
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
                 "latest_value", "forecast_mean", "lo80", "hi80", "probability", "verdict"]
+ASSESS_TABLE += ["completion_progress", "time_progress", "progress_status"]  # issue 11: 完成进度/时序进度
 
 
 def _emit(df: pd.DataFrame, fmt: str, table_cols=None):

@@ -1,0 +1,106 @@
+"""完成进度 / 时序进度 on hand-computed cases, and the fields in assess_plan."""
+import math
+
+import pandas as pd
+import pytest
+
+from mzforecast import evaluation as E
+from mzforecast.data import load
+from mzforecast.targets import Target, get_plan
+
+
+def T(**kw):
+    base = dict(id="t", indicator="x", comparator=">=", value=75, unit="percent", quote="q", year=2025,
+                base_year=2020, plan="p", region="changchun")
+    base.update(kw)
+    return Target(**base)
+
+
+def test_rural_urban_dibao_case_from_the_issue():
+    t = T(kind="ratio", denominator="y")
+    c = E.completion_progress(t, 70.42, 72.37)
+    assert c == pytest.approx((72.37 - 70.42) / (75 - 70.42) * 100)
+    assert round(c, 1) == 42.6
+    tp = E.time_progress(2020, 2025, 2023)
+    assert tp == 60.0
+    assert E.progress_status(c, tp) == "behind"
+
+
+def test_status_tolerance_is_five_points():
+    assert E.progress_status(56.0, 60.0) == "on_schedule"
+    assert E.progress_status(55.0, 60.0) == "behind"
+    assert E.progress_status(65.0, 60.0) == "ahead"
+    assert E.progress_status(float("nan"), 60.0) == ""
+
+
+def test_falling_target_and_already_met():
+    t = T(comparator="<=", value=15, unit="minutes")
+    assert E.completion_progress(t, 30, 24) == pytest.approx(40.0)  # 6 of the 15 minutes cut
+    assert E.completion_progress(t, 30, 12) == pytest.approx(120.0)  # beyond the target: 100+
+    up = T(value=100)
+    assert E.completion_progress(up, 100, 100) == 100.0  # base already at target and still there
+    assert math.isnan(E.completion_progress(up, 100, 95))  # base met, now fallen back: no progress figure
+    assert E.completion_progress(up, 80, 100) == 100.0
+
+
+def test_growth_and_change_targets_use_the_implied_level():
+    g = T(kind="growth", value=10, unit="percent")  # 年均增长 10% over 2020-2025
+    goal = 100 * 1.1 ** 5
+    assert E.implied_goal(g, 100) == pytest.approx(goal)
+    assert E.completion_progress(g, 100, 130) == pytest.approx(30 / (goal - 100) * 100)
+    ch = T(kind="change", value=50, unit="beds")  # 新增 50
+    assert E.completion_progress(ch, 200, 230) == pytest.approx(60.0)
+    assert E.completion_progress(ch, 200, 260) == pytest.approx(120.0)
+
+
+def test_time_progress_clipped_and_reference_year():
+    assert E.time_progress(2020, 2025, 2027) == 100.0
+    assert E.time_progress(2020, 2025, 2020) == 0.0
+    assert E.time_progress(2020, 2022, 2021) == 50.0
+
+
+def test_evaluate_on_data(tmp_path):
+    f = tmp_path / "d.csv"
+    f.write_text("region,indicator,year,value\nchangchun,dibao_standard_urban,2023,800\n"
+                 "changchun,dibao_standard_rural,2023,6947.9\n", encoding="utf-8")  # 6947.9/12/800 = 72.37%
+    ds = load([f])
+    t = next(x for x in get_plan("changchun-14th", ds).targets if x.id == "table-02-rural-urban-dibao")
+    ev = E.evaluate(t, ds)
+    assert ev["base_year"] == 2020 and ev["base_value"] == pytest.approx(70.42, abs=0.01)
+    assert ev["time_progress"] == 60.0
+    assert ev["progress_status"] == "behind"
+    # as_of before the new data: base only, no status
+    assert E.evaluate(t, ds, as_of=2020)["progress_status"] == ""
+
+
+def test_assess_plan_has_the_evaluation_fields(ds):
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-14th", ds)
+    for c in E.FIELDS + ["binding"]:
+        assert c in res.columns
+    assert (res.base_year == 2020).all()
+    r = res.set_index("target_id").loc["table-02-rural-urban-dibao"]
+    assert r.base_value == pytest.approx(70.42, abs=0.01)
+    assert r.progress_status == ""  # bundled data stop at 2020: no 现值 after the base year
+    j = assess_plan("jilin-2019", ds).set_index("target_id")
+    assert j.loc["tekun-urban-1.3x", "responsible_unit"] == "救助处"
+
+
+def test_form_binding_first_and_summary_names_behind_binding(tmp_path):
+    ds = load()
+    res = pd.DataFrame([
+        dict(plan="changchun-14th", target_id="table-05-lottery-outlets", indicator="welfare_lottery_outlets",
+             binding=False, progress_status="ahead", completion_progress=80.0, time_progress=60.0,
+             verdict="on_track", unit="outlets", target_year=2025, latest_year=2023),
+        dict(plan="changchun-14th", target_id="table-14-nursing-beds-public-homes",
+             indicator="nursing_bed_share_public_homes", binding=True, progress_status="behind",
+             completion_progress=20.0, time_progress=60.0, verdict="at_risk", unit="percent", target_year=2025,
+             latest_year=2023, responsible_unit="养老服务处"),
+    ])
+    f = E.form(res, ds)
+    assert list(f.target_id) == ["table-14-nursing-beds-public-homes", "table-05-lottery-outlets"]
+    text = E.summary_zh(res, ds)
+    assert "超前序时进度 1 项" in text and "滞后序时进度 1 项" in text
+    assert "护理型床位" in text and "养老服务处" in text
+    html = E.form_html(res, ds)
+    assert "滞后序时进度" in html and html.index("约束性") < html.index("预期性")
