@@ -116,6 +116,24 @@ def cmd_run(args):
     return run_main(args)
 
 
+# ---- issue 11: Excel template, statistical-report import (logic in mzforecast/io/)
+def cmd_template(args):
+    from .io.template import write
+    out = write(args.plan, args.out, D.load(), args.region, args.year_from, args.year_to)
+    print(f"wrote {out}: fill the empty year cells, then `mzforecast run --data {out}`")
+    return 0
+
+
+def add_issue11_parsers(sub, dsub):
+    t = sub.add_parser("template", help="Excel workbook to fill with your own yearly figures for a plan")
+    t.add_argument("plan")
+    t.add_argument("--region", help="region id (default: the plan's region)")
+    t.add_argument("--from", dest="year_from", type=int, help="first year column (default: the base year)")
+    t.add_argument("--to", dest="year_to", type=int, help="last year column (default: the target year)")
+    t.add_argument("--out", required=True, help="FILE.xlsx")
+    t.set_defaults(func=cmd_template)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="mzforecast", description="Forecast civil-affairs plan targets.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -177,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--data", action="append", default=[], metavar="FILE")
     r.add_argument("--timeout", type=int, default=300, help="per-cell timeout in seconds")
     r.set_defaults(func=cmd_run)
+    add_issue11_parsers(sub, dsub)
     return ap
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Literal
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError, field_validator
@@ -382,6 +383,14 @@ def merge(base: Dataset, user: pd.DataFrame) -> Dataset:
     key = ["region", "indicator", "year"]
     b = base.observations
     both = b.merge(user[key + ["value", "file", "row"]], on=key, suffixes=("", "_user"))
+    # a file that repeats a bundled value (an unfilled template) keeps the bundled row and its source
+    same = both[np.isclose(both.value, both.value_user, rtol=1e-12, atol=0)][key]
+    if len(same):
+        attrs = user.attrs
+        user = user.merge(same, on=key, how="left", indicator="_same")
+        user = user[user.pop("_same").eq("left_only")]
+        user.attrs = attrs
+        both = both[~np.isclose(both.value, both.value_user, rtol=1e-12, atol=0)]
     for r in both.itertuples():
         if r.value != r.value_user:
             msgs.append(f"{r.file_user}, row {r.row_user}: {r.region}/{r.indicator}/{r.year} = {r.value_user:g} "

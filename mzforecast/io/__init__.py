@@ -1,0 +1,1 @@
+"""Reading and writing the files offices exchange: Excel templates, statistical reports."""
