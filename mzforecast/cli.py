@@ -87,6 +87,8 @@ def cmd_assess(args):
     plans = [args.plan] if args.plan else T.list_plans()
     frames = [attainment.assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans]
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=attainment.FIELDS)
+    if args.format == "xlsx":  # issue 11: the evaluation form as a workbook
+        return cmd_assess_xlsx(df, args, ds)
     _emit(df, args.format, ["plan"] + ASSESS_TABLE if not args.plan else ASSESS_TABLE)
     return 0
 
@@ -138,6 +140,16 @@ def cmd_data_import(args):
               file=sys.stderr)
     else:
         got.rows.to_csv(sys.stdout, index=False, float_format="%.10g")
+    return 0
+
+
+def cmd_assess_xlsx(df, args, ds):
+    from .errors import DataError
+    from .evaluation_report import write_summary_xlsx
+    if not args.out:
+        raise DataError("--format xlsx writes a workbook: give --out FILE.xlsx")
+    out = write_summary_xlsx(df, args.out, ds)
+    print(f"wrote {out}: {len(df)} targets, one sheet per plan")
     return 0
 
 
@@ -200,7 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--plan")
     as_of_method(a)
     datafiles(a)
-    fmt(a)
+    a.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    a.add_argument("--out", help="FILE.xlsx for --format xlsx")
     a.set_defaults(func=cmd_assess)
 
     b = sub.add_parser("backtest", help="what the tool would have said in the past vs what happened")

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from mzforecast import evaluation as E
+from mzforecast import evaluation_report as ER
 from mzforecast.data import load
 from mzforecast.targets import Target, get_plan
 
@@ -97,10 +98,64 @@ def test_form_binding_first_and_summary_names_behind_binding(tmp_path):
              completion_progress=20.0, time_progress=60.0, verdict="at_risk", unit="percent", target_year=2025,
              latest_year=2023, responsible_unit="养老服务处"),
     ])
-    f = E.form(res, ds)
+    f = ER.form(res, ds)
     assert list(f.target_id) == ["table-14-nursing-beds-public-homes", "table-05-lottery-outlets"]
-    text = E.summary_zh(res, ds)
+    text = ER.summary_zh(res, ds)
     assert "超前序时进度 1 项" in text and "滞后序时进度 1 项" in text
     assert "护理型床位" in text and "养老服务处" in text
-    html = E.form_html(res, ds)
+    html = ER.form_html(res, ds)
     assert "滞后序时进度" in html and html.index("约束性") < html.index("预期性")
+
+
+def test_assess_xlsx_one_row_per_target(tmp_path, capsys):
+    import openpyxl
+
+    from mzforecast import cli
+    out = tmp_path / "form.xlsx"
+    assert cli.main(["assess", "--format", "xlsx", "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    ds = load()
+    from mzforecast.targets import list_plans
+    assert wb.sheetnames == list_plans()
+    for name in wb.sheetnames:
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        assert header[:3] == ["编号", "指标", "属性"] and "完成进度(%)" in header and "责任单位" in header
+        ids = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+        assert sorted(ids) == sorted(t.id for t in get_plan(name, ds).targets)
+        assert ws.freeze_panes == "C2" and ws.column_dimensions["B"].width == 36
+    j = wb["jilin-2019"]
+    col = [c.value for c in j[1]].index("责任单位")
+    assert {r[col] for r in j.iter_rows(min_row=2, values_only=True)} >= {"救助处", "福利处"}
+    assert cli.main(["assess", "--format", "xlsx"]) == 2  # no --out
+    assert "--out" in capsys.readouterr().err
+
+
+def test_status_colours_in_workbook(tmp_path):
+    import openpyxl
+    f = tmp_path / "d.csv"
+    f.write_text("region,indicator,year,value\nchangchun,dibao_standard_urban,2023,800\n"
+                 "changchun,dibao_standard_rural,2023,6947.9\n", encoding="utf-8")
+    ds = load([f])
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-14th", ds)
+    p = ER.write_summary_xlsx(res, tmp_path / "s.xlsx", ds)
+    ws = openpyxl.load_workbook(p)["changchun-14th"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "table-02-rural-urban-dibao")
+    st = row[header.index("状态")]
+    assert st.value == "滞后序时进度"
+    assert st.fill.fgColor.rgb[-6:].lower() == E.STATUS_COLORS["behind"].lstrip("#")
+    assert round(row[header.index("完成进度(%)")].value, 1) == 42.6
+
+
+def test_runner_writes_summary_xlsx(tmp_path):
+    from mzforecast import assess_plan, runner
+    from mzforecast.reports import summary_records
+    res = assess_plan("jilin-2021")
+    runner._write_summary(tmp_path, [dict(name="jilin-2021", ok=True, params_file="p.yaml",
+                                          records=summary_records(res))])
+    import openpyxl
+    ws = openpyxl.load_workbook(tmp_path / "summary.xlsx")["jilin-2021"]
+    assert ws.max_row - 1 == len(res)
+    assert (tmp_path / "summary.csv").exists()
