@@ -121,7 +121,7 @@ def form_html(res: pd.DataFrame, ds: Dataset) -> str:
     for r in f.itertuples():
         base = _fmt(r.base_value, r.unit) + (f"（{int(r.base_year)}）" if not _nan(r.base_value) else "")
         cur = _fmt(r.latest_value, r.unit) + (f"（{int(r.latest_year)}）" if not _nan(r.latest_value) else "")
-        pct = lambda v: "—" if _nan(v) else f"{v:.1f}%"  # noqa: E731
+        pct = lambda v: "—" if _nan(v) else f"{round(v, 1) + 0.0:.1f}%"  # noqa: E731  (no "-0.0%")
         colour = STATUS_COLORS[r.progress_status]
         status = f"<span style='color:{colour};font-weight:bold'>{e(STATUS_ZH[r.progress_status])}</span>"
         rows.append([e(r.indicator_name), e(r.binding), e(base), e(f"{r.target}（{int(r.target_year)}年）"), e(cur),
@@ -145,14 +145,21 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
     f = f.iloc[::-1]
     y = np.arange(len(f))
     comp = f.completion_progress.astype(float).clip(-50, 150)
-    ax.barh(y, comp, color=[STATUS_COLORS[s] for s in f.progress_status], height=0.6, label="完成进度")
-    ax.scatter(f.time_progress.astype(float), y, marker="|", s=300, color="black", zorder=3, label="时序进度")
+    ax.barh(y, comp, color=[STATUS_COLORS[s] for s in f.progress_status], height=0.6)
+    ax.scatter(f.time_progress.astype(float), y, marker="|", s=300, color="black", zorder=3)
+    last = int(f.target_year.max())
     labels = [("★ " if b == "约束性" else "") + (n if len(n) <= 22 else n[:21] + "…")
-              for n, b in zip(f.indicator_name, f.binding)]
+              + (f"（{int(y)}年）" if int(y) != last else "")
+              for n, b, y in zip(f.indicator_name, f.binding, f.target_year)]
     ax.set_yticks(y, labels, fontsize=8)
     ax.axvline(100, color="#888", lw=0.8, ls="--")
     ax.set_xlabel("%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）")
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    handles = [Patch(color=STATUS_COLORS[k], label=f"完成进度：{STATUS_ZH[k]}") for k in ("ahead", "on_schedule", "behind")]
+    handles.append(Line2D([], [], marker="|", ls="", markersize=14, color="black", label="时序进度"))
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(f)),
+              ncol=4)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -254,3 +261,28 @@ def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Pa
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+# ---------------------------------------------------------------- the page
+def kind_of_evaluation(res: pd.DataFrame, target_year: int) -> str:
+    """总结评估 once the data reach the plan's target year, else 中期评估 (from the data, not the clock)."""
+    years = pd.to_numeric(res.get("latest_year", pd.Series(dtype=float)), errors="coerce").dropna()
+    return "总结评估" if len(years) and years.max() >= target_year else "中期评估"
+
+
+def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
+    """Header, generated summary paragraph and the form: what an office pastes into its report."""
+    from .reports import e
+    from .targets import get_plan
+    p = get_plan(plan_id, ds)
+    kind = kind_of_evaluation(res, p.target_year)
+    region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
+    when = f"数据截至 {as_of} 年" if as_of else "使用全部已有数据"
+    return (f"<h1>{e(p.name_zh)}：{kind}</h1>"
+            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标</p>"
+            f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"
+            "<h2>主要指标完成情况</h2>" + form_html(res, ds)
+            + f"<p><small>完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，"
+            f"年均增长类目标按隐含的目标年水平计算，已达标记为不低于 100%；时序进度 = (现值年份 − {p.base_year}) / "
+            f"(目标年 − {p.base_year})；两者相差 {TOLERANCE:g} 个百分点以内为符合序时进度。"
+            "预测判断为按已有数据预测的目标年实现可能性。约束性指标列在前。</small></p>")

@@ -92,4 +92,21 @@ fc.summary_frame(levels=[80, 95])"""),
     ("md", "Your own data: `mzf.load(['my.csv'])` (long or wide layout, CSV or XLSX); run the tool as it would have run in the past with `as_of=2015`."),
     ("code", """mzf.assess("changchun-13th:certified-social-workers", as_of=2015)"""),
 ]), D / "quickstart.ipynb")
+
+
+def evaluation_notebook():
+    """中期评估/总结评估 page (issue 11): the form, a summary paragraph, completion vs time progress."""
+    nbf.write(nb([
+        ("code", SETUP + """
+from mzforecast import evaluation_report as er
+res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
+display(HTML(er.page_html(plan, res, ds, as_of)))"""),
+        ("md", "## 完成进度与时序进度"),
+        ("code", "reports.show(er.progress_chart(res, ds))"),
+        ("code", "reports.record_summary(res)"),
+    ], params='notebook = "evaluation"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""'),
+        D / "evaluation.ipynb")
+
+
+evaluation_notebook()
 print("ok")

@@ -159,3 +159,41 @@ def test_runner_writes_summary_xlsx(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "summary.xlsx")["jilin-2021"]
     assert ws.max_row - 1 == len(res)
     assert (tmp_path / "summary.csv").exists()
+
+
+def test_evaluation_params_for_five_year_plans():
+    from pathlib import Path
+
+    from mzforecast import runner
+    root = Path(__file__).resolve().parent.parent
+    assert "evaluation" in runner.NOTEBOOKS
+    for plan in ("changchun-13th", "changchun-14th", "jilin-13th"):
+        p = runner.load_params(root / "params" / f"{plan}-evaluation.yaml")
+        assert p["notebook"] == "evaluation" and p["plan"] == plan
+    assert (root / "notebooks" / "evaluation.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_evaluation_page_runs_with_office_data(tmp_path):
+    """The page an office pastes: form, summary paragraph, chart, from a filled template."""
+    import sys
+    from pathlib import Path
+
+    import papermill as pm
+
+    from mzforecast import cli
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fill_template import fill
+    t, filled = tmp_path / "t.xlsx", tmp_path / "filled.xlsx"
+    assert cli.main(["template", "changchun-14th", "--out", str(t)]) == 0
+    fill(t, filled, "changchun-14th")
+    nb = pm.execute_notebook(str(root / "notebooks/evaluation.ipynb"), str(tmp_path / "e.ipynb"),
+                             parameters=dict(plan="changchun-14th", data_file=str(filled)),
+                             kernel_name="python3", progress_bar=False, cwd=str(root))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "中期评估" in html and "滞后序时进度" in html and "时序进度" in html
+    assert html.index("约束性") < html.index("预期性")
+    assert any("image/png" in o.get("data", {}) for o in outputs)
