@@ -106,10 +106,12 @@ def evaluate(target: Target, ds: Dataset, as_of=None) -> dict:
     if B in s.index:
         out["base_value"] = float(s.loc[B])
     after = s[(s.index > B) & (s.index <= T)]
-    if not len(after) or np.isnan(out["base_value"]):
+    if not len(after):
         return out
     cy, cv = int(after.index.max()), float(after.iloc[-1])
-    out["time_progress"] = time_progress(B, T, cy)
+    out["time_progress"] = time_progress(B, T, cy)  # needs only the 现值's year
+    if np.isnan(out["base_value"]):
+        return out
     out["completion_progress"] = completion_progress(target, out["base_value"], cv)
     out["progress_status"] = progress_status(out["completion_progress"], out["time_progress"])
     return out

@@ -2,7 +2,8 @@
 
     python tests/fill_template.py t.xlsx filled.xlsx [--until 2024]
 
-Every empty year cell up to --until is filled; the grey (known) cells are left alone.
+Every empty year cell from --since (default: the first column, so the base year too) up to
+--until is filled; the grey (known) cells are left alone.
 Plausible, not real: a row with known values continues them (yearly growth as observed
 between its first and last known values in the bundled data, at most 6 %, else 4 %); a row with none starts at
 three quarters of the plan's goal for that indicator in the base year (1.6 × for '<=' goals)
@@ -31,7 +32,7 @@ def _goals(plan_id, ds):
     return goals
 
 
-def fill(src: str | Path, dst: str | Path, plan_id: str, until: int = 2024, seed: int = 0) -> int:
+def fill(src: str | Path, dst: str | Path, plan_id: str, until: int = 2024, seed: int = 0, since: int = 0) -> int:
     """Fill src into dst; returns the number of cells filled."""
     ds = load()
     goals = _goals(plan_id, ds)
@@ -69,7 +70,7 @@ def fill(src: str | Path, dst: str | Path, plan_id: str, until: int = 2024, seed
             def value(y, start=start, goal=goal, ty=ty, B=B, pace=pace):
                 return start + (goal - start) * pace * (y - B) / max(ty - B, 1)
         for y, i in ycols.items():
-            if y > until or row[i].value not in (None, ""):
+            if y > until or y < since or row[i].value not in (None, ""):
                 continue
             v = value(y)
             if meta.kind == "share":
@@ -86,8 +87,9 @@ def main(argv=None):
     ap.add_argument("dst")
     ap.add_argument("--plan", default="changchun-14th")
     ap.add_argument("--until", type=int, default=2024)
+    ap.add_argument("--since", type=int, default=0, help="leave years before this empty (default: fill all)")
     a = ap.parse_args(argv)
-    print(f"filled {fill(a.src, a.dst, a.plan, a.until)} cells into {a.dst}")
+    print(f"filled {fill(a.src, a.dst, a.plan, a.until, since=a.since)} cells into {a.dst}")
     return 0
 
 
