@@ -6,8 +6,6 @@ summary paragraph in Chinese, status colours.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -250,17 +248,8 @@ def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Pa
     if path.suffix.lower() != ".xlsx":
         from .errors import DataError
         raise DataError("the workbook needs a name ending in .xlsx", file=str(path))
-    wb = summary_workbook(res, ds if ds is not None else load())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from .io.xlsx import save_atomic
+    return save_atomic(summary_workbook(res, ds if ds is not None else load()), path)
 
 
 # ---------------------------------------------------------------- the page

@@ -9,8 +9,6 @@ row when a file repeats its value). The second sheet, 填写说明, tells the of
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .. import units as U
@@ -161,14 +159,5 @@ def write(plan_id: str, out: str | Path, ds: Dataset | None = None, region: str 
         raise DataError("the template is an Excel workbook", file=str(out), fix="give --out a name ending in .xlsx")
     if out.is_dir():
         raise DataError("is a folder", file=str(out), fix="give --out a file name ending in .xlsx")
-    wb = build(plan_id, ds, region, year_from, year_to)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    from .xlsx import save_atomic
+    return save_atomic(build(plan_id, ds, region, year_from, year_to), out)
