@@ -82,7 +82,8 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
     head = f"{plan_name}共 {n} 项指标" if plan_name else f"共 {n} 项指标"
     if not n:
         return head + "。"
-    years = sorted({int(y) for y in f.latest_year.dropna()}) if "latest_year" in f else []
+    judged_rows = f[f.progress_status != ""]
+    years = sorted({int(y) for y in judged_rows.latest_year.dropna()}) if "latest_year" in f else []
     parts = [f"{head}，其中约束性指标 {int((f.binding == '约束性').sum())} 项。"]
     if judged:
         parts.append(f"有基期值和基期后现值、可计算完成进度的 {judged} 项中，超前序时进度 {c['ahead']} 项，"
@@ -97,7 +98,7 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
             + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit else "") + "）"
             for r in behind.itertuples())
         parts.append(f"滞后序时进度的约束性指标 {len(behind)} 项：{items}，需加大推进力度。")
-    elif judged:
+    elif (judged_rows.binding == "约束性").any():
         parts.append("约束性指标中没有滞后序时进度的指标。")
     if years:
         parts.append(f"现值取各指标最新数据年份（{years[0]}–{years[-1]} 年）。" if len(years) > 1
@@ -254,9 +255,13 @@ def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Pa
 
 # ---------------------------------------------------------------- the page
 def kind_of_evaluation(res: pd.DataFrame, target_year: int) -> str:
-    """总结评估 once the data reach the plan's target year, else 中期评估 (from the data, not the clock)."""
+    """总结评估 once the data reach the plan's target year, 中期评估 with data after the base year
+    (from the data, not the clock), else a plain title that says there is nothing to evaluate yet."""
     years = pd.to_numeric(res.get("latest_year", pd.Series(dtype=float)), errors="coerce").dropna()
-    return "总结评估" if len(years) and years.max() >= target_year else "中期评估"
+    status = res.get("progress_status", pd.Series(dtype=str)).fillna("")
+    if len(years) and years.max() >= target_year:
+        return "总结评估"
+    return "中期评估" if (status != "").any() else "实施情况评估（暂无基期后数据）"
 
 
 def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:

@@ -197,3 +197,11 @@ def test_evaluation_page_runs_with_office_data(tmp_path):
     assert "中期评估" in html and "滞后序时进度" in html and "时序进度" in html
     assert html.index("约束性") < html.index("预期性")
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_page_title_follows_the_data(ds):
+    from mzforecast import assess_plan
+    assert ER.kind_of_evaluation(assess_plan("changchun-13th", ds), 2020) == "总结评估"
+    assert ER.kind_of_evaluation(assess_plan("jilin-13th", ds), 2020) == "实施情况评估（暂无基期后数据）"
+    text = ER.summary_zh(assess_plan("jilin-13th", ds), ds)
+    assert "55 项缺少基期值或基期后数据" in text and "约束性指标中没有" not in text
