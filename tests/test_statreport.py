@@ -91,3 +91,18 @@ def test_mapping_file_is_checked(tmp_path, ds):
     with pytest.raises(DataErrors, match="no_such_thing"):
         S.load_items(p, ds)
     assert S.load_items(ds=ds)["养老机构床位"] == "elderly_care_institution_beds"
+
+
+def test_report_on_a_later_sheet_and_out_folder(tmp_path, ds, capsys):
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active.append(["封面：2024年社会服务统计季报"])
+    ws = wb.create_sheet("表1")
+    for r in (["指标名称", "计量单位", "数量"], ["养老机构床位", "张", 46123]):
+        ws.append(r)
+    p = tmp_path / "q.xlsx"
+    wb.save(p)
+    got = S.read_report(p, "changchun", 2024, ds)
+    assert list(got.rows.value) == [46123.0]
+    assert cli.main(["data", "import", str(p), "--region", "changchun", "--year", "2024", "--out", str(tmp_path)]) == 2
+    assert "folder" in capsys.readouterr().err

@@ -86,15 +86,22 @@ def load_items(path: Path | None = None, ds: Dataset | None = None) -> dict[str,
 
 
 def _rows(path: Path) -> list[list[str]]:
-    """All cells of the first sheet (XLSX) or the CSV as text, ragged rows allowed."""
+    """All cells of the CSV, or of the first sheet with the report header (XLSX), as text; ragged rows allowed."""
     if not path.exists():
         raise DataError("file not found", file=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            df = pd.read_excel(path, header=None, dtype=str, keep_default_na=False)
+            sheets = pd.read_excel(path, header=None, dtype=str, keep_default_na=False, sheet_name=None)
         except Exception as e:  # openpyxl raises many kinds
             raise DataError(f"cannot read the workbook: {e}", file=str(path)) from None
-        return [[str(x) for x in r] for r in df.itertuples(index=False)]
+        tables = [[[str(x) for x in r] for r in df.itertuples(index=False)] for df in sheets.values()]
+        for t in tables:  # the first sheet that has the 指标名称 | 单位 | 数量 header
+            try:
+                _header(t, str(path))
+                return t
+            except DataError:
+                continue
+        return tables[0] if tables else []
     if path.suffix.lower() == ".xls":
         raise DataError("old .xls workbooks are not supported", file=str(path), fix="save as .xlsx or CSV (UTF-8)")
     raw = path.read_bytes()
@@ -192,6 +199,8 @@ def read_report(path: str | Path, region: str, year: int, ds: Dataset | None = N
 def write_csv(df: pd.DataFrame, out: str | Path) -> Path:
     """UTF-8 with BOM (Excel opens it in Chinese), written atomically."""
     out = Path(out)
+    if out.is_dir():
+        raise DataError("is a folder", file=str(out), fix="give --out a file name ending in .csv")
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
