@@ -100,6 +100,11 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
         parts.append(f"滞后序时进度的约束性指标 {len(behind)} 项：{items}，需加大推进力度。")
     elif (judged_rows.binding == "约束性").any():
         parts.append("约束性指标中没有滞后序时进度的指标。")
+    risky = f[(f.binding == "约束性") & f.verdict_code.isin(["at_risk", "off_track", "not_achieved"])]
+    if len(risky):
+        items = "；".join(f"{r.indicator_name}（{r.verdict}" + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit
+                                                                else "") + "）" for r in risky.itertuples())
+        parts.append(f"按现有数据，未实现或存在实现风险的约束性指标 {len(risky)} 项：{items}。")
     if years:
         parts.append(f"现值取各指标最新数据年份（{years[0]}–{years[-1]} 年）。" if len(years) > 1
                      else f"现值取 {years[0]} 年数据。")

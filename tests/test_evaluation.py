@@ -103,6 +103,7 @@ def test_form_binding_first_and_summary_names_behind_binding(tmp_path):
     text = ER.summary_zh(res, ds)
     assert "超前序时进度 1 项" in text and "滞后序时进度 1 项" in text
     assert "护理型床位" in text and "养老服务处" in text
+    assert "未实现或存在实现风险的约束性指标 1 项：公办养老机构护理型床位占比（存在风险，责任单位：养老服务处）" in text
     html = ER.form_html(res, ds)
     assert "滞后序时进度" in html and html.index("约束性") < html.index("预期性")
 
