@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset
+from .errors import MzError
 from .targets import Target
 
 TOLERANCE = 5.0  # percentage points of 时序进度 counted as 符合序时进度
@@ -100,7 +101,7 @@ def evaluate(target: Target, ds: Dataset, as_of=None) -> dict:
                time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit)
     try:
         s = _target_terms(target, ds, as_of)
-    except Exception:  # unknown indicator/region: assess() reports it; the form stays empty
+    except MzError:  # unknown indicator/region: assess() reports it; the form stays empty
         return out
     B, T = int(target.base_year), target.target_year
     if B in s.index:

@@ -15,17 +15,11 @@ from .data import Dataset
 from .errors import MzError
 from .evaluation import STATUS_COLORS, STATUS_ZH, TOLERANCE, _nan, _text
 
-FORM_COLUMNS = {"indicator_name": "指标", "target_id": "编号", "binding": "属性", "base_value": "基期值",
-                "target": "目标值", "latest_value": "现值", "completion_progress": "完成进度",
-                "time_progress": "时序进度", "progress_status": "状态", "verdict": "预测判断",
-                "responsible_unit": "责任单位"}
-
-
 def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     """The evaluation form of a plan as plain values, binding targets first, then by status.
 
-    Columns are FORM_COLUMNS' keys plus base_year and latest_year; figures stay numbers so
-    the page, the chart and the workbook format them their own way.
+    One row per target with its name, 属性, 基期值, 目标值, 现值, progress, status, verdict and
+    责任单位; figures stay numbers so the page, the chart and the workbook format them their way.
     """
     from .attainment import VERDICT_ZH
     from .targets import get_plan
@@ -62,10 +56,9 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
 def _goal(r) -> str:
     """The goal as planners write it (≥ 75.0%, 新增 ≥ 30), from the assessment row."""
     from .reports import goal_text
-    try:
-        return goal_text(pd.Series(r), "zh")
-    except Exception:  # a row without comparator/value (hand-made frames): show nothing rather than fail
+    if not r.get("comparator") or _nan(r.get("target_value")):  # hand-made frames without the goal
         return ""
+    return goal_text(pd.Series(r), "zh")
 
 
 def status_counts(res: pd.DataFrame) -> dict[str, int]:
