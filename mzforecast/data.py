@@ -384,13 +384,14 @@ def merge(base: Dataset, user: pd.DataFrame) -> Dataset:
     b = base.observations
     both = b.merge(user[key + ["value", "file", "row"]], on=key, suffixes=("", "_user"))
     # a file that repeats a bundled value (an unfilled template) keeps the bundled row and its source
-    same = both[np.isclose(both.value, both.value_user, rtol=1e-12, atol=0)][key]
+    rep = np.isclose(both.value.to_numpy(float), both.value_user.to_numpy(float), rtol=1e-12, atol=0)
+    same = both[rep][key]
     if len(same):
         attrs = user.attrs
         user = user.merge(same, on=key, how="left", indicator="_same")
         user = user[user.pop("_same").eq("left_only")]
         user.attrs = attrs
-        both = both[~np.isclose(both.value, both.value_user, rtol=1e-12, atol=0)]
+        both = both[~rep]
     for r in both.itertuples():
         if r.value != r.value_user:
             msgs.append(f"{r.file_user}, row {r.row_user}: {r.region}/{r.indicator}/{r.year} = {r.value_user:g} "

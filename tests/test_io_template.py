@@ -103,3 +103,14 @@ def test_done_when_filled_2021_2024_gives_verdicts_and_progress(tpl, tmp_path, c
               and r["completion_progress"] is not None and r["time_progress"] is not None]
     assert len(scored) >= 30
     assert {r["progress_status"] for r in scored} <= {"ahead", "on_schedule", "behind"}
+
+
+@pytest.mark.parametrize("plan", ["changchun-13th", "jilin-13th", "jilin-2019", "jilin-2021"])
+def test_every_plan_template_reads_back_unchanged(plan, tmp_path, ds):
+    """Including plans whose template holds no known value at all (nothing overlaps the bundled rows)."""
+    p = TPL.write(plan, tmp_path / "t.xlsx", ds)
+    user = load([p])
+    assert user.messages == []
+    key = ["region", "indicator", "year", "value", "source"]
+    pd.testing.assert_frame_equal(user.observations[key].sort_values(key).reset_index(drop=True),
+                                  ds.observations[key].sort_values(key).reset_index(drop=True))
