@@ -392,6 +392,8 @@ def merge(base: Dataset, user: pd.DataFrame) -> Dataset:
         user = user[user.pop("_same").eq("left_only")]
         user.attrs = attrs
         both = both[~rep]
+    if user.empty and not user.attrs.get("indicators") and not user.attrs.get("regions"):
+        return Dataset(b, dict(base.indicators), dict(base.regions), base.sources, msgs)  # nothing new
     for r in both.itertuples():
         if r.value != r.value_user:
             msgs.append(f"{r.file_user}, row {r.row_user}: {r.region}/{r.indicator}/{r.year} = {r.value_user:g} "
