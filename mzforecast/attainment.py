@@ -50,6 +50,8 @@ FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "co
           "lo80", "hi80", "lo95", "hi95", "probability", "probability_nowcast", "verdict", "exceeded",
           "required_cagr", "required_increment", "historical_cagr", "eurostat_class", "unsd_class",
           "expected_year", "expected_year_lo80", "expected_year_hi80", "method", "n_obs", "as_of", "flags", "note"]
+FIELDS += ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",  # issue 11
+           "responsible_unit"]
 
 
 def reference_year(as_of: int | None = None) -> int:
@@ -457,6 +459,8 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
     ds = data if data is not None else load()
     p = get_plan(plan, ds)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed, reference=reference) for t in p.targets]
+    from .evaluation import add_evaluation  # 完成进度/时序进度 (issue 11)
+    rows = [add_evaluation(r, t, ds, as_of) for r, t in zip(rows, p.targets)]
     if language:  # "zh"/"en": headers, names and rounded values ready to paste (issue 10)
         from .present import localize
         return localize(pd.DataFrame(rows, columns=FIELDS), ds, language)

@@ -15,6 +15,7 @@ from .safe import neutralise_frame, terminal
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
                 "latest_value", "mean", "median", "lo80", "hi80", "probability", "probability_nowcast", "verdict"]
+ASSESS_TABLE += ["completion_progress", "time_progress", "progress_status"]  # issue 11: 完成进度/时序进度
 
 
 def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
@@ -90,6 +91,8 @@ def cmd_assess(args):
     plans = [args.plan] if args.plan else T.list_plans()
     frames = [attainment.assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans]
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=attainment.FIELDS)
+    if args.format == "xlsx":  # issue 11: the evaluation form as a workbook
+        return cmd_assess_xlsx(df, args, ds)
     _emit(df, args.format, ["plan"] + ASSESS_TABLE if not args.plan else ASSESS_TABLE)
     return 0
 
@@ -138,6 +141,57 @@ def count(minimum: int):
     return parse
 
 
+# ---- issue 11: Excel template, statistical-report import (logic in mzforecast/io/)
+def cmd_template(args):
+    from .io.template import write
+    out = write(args.plan, args.out, D.load(), args.region, args.year_from, args.year_to)
+    print(f"wrote {out}: fill the empty year cells, then `mzforecast run --data {out}`")
+    return 0
+
+
+def cmd_data_import(args):
+    from .io.statreport import read_report, write_csv
+    got = read_report(args.file, args.region, args.year, D.load())
+    for line, name in got.unrecognised:
+        print(f"not recognised: row {line}: {name} (add it to data/statreport_items.yaml to import it)",
+              file=sys.stderr)
+    for line, name in got.empty:
+        print(f"no number: row {line}: {name}", file=sys.stderr)
+    if args.out:
+        write_csv(got.rows, args.out)
+        print(f"wrote {len(got.rows)} rows to {args.out}; {len(got.unrecognised)} item(s) not recognised",
+              file=sys.stderr)
+    else:
+        got.rows.to_csv(sys.stdout, index=False, float_format="%.10g")
+    return 0
+
+
+def cmd_assess_xlsx(df, args, ds):
+    from .errors import DataError
+    from .evaluation_report import write_summary_xlsx
+    if not args.out:
+        raise DataError("--format xlsx writes a workbook: give --out FILE.xlsx")
+    out = write_summary_xlsx(df, args.out, ds)
+    print(f"wrote {out}: {len(df)} targets, one sheet per plan")
+    return 0
+
+
+def add_issue11_parsers(sub, dsub):
+    i = dsub.add_parser("import", help="turn a statistical report (指标名称 | 单位 | 数量) into rows --data reads")
+    i.add_argument("file", help="the report, CSV or XLSX")
+    i.add_argument("--region", required=True)
+    i.add_argument("--year", required=True, type=int, help="the year the report covers")
+    i.add_argument("--out", help="FILE.csv (default: print to the screen)")
+    i.set_defaults(func=cmd_data_import)
+    t = sub.add_parser("template", help="Excel workbook to fill with your own yearly figures for a plan")
+    t.add_argument("plan")
+    t.add_argument("--region", help="region id (default: the plan's region)")
+    t.add_argument("--from", dest="year_from", type=int, help="first year column (default: the base year)")
+    t.add_argument("--to", dest="year_to", type=int, help="last year column (default: the target year)")
+    t.add_argument("--out", required=True, help="FILE.xlsx")
+    t.set_defaults(func=cmd_template)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="mzforecast", description="Forecast civil-affairs plan targets.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -183,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--plan")
     as_of_method(a)
     datafiles(a)
-    fmt(a)
+    a.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
+    a.add_argument("--out", help="FILE.xlsx for --format xlsx")
     a.set_defaults(func=cmd_assess)
 
     b = sub.add_parser("backtest", help="what the tool would have said in the past vs what happened")
@@ -201,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--data", action="append", default=[], metavar="FILE")
     r.add_argument("--timeout", type=count(1), default=300, help="per-cell timeout in seconds")
     r.set_defaults(func=cmd_run)
+    add_issue11_parsers(sub, dsub)
     return ap
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Literal
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -577,6 +578,17 @@ def merge(base: Dataset, user: pd.DataFrame) -> Dataset:
     key = ["region", "indicator", "year"]
     b = base.observations
     both = b.merge(user[key + ["value", "file", "row"]], on=key, suffixes=("", "_user"))
+    # a file that repeats a bundled value (an unfilled template) keeps the bundled row and its source
+    rep = np.isclose(both.value.to_numpy(float), both.value_user.to_numpy(float), rtol=1e-12, atol=0)
+    same = both[rep][key]
+    if len(same):
+        attrs = user.attrs
+        user = user.merge(same, on=key, how="left", indicator="_same")
+        user = user[user.pop("_same").eq("left_only")]
+        user.attrs = attrs
+        both = both[~rep]
+    if user.empty and not user.attrs.get("indicators") and not user.attrs.get("regions"):
+        return Dataset(b, dict(base.indicators), dict(base.regions), base.sources, msgs)  # nothing new
     for r in both.itertuples():
         if r.value != r.value_user:
             msgs.append(f"{r.file_user}, row {r.row_user}: {r.region}/{r.indicator}/{r.year} = {r.value_user:g} "

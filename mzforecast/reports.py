@@ -345,7 +345,7 @@ NOTES_ZH = [
     (r"proxy: (\S+)", lambda m, ds: f"以{_ind_zh(ds, m[1])}代替评估（为下限）"),
     (r"transferred out of civil affairs \(2018 reform\)", lambda m, ds: "2018年机构改革后已划出民政"),
     (r"duplicate: the same indicator and target as (\S+) \((.+) is stated twice\)",
-     lambda m, ds: f"重复目标：与{m[1]}为同一指标、同一目标（{m[2]}出现两次）"),
+     lambda m, ds: "重复目标：与另一条目标为同一指标、同一目标（规划中出现两次）"),
     (r"conflict: the (table|text) says (.+) for (\d+), the (table|text) \((\S+)\) (.+), both assessed",
      lambda m, ds: f"目标冲突：{m[3]}年{'表格' if m[1] == 'table' else '正文'}为{m[2]}，"
                    f"{'表格' if m[4] == 'table' else '正文'}（{m[5]}）为{m[6]}，两者均评估"),

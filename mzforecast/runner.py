@@ -567,6 +567,8 @@ def _write_summary(stage: Path, results):
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
     df = df.drop_duplicates(["plan", "target_id", "as_of"]).sort_values(["plan", "target_id"])
     _atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
+    from .evaluation_report import write_summary_xlsx  # issue 11: the evaluation form as a workbook
+    write_summary_xlsx(neutralise_frame(df), stage / "summary.xlsx")  # openpyxl would write '=…' as a formula
     _atomic_write(stage / "summary.json", json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)),
                                                      ensure_ascii=False, indent=1))
 

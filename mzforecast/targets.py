@@ -34,6 +34,8 @@ class Target(BaseModel):
     binding: Flag = False
     quote: str
     note: str = ""  # how a target was read from its sentence, where that took judgement
+    # issue 11: the unit the document makes responsible (责任单位：救助处); empty where it names none
+    responsible_unit: str = ""
     # filled from the plan
     plan: str = ""
     region: str = ""

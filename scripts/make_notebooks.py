@@ -88,7 +88,20 @@ fc.summary_frame(levels=[80, 95])"""),
     ])
 
 
-BUILDERS = [plan_dashboard, indicator_report, backtest, quickstart]
+def evaluation():
+    """中期评估/总结评估 page (issue 11): the form, a summary paragraph, completion vs time progress."""
+    return "evaluation.ipynb", nb([
+        ("code", SETUP + """
+from mzforecast import evaluation_report as er
+res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
+display(HTML(er.page_html(plan, res, ds, as_of)))"""),
+        ("md", "## 完成进度与时序进度"),
+        ("code", "reports.show(er.progress_chart(res, ds))"),
+        ("code", "reports.record_summary(res)"),
+    ], params='notebook = "evaluation"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
+
+
+BUILDERS = [plan_dashboard, indicator_report, backtest, quickstart, evaluation]
 
 if __name__ == "__main__":
     for build in BUILDERS:

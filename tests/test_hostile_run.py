@@ -580,7 +580,7 @@ def test_real_hostile_strings_are_text_in_html_and_inert_in_csv(tmp_path):
         assert not [i for i in ids if re.search(r"[<>\"' ]|script|HYPERLINK", i, re.I)], (page.name, ids)
     dash = (out / "hostile.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dash
-    assert len(re.findall(r"<h3 id=.t-[0-9a-f]{10}.>", dash)) == 2, "one generated id per charted target"
+    assert len(re.findall(r"<h3 id=.t\d+.>", dash)) == 2, "one generated id per charted target"
     assert (out / "hostile-one.html").read_text(encoding="utf-8").count("&lt;script&gt;") >= 1
     s = pd.read_csv(out / "summary.csv")
     assert "'" + FORMULA in set(s.target_id) and XSS in set(s.target_id)
@@ -735,8 +735,9 @@ def test_every_data_file_reaches_the_notebooks(tmp_path):
 def test_real_timeout_of_every_notebook_changes_nothing(real):
     """--timeout 1: every notebook times out (its first cell imports pandas); the folder is not swapped."""
     before = snapshot(real)
-    r = subprocess.run([sys.executable, "-m", "mzforecast.cli", "run", str(SMALL), "--out", str(real),
-                        "--timeout", "1"], capture_output=True, text=True, cwd=ROOT)
+    # the 13th-plan dashboard draws a chart per target in one cell: well over a second anywhere
+    r = subprocess.run([sys.executable, "-m", "mzforecast.cli", "run", str(ROOT / "params/changchun-13th.yaml"),
+                        "--out", str(real), "--timeout", "1"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 1 and "timed out" in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert "previous reports were left" in r.stderr
     assert snapshot(real) == before and staging(real.parent) == []

@@ -57,6 +57,10 @@ def _has_data(ws) -> bool:
     return any(v is not None and str(v).strip() for v in (c.value for c in ws._cells.values()))
 
 
+# sheets that explain a workbook (the template's 填写说明) are never read as data
+NOTE_SHEETS = {"填写说明", "说明", "使用说明", "readme", "notes", "instructions"}
+
+
 def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
     wb = _open(path, data_only=True)
     names = wb.sheetnames
@@ -66,7 +70,7 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
                             fix="sheets: " + ", ".join(f"'{n}'" for n in names))
         ws = wb[sheet]
     else:
-        full = [n for n in names if _has_data(wb[n])]
+        full = [n for n in names if n.strip().lower() not in NOTE_SHEETS and _has_data(wb[n])]
         if not full:
             raise DataError("the workbook has no data on any sheet", file=str(path),
                             fix="put a header row and data rows on the first sheet")

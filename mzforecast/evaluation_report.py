@@ -1,0 +1,287 @@
+"""The evaluation form (中期评估/总结评估) as a page, a chart and a workbook.
+
+The numbers come from mzforecast.evaluation (完成进度, 时序进度, 状态); this module lays them
+out the way an office pastes them into its report: binding targets first, a generated
+summary paragraph in Chinese, status colours.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset
+from .errors import MzError
+from .evaluation import STATUS_COLORS, STATUS_ZH, TOLERANCE, _nan, _text
+
+def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
+    """The evaluation form of a plan as plain values, binding targets first, then by status.
+
+    One row per target with its name, 属性, 基期值, 目标值, 现值, progress, status, verdict and
+    责任单位; figures stay numbers so the page, the chart and the workbook format them their way.
+    """
+    from .attainment import VERDICT_ZH
+    from .targets import get_plan
+    try:
+        targets = {t.id: t for t in get_plan(plan or res.plan.iloc[0], ds).targets} if len(res) else {}
+    except MzError:  # a plan file that is not bundled: the form still shows the assessment's values
+        targets = {}
+    rows = []
+    for r in res.to_dict("records"):
+        t = targets.get(r["target_id"])
+        name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
+        if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:
+            name = f"{name} / {ds.indicators[t.denominator].name_zh}"
+        rows.append(dict(
+            indicator_name=name, target_id=r["target_id"], binding="约束性" if r.get("binding") else "预期性",
+            base_year=r.get("base_year"), base_value=r.get("base_value"),
+            target=_goal(r), target_year=r.get("target_year"),
+            latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
+            completion_progress=r.get("completion_progress"), time_progress=r.get("time_progress"),
+            progress_status=_text(r.get("progress_status")), probability=r.get("probability"),
+            verdict=VERDICT_ZH.get(r.get("verdict"), r.get("verdict")),
+            verdict_code=r.get("verdict"), responsible_unit=_text(r.get("responsible_unit")),
+            unit=r.get("unit") if t is None or t.kind in ("level", "ratio") else
+            (ds.indicators[t.indicator].unit if t.indicator in ds.indicators else "")))
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    order = {"behind": 0, "on_schedule": 1, "ahead": 2, "": 3}
+    df["_b"] = df.binding.ne("约束性")
+    df["_s"] = df.progress_status.map(order)
+    return df.sort_values(["_b", "_s", "target_id"], kind="stable").drop(columns=["_b", "_s"]).reset_index(drop=True)
+
+
+def _goal(r) -> str:
+    """The goal as planners write it (≥ 75.0%, 新增 ≥ 30), from the assessment row."""
+    from .reports import goal_text
+    if not r.get("comparator") or _nan(r.get("target_value")):  # hand-made frames without the goal
+        return ""
+    import html
+    return html.unescape(goal_text(pd.Series(r), "zh"))  # plain text: the page escapes it, the workbook stores it
+
+
+def status_counts(res: pd.DataFrame) -> dict[str, int]:
+    s = res.get("progress_status", pd.Series(dtype=str)).fillna("")
+    return {k: int((s == k).sum()) for k in ("ahead", "on_schedule", "behind", "")}
+
+
+def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
+    """The paragraph an office pastes above the form: counts by status, binding targets behind."""
+    f = form(res, ds)
+    n = len(f)
+    c = status_counts(res)
+    judged = n - c[""]
+    head = f"{plan_name}共 {n} 项指标" if plan_name else f"共 {n} 项指标"
+    if not n:
+        return head + "。"
+    judged_rows = f[f.progress_status != ""]
+    years = sorted({int(y) for y in judged_rows.latest_year.dropna()}) if "latest_year" in f else []
+    parts = [f"{head}，其中约束性指标 {int((f.binding == '约束性').sum())} 项。"]
+    if judged:
+        parts.append(f"有基期值和基期后现值、可计算完成进度的 {judged} 项中，超前序时进度 {c['ahead']} 项，"
+                     f"符合序时进度 {c['on_schedule']} 项，滞后序时进度 {c['behind']} 项"
+                     f"（完成进度与时序进度相差 {TOLERANCE:g} 个百分点以内视为符合）。")
+    if c[""]:
+        parts.append(f"另有 {c['']} 项缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
+    behind = f[(f.binding == "约束性") & (f.progress_status == "behind")]
+    if len(behind):
+        items = "；".join(
+            f"{r.indicator_name}（完成进度 {r.completion_progress:.1f}%，时序进度 {r.time_progress:.0f}%"
+            + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit else "") + "）"
+            for r in behind.itertuples())
+        parts.append(f"滞后序时进度的约束性指标 {len(behind)} 项：{items}，需加大推进力度。")
+    elif (judged_rows.binding == "约束性").any():
+        parts.append("约束性指标中没有滞后序时进度的指标。")
+    risky = f[(f.binding == "约束性") & f.verdict_code.isin(["at_risk", "off_track", "not_achieved"])]
+    if len(risky):
+        items = "；".join(f"{r.indicator_name}（{r.verdict}" + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit
+                                                                else "") + "）" for r in risky.itertuples())
+        parts.append(f"按现有数据，未实现或存在实现风险的约束性指标 {len(risky)} 项：{items}。")
+    if years:
+        parts.append(f"现值取各指标最新数据年份（{years[0]}–{years[-1]} 年）。" if len(years) > 1
+                     else f"现值取 {years[0]} 年数据。")
+    return "".join(parts)
+
+
+def _fmt(v, unit="") -> str:
+    from . import fmt
+    return fmt.number(v, unit, "zh")
+
+
+def form_html(res: pd.DataFrame, ds: Dataset) -> str:
+    """The form as an HTML table for the evaluation page (binding first, status coloured)."""
+    from . import fmt
+    from .reports import e, html_table
+    f = form(res, ds)
+    head = ["指标", "属性", "基期值", "目标值", "现值", "完成进度", "时序进度", "状态", "预测判断", "责任单位"]
+    rows = []
+    for r in f.itertuples():
+        base = _fmt(r.base_value, r.unit) + (f"（{int(r.base_year)}）" if not _nan(r.base_value) else "")
+        cur = _fmt(r.latest_value, r.unit) + (f"（{int(r.latest_year)}）" if not _nan(r.latest_value) else "")
+        pct = lambda v: fmt.number(v, "percent", "zh")  # noqa: E731
+        colour = STATUS_COLORS[r.progress_status]
+        status = f"<span style='color:{colour};font-weight:bold'>{e(STATUS_ZH[r.progress_status])}</span>"
+        rows.append([e(r.indicator_name), e(r.binding), e(base), e(f"{r.target}（{int(r.target_year)}年）"), e(cur),
+                     e(pct(r.completion_progress)), e(pct(r.time_progress)), status, e(r.verdict),
+                     e(r.responsible_unit or fmt.DASH)])
+    return html_table(head, rows, cls="evaluation")
+
+
+def progress_chart(res: pd.DataFrame, ds: Dataset):
+    """Horizontal bars: completion progress per indicator, with its time progress marked."""
+    from .plots import chart_style, new_figure
+    f = form(res, ds)
+    f = f[f.progress_status != ""]
+    fig = new_figure(figsize=(8, max(1.6, 0.38 * len(f) + 1)))  # outside pyplot: any MPLBACKEND, no global state
+    with chart_style():
+        return _draw_progress(fig, fig.subplots(), f)
+
+
+def _draw_progress(fig, ax, f: pd.DataFrame):
+    if f.empty:
+        ax.text(0.5, 0.5, "暂无可计算完成进度的指标", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    f = f.iloc[::-1]
+    y = np.arange(len(f))
+    comp = f.completion_progress.astype(float).clip(-50, 150)
+    ax.barh(y, comp, color=[STATUS_COLORS[s] for s in f.progress_status], height=0.6)
+    ax.scatter(f.time_progress.astype(float), y, marker="|", s=300, color="black", zorder=3)
+    last = int(f.target_year.max())
+    labels = [("★ " if b == "约束性" else "") + (n if len(n) <= 22 else n[:21] + "…")
+              + (f"（{int(y)}年）" if int(y) != last else "")
+              for n, b, y in zip(f.indicator_name, f.binding, f.target_year)]
+    ax.set_yticks(y, labels, fontsize=8)
+    for t in ax.get_yticklabels():  # names from data files: "$" is text, not mathtext
+        t.set_parse_math(False)
+    ax.axvline(100, color="#888", lw=0.8, ls="--")
+    ax.set_xlabel("%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）")
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    handles = [Patch(color=STATUS_COLORS[k], label=f"完成进度：{STATUS_ZH[k]}") for k in ("ahead", "on_schedule", "behind")]
+    handles.append(Line2D([], [], marker="|", ls="", markersize=14, color="black", label="时序进度"))
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(f)),
+              ncol=4)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- the workbook
+XLSX_COLUMNS = [("target_id", "编号", 30), ("indicator_name", "指标", 36), ("binding", "属性", 8),
+                ("base_year", "基期年", 8), ("base_value", "基期值", 12), ("target", "目标值", 22),
+                ("target_year", "目标年", 8), ("latest_year", "现值年份", 9), ("latest_value", "现值", 12),
+                ("unit", "单位", 14), ("completion_progress", "完成进度(%)", 11),
+                ("time_progress", "时序进度(%)", 11), ("progress_status", "状态", 14),
+                ("probability", "实现概率", 9), ("verdict", "预测判断", 11), ("responsible_unit", "责任单位", 18)]
+VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61", "off_track": "d73027",
+                "not_achieved": "d73027"}
+
+
+def _sheet_name(name: str, used: set) -> str:
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name))[:31] or "plan"
+    out, i = base, 2
+    while out in used:
+        out = f"{base[:28]}~{i}"
+        i += 1
+    used.add(out)
+    return out
+
+
+def summary_workbook(res: pd.DataFrame, ds: Dataset):
+    """openpyxl Workbook: one sheet per plan, one row per target, Chinese headers, status colours."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from .units import DISPLAY_ZH
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set = set()
+    plans = list(dict.fromkeys(res["plan"])) if len(res) else []
+    for plan in plans:
+        f = form(res[res["plan"] == plan], ds, plan)
+        ws = wb.create_sheet(_sheet_name(plan, used))
+        ws.append([h for _, h, _ in XLSX_COLUMNS])
+        for c in ws[1]:
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="DDEBF7")
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for r in f.to_dict("records"):
+            vals = []
+            for key, _, _ in XLSX_COLUMNS:
+                v = r.get(key)
+                if key == "progress_status":
+                    v = STATUS_ZH[_text(v)] if _text(v) else ""
+                elif key == "unit":
+                    v = DISPLAY_ZH.get(_text(v), _text(v))
+                elif key in ("base_year", "latest_year", "target_year"):
+                    v = None if _nan(v) else int(v)
+                elif key in ("completion_progress", "time_progress", "base_value", "latest_value"):
+                    v = None if _nan(v) else round(float(v), 4)
+                elif key == "probability":
+                    v = None if _nan(v) else round(float(v), 3)
+                vals.append(v)
+            ws.append(vals)
+            row = ws.max_row
+            st = _text(r.get("progress_status"))
+            if st:
+                c = ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("progress_status") + 1)
+                c.fill = PatternFill("solid", fgColor=STATUS_COLORS[st].lstrip("#"))
+                c.font = Font(color="FFFFFF", bold=True)
+            vc = VERDICT_FILL.get(_text(r.get("verdict_code")))
+            if vc:
+                ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("verdict") + 1).fill = \
+                    PatternFill("solid", fgColor=vc)
+            for key in ("completion_progress", "time_progress"):
+                ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index(key) + 1).number_format = "0.0"
+            ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("probability") + 1).number_format = "0%"
+        for i, (_, _, w) in enumerate(XLSX_COLUMNS, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        ws.freeze_panes = "C2"
+    if not wb.sheetnames:
+        ws = wb.create_sheet("无数据")
+        ws.append(["没有可写入的评估结果"])
+    return wb
+
+
+def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Path:
+    """summary.xlsx (or `assess --format xlsx --out`), written atomically."""
+    from .data import load
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        from .errors import DataError
+        raise DataError("the workbook needs a name ending in .xlsx", file=str(path))
+    from .io.workbook import save_atomic
+    return save_atomic(summary_workbook(res, ds if ds is not None else load()), path)
+
+
+# ---------------------------------------------------------------- the page
+def kind_of_evaluation(res: pd.DataFrame, target_year: int) -> str:
+    """总结评估 once the data reach the plan's target year, 中期评估 with data after the base year
+    (from the data, not the clock), else a plain title that says there is nothing to evaluate yet."""
+    years = pd.to_numeric(res.get("latest_year", pd.Series(dtype=float)), errors="coerce").dropna()
+    status = res.get("progress_status", pd.Series(dtype=str)).fillna("")
+    if len(years) and years.max() >= target_year:
+        return "总结评估"
+    return "中期评估" if (status != "").any() else "实施情况评估（暂无基期后数据）"
+
+
+def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
+    """Header, generated summary paragraph and the form: what an office pastes into its report."""
+    from .reports import e
+    from .targets import get_plan
+    p = get_plan(plan_id, ds)
+    kind = kind_of_evaluation(res, p.target_year)
+    region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
+    when = f"数据截至 {as_of} 年" if as_of else "使用全部已有数据"
+    return (f"<h1>{e(p.name_zh)}：{kind}</h1>"
+            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标</p>"
+            f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"
+            "<h2>主要指标完成情况</h2>" + form_html(res, ds)
+            + f"<p><small>完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，"
+            f"年均增长类目标按隐含的目标年水平计算，已达标记为不低于 100%；时序进度 = (现值年份 − {p.base_year}) / "
+            f"(目标年 − {p.base_year})；两者相差 {TOLERANCE:g} 个百分点以内为符合序时进度。"
+            "预测判断为按已有数据预测的目标年实现可能性。约束性指标列在前。</small></p>")

@@ -1,0 +1,50 @@
+"""Save openpyxl workbooks (the writer beside the xlsx reader) atomically and, with SOURCE_DATE_EPOCH, byte for byte reproducibly.
+
+openpyxl stamps the document properties and every zip entry with the current time; the run
+pins both so the same inputs give the same summary.xlsx, as they give the same pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+
+def _stamp() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return when.replace(tzinfo=None, microsecond=0)
+
+
+def save_atomic(wb, path: str | Path) -> Path:
+    """Write the workbook beside its destination, then move it into place (never half-written)."""
+    path = Path(path)
+    when = _stamp()
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets 'modified' to now while saving
+                iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, data)
+            zout.writestr(fixed, data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(out.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

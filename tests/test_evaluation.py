@@ -1,0 +1,208 @@
+"""完成进度 / 时序进度 on hand-computed cases, and the fields in assess_plan."""
+import math
+
+import pandas as pd
+import pytest
+
+from mzforecast import evaluation as E
+from mzforecast import evaluation_report as ER
+from mzforecast.data import load
+from mzforecast.targets import Target, get_plan
+
+
+def T(**kw):
+    base = dict(id="t", indicator="x", comparator=">=", value=75, unit="percent", quote="q", year=2025,
+                base_year=2020, plan="p", region="changchun")
+    base.update(kw)
+    return Target(**base)
+
+
+def test_rural_urban_dibao_case_from_the_issue():
+    t = T(kind="ratio", denominator="y")
+    c = E.completion_progress(t, 70.42, 72.37)
+    assert c == pytest.approx((72.37 - 70.42) / (75 - 70.42) * 100)
+    assert round(c, 1) == 42.6
+    tp = E.time_progress(2020, 2025, 2023)
+    assert tp == 60.0
+    assert E.progress_status(c, tp) == "behind"
+
+
+def test_status_tolerance_is_five_points():
+    assert E.progress_status(56.0, 60.0) == "on_schedule"
+    assert E.progress_status(55.0, 60.0) == "behind"
+    assert E.progress_status(65.0, 60.0) == "ahead"
+    assert E.progress_status(float("nan"), 60.0) == ""
+
+
+def test_falling_target_and_already_met():
+    t = T(comparator="<=", value=15, unit="minutes")
+    assert E.completion_progress(t, 30, 24) == pytest.approx(40.0)  # 6 of the 15 minutes cut
+    assert E.completion_progress(t, 30, 12) == pytest.approx(120.0)  # beyond the target: 100+
+    up = T(value=100)
+    assert E.completion_progress(up, 100, 100) == 100.0  # base already at target and still there
+    assert math.isnan(E.completion_progress(up, 100, 95))  # base met, now fallen back: no progress figure
+    assert E.completion_progress(up, 80, 100) == 100.0
+
+
+def test_growth_and_change_targets_use_the_implied_level():
+    g = T(kind="growth", value=10, unit="percent")  # 年均增长 10% over 2020-2025
+    goal = 100 * 1.1 ** 5
+    assert E.implied_goal(g, 100) == pytest.approx(goal)
+    assert E.completion_progress(g, 100, 130) == pytest.approx(30 / (goal - 100) * 100)
+    ch = T(kind="change", value=50, unit="beds")  # 新增 50
+    assert E.completion_progress(ch, 200, 230) == pytest.approx(60.0)
+    assert E.completion_progress(ch, 200, 260) == pytest.approx(120.0)
+
+
+def test_time_progress_clipped_and_reference_year():
+    assert E.time_progress(2020, 2025, 2027) == 100.0
+    assert E.time_progress(2020, 2025, 2020) == 0.0
+    assert E.time_progress(2020, 2022, 2021) == 50.0
+
+
+def test_evaluate_on_data(tmp_path):
+    f = tmp_path / "d.csv"
+    f.write_text("region,indicator,year,value\nchangchun,dibao_standard_urban,2023,800\n"
+                 "changchun,dibao_standard_rural,2023,6947.9\n", encoding="utf-8")  # 6947.9/12/800 = 72.37%
+    ds = load([f])
+    t = next(x for x in get_plan("changchun-14th", ds).targets if x.id == "table-02-rural-urban-dibao")
+    ev = E.evaluate(t, ds)
+    assert ev["base_year"] == 2020 and ev["base_value"] == pytest.approx(70.42, abs=0.01)
+    assert ev["time_progress"] == 60.0
+    assert ev["progress_status"] == "behind"
+    # as_of before the new data: base only, no status
+    assert E.evaluate(t, ds, as_of=2020)["progress_status"] == ""
+
+
+def test_assess_plan_has_the_evaluation_fields(ds):
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-14th", ds)
+    for c in E.FIELDS + ["binding"]:
+        assert c in res.columns
+    assert (res.base_year == 2020).all()
+    r = res.set_index("target_id").loc["table-02-rural-urban-dibao"]
+    assert r.base_value == pytest.approx(70.42, abs=0.01)
+    assert r.progress_status == ""  # bundled data stop at 2020: no 现值 after the base year
+    j = assess_plan("jilin-2019", ds).set_index("target_id")
+    assert j.loc["tekun-urban-1.3x", "responsible_unit"] == "救助处"
+
+
+def test_form_binding_first_and_summary_names_behind_binding(tmp_path):
+    ds = load()
+    res = pd.DataFrame([
+        dict(plan="changchun-14th", target_id="table-05-lottery-outlets", indicator="welfare_lottery_outlets",
+             binding=False, progress_status="ahead", completion_progress=80.0, time_progress=60.0,
+             verdict="on_track", unit="outlets", target_year=2025, latest_year=2023),
+        dict(plan="changchun-14th", target_id="table-14-nursing-beds-public-homes",
+             indicator="nursing_bed_share_public_homes", binding=True, progress_status="behind",
+             completion_progress=20.0, time_progress=60.0, verdict="at_risk", unit="percent", target_year=2025,
+             latest_year=2023, responsible_unit="养老服务处"),
+    ])
+    f = ER.form(res, ds)
+    assert list(f.target_id) == ["table-14-nursing-beds-public-homes", "table-05-lottery-outlets"]
+    text = ER.summary_zh(res, ds)
+    assert "超前序时进度 1 项" in text and "滞后序时进度 1 项" in text
+    assert "护理型床位" in text and "养老服务处" in text
+    assert "未实现或存在实现风险的约束性指标 1 项：公办养老机构护理型床位占比（存在风险，责任单位：养老服务处）" in text
+    html = ER.form_html(res, ds)
+    assert "滞后序时进度" in html and html.index("约束性") < html.index("预期性")
+
+
+def test_assess_xlsx_one_row_per_target(tmp_path, capsys):
+    import openpyxl
+
+    from mzforecast import cli
+    out = tmp_path / "form.xlsx"
+    assert cli.main(["assess", "--format", "xlsx", "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    ds = load()
+    from mzforecast.targets import list_plans
+    assert wb.sheetnames == list_plans()
+    for name in wb.sheetnames:
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        assert header[:3] == ["编号", "指标", "属性"] and "完成进度(%)" in header and "责任单位" in header
+        ids = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+        assert sorted(ids) == sorted(t.id for t in get_plan(name, ds).targets)
+        assert ws.freeze_panes == "C2" and ws.column_dimensions["B"].width == 36
+    j = wb["jilin-2019"]
+    col = [c.value for c in j[1]].index("责任单位")
+    assert {r[col] for r in j.iter_rows(min_row=2, values_only=True)} >= {"救助处", "福利处"}
+    assert cli.main(["assess", "--format", "xlsx"]) == 2  # no --out
+    assert "--out" in capsys.readouterr().err
+
+
+def test_status_colours_in_workbook(tmp_path):
+    import openpyxl
+    f = tmp_path / "d.csv"
+    f.write_text("region,indicator,year,value\nchangchun,dibao_standard_urban,2023,800\n"
+                 "changchun,dibao_standard_rural,2023,6947.9\n", encoding="utf-8")
+    ds = load([f])
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-14th", ds)
+    p = ER.write_summary_xlsx(res, tmp_path / "s.xlsx", ds)
+    ws = openpyxl.load_workbook(p)["changchun-14th"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "table-02-rural-urban-dibao")
+    st = row[header.index("状态")]
+    assert st.value == "滞后序时进度"
+    assert st.fill.fgColor.rgb[-6:].lower() == E.STATUS_COLORS["behind"].lstrip("#")
+    assert round(row[header.index("完成进度(%)")].value, 1) == 42.6
+
+
+def test_runner_writes_summary_xlsx(tmp_path):
+    from mzforecast import assess_plan, runner
+    from mzforecast.reports import summary_records
+    res = assess_plan("jilin-2021")
+    runner._write_summary(tmp_path, [dict(name="jilin-2021", ok=True, params_file="p.yaml",
+                                          records=summary_records(res))])
+    import openpyxl
+    ws = openpyxl.load_workbook(tmp_path / "summary.xlsx")["jilin-2021"]
+    assert ws.max_row - 1 == len(res)
+    assert (tmp_path / "summary.csv").exists()
+
+
+def test_evaluation_params_for_five_year_plans():
+    from pathlib import Path
+
+    from mzforecast import runner
+    root = Path(__file__).resolve().parent.parent
+    assert "evaluation" in runner.NOTEBOOKS
+    for plan in ("changchun-13th", "changchun-14th", "jilin-13th"):
+        p = runner.load_params(root / "params" / f"{plan}-evaluation.yaml")
+        assert p["notebook"] == "evaluation" and p["plan"] == plan
+    assert (root / "notebooks" / "evaluation.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_evaluation_page_runs_with_office_data(tmp_path):
+    """The page an office pastes: form, summary paragraph, chart, from a filled template."""
+    import sys
+    from pathlib import Path
+
+    import papermill as pm
+
+    from mzforecast import cli
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fill_template import fill
+    t, filled = tmp_path / "t.xlsx", tmp_path / "filled.xlsx"
+    assert cli.main(["template", "changchun-14th", "--out", str(t)]) == 0
+    fill(t, filled, "changchun-14th")
+    nb = pm.execute_notebook(str(root / "notebooks/evaluation.ipynb"), str(tmp_path / "e.ipynb"),
+                             parameters=dict(plan="changchun-14th", data_file=str(filled)),
+                             kernel_name="python3", progress_bar=False, cwd=str(root))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert "中期评估" in html and "滞后序时进度" in html and "时序进度" in html
+    assert html.index("约束性") < html.index("预期性")
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def test_page_title_follows_the_data(ds):
+    from mzforecast import assess_plan
+    assert ER.kind_of_evaluation(assess_plan("changchun-13th", ds), 2020) == "总结评估"
+    assert ER.kind_of_evaluation(assess_plan("jilin-13th", ds), 2020) == "实施情况评估（暂无基期后数据）"
+    text = ER.summary_zh(assess_plan("jilin-13th", ds), ds)
+    assert "55 项缺少基期值或基期后数据" in text and "约束性指标中没有" not in text
