@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError, field_validator
 
+from . import resources as _resources
 from . import units as U
 from .errors import DataError, DataErrors
 
@@ -26,8 +27,7 @@ YEAR_MIN, YEAR_MAX = 1949, 2100
 
 def data_dir() -> Path:
     """The bundled data folder (override with MZFORECAST_DATA for a copy elsewhere)."""
-    env = os.environ.get("MZFORECAST_DATA")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    return _resources.data_dir()
 
 
 class Indicator(BaseModel):

@@ -23,14 +23,13 @@ import pandas as pd
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from . import __version__
+from . import __version__, resources
 from .attainment import FIELDS
 from .data import data_dir
 from .errors import DataError
 from .plots import COLORS, verdict_label
 from .reports import ORDER, SUMMARY_MIME
 
-ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).with_name("templates")
 NOTEBOOKS = {"plan_dashboard", "indicator_report", "backtest", "quickstart"}
 INDEX_TEXT = {
@@ -43,11 +42,11 @@ INDEX_TEXT = {
 
 
 def notebooks_dir() -> Path:
-    return Path(os.environ.get("MZFORECAST_NOTEBOOKS", ROOT / "notebooks"))
+    return resources.notebooks_dir()
 
 
 def params_dir() -> Path:
-    return Path(os.environ.get("MZFORECAST_PARAMS", ROOT / "params"))
+    return resources.params_dir()
 
 
 def data_version(extra=()) -> str:
@@ -135,8 +134,13 @@ def _normalise(nb, filename: str):
     return nb
 
 
-def run_one(job: dict, outdir: str, timeout: int) -> dict:
-    """Execute one notebook; never raises: failures come back as data."""
+def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, start_timeout: int = 60) -> dict:
+    """Execute one notebook; never raises: failures come back as data.
+
+    The kernel is this interpreter unless `kernel` names a kernelspec (mzforecast.kernel); it
+    works in the output folder, never in site-packages or wherever the command was started.
+    """
+    from .kernel import engine_options
     import nbformat
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -151,9 +155,10 @@ def run_one(job: dict, outdir: str, timeout: int) -> dict:
     try:
         # the kernel's own log (plain-TCP notice, interrupt at shutdown) is noise here: a failing
         # cell raises PapermillExecutionError with its error, which the index reports
-        pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name="python3",
-                            execution_timeout=timeout, progress_bar=False, log_output=False,
-                            cwd=str(ROOT), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        pm.execute_notebook(str(src), str(out_nb), parameters=params, language="python",
+                            execution_timeout=timeout, start_timeout=start_timeout, progress_bar=False,
+                            log_output=False, cwd=str(outdir), extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                            **engine_options(kernel))
         nb = _normalise(nbformat.read(str(out_nb), as_version=4), out_nb.name)
         _atomic_write(out_nb, nbformat.writes(nb) + "\n")  # as nbformat.write ends the file
         for cell in nb.cells:
@@ -176,7 +181,7 @@ def run_one(job: dict, outdir: str, timeout: int) -> dict:
 
 
 def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
-    files = [Path(p) for p in param_files] or sorted(params_dir().glob("*.yaml"))
+    files = [resources.find_params(str(p)) for p in param_files] or sorted(params_dir().glob("*.yaml"))
     if not files:
         raise DataError("no params files", file=str(params_dir()), fix="add params/*.yaml or name files")
     jobs = []
@@ -191,7 +196,7 @@ def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
 
 
 def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeout: int = 300,
-        progress: bool | None = None) -> tuple[Path, list[dict]]:
+        progress: bool | None = None, kernel: str | None = None, start_timeout: int = 60) -> tuple[Path, list[dict]]:
     """Run every job and swap the finished output folder into place. Returns (index path, results)."""
     from tqdm import tqdm
 
@@ -207,7 +212,7 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
         bar = tqdm(total=len(todo), desc="notebooks", unit="nb",
                    disable=not (sys.stderr.isatty() if progress is None else progress))
         with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futs = [pool.submit(run_one, j, str(stage), timeout) for j in todo]
+            futs = [pool.submit(run_one, j, str(stage), timeout, kernel, start_timeout) for j in todo]
             for f in as_completed(futs):
                 r = f.result()
                 results.append(r)
@@ -310,7 +315,8 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
 
 
 def main(args) -> int:
-    index, results = run(args.params, args.out, args.jobs, args.as_of, args.data, args.timeout)
+    index, results = run(args.params, args.out, args.jobs, args.as_of, args.data, args.timeout,
+                         kernel=getattr(args, "kernel", None), start_timeout=getattr(args, "kernel_timeout", 60))
     failed = [r for r in results if not r["ok"]]
     print(f"{len(results) - len(failed)}/{len(results)} notebooks ok; report: {index}")
     for r in failed:
