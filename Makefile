@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test test-fast bench bench-quick calibration clean
+.PHONY: report test test-fast test-lowest bench bench-quick calibration clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -25,6 +25,15 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# The fast suite on the lowest versions pyproject.toml allows for direct dependencies (the
+# floors), in a separate venv: proves the floors are ones actually tested. Needs network for PyPI.
+LOWEST := .venv-lowest
+test-lowest:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
+	test -x $(LOWEST)/bin/uv || { rm -rf $(LOWEST) && $(PYTHON) -m venv $(LOWEST) && $(LOWEST)/bin/python -m pip install --quiet uv; }
+	VIRTUAL_ENV=$(LOWEST) $(LOWEST)/bin/uv pip install --quiet --index-url https://pypi.org/simple --resolution lowest-direct -e ".[dev]"
+	$(LOWEST)/bin/python -m pytest -q -m "not slow" -p no:cacheprovider
+
 bench-quick: $(STAMP)
 	$(BIN)/python bench/accuracy.py --quick
 
@@ -38,4 +47,4 @@ calibration: $(STAMP)
 	$(BIN)/python scripts/build_calibration.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(LOWEST) .pytest_cache
