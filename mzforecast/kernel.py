@@ -24,7 +24,7 @@ class OwnInterpreterKernelManager(AsyncKernelManager):
             self._kernel_spec = KernelSpec(
                 argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
                 display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (mzforecast)",
-                language="python", metadata={"debugger": True})
+                language="python")
         return self._kernel_spec
 
 

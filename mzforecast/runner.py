@@ -140,11 +140,12 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
     The kernel is this interpreter unless `kernel` names a kernelspec (mzforecast.kernel); it
     works in the output folder, never in site-packages or wherever the command was started.
     """
-    from .kernel import engine_options
     import nbformat
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernel import engine_options
 
     name, params = job["name"], dict(job["params"])
     out_nb = Path(outdir) / f"{name}.ipynb"
