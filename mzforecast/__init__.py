@@ -15,7 +15,7 @@ from .errors import DataError, DataErrors, ModelError, MzError
 from .models import Forecast, forecast
 from .targets import Plan, Target, get_plan, get_target, list_plans
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 
 def series(region: str, indicator: str, as_of: int | None = None, data=None):
@@ -33,6 +33,6 @@ def assess(target, data=None, *, as_of=None, method="auto", seed=0, reference=No
     return _assess(target, ds, as_of=as_of, method=method, seed=seed, reference=reference)
 
 
-__all__ = ["Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
+__all__ = ["__version__", "Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
            "assess", "assess_plan", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
            "list_plans", "load", "milestones", "series"]

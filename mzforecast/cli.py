@@ -192,16 +192,63 @@ def add_issue11_parsers(sub, dsub):
     t.set_defaults(func=cmd_template)
 
 
+class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Help that shows each option's default and keeps the examples' line breaks."""
+
+    def _get_help_string(self, action):
+        shown = action.default is not None and action.default is not False and action.default != []
+        if not shown or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every parser and subparser (add_subparsers reuses this class) gets the same help format."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+
+
+# One example per subcommand, shown under its --help; `mzforecast --help` lists them all.
+EXAMPLES = {
+    "plans": "mzforecast plans changchun-14th",
+    "assess": "mzforecast assess --plan changchun-14th --format json",
+    "forecast": "mzforecast forecast changchun dibao_standard_urban --until 2025",
+    "backtest": "mzforecast backtest --plan changchun-13th --as-of 2015",
+    "data": "mzforecast data check my-data.csv",
+    "data check": "mzforecast data check my-data.csv",
+    "data export": "mzforecast data export --data my-data.csv --format csv > merged.csv",
+    "run": "mzforecast run --out reports changchun-14th-rural-urban-dibao",
+    "template": "mzforecast template changchun-14th --out changchun-14th.xlsx",
+    "data import": "mzforecast data import 2023年报.xlsx --region changchun --year 2023 --out changchun-2023.csv",
+}
+
+
+def _add_examples(ap: argparse.ArgumentParser, prefix: str = ""):
+    for action in ap._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, p in action.choices.items():
+                key = f"{prefix}{name}"
+                if key in EXAMPLES and not p.epilog:
+                    p.epilog = f"example:\n  {EXAMPLES[key]}"
+                _add_examples(p, key + " ")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="mzforecast", description="Forecast civil-affairs plan targets.")
+    from . import __version__
+
+    ap = _Parser(prog="mzforecast", description="Forecast civil-affairs plan targets.",
+                 epilog="examples:\n" + "\n".join(f"  {e}" for k, e in EXAMPLES.items() if " " not in k))
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     def fmt(p):
-        p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
 
     def as_of_method(p, as_of_default=None):
         p.add_argument("--as-of", type=year, default=as_of_default, help="use only observations up to this year")
-        p.add_argument("--method", default="auto", choices=("auto",) + METHODS)
+        p.add_argument("--method", default="auto", choices=("auto",) + METHODS, help="forecast model")
 
     def datafiles(p):
         p.add_argument("--data", action="append", default=[], metavar="FILE",
@@ -211,30 +258,30 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("data", help="check or export data")
     dsub = d.add_subparsers(dest="data_cmd", required=True)
     c = dsub.add_parser("check", help="validate files (the bundled data if none) and list every problem")
-    c.add_argument("files", nargs="*")
+    c.add_argument("files", nargs="*", help="CSV/XLSX/YAML files to check")
     c.add_argument("--sheet", metavar="NAME", help="the sheet to read in .xlsx files with data on several sheets")
     c.set_defaults(func=cmd_data_check)
     e = dsub.add_parser("export", help="print the merged observations")
     datafiles(e)
-    e.add_argument("--format", choices=["csv", "json"], default="csv")
+    e.add_argument("--format", choices=["csv", "json"], default="csv", help="output format")
     e.set_defaults(func=cmd_data_export)
 
     p = sub.add_parser("plans", help="list plans, or one plan's targets")
-    p.add_argument("plan", nargs="?")
+    p.add_argument("plan", nargs="?", help="plan id (see `mzforecast plans`)")
     fmt(p)
     p.set_defaults(func=cmd_plans)
 
     f = sub.add_parser("forecast", help="forecast one indicator with intervals")
-    f.add_argument("region")
-    f.add_argument("indicator")
-    f.add_argument("--until", type=year, default=2025)
+    f.add_argument("region", help="region id, e.g. changchun")
+    f.add_argument("indicator", help="indicator id, e.g. dibao_standard_urban")
+    f.add_argument("--until", type=year, default=2025, help="last year to forecast")
     as_of_method(f)
     datafiles(f)
     fmt(f)
     f.set_defaults(func=cmd_forecast)
 
     a = sub.add_parser("assess", help="probability and verdict for every target of a plan (all plans if none)")
-    a.add_argument("--plan")
+    a.add_argument("--plan", help="plan id (default: every bundled plan)")
     as_of_method(a)
     datafiles(a)
     a.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
@@ -242,21 +289,27 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_assess)
 
     b = sub.add_parser("backtest", help="what the tool would have said in the past vs what happened")
-    b.add_argument("--plan")
+    b.add_argument("--plan", help="plan id (default: the 13th-plan backtests)")
     as_of_method(b, 2015)
     datafiles(b)
     fmt(b)
     b.set_defaults(func=cmd_backtest)
 
     r = sub.add_parser("run", help="execute the report notebooks with papermill and build reports/")
-    r.add_argument("params", nargs="*", help="params/*.yaml files (default: every bundled plan)")
-    r.add_argument("--jobs", type=count(0), default=0, help="parallel notebooks (default: number of cores)")
-    r.add_argument("--out", default="reports")
-    r.add_argument("--as-of", type=year)
-    r.add_argument("--data", action="append", default=[], metavar="FILE")
+    r.add_argument("params", nargs="*", help="params YAML files, or names of bundled ones such as "
+                   "changchun-14th (default: every bundled params file)")
+    r.add_argument("--jobs", type=count(0), default=0, help="parallel notebooks; 0 = number of cores")
+    r.add_argument("--out", default="reports", help="output folder (the files mzforecast wrote there are replaced; others are kept)")
+    r.add_argument("--as-of", type=year, help="use only observations up to this year")
+    r.add_argument("--data", action="append", default=[], metavar="FILE", help="your CSV/XLSX file; repeatable")
     r.add_argument("--timeout", type=count(1), default=300, help="per-cell timeout in seconds")
+    r.add_argument("--kernel", metavar="NAME", help="name of a Jupyter kernelspec to run the notebooks on "
+                   "(default: this Python, %s, not any installed kernelspec)" % sys.executable.replace("%", "%%"))
+    r.add_argument("--kernel-timeout", type=count(1), default=60, metavar="SECONDS",
+                   help="how long to wait for a kernel to start")
     r.set_defaults(func=cmd_run)
     add_issue11_parsers(sub, dsub)
+    _add_examples(ap)
     return ap
 
 

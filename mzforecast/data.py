@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from . import io as _io, units as U
+from . import io as _io, resources as _resources, units as U
 from .errors import DataError, DataErrors
 
 LONG_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote"]
@@ -27,8 +27,7 @@ YEAR_MIN, YEAR_MAX = 1949, 2100
 
 def data_dir() -> Path:
     """The bundled data folder (override with MZFORECAST_DATA for a copy elsewhere)."""
-    env = os.environ.get("MZFORECAST_DATA")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    return _resources.data_dir()
 
 
 class Indicator(BaseModel):

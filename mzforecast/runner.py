@@ -31,14 +31,13 @@ import pandas as pd
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from . import __version__
+from . import __version__, resources
 from .attainment import FIELDS
 from .data import YEAR_MAX, YEAR_MIN, data_dir
 from .errors import DataError, DataErrors, MzError
 from .plots import COLORS, verdict_label
 from .reports import ORDER, SUMMARY_MIME, drop_dead_links
 
-ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).with_name("templates")
 from .params import NOTEBOOKS  # noqa: E402  one list, validated by the Params model
 INDEX_TEXT = {
@@ -55,11 +54,11 @@ INDEX_TEXT = {
 
 
 def notebooks_dir() -> Path:
-    return Path(os.environ.get("MZFORECAST_NOTEBOOKS", ROOT / "notebooks"))
+    return resources.notebooks_dir()
 
 
 def params_dir() -> Path:
-    return Path(os.environ.get("MZFORECAST_PARAMS", ROOT / "params"))
+    return resources.params_dir()
 
 
 def data_version(extra=()) -> str:
@@ -179,12 +178,18 @@ def _kill_children(pids=None):
     psutil.wait_procs(kids, timeout=5)
 
 
-def run_one(job: dict, outdir: str, timeout: int) -> dict:
-    """Execute one notebook; never raises: failures come back as data."""
+def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, start_timeout: int = 60) -> dict:
+    """Execute one notebook; never raises: failures come back as data.
+
+    The kernel is this interpreter unless `kernel` names a kernelspec (mzforecast.kernel); it
+    works in the output folder, never in site-packages or wherever the command was started.
+    """
     import nbformat
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernel import engine_options
 
     name, params = job["name"], dict(job["params"])
     out_nb = Path(outdir) / f"{name}.ipynb"
@@ -195,9 +200,10 @@ def run_one(job: dict, outdir: str, timeout: int) -> dict:
     try:
         # the kernel's own log (plain-TCP notice, interrupt at shutdown) is noise here: a failing
         # cell raises PapermillExecutionError with its error, which the index reports
-        pm.execute_notebook(str(src), str(out_nb), parameters=params, kernel_name="python3",
-                            execution_timeout=timeout, progress_bar=False, log_output=False,
-                            cwd=str(ROOT), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        pm.execute_notebook(str(src), str(out_nb), parameters=params, language="python",
+                            execution_timeout=timeout, start_timeout=start_timeout, progress_bar=False,
+                            log_output=False, cwd=str(outdir), extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                            **engine_options(kernel))
         nb = _normalise(nbformat.read(str(out_nb), as_version=4), out_nb.name)
         _atomic_write(out_nb, nbformat.writes(nb) + "\n")  # as nbformat.write ends the file
         for cell in nb.cells:
@@ -235,9 +241,22 @@ def validate_options(jobs=0, timeout=300, as_of=None, out=None):
         raise DataErrors(errs)
 
 
+def _params_path(name: str) -> str:
+    """A path named in a params file: as given if absolute; else from the current folder if it is
+    there; else from the bundled data's parent, where the bundled params' `data/examples/…` live
+    (the checkout, or the installed package)."""
+    p = Path(name)
+    if p.is_absolute():
+        return str(p)
+    for base in (Path.cwd(), data_dir().parent):
+        if (base / p).exists():
+            return str((base / p).resolve())
+    return str((Path.cwd() / p).resolve())
+
+
 def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
     """The jobs of a run, with every params file read and checked (all problems reported at once)."""
-    files = [Path(p) for p in param_files] or sorted(params_dir().glob("*.yaml"))
+    files = [resources.find_params(str(p)) for p in param_files] or sorted(params_dir().glob("*.yaml"))
     if not files:
         raise DataError("no params files", file=str(params_dir()), fix="add params/*.yaml or name files")
     jobs, errs = [], []
@@ -255,10 +274,11 @@ def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
         if data:
             paths = [str(Path(x).resolve()) for x in data]
             p["data_file"] = paths[0] if len(paths) == 1 else paths  # the notebooks load a path or a list
-        elif p.get("data_file"):  # the notebooks run in the project folder: checked where they will read it
-            p["data_file"] = str((ROOT / p["data_file"]).resolve())
+        elif p.get("data_file"):  # the notebooks run in the output folder: give them absolute paths
+            p["data_file"] = ([_params_path(x) for x in p["data_file"]] if isinstance(p["data_file"], list)
+                              else _params_path(p["data_file"]))
         if isinstance(p.get("plan"), str) and Path(p["plan"]).suffix in (".yaml", ".yml"):  # a plan file, same rule
-            p["plan"] = str((ROOT / p["plan"]).resolve())
+            p["plan"] = _params_path(p["plan"])
         jobs.append({"name": f.stem, "file": str(f), "params": p, "own_data": bool(p.get("data_file")) and not data})
     names = [j["name"] for j in jobs]
     for n in sorted({n for n in names if names.count(n) > 1}):
@@ -318,7 +338,8 @@ def _mp_context():
 
 
 def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeout: int = 300,
-        progress: bool | None = None, execute=None) -> tuple[Path, list[dict]]:
+        progress: bool | None = None, execute=None, kernel: str | None = None,
+        start_timeout: int = 60) -> tuple[Path, list[dict]]:
     """Run every job and swap the finished output folder into place. Returns (index path, results).
 
     Nothing is executed until every input is valid. The folder is swapped only if at least one
@@ -357,12 +378,12 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
 
         if execute is not None:
             for j in todo:
-                done(execute(j, str(stage), timeout))
+                done(execute(j, str(stage), timeout, kernel, start_timeout))
         else:
             pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_mp_context(),
                                        initializer=_die_with_parent, initargs=(os.getpid(),))
             try:
-                futs = [pool.submit(run_one, j, str(stage), timeout) for j in todo]
+                futs = [pool.submit(run_one, j, str(stage), timeout, kernel, start_timeout) for j in todo]
                 for f in as_completed(futs):
                     done(f.result())
             except BrokenProcessPool as e:
@@ -629,7 +650,8 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
 
 def main(args) -> int:
     from .safe import terminal
-    index, results = run(args.params, args.out, args.jobs, args.as_of, args.data, args.timeout)
+    index, results = run(args.params, args.out, args.jobs, args.as_of, args.data, args.timeout,
+                         kernel=getattr(args, "kernel", None), start_timeout=getattr(args, "kernel_timeout", 60))
     failed = [r for r in results if not r["ok"]]
     if len(failed) == len(results):
         print(f"0/{len(results)} notebooks ok; the previous reports were left as they were: {index.parent}",

@@ -33,7 +33,7 @@ FORMULA = '=HYPERLINK("http://x","y")'
 # ------------------------------------------------------------------ helpers
 def fake_execute(fail=()):
     """Stand-in for run_one (no kernel): writes a page per job, fails the names in `fail`."""
-    def run(job, outdir, timeout):
+    def run(job, outdir, timeout, kernel=None, start_timeout=60):
         n = job["name"]
         res = {"name": n, "params_file": job["file"], "plan": job["params"].get("plan"), "ok": n not in fail,
                "error": "ValueError: boom" if n in fail else "", "html": None, "records": [], "seconds": 0}
@@ -389,7 +389,7 @@ def test_disk_full_while_writing_keeps_previous_reports(where, previous, monkeyp
 def test_notebooks_failing_on_a_full_disk_are_one_message(previous):
     out, before = previous
 
-    def full(job, outdir, timeout):
+    def full(job, outdir, timeout, kernel=None, start_timeout=60):
         return {"name": job["name"], "params_file": job["file"], "plan": None, "ok": False, "html": None,
                 "records": [], "error": "OSError: [Errno 28] No space left on device: 'x.ipynb'"}
     with pytest.raises(DataError, match="disk is full"):
