@@ -1,0 +1,175 @@
+"""Many regions at once: the vectorised path must say what the one-at-a-time path says."""
+import importlib.util
+import io
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import mzforecast as mzf
+from mzforecast import attainment as A
+from mzforecast import regional
+from mzforecast.errors import DataErrors
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _scale():
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench" / "scale.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory):
+    """15 synthetic counties x 20 indicators with every data pattern, and a plan with every target kind."""
+    sc = _scale()
+    d = tmp_path_factory.mktemp("synth")
+    csv, plan = sc.write(d, 15, 20, seed=3)
+    doc = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    extra = [dict(id="between", indicator="syn_01", comparator="between", value=900, value_high=2000,
+                  unit="yuan/person/month", quote="x"),
+             dict(id="equal", indicator="syn_03", comparator="==", value=1000, unit="yuan/person/month", quote="x"),
+             dict(id="below", indicator="syn_03", comparator="<", value=1000, unit="yuan/person/month", quote="x"),
+             dict(id="observed", indicator="syn_01", comparator=">=", value=800, unit="yuan/person/month",
+                  year=2024, quote="x"),
+             dict(id="rel-add", indicator="syn_06", comparator=">=", relative={"add": 300},
+                  unit="yuan/person/month", quote="x"),
+             dict(id="ratio-lag", indicator="syn_03", kind="ratio", denominator="syn_01", denominator_lag=1,
+                  comparator=">=", value=1.3, unit="times", quote="x")]
+    doc["targets"] += extra
+    plan.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    ds = mzf.load([csv])
+    return ds, plan
+
+
+def _one_at_a_time(plan, ds):
+    p = mzf.get_plan(str(plan), ds)
+    rows = []
+    for t in p.targets:
+        for r in regional.regions_of(p, ds):
+            base = None
+            if t.relative is not None:
+                _, hist = A._history(t.for_region(r, 0.0), ds)
+                base = float(hist.loc[t.base_year]) if t.base_year in hist.index else None
+            tr = t.for_region(r, base)
+            if tr.value is None:
+                continue
+            try:
+                rows.append(A.assess(tr, ds))
+            except KeyError:  # attainment.assess fails when the target year lies between observations
+                continue
+    return pd.DataFrame(rows, columns=A.FIELDS)
+
+
+def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
+    ds, plan = synth
+    fast = regional.assess_regions(str(plan), ds)
+    slow = _one_at_a_time(plan, ds)
+    n_targets = len(mzf.get_plan(str(plan), ds).targets)
+    assert len(fast) == n_targets * 15
+    gap = fast.note.str.startswith("no observation in the target year")
+    assert gap.any() and (fast.verdict[gap] == "no_data").all()
+    # relative targets without a base value, target years between observations: not in the slow path
+    fast = fast[fast.target_value.notna() & ~gap].reset_index(drop=True)
+    assert len(fast) == len(slow)
+    key = ["target_id", "region"]
+    f = fast.set_index(key).sort_index()
+    s = slow.set_index(key).sort_index()
+    assert (f.index == s.index).all()
+    # the sample must exercise the cases: every kind, forecasts, fallbacks, several methods
+    assert set(f.kind) == {"level", "ratio", "growth", "change"}
+    assert {"on_track", "off_track", "achieved", "no_data"} <= set(f.verdict)
+    assert {"naive", "theta", "comb", "logistic", "observed"} <= set(f.method.dropna())
+    for c in A.FIELDS:
+        if c in key:
+            continue
+        a, b = f[c], s[c]
+        num = pd.to_numeric(b, errors="coerce")
+        if b.notna().any() and num[b.notna()].notna().all() and c not in ("binding",):
+            np.testing.assert_allclose(pd.to_numeric(a, errors="coerce").astype(float), num.astype(float),
+                                       rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=c)
+        else:
+            assert (a.fillna("").astype(str) == b.fillna("").astype(str)).all(), (c, a[a != b], b[a != b])
+
+
+def test_probabilities_are_equal_not_just_close(synth):
+    ds, plan = synth
+    fast = regional.assess_regions(str(plan), ds).set_index(["target_id", "region"])
+    slow = _one_at_a_time(plan, ds).set_index(["target_id", "region"])
+    both = fast.loc[slow.index]
+    assert (both.probability.fillna(-1).to_numpy() == slow.probability.fillna(-1).to_numpy()).all()
+    assert (both.verdict.to_numpy() == slow.verdict.to_numpy()).all()
+
+
+def test_relative_target_takes_each_regions_base_value(synth):
+    ds, plan = synth
+    res = regional.assess_regions(str(plan), ds)
+    rel = res[res.target_id == "t02"]  # relative: {pct: 25} over the 2025 value
+    has = rel.base_value.notna()
+    assert has.any()
+    np.testing.assert_allclose(rel.target_value[has], rel.base_value[has] * 1.25)
+    assert (rel.verdict[~has] == "no_data").all()
+    assert rel.note[~has].str.contains("base year 2025").all()
+
+
+def test_regions_all_means_every_region_with_data(synth):
+    ds, plan = synth
+    p = mzf.get_plan(str(plan), ds)
+    regs = regional.regions_of(p, ds)
+    assert len(regs) == 15 and all(r.startswith("cnty") for r in regs)
+    assert "changchun" not in regs  # bundled regions have none of the synthetic indicators
+
+
+def test_constraints_apply_to_sample_arrays(synth, monkeypatch):
+    """A constraint is a function on (series, draws, years) arrays; capping every path changes the verdicts."""
+    ds, plan = synth
+    p = mzf.get_plan(str(plan), ds)
+    t = next(x for x in p.targets if x.id == "t01")
+    regs = regional.regions_of(p, ds)
+    before = regional.assess_target(t, regs, ds)
+    seen = []
+
+    def cap(paths, info):
+        seen.append(paths.shape)
+        return np.minimum(paths, 0.0)
+
+    monkeypatch.setattr(regional, "CONSTRAINTS", [cap])
+    after = regional.assess_target(t, regs, ds)
+    assert seen and all(len(s) == 3 and s[1] in (A.N_SAMPLES, 6) for s in seen)
+    forecast = before.method != "observed"
+    assert (after.probability[forecast & before.verdict.ne("no_data")] == 0).all()
+    assert (before.probability[forecast] > 0).any()
+
+
+def test_plan_needs_region_or_regions(write):
+    base = "id: x\nname_zh: x\nsource: s\nbase_year: 2020\ntarget_year: 2025\n"
+    t = "targets:\n  - {id: a, indicator: dibao_standard_urban, comparator: '>=', value: 1, unit: yuan/person/month, quote: q}\n"
+    with pytest.raises(DataErrors, match="either 'region'"):
+        mzf.targets.load_plan(write("a.yaml", base + "region: jilin\nregions: all\n" + t))
+    with pytest.raises(DataErrors, match="either 'region'"):
+        mzf.targets.load_plan(write("b.yaml", base + t))
+    rel = t.replace("value: 1", "relative: {pct: 5}, value: 3")
+    with pytest.raises(DataErrors, match="either 'value'"):
+        mzf.targets.load_plan(write("c.yaml", base + "regions: all\n" + rel))
+    ds = mzf.load()
+    with pytest.raises(DataErrors) as e:
+        mzf.targets.load_plan(write("d.yaml", base + "regions: [jilin, nowhere]\n" + t), ds)
+    assert "regions[1]" in str(e.value) and "nowhere" in str(e.value)
+
+
+def test_cli_streams_one_row_per_target_per_region(synth, capsys):
+    from mzforecast.cli import main
+    ds, plan = synth
+    csv = Path(plan).with_name("counties-synthetic.csv")
+    assert main(["assess", "--plan", str(plan), "--data", str(csv), "--format", "csv"]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    n_targets = len(mzf.get_plan(str(plan), ds).targets)
+    assert len(out) == n_targets * 15
+    assert out.groupby("target_id").region.nunique().eq(15).all()
+    assert list(out.columns) == regional.columns()
