@@ -240,7 +240,8 @@ def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], r
                                     + "; wide layout needs region, indicator and one column per year")
                           for c in missing])
     rows = []
-    for rec in df.to_dict("records"):
+    cols = list(df.columns)  # plain lists: to_dict("records") boxes every cell and halves the speed
+    for rec in (dict(zip(cols, vals)) for vals in zip(*(df[c].tolist() for c in cols))):
         r = rec["_row"]
         bad = False
         reg, ind = str(rec["region"]).strip(), str(rec["indicator"]).strip()

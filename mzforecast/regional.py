@@ -228,8 +228,8 @@ def _growth_fields(kind, hy, hv, T, goal, met, base_year, projected) -> dict:
     if len(hy) >= 2:
         fy, fv = int(hy[0]), float(hv[0])
         out["historical_cagr"] = A.cagr(fv, lv, ly - fy)
-        k = np.flatnonzero(hy == base_year)
-        b_year, bv = (base_year, float(hv[k[0]])) if len(k) else (fy, fv)
+        bv = _value_in(hy, hv, base_year)
+        b_year, bv = (base_year, bv) if bv is not None else (fy, fv)
         req = A.cagr(bv, goal, T - b_year)
         met_last = bool(met(lv))
         if met_last and T > ly:
@@ -255,8 +255,8 @@ def _progress(base_year, base_value, latest_year, latest_value, T, goal) -> dict
 
 
 def _value_in(y, v, year):
-    k = np.flatnonzero(y == year)
-    return float(v[k[0]]) if len(k) else None
+    k = int(y.searchsorted(year))
+    return float(v[k]) if k < len(y) and y[k] == year else None
 
 
 def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, method="auto", seed=0,
@@ -343,7 +343,8 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
             p = met.mean(axis=1)
             q = np.quantile(x, QS, axis=1)
             direct = t.kind in ("level", "ratio")
-            point = g.P[sl, k] if direct else x.mean(axis=1)
+            xmean = x.mean(axis=1)
+            point = g.P[sl, k] if direct else xmean
             if direct:
                 ey = _expected_years(t, targets, rows_c, Qc, g.years, j, w, order, info)
             for m, i in enumerate(rows_c):
@@ -356,7 +357,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
                            median=q[0, m], lo80=q[1, m], hi80=q[2, m], lo95=q[3, m], hi95=q[4, m])
                 out["forecast_mean"] = float(point[m])
                 out["point"] = float(g.P[sl][m, k]) if direct else float(point[m])
-                out["mean"] = float(x[m].mean())
+                out["mean"] = float(xmean[m])
                 notes = g.row_notes(c0 + m)
                 if t.kind == "ratio":
                     notes.append(f"the ratio forecast from its {g.n} observed years "
@@ -404,6 +405,7 @@ def _expected_years(t, targets, rows_c, Qc, years, j, w, order, info):
 
 def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
     cols = columns()
+    known = set(cols)
     recs = []
     for r, out, (hy, hv, sy, sv), tr in zip(regions, rows, hists, targets):
         rec = dict.fromkeys(cols)
@@ -414,7 +416,7 @@ def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
         if len(hy):
             rec["latest_year"], rec["latest_value"] = int(hy[-1]), float(hv[-1])
         fallback = "plan" in out
-        rec.update({k: v for k, v in out.items() if k in cols})
+        rec.update({k: v for k, v in out.items() if k in known})
         if not fallback and tr.value is not None and out.get("verdict") != "no_data":
             rec.update(_growth_fields(t.kind, hy, hv, t.target_year, tr.value, tr.met, t.base_year,
                                       out.get("forecast_mean")))
