@@ -242,14 +242,19 @@ def _growth_fields(kind, hy, hv, T, goal, met, base_year, projected) -> dict:
     return out
 
 
-def _progress(base_year, base_value, latest_year, latest_value, T, goal) -> dict:
-    """完成进度 (share of the way from the base value to the target) vs 时序进度 (share of the plan elapsed)."""
+def _progress(base_year, base_value, latest_year, latest_value, T, goal, met) -> dict:
+    """完成进度 (share of the way from the base value to the target) vs 时序进度 (share of the plan elapsed).
+
+    Within 5 points of each other is on schedule; a latest value that already meets the target is ahead.
+    """
     out = {"base_year": base_year, "base_value": base_value}
     if base_value is None or latest_value is None or goal is None or T <= base_year or goal == base_value:
         return out
     cp = (latest_value - base_value) / (goal - base_value)
     tp = min(max((latest_year - base_year) / (T - base_year), 0.0), 1.0)
     status = "ahead" if cp > tp + 0.05 else ("behind" if cp < tp - 0.05 else "on_schedule")
+    if bool(met(latest_value)):
+        status = "ahead" if latest_year < T else "on_schedule"
     out.update(completion_progress=cp, time_progress=tp, progress_status=status)
     return out
 
@@ -422,7 +427,7 @@ def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
                                       out.get("forecast_mean")))
         if t.kind in ("level", "ratio"):
             ev = _progress(t.base_year, _value_in(hy, hv, t.base_year), rec["latest_year"], rec["latest_value"],
-                           t.target_year, tr.value)
+                           t.target_year, tr.value, tr.met)
         else:
             ev = dict(base_year=t.base_year, base_value=_value_in(sy, sv, t.base_year))
         rec.update({k: v for k, v in ev.items() if rec.get(k) is None})  # the one-at-a-time path's own first

@@ -32,7 +32,7 @@ from .reports import ORDER, SUMMARY_MIME
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).with_name("templates")
-NOTEBOOKS = {"plan_dashboard", "indicator_report", "backtest", "quickstart"}
+NOTEBOOKS = {"plan_dashboard", "indicator_report", "backtest", "quickstart", "regions_dashboard"}
 INDEX_TEXT = {
     "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", data_version="数据版本", as_of="数据截至",
                report="报告", plan="规划", status="状态", ok="完成", failed="失败", back="← 返回目录"),
@@ -274,7 +274,7 @@ def _write_summary(stage: Path, results):
     rows = [dict(rec, report=r["name"]) for r in results if r["ok"] and r.get("params_file")
             and "backtest" not in r["name"] for rec in r["records"]]
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
-    df = df.drop_duplicates(["plan", "target_id", "as_of"]).sort_values(["plan", "target_id"])
+    df = df.drop_duplicates(["plan", "target_id", "region", "as_of"]).sort_values(["plan", "target_id", "region"])
     _atomic_write(stage / "summary.csv", df.to_csv(index=False))
     _atomic_write(stage / "summary.json", json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)),
                                                      ensure_ascii=False, indent=1))

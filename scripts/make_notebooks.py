@@ -93,3 +93,24 @@ fc.summary_frame(levels=[80, 95])"""),
     ("code", """mzf.assess("changchun-13th:certified-social-workers", as_of=2015)"""),
 ]), D / "quickstart.ipynb")
 print("ok")
+
+
+def regions_dashboard():
+    """Issue 14: one plan in many regions; logic in mzforecast.regional and regional_report."""
+    nbf.write(nb([
+        ("code", SETUP + """
+from mzforecast import regional, regional_report as rr
+p = mzf.get_plan(plan, ds)
+res = regional.assess_regions(p, ds, as_of=as_of, method=method)
+display(HTML(rr.page_header(p, ds, res, as_of, language)))"""),
+        ("code", """for t in p.targets:
+    display(HTML(rr.target_section(t, res, ds, language)))
+    reports.show(rr.dot_plot(t, res, ds, language))
+    reports.show(rr.small_multiples(t, res, ds, as_of, method, language))"""),
+        ("code", "reports.record_summary(res)"),
+    ], params='notebook = "regions_dashboard"\nplan = "data/examples/jilin-prefectures-example.yaml"\nas_of = None\n'
+              'method = "auto"\nlanguage = "zh"\ndata_file = "data/examples/jilin-prefectures-synthetic.csv"'),
+        D / "regions_dashboard.ipynb")
+
+
+regions_dashboard()
