@@ -462,7 +462,7 @@ def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", see
     inds = {t.indicator for t in p.targets} | {t.denominator for t in p.targets if t.denominator}
     store = _Store(ds, inds, as_of)
     from tqdm import tqdm
-    bar = tqdm(total=len(p.targets) * len(regions), unit="region-target", disable=not progress, leave=False)
+    bar = tqdm(total=len(p.targets) * len(regions), unit="region-target", disable=not progress)
     try:
         for t in p.targets:
             yield assess_target(t, regions, ds, as_of=as_of, method=method, seed=seed, store=store)

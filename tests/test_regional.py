@@ -173,3 +173,15 @@ def test_cli_streams_one_row_per_target_per_region(synth, capsys):
     assert len(out) == n_targets * 15
     assert out.groupby("target_id").region.nunique().eq(15).all()
     assert list(out.columns) == regional.columns()
+
+
+def test_progress_bar_only_when_asked(synth, capsys):
+    """write_rows shows tqdm's bar on a terminal (progress=None asks stderr.isatty()), never in a pipe."""
+    ds, plan = synth
+    out = io.StringIO()
+    n = regional.write_rows(str(plan), ds, out, progress=True)
+    err = capsys.readouterr().err
+    assert "region-target" in err and f"{n}/{n}" in err
+    regional.write_rows(str(plan), ds, io.StringIO(), progress=None)  # pytest's stderr is not a terminal
+    assert capsys.readouterr().err == ""
+    assert len(pd.read_csv(io.StringIO(out.getvalue()))) == n
