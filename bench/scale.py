@@ -118,6 +118,8 @@ def main(argv=None) -> int:
     ap.add_argument("--indicators", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--write", metavar="DIR", help="keep the synthetic files in DIR (default: a temp folder)")
+    ap.add_argument("--compare", type=int, default=0, metavar="N",
+                    help="also time attainment.assess one at a time on N random region-targets")
     ap.add_argument("--only-write", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.only_write:
@@ -153,6 +155,20 @@ def main(argv=None) -> int:
           f"peak memory (max RSS of the process): {peak_rss_mib():,.0f} MiB, {rss0:,.0f} MiB of it "
           f"before loading; cores: {os.cpu_count()}, load average "
           f"{os.getloadavg()[0]:.1f}")
+    if a.compare:
+        from mzforecast import attainment
+        p = mzf.get_plan(str(plan), ds)
+        fixed = [t for t in p.targets if t.relative is None]
+        rng = np.random.default_rng(a.seed)
+        regions = regional.regions_of(p, ds)
+        pairs = [(fixed[i], regions[k]) for i, k in zip(rng.integers(0, len(fixed), a.compare),
+                                                         rng.integers(0, len(regions), a.compare))]
+        attainment.assess(pairs[0][0].for_region(pairs[0][1]), ds)  # builds the dataset's per-series index
+        t0 = time.perf_counter()
+        for t, r in pairs:
+            attainment.assess(t.for_region(r), ds)
+        el = time.perf_counter() - t0
+        print(f"one at a time (attainment.assess, {a.compare:,} random region-targets): {a.compare / el:,.0f}/s")
     if tmp:
         import shutil
         shutil.rmtree(tmp, ignore_errors=True)
