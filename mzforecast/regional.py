@@ -288,7 +288,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     meta = ds.indicators[t.indicator]
     until = max(T, A.HORIZON_CAP)
     rows: list[dict | None] = [None] * len(regions)
-    fallback, jobs = [], {}  # jobs: year pattern -> [(row index, values)]
+    fallback, jobs, split = [], {}, {}  # jobs: year pattern -> [(row index, values)]; split: ratio by parts
     hists, targets = [], []
     for i, r in enumerate(regions):
         sy, sv = store.get(r, t.indicator)
@@ -312,10 +312,14 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
                            note=f"no observation in the target year {T}, though later years are observed: "
                                 f"add the {T} value")
             continue
-        ok = len(sy) > 0 and meta.aggregation == "stock" and T > (hy[-1] if len(hy) else T) \
+        ok = len(sy) > 0 and meta.aggregation == "stock" and (not len(hy) or T > hy[-1]) \
             and T > sy[-1] and method in ("auto",) + tuple(m for m in M.METHODS if m not in ("loglinear", "logistic"))
-        if t.kind == "ratio":
-            ok = ok and len(hy) >= 2 and bool((hv > 0).all())
+        if ok and t.kind == "ratio" and not (len(hy) >= 2 and bool((hv > 0).all())):
+            dy, dv = store.get(r, t.denominator)
+            if len(dy):  # numerator and denominator forecast separately, as attainment._ratio_sim does
+                split.setdefault((sy.tobytes(), dy.tobytes()), []).append((i, sv, dv))
+                continue
+            ok = False
         if not ok:
             fallback.append(i)
             continue
@@ -324,10 +328,10 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     if fallback:  # the one-at-a-time path on just these regions' series: rare cases, same meaning
         o = ds.observations
         keep = o.region.isin([regions[i] for i in fallback]) & o.indicator.isin([t.indicator, t.denominator])
-        ds = Dataset(o[keep.to_numpy()], ds.indicators, ds.regions, ds.sources)
+        sub = Dataset(o[keep.to_numpy()], ds.indicators, ds.regions, ds.sources)
     for i in fallback:
         tr = targets[i] if t.relative is not None else t.for_region(regions[i])
-        out = A.assess(tr, ds, as_of=as_of, method=method, seed=seed).to_dict()
+        out = A.assess(tr, sub, as_of=as_of, method=method, seed=seed).to_dict()
         out.pop("region", None)
         rows[i] = out
     u, j, w = _draws(seed)
@@ -387,7 +391,62 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
                 if direct:
                     out.update(expected_year=ey[0][m], expected_year_lo80=ey[1][m], expected_year_hi80=ey[2][m])
                 rows[i] = out
+    for (nk, dk), members in split.items():
+        _split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
+                     targets, rows, method, seed, until)
     return _frame(t, regions, rows, hists, targets, as_of)
+
+
+SPLIT_NOTE = "numerator and denominator forecast separately (independent errors: a cautious spread)"
+
+
+def _split_ratio(t, ds, members, ny, dy, targets, rows, method, seed, until):
+    """Ratio targets whose ratio is known in fewer than two years: forecast numerator (seed) and
+    denominator (seed + 1) separately and divide, path by path, as attainment._ratio_sim does."""
+    T, lag = t.target_year, t.denominator_lag
+    nmeta, dmeta = ds.indicators[t.indicator], ds.indicators[t.denominator]
+    gN = _Group(ny, np.vstack([m[1] for m in members]), nmeta.kind, method, until)
+    gD = _Group(dy, np.vstack([m[2] for m in members]), dmeta.kind, method, until) \
+        if dmeta.aggregation == "stock" and until > dy[-1] else None
+    cols, src = [], []  # forecast years of the numerator with a denominator value or forecast
+    for c, y in enumerate(gN.years):
+        k = np.flatnonzero(dy == y - lag)
+        if len(k):
+            cols.append(c); src.append(("obs", int(k[0])))
+        elif gD is not None and y - lag in gD.years:
+            cols.append(c); src.append(("fc", int(np.searchsorted(gD.years, y - lag))))
+    years = gN.years[cols]
+    if T not in years:
+        for i, *_ in members:
+            rows[i] = dict(verdict="no_data", note=f"cannot forecast the ratio of {t.indicator} to {t.denominator}")
+        return
+    kT = int(np.searchsorted(years, T))
+    _, j, w = _draws(seed)
+    _, j2, w2 = _draws(seed + 1)
+    Dobs = np.vstack([m[2] for m in members])
+    step = max(1, CHUNK // max(len(cols), 1))
+    for c0 in range(0, len(members), step):
+        sl = slice(c0, c0 + step)
+        N = np.moveaxis(_sample(gN.Q[sl][:, cols, :], j, w), 1, 2)  # (chunk, draws, years)
+        D = np.empty_like(N)
+        for c, (kind, k) in enumerate(src):
+            D[:, :, c] = Dobs[sl, k][:, None] if kind == "obs" else _sample(gD.Q[sl, k, :], j2, w2)
+        R = A._to_target_terms(t, N, D, ds)
+        x = R[:, :, kT]
+        for m, (i, *_) in enumerate(members[sl]):
+            tr = targets[i]
+            xm = x[m]
+            p = float(np.mean(tr.met(xm)))
+            q = np.quantile(xm, QS)
+            first = _first_year(tr.met(R[m]), years)
+            qs = np.quantile(first, YEAR_QS)
+            mean = float(np.mean(xm))
+            rows[i] = dict(method=gN.method, n_obs=gN.n, probability=p, verdict=A.verdict_from_probability(p),
+                           median=q[0], lo80=q[1], hi80=q[2], lo95=q[3], hi95=q[4], forecast_mean=mean, point=mean,
+                           mean=mean, note="; ".join(gN.row_notes(c0 + m) + [SPLIT_NOTE]),
+                           expected_year=float(qs[0]) if qs[0] < 10 ** 6 else float("nan"),
+                           expected_year_lo80=float(qs[1]) if qs[1] < 10 ** 6 else float("nan"),
+                           expected_year_hi80=float(qs[2]) if qs[2] < 10 ** 6 else float("nan"))
 
 
 def _expected_years(t, targets, rows_c, Qc, years, j, w, order, info):

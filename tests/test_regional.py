@@ -86,6 +86,8 @@ def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
     assert set(f.kind) == {"level", "ratio", "growth", "change"}
     assert {"on_track", "off_track", "achieved", "no_data"} <= set(f.verdict)
     assert {"naive", "theta", "comb", "logistic", "observed"} <= set(f.method.dropna())
+    assert f.note.str.contains("the ratio forecast from its").any()
+    assert f.note.str.contains("numerator and denominator forecast separately").any()
     for c in A.FIELDS:
         if c in key:
             continue
