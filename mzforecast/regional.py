@@ -8,12 +8,13 @@ sampled with the same inverse-CDF scheme and seed as `Forecast.samples`. The row
 same as the one-at-a-time path's (tests/test_regional.py compares them on a sample).
 
 Covered by the vectorised path: level, growth and change targets on yearly (stock) series,
-ratio targets whose ratio has two or more common positive years (forecast as its own series),
-relative targets (`relative: {pct: 20}`), any comparator, method `auto` or a fixed closed-form
-method. Everything else (targets already observed in their year, no data, ratios forecast as
-numerator and denominator, five-year totals, log-linear or logistic asked for explicitly, a
-target year between observations) goes through `attainment.assess`, row by row, so every
-row exists and means the same.
+ratio targets (as the ratio's own series when it has two or more common positive years, else
+numerator and denominator forecast separately), relative targets (`relative: {pct: 20}`), any
+comparator, method `auto` or a fixed closed-form method. Everything else (targets already
+observed in their year, no data, five-year totals, log-linear or logistic asked for
+explicitly) goes through `attainment.assess`, row by row, so every row exists and means the
+same. A target year between observations (later years observed) gets no_data with a note
+(attainment.assess raises a KeyError there).
 
 Structural constraints on sample paths (issue 9: administered standards never cut, shares in
 0-100 %) plug in as functions on a (n_series, n_samples, n_years) array: append them to
