@@ -309,6 +309,9 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
     """Every target of a plan as one DataFrame, one row per target."""
     ds = data if data is not None else load()
     p = get_plan(plan, ds)
+    if p.regions is not None or any(t.relative is not None for t in p.targets):  # issue 14: every region
+        from .regional import assess_regions
+        return assess_regions(p, ds, as_of=as_of, method=method, seed=seed)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed) for t in p.targets]
     return pd.DataFrame(rows, columns=FIELDS)
 

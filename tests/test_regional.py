@@ -187,3 +187,12 @@ def test_progress_bar_only_when_asked(synth, capsys):
     regional.write_rows(str(plan), ds, io.StringIO(), progress=None)  # pytest's stderr is not a terminal
     assert capsys.readouterr().err == ""
     assert len(pd.read_csv(io.StringIO(out.getvalue()))) == n
+
+
+def test_assess_plan_gives_one_row_per_target_per_region_for_a_regions_plan():
+    ds = mzf.load([ROOT / "data/examples/jilin-prefectures-synthetic.csv"])
+    res = mzf.assess_plan(str(ROOT / "data/examples/jilin-prefectures-example.yaml"), ds)
+    assert len(res) == 5 * 9 and res.groupby("target_id").region.nunique().eq(9).all()
+    assert list(res.columns) == regional.columns()
+    single = mzf.assess_plan("changchun-14th", ds)  # one-region plans are unchanged
+    assert list(single.columns) == A.FIELDS and (single.region == "changchun").all()
