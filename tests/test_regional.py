@@ -196,3 +196,13 @@ def test_assess_plan_gives_one_row_per_target_per_region_for_a_regions_plan():
     assert list(res.columns) == regional.columns()
     single = mzf.assess_plan("changchun-14th", ds)  # one-region plans are unchanged
     assert list(single.columns) == A.FIELDS and (single.region == "changchun").all()
+
+
+def test_scale_bench_reports_rate_and_memory(tmp_path, capsys):
+    sc = _scale()
+    assert sc.main(["--counties", "20", "--indicators", "10", "--write", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "200 region-targets in" in out and "region-targets/s wall clock" in out and "MiB" in out
+    assert (tmp_path / "counties-synthetic.csv").exists() and (tmp_path / "counties-synthetic-plan.yaml").exists()
+    df = pd.read_csv(tmp_path / "counties-synthetic.csv")
+    assert df.source.str.contains("synthetic").all() and df.region.nunique() == 20
