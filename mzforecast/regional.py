@@ -41,9 +41,11 @@ QS = [0.5, 0.1, 0.9, 0.025, 0.975]
 YEAR_QS = [0.5, 0.1, 0.9]
 CHUNK = 1024  # series sampled at once: CHUNK x N_SAMPLES floats (33 MB)
 # functions f(paths, info) -> paths on a (n_series, n_samples, n_years) array of sample paths
-# for the years after the last observation up to the target year (info: dict with kind,
-# indicator, years, last). Each must keep every path's order in the draws (a draw that is higher
-# in one region-year stays higher), as clipping and running maxima do.
+# for the years after the last observation (info: dict with kind, indicator, years, last = the
+# last observed year, last_value = each series' last observed value). Each must keep every
+# path's order in the draws (a draw that is higher in one region-year stays higher), as
+# clipping and running maxima from the last value do. A ratio forecast from its two parts
+# gets them on each part.
 CONSTRAINTS: list[Callable[[np.ndarray, dict], np.ndarray]] = []
 
 
@@ -178,7 +180,7 @@ class _Group:
         if kind == "share":
             Q, P = np.clip(Q, 0, 100), np.clip(P, 0, 100)
         self.Q = np.maximum.accumulate(Q, axis=2)
-        self.P = P
+        self.P, self.Y = P, Y
 
     def row_notes(self, i: int) -> list[str]:
         out = list(self.notes)
@@ -347,7 +349,8 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
         for c0 in range(0, len(idx), CHUNK):
             sl = slice(c0, c0 + CHUNK)
             rows_c, Qc = idx[sl], g.Q[sl]
-            info = dict(kind=fkind, indicator=t.indicator, years=g.years[:k + 1], last=int(yrs[-1]))
+            info = dict(kind=fkind, indicator=t.indicator, years=g.years[:k + 1], last=int(yrs[-1]),
+                        last_value=Y[sl, -1])
             if CONSTRAINTS:
                 X = _constrained(Qc, k, j, w, info)[:, :, -1]
             else:
@@ -428,10 +431,19 @@ def _split_ratio(t, ds, members, ny, dy, targets, rows, method, seed, until):
     step = max(1, CHUNK // max(len(cols), 1))
     for c0 in range(0, len(members), step):
         sl = slice(c0, c0 + step)
-        N = np.moveaxis(_sample(gN.Q[sl][:, cols, :], j, w), 1, 2)  # (chunk, draws, years)
+        N = np.moveaxis(_sample(gN.Q[sl], j, w), 1, 2)  # (chunk, draws, years)
+        for f in CONSTRAINTS:
+            N = f(N, dict(kind=nmeta.kind, indicator=t.indicator, years=gN.years, last=int(ny[-1]),
+                          last_value=gN.Y[sl, -1]))
+        N = N[:, :, cols]
+        if gD is not None:
+            Df = np.moveaxis(_sample(gD.Q[sl], j2, w2), 1, 2)
+            for f in CONSTRAINTS:
+                Df = f(Df, dict(kind=dmeta.kind, indicator=t.denominator, years=gD.years, last=int(dy[-1]),
+                                last_value=Dobs[sl, -1]))
         D = np.empty_like(N)
         for c, (kind, k) in enumerate(src):
-            D[:, :, c] = Dobs[sl, k][:, None] if kind == "obs" else _sample(gD.Q[sl, k, :], j2, w2)
+            D[:, :, c] = Dobs[sl, k][:, None] if kind == "obs" else Df[:, :, k]
         R = A._to_target_terms(t, N, D, ds)
         x = R[:, :, kT]
         for m, (i, *_) in enumerate(members[sl]):

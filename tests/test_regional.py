@@ -206,3 +206,23 @@ def test_scale_bench_reports_rate_and_memory(tmp_path, capsys):
     assert (tmp_path / "counties-synthetic.csv").exists() and (tmp_path / "counties-synthetic-plan.yaml").exists()
     df = pd.read_csv(tmp_path / "counties-synthetic.csv")
     assert df.source.str.contains("synthetic").all() and df.region.nunique() == 20
+
+
+def test_a_never_cut_constraint_can_only_raise_the_chance_of_a_floor(synth, monkeypatch):
+    """The shape issue 9's rule takes: paths held at or above the last observed value, never falling."""
+    ds, plan = synth
+    p = mzf.get_plan(str(plan), ds)
+    t = next(x for x in p.targets if x.id == "t01")
+    regs = regional.regions_of(p, ds)
+    before = regional.assess_target(t, regs, ds)
+
+    def never_cut(paths, info):
+        assert paths.shape[0] == len(info["last_value"]) and paths.shape[2] == len(info["years"])
+        return np.maximum.accumulate(np.maximum(paths, info["last_value"][:, None, None]), axis=2)
+
+    monkeypatch.setattr(regional, "CONSTRAINTS", [never_cut])
+    after = regional.assess_target(t, regs, ds)
+    f = before.method.ne("observed") & before.verdict.ne("no_data")
+    assert (after.probability[f] >= before.probability[f]).all()
+    assert (after.probability[f] > before.probability[f]).any()
+    assert (after.lo80[f] >= before.lo80[f] - 1e-9).all()
