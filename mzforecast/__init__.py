@@ -35,5 +35,5 @@ def assess(target, data=None, *, as_of=None, method="auto", seed=0):
 
 
 __all__ = ["Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
-           "assess", "assess_plan", "assess_regions", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
-           "list_plans", "load", "milestones", "series"]
+           "assess", "assess_plan", "assess_regions", "backtest_plan", "backtest_series", "forecast", "get_plan",
+           "get_target", "list_plans", "load", "milestones", "series"]

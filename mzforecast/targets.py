@@ -59,7 +59,7 @@ class Target(BaseModel):
     def _consistent(self):
         if (self.value is None) == (self.relative is None):
             raise ValueError("give either 'value' (the target number) or 'relative' (e.g. relative: {pct: 20} "
-                             "for 20 % above the region's base-year value), not both")
+                             "for 20 % above the region's base-year value): exactly one")
         if self.relative is not None and (self.kind not in ("level", "ratio") or self.comparator == "between"):
             raise ValueError("'relative' works for level and ratio targets with one bound (>=, >, <=, <, ==)")
         if self.comparator == "between" and self.value_high is None:
@@ -129,7 +129,7 @@ class Plan(BaseModel):
     @model_validator(mode="after")
     def _where(self):
         if bool(self.region) == (self.regions is not None):
-            raise ValueError("give either 'region' (one region id) or 'regions' (a list of ids, or all), not both")
+            raise ValueError("give either 'region' (one region id) or 'regions' (a list of ids, or all): exactly one")
         if isinstance(self.regions, list) and not self.regions:
             raise ValueError("'regions' is an empty list: name region ids or write 'regions: all'")
         return self
