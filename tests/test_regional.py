@@ -1,8 +1,6 @@
 """Many regions at once: the vectorised path must say what the one-at-a-time path says."""
 import importlib.util
 import io
-import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import numpy as np
