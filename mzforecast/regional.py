@@ -74,7 +74,7 @@ class _Store:
 
     def __init__(self, ds: Dataset, indicators, as_of=None):
         o = ds.observations
-        m = o.indicator.isin(list(indicators)).to_numpy()
+        m = o.indicator.isin(list(indicators)).to_numpy().copy()
         if as_of is not None:
             m &= (o.year <= as_of).to_numpy()
         o = o.loc[m]

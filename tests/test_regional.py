@@ -46,20 +46,20 @@ def synth(tmp_path_factory):
     return ds, plan
 
 
-def _one_at_a_time(plan, ds):
+def _one_at_a_time(plan, ds, **kw):
     p = mzf.get_plan(str(plan), ds)
     rows = []
     for t in p.targets:
         for r in regional.regions_of(p, ds):
             base = None
             if t.relative is not None:
-                _, hist = A._history(t.for_region(r, 0.0), ds)
+                _, hist = A._history(t.for_region(r, 0.0), ds, kw.get("as_of"))
                 base = float(hist.loc[t.base_year]) if t.base_year in hist.index else None
             tr = t.for_region(r, base)
             if tr.value is None:
                 continue
             try:
-                rows.append(A.assess(tr, ds))
+                rows.append(A.assess(tr, ds, **kw))
             except KeyError:  # attainment.assess fails when the target year lies between observations
                 continue
     return pd.DataFrame(rows, columns=A.FIELDS)
@@ -224,3 +224,16 @@ def test_a_never_cut_constraint_can_only_raise_the_chance_of_a_floor(synth, monk
     assert (after.probability[f] >= before.probability[f]).all()
     assert (after.probability[f] > before.probability[f]).any()
     assert (after.lo80[f] >= before.lo80[f] - 1e-9).all()
+
+
+@pytest.mark.parametrize("kw", [dict(as_of=2021, method="drift"), dict(method="comb", seed=7)])
+def test_equal_with_as_of_fixed_method_and_seed(synth, kw):
+    ds, plan = synth
+    fast = regional.assess_regions(str(plan), ds, **kw).set_index(["target_id", "region"])
+    slow = _one_at_a_time(plan, ds, **kw).set_index(["target_id", "region"])
+    both = fast.loc[slow.index]
+    assert (both.verdict.to_numpy() == slow.verdict.to_numpy()).all()
+    assert (both.probability.fillna(-1).to_numpy() == slow.probability.fillna(-1).to_numpy()).all()
+    for c in ("median", "lo80", "hi95", "expected_year", "required_cagr"):
+        np.testing.assert_allclose(both[c].astype(float), slow[c].astype(float), rtol=1e-9, equal_nan=True, err_msg=c)
+    assert (both.method.fillna("") == slow.method.fillna("")).all()
