@@ -458,6 +458,9 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
     """Every target of a plan as one DataFrame, one row per target."""
     ds = data if data is not None else load()
     p = get_plan(plan, ds)
+    if p.regions is not None or any(t.relative is not None for t in p.targets):  # issue 14: every region
+        from .regional import assess_regions
+        return assess_regions(p, ds, as_of=as_of, method=method, seed=seed, reference=reference)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed, reference=reference) for t in p.targets]
     from .evaluation import add_evaluation  # 完成进度/时序进度 (issue 11)
     rows = [add_evaluation(r, t, ds, as_of) for r, t in zip(rows, p.targets)]

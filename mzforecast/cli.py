@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from . import attainment, backtest, data as D, targets as T
+from . import attainment, backtest, data as D, regional, targets as T
 from .data import YEAR_MAX, YEAR_MIN
 from .errors import DataErrors, MzError
 from .models import METHODS, forecast as _forecast
@@ -88,6 +88,14 @@ def cmd_forecast(args):
 
 def cmd_assess(args):
     ds = _dataset(args)
+    # issue 14: a plan for many regions (or with targets relative to each region's base value)
+    if args.plan and regional.is_regional(T.get_plan(args.plan, ds)):
+        if args.format == "csv":
+            regional.write_rows(args.plan, ds, sys.stdout, as_of=args.as_of, method=args.method)
+            return 0
+        df = regional.assess_regions(args.plan, ds, as_of=args.as_of, method=args.method)
+        _emit(df, args.format, ["region"] + ASSESS_TABLE)
+        return 0
     plans = [args.plan] if args.plan else T.list_plans()
     frames = [attainment.assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans]
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=attainment.FIELDS)

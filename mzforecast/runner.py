@@ -586,7 +586,7 @@ def _write_summary(stage: Path, results):
     rows = [dict(rec, report=r["name"]) for r in results if r["ok"] and r.get("params_file")
             and "backtest" not in r["name"] for rec in r["records"]]
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
-    df = df.drop_duplicates(["plan", "target_id", "as_of"]).sort_values(["plan", "target_id"])
+    df = df.drop_duplicates(["plan", "target_id", "region", "as_of"]).sort_values(["plan", "target_id", "region"])
     _atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
     from .evaluation_report import write_summary_xlsx  # issue 11: the evaluation form as a workbook
     write_summary_xlsx(neutralise_frame(df), stage / "summary.xlsx")  # openpyxl would write '=…' as a formula

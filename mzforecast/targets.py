@@ -19,13 +19,35 @@ Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 Flag = Annotated[bool, Strict()]
 
 
+class Relative(BaseModel):
+    """A target set from each region's own base-year value: `pct: 20` is 1.2 x base, `add: 500` is base + 500."""
+
+    pct: float | None = None
+    add: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.pct is None) == (self.add is None):
+            raise ValueError("'relative' needs exactly one of 'pct' (percent above the base value) or 'add'")
+        return self
+
+    def value_from(self, base: float) -> float:
+        return base * (1 + self.pct / 100) if self.pct is not None else base + self.add
+
+    def describe(self, language: str = "zh") -> str:
+        if self.pct is not None:
+            return f"比基期{'增长' if self.pct >= 0 else '下降'} {abs(self.pct):g}%" if language == "zh" \
+                else f"{self.pct:+g}% over the base year"
+        return f"比基期增加 {self.add:g}" if language == "zh" else f"base year {self.add:+g}"
+
+
 class Target(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     indicator: str
     kind: Literal["level", "ratio", "growth", "change"] = "level"
     comparator: Comparator
-    value: Number
+    value: Number | None = None  # None only for a target given as `relative` (set per region from the data)
     value_high: Number | None = None
     unit: str
     year: Year | None = None  # defaults to the plan's target year
@@ -60,13 +82,22 @@ class Target(BaseModel):
             raise ValueError(f"unknown unit '{v}'; known: {', '.join(sorted(U.known_units()))}") from None
         return v
 
+    # issue 14: a target relative to the region's own base-year value ("+20 % over 2020")
+    relative: Relative | None = None
+
     @model_validator(mode="after")
     def _consistent(self):
+        if (self.value is None) == (self.relative is None):
+            raise ValueError("give either 'value' (the target number) or 'relative' (e.g. relative: {pct: 20} "
+                             "for 20 % above the region's base-year value): exactly one")
+        if self.relative is not None and (self.kind not in ("level", "ratio") or self.comparator == "between"):
+            raise ValueError("'relative' works for level and ratio targets with one bound (>=, >, <=, <, ==)")
         if self.comparator == "between" and self.value_high is None:
             raise ValueError("comparator 'between' needs value_high")
         if self.value_high is not None and self.comparator not in ("between", ">=", ">"):
             raise ValueError("value_high is the upper end of a band ('between') or of '达到 a–b' ('>=')")
-        if self.value_high is not None and self.comparator != "between" and self.value_high < self.value:
+        if self.value_high is not None and self.value is not None and self.comparator != "between" \
+                and self.value_high < self.value:
             raise ValueError(f"value_high {self.value_high:g} is below value {self.value:g}")
         if self.kind == "ratio" and not self.denominator:
             raise ValueError("a ratio target needs 'denominator' (the indicator it is divided by)")
@@ -103,6 +134,13 @@ class Target(BaseModel):
             out.append("transferred out of civil affairs (2018 reform)")
         return out
 
+    def for_region(self, region: str, base_value: float | None = None) -> "Target":
+        """This target for one region of a many-region plan; a relative target gets its value from `base_value`."""
+        upd = {"region": region}
+        if self.relative is not None:
+            upd["value"] = None if base_value is None else self.relative.value_from(base_value)
+        return self.model_copy(update=upd)
+
     @property
     def target_year(self) -> int:
         return int(self.year)
@@ -126,6 +164,8 @@ class Target(BaseModel):
 
     def describe(self, language: str = "zh") -> str:
         c = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}.get(self.comparator)
+        if self.value is None:  # relative target not yet set for a region
+            return f"{c} {self.relative.describe(language)}"
         if self.comparator == "between":
             val = f"{self.value:g}–{self.value_high:g}"
         elif self.value_high is not None:  # "达到 a–b": met at a
@@ -152,7 +192,10 @@ class Plan(BaseModel):
     id: str
     name_zh: str
     name_en: str = ""
-    region: str
+    region: str = ""
+    # issue 14: one plan for many regions: a list of region ids, or "all" (every region with data)
+    regions: list[str] | Literal["all"] | None = None
+    example: bool = False  # a worked example on synthetic data, not a real plan
     source: str
     base_year: Year
     target_year: Year
@@ -162,6 +205,10 @@ class Plan(BaseModel):
     def _years(self):
         if self.target_year < self.base_year:
             raise ValueError(f"target_year {self.target_year} is before base_year {self.base_year}")
+        if bool(self.region) == (self.regions is not None):
+            raise ValueError("give either 'region' (one region id) or 'regions' (a list of ids, or all): exactly one")
+        if isinstance(self.regions, list) and not self.regions:
+            raise ValueError("'regions' is an empty list: name region ids or write 'regions: all'")
         return self
 
 
@@ -197,15 +244,21 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
                     from . import units as U
                     try:
                         f = U.convert(1.0, t.unit, iu)
-                        t.value *= f
+                        t.value = None if t.value is None else t.value * f
+                        if t.relative is not None and t.relative.add is not None:
+                            t.relative.add *= f
                         t.value_high = None if t.value_high is None else t.value_high * f
                         t.unit = iu
                     except DataError:
                         errs.append(DataError(f"target '{t.id}' is in '{t.unit}' but {t.indicator} is in '{iu}'",
                                               file=str(path), column=f"targets[{i}].unit",
                                               fix=f"give the target in '{iu}' or a convertible unit"))
-            if t.region not in dataset.regions:
+            if plan.regions is None and t.region not in dataset.regions:
                 errs.append(DataError(f"unknown region '{t.region}'", file=str(path), column="region"))
+        for j, r in enumerate(plan.regions if isinstance(plan.regions, list) else []):
+            if r not in dataset.regions:
+                errs.append(DataError(f"unknown region '{r}'", file=str(path), column=f"regions[{j}]",
+                                      fix="use ids from data/regions.csv, or define the region in your data file"))
         ids = [t.id for t in plan.targets]
         for d in {x for x in ids if ids.count(x) > 1}:
             errs.append(DataError(f"duplicate target id '{d}'", file=str(path), column="targets"))

@@ -101,7 +101,24 @@ display(HTML(er.page_html(plan, res, ds, as_of)))"""),
     ], params='notebook = "evaluation"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
 
 
-BUILDERS = [plan_dashboard, indicator_report, backtest, quickstart, evaluation]
+def regions_dashboard():
+    """Issue 14: one plan in many regions; logic in mzforecast.regional and regional_report."""
+    return "regions_dashboard.ipynb", nb([
+        ("code", SETUP + """
+from mzforecast import regional, regional_report as rr
+p = mzf.get_plan(plan, ds)
+res = regional.assess_regions(p, ds, as_of=as_of, method=method)
+display(HTML(rr.page_header(p, ds, res, as_of, language)))"""),
+        ("code", """for t in p.targets:
+    display(HTML(rr.target_section(t, res, ds, language)))
+    reports.show(rr.dot_plot(t, res, ds, language))
+    reports.show(rr.small_multiples(t, res, ds, as_of, method, language))"""),
+        ("code", "reports.record_summary(res)"),
+    ], params='notebook = "regions_dashboard"\nplan = "data/examples/jilin-prefectures-example.yaml"\nas_of = None\n'
+              'method = "auto"\nlanguage = "zh"\ndata_file = "data/examples/jilin-prefectures-synthetic.csv"')
+
+
+BUILDERS = [plan_dashboard, indicator_report, backtest, quickstart, evaluation, regions_dashboard]
 
 if __name__ == "__main__":
     for build in BUILDERS:

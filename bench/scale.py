@@ -1,0 +1,179 @@
+"""Scale: one `regions: all` plan over a national county data set (synthetic), load + assess timed.
+
+    python bench/scale.py                      # 2,850 counties x 50 indicators, yearly 2016-2025
+    python bench/scale.py --counties 300       # smaller
+    python bench/scale.py --write DIR          # also keep the synthetic CSV and plan in DIR, so
+                                               # `mzforecast assess --plan DIR/... --data DIR/...` can be run by hand
+
+The data set is SYNTHETIC (seeded random walks, region ids cnty0001..., indicators syn_01...),
+written to a temporary folder (or DIR), never into data/. Prints what it measured.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+YEARS = np.arange(2016, 2026)
+SOURCE = "synthetic (bench/scale.py): not real data"
+
+
+def indicator_specs(n: int) -> list[dict]:
+    """n synthetic indicators: mostly levels (standards, counts), some shares (0-100 %), some densities."""
+    out = []
+    for k in range(n):
+        kind = "share" if k % 5 == 3 else ("ratio" if k % 10 == 7 else "level")
+        unit = "percent" if kind == "share" else ("beds" if kind == "ratio" else "yuan/person/month")
+        out.append(dict(id=f"syn_{k + 1:02d}", name_zh=f"合成指标{k + 1:02d}（示例数据）",
+                        name_en=f"synthetic indicator {k + 1:02d}", unit=unit, kind=kind))
+    return out
+
+
+def synthetic_long(n_regions: int, specs: list[dict], seed: int = 0, years=YEARS) -> pd.DataFrame:
+    """Long table of seeded random walks, with the patterns real county data has: full histories,
+    late starts, missing years, only a start and an end value, one value, constant series."""
+    rng = np.random.default_rng(seed)
+    ny = len(years)
+    m = len(specs)
+    pattern = rng.choice(6, size=(n_regions, m), p=[0.72, 0.10, 0.05, 0.05, 0.03, 0.05])
+    keep = np.ones((n_regions, m, ny), bool)
+    keep[pattern == 1, :3] = False                                   # starts three years late
+    gap = rng.integers(1, ny - 1, size=(n_regions, m))
+    keep[(pattern == 2)[..., None] & (np.arange(ny) == gap[..., None])] = False  # one missing year
+    keep[(pattern == 3)[..., None] & ~np.isin(years, [years[-1] - 5, years[-1]])] = False  # start and end only
+    keep[(pattern == 4)[..., None] & (years != years[-1])] = False   # one value
+    keep[(pattern == 5), -1] = False                                 # last year not yet reported
+    growth = rng.normal(0.05, 0.03, size=(n_regions, m, 1)) + rng.normal(0, 0.04, size=(n_regions, m, ny))
+    level = rng.lognormal(6, 0.5, size=(n_regions, m, 1)) * np.cumprod(1 + growth, axis=2)
+    for k, s in enumerate(specs):
+        if s["kind"] == "share":
+            z = rng.normal(0, 1, size=(n_regions, 1)) + np.cumsum(rng.normal(0.15, 0.2, size=(n_regions, ny)), axis=1)
+            level[:, k, :] = 100 / (1 + np.exp(-z))
+    level[:, 0, :][rng.random(n_regions) < 0.01] = 500.0             # a few constant series
+    r, k, y = np.nonzero(keep)
+    return pd.DataFrame({"region": np.char.add("cnty", np.char.zfill((r + 1).astype(str), 4)),
+                         "region_name": np.char.add("合成县", np.char.zfill((r + 1).astype(str), 4)),
+                         "indicator": np.array([s["id"] for s in specs])[k], "year": years[y],
+                         "value": np.round(level[r, k, y], 2), "source": SOURCE})
+
+
+def plan_doc(specs: list[dict], plan_id="synthetic-counties", base_year=2025, target_year=2030, regions="all"):
+    """One target per indicator, of every kind the regions path handles."""
+    targets = []
+    for k, s in enumerate(specs):
+        tid = f"t{k + 1:02d}"
+        base = dict(id=tid, indicator=s["id"], unit=s["unit"], binding=k % 2 == 0, quote=f"合成目标 {tid}（示例）")
+        if s["kind"] == "share":
+            targets.append(dict(base, comparator=">=", value=85))
+        elif k % 10 == 1:
+            targets.append(dict(base, comparator=">=", relative={"pct": 25}))
+        elif k % 10 == 5:
+            targets.append(dict(base, kind="growth", comparator=">=", value=4, unit="percent"))
+        elif k % 10 == 9:
+            targets.append(dict(base, kind="change", comparator=">=", value=200))
+        elif k % 10 == 4 and k + 1 < len(specs):
+            targets.append(dict(base, kind="ratio", denominator=specs[k + 1]["id"], comparator=">=", value=0.9,
+                                unit="times"))
+        elif k % 10 == 6:
+            targets.append(dict(base, comparator="<=", value=1500))
+        else:
+            targets.append(dict(base, comparator=">=", value=1200))
+    return dict(id=plan_id, name_zh="合成县级规划（示例，合成数据）", name_en="synthetic county plan (example)",
+                regions=regions, example=True, source="synthetic", base_year=base_year, target_year=target_year,
+                targets=targets)
+
+
+def write(folder: Path, n_regions: int, n_indicators: int, seed: int = 0) -> tuple[Path, Path]:
+    """Write the synthetic CSV (+ its indicator definitions) and the regions: all plan; return both paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    specs = indicator_specs(n_indicators)
+    csv = folder / "counties-synthetic.csv"
+    synthetic_long(n_regions, specs, seed).to_csv(csv, index=False)
+    csv.with_suffix(".indicators.yaml").write_text(
+        yaml.safe_dump({"indicators": specs}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan = folder / "counties-synthetic-plan.yaml"
+    plan.write_text(yaml.safe_dump(plan_doc(specs), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return csv, plan
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--counties", type=int, default=2850)
+    ap.add_argument("--indicators", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--write", metavar="DIR", help="keep the synthetic files in DIR (default: a temp folder)")
+    ap.add_argument("--compare", type=int, default=0, metavar="N",
+                    help="also time attainment.assess one at a time on N random region-targets")
+    ap.add_argument("--only-write", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.only_write:
+        write(Path(a.write), a.counties, a.indicators, a.seed)
+        return 0
+    tmp = None
+    folder = Path(a.write) if a.write else Path(tmp := tempfile.mkdtemp(prefix="mzf-scale-"))
+    t0 = time.perf_counter()
+    # generated in a child process, so the peak memory below is the tool's, not the generator's
+    subprocess.run([sys.executable, __file__, "--only-write", "--write", str(folder), "--counties", str(a.counties),
+                    "--indicators", str(a.indicators), "--seed", str(a.seed)], check=True)
+    csv, plan = folder / "counties-synthetic.csv", folder / "counties-synthetic-plan.yaml"
+    import mzforecast as mzf
+    from mzforecast import regional
+    print(f"synthetic data: {a.counties:,} counties x {a.indicators} indicators, {YEARS[0]}-{YEARS[-1]}, "
+          f"{sum(1 for _ in open(csv, encoding='utf-8')) - 1:,} rows written in {time.perf_counter() - t0:.1f} s "
+          f"({csv})")
+    mzf.load()  # the bundled data, validated once per process, as in any session
+    rss0 = peak_rss_mib()
+    t0, c0 = time.perf_counter(), time.process_time()
+    ds = mzf.load([csv])
+    t_load, c_load = time.perf_counter() - t0, time.process_time() - c0
+    t1, c1 = time.perf_counter(), time.process_time()
+    n = 0
+    for chunk in regional.iter_assess(str(plan), ds, progress=sys.stderr.isatty()):
+        n += len(chunk)
+    t_assess, c_assess = time.perf_counter() - t1, time.process_time() - c1
+    total = t_load + t_assess
+    print(f"load: {t_load:.1f} s wall ({c_load:.1f} s CPU); assess: {n:,} region-targets in {t_assess:.1f} s wall "
+          f"({c_assess:.1f} s CPU)")
+    print(f"load + assess: {n / total:,.0f} region-targets/s wall clock, {n / (c_load + c_assess):,.0f}/s per CPU "
+          f"second (one process; goal >= 2,000/s); "
+          f"peak memory (max RSS of the process): {peak_rss_mib():,.0f} MiB, {rss0:,.0f} MiB of it "
+          f"before loading; cores: {os.cpu_count()}, load average "
+          f"{os.getloadavg()[0]:.1f}")
+    if a.compare:
+        from mzforecast import attainment
+        p = mzf.get_plan(str(plan), ds)
+        fixed = [t for t in p.targets if t.relative is None]
+        rng = np.random.default_rng(a.seed)
+        regions = regional.regions_of(p, ds)
+        pairs = [(fixed[i], regions[k]) for i, k in zip(rng.integers(0, len(fixed), a.compare),
+                                                         rng.integers(0, len(regions), a.compare))]
+        attainment.assess(pairs[0][0].for_region(pairs[0][1]), ds)  # builds the dataset's per-series index
+        t0 = time.perf_counter()
+        for t, r in pairs:
+            attainment.assess(t.for_region(r), ds)
+        el = time.perf_counter() - t0
+        print(f"one at a time (attainment.assess, {a.compare:,} random region-targets): {a.compare / el:,.0f}/s")
+    if tmp:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""What the regions dashboard shows: for each target, regions ranked by probability, counts by
+status, the regions behind schedule, and fan charts. One page per plan, not per region.
+
+With COMPACT (50) regions or more the page stays short: the ranked table lists the worst
+COMPACT_ROWS, the dot plot becomes a strip of all regions, and fan charts are drawn only for
+the worst ten. The notebook (notebooks/regions_dashboard.ipynb) only calls these.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import plots
+from . import reports as R
+from .data import Dataset
+from .targets import Plan, Target
+
+COMPACT = 50
+COMPACT_ROWS = 20
+WORST_CHARTS = 10
+PROGRESS_ZH = {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度"}
+T = {
+    "zh": dict(rank="排名", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
+               verdict="判断", progress="完成进度", time="时序进度", status="进度", behind="滞后序时进度的地区",
+               none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
+               regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
+               worst="实现概率最低的 {k} 个地区", targets="个目标"),
+    "en": dict(rank="rank", region="region", latest="latest", goal="target", base="base value", probability="probability",
+               verdict="verdict", progress="completion", time="time elapsed", status="progress", behind="regions behind schedule",
+               none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
+               "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
+               "SYNTHETIC data, not real statistics.", counts="regions by verdict", worst="the {k} regions least likely to "
+               "meet the target", targets="targets"),
+}
+
+
+def ranked(res: pd.DataFrame, target_id: str) -> pd.DataFrame:
+    """One target's rows, lowest probability first (no-data rows last), with a 1-based rank."""
+    r = res[res.target_id == target_id].copy()
+    r["_p"] = pd.to_numeric(r.probability, errors="coerce")
+    r = r.sort_values(["_p", "region"], na_position="last", kind="stable").drop(columns="_p")
+    r.insert(0, "rank", range(1, len(r) + 1))
+    return r.reset_index(drop=True)
+
+
+def status_counts(res: pd.DataFrame, target_id: str | None = None) -> dict[str, int]:
+    r = res if target_id is None else res[res.target_id == target_id]
+    c = r.verdict.value_counts()
+    return {v: int(c[v]) for v in R.ORDER if v in c} | {v: int(n) for v, n in c.items() if v not in R.ORDER}
+
+
+def behind(res: pd.DataFrame, target_id: str) -> pd.DataFrame:
+    """Regions whose completion progress lags the elapsed share of the plan (滞后序时进度), most behind first."""
+    r = res[(res.target_id == target_id) & (res.get("progress_status", pd.Series(index=res.index)) == "behind")].copy()
+    gap = pd.to_numeric(r.completion_progress, errors="coerce") - pd.to_numeric(r.time_progress, errors="coerce")
+    return r.assign(_gap=gap).sort_values(["_gap", "region"], kind="stable").drop(columns="_gap")
+
+
+def _name(ds: Dataset, region: str, language: str) -> str:
+    reg = ds.regions.get(region)
+    return R.e(reg.name_zh if reg and (language == "zh" or not reg.name_en) else (reg.name_en if reg else region))
+
+
+def _counts_html(counts: dict, language: str) -> str:
+    return " ".join(f"{R.verdict_badge(v, language)} {n}" for v, n in counts.items())
+
+
+def page_header(plan: Plan, ds: Dataset, res: pd.DataFrame, as_of=None, language: str = "zh") -> str:
+    t = T[language]
+    n_reg = res.region.nunique()
+    title = plan.name_zh if language == "zh" else (plan.name_en or plan.name_zh)
+    parts = [f"<h1>{R.e(title)}</h1>",
+             f"<p>{n_reg} {t['regions']} × {len(plan.targets)} {t['targets']}"
+             + (f"; as of {as_of}" if as_of else "") + "</p>"]
+    if plan.example or any("synthetic" in str(s) for s in ds.observations.get("source", pd.Series(dtype=str)).unique()):
+        parts.append(f"<p><strong>{R.e(t['example'])}</strong></p>")
+    parts.append(f"<p>{R.e(t['counts'])}: {_counts_html(status_counts(res), language)}</p>")
+    return "\n".join(parts)
+
+
+def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
+    """Heading, counts by status, ranked table (compact for many regions) and the regions behind schedule."""
+    t = T[language]
+    r = ranked(res, target.id)
+    meta = ds.indicators[target.indicator]
+    unit = target.unit
+    lunit = meta.unit if target.kind == "growth" else unit  # latest and base values are levels
+    goal = (target.relative.describe(language) if target.relative is not None
+            else R.goal_text(r.iloc[0], language) if len(r) else "")
+    html = [f"<h2 id='{R.e(target.id)}'>{R.e(meta.name(language))} · {R.e(target.id)}</h2>",
+            f"<p>{R.e(target.quote)} ({R.e(goal)}, {target.target_year}; "
+            f"{R.L[language]['binding'] if target.binding else R.L[language]['expected']})</p>",
+            f"<p>{R.e(t['counts'])}: {_counts_html(status_counts(res, target.id), language)}</p>"]
+    compact = len(r) >= COMPACT
+    shown = r.head(COMPACT_ROWS) if compact else r
+
+    def prog(v):
+        return "–" if v is None or pd.isna(v) else f"{float(v) * 100:.0f}%"
+    rows = [[str(x.rank), _name(ds, x.region, language), R.fmt_value(x.latest_value, lunit, language)
+             + (f" ({int(x.latest_year)})" if pd.notna(x.latest_year) else ""),
+             R.fmt_value(x.target_value, unit, language), f"{float(x.probability):.0%}" if pd.notna(x.probability) else "–",
+             R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress)]
+            for x in shown.itertuples()]
+    html.append(R.html_table([t["rank"], t["region"], t["latest"], t["goal"], t["probability"], t["verdict"],
+                              t["progress"], t["time"]], rows, "risk"))
+    if compact:
+        html.append(f"<p>{R.e(t['more'].format(n=len(r) - len(shown), k=len(shown)))}</p>")
+    b = behind(res, target.id)
+    html.append(f"<h3>{R.e(t['behind'])} ({len(b)})</h3>")
+    if b.empty:
+        html.append(f"<p>{R.e(t['none_behind'])}</p>")
+    else:
+        bb = b.head(COMPACT_ROWS) if compact else b
+        html.append(R.html_table(
+            [t["region"], t["base"], t["latest"], t["goal"], t["progress"], t["time"]],
+            [[_name(ds, x.region, language), R.fmt_value(x.base_value, lunit, language),
+              R.fmt_value(x.latest_value, lunit, language), R.fmt_value(x.target_value, unit, language),
+              prog(x.completion_progress), prog(x.time_progress)] for x in bb.itertuples()]))
+    return "\n".join(html)
+
+
+def dot_plot(target: Target, res: pd.DataFrame, ds: Dataset, language: str = "zh"):
+    """Probability by region, coloured by verdict: one labelled row per region, or a strip for 50+ regions."""
+    plots.use_cjk_font()
+    r = ranked(res, target.id)
+    r = r[pd.to_numeric(r.probability, errors="coerce").notna()]
+    if r.empty:
+        return None
+    p = r.probability.astype(float).to_numpy()
+    colors = [plots.COLORS.get(v, "#636363") for v in r.verdict]
+    if len(r) < COMPACT:
+        fig, ax = plt.subplots(figsize=(7, 0.3 * len(r) + 1.2), dpi=100)
+        y = np.arange(len(r))[::-1]
+        ax.hlines(y, 0, p, color="#dddddd", lw=1)
+        ax.scatter(p, y, c=colors, s=40, zorder=3)
+        ax.set_yticks(y, [ds.regions[x].name_zh if x in ds.regions and language == "zh" else x for x in r.region])
+    else:
+        fig, ax = plt.subplots(figsize=(7, 2.2), dpi=100)
+        jitter = np.random.default_rng(0).uniform(-0.35, 0.35, len(r))
+        ax.scatter(p, jitter, c=colors, s=6, alpha=0.7)
+        ax.set_yticks([])
+        ax.set_ylim(-0.5, 0.5)
+    for x in (0.25, 0.75):
+        ax.axvline(x, color="#999999", lw=0.8, ls=":")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("实现概率" if language == "zh" else "probability of meeting the target")
+    ax.set_title(f"{ds.indicators[target.indicator].name(language)} · {len(r)} "
+                 + ("个地区" if language == "zh" else "regions"), fontsize=10)
+    ax.grid(axis="x", alpha=0.25)
+    fig.tight_layout()
+    return fig
+
+
+def region_target(target: Target, row) -> Target:
+    """The plan's target for the row's region, with that region's own value for a relative target."""
+    tr = target.for_region(row.region)
+    if target.relative is not None:
+        tr = tr.model_copy(update={"value": None if pd.isna(row.target_value) else float(row.target_value)})
+    return tr
+
+
+def small_multiples(target: Target, res: pd.DataFrame, ds: Dataset, as_of=None, method="auto", language="zh"):
+    """Fan charts of every region (under 50), or of the ten least likely to meet the target."""
+    r = ranked(res, target.id)
+    r = r[(r.verdict != "no_data") & r.target_value.notna()]
+    if ds.indicators[target.indicator].aggregation != "stock" or r.empty:
+        return None
+    if len(res[res.target_id == target.id]) >= COMPACT:
+        r = r.head(WORST_CHARTS)
+    n, cols = len(r), 3
+    nrow = (n + cols - 1) // cols
+    fig, axes = plt.subplots(nrow, cols, figsize=(12, 3.0 * nrow), squeeze=False)
+    for ax, x in zip(axes.flat, r.itertuples()):
+        R.target_figure(region_target(target, x), ds, as_of, method, language, ax=ax)
+        ax.legend().set_visible(False)
+        ax.set_title(f"{_name(ds, x.region, language)} · {plots.verdict_label(x.verdict, language)}", fontsize=9,
+                     color=plots.COLORS.get(x.verdict, "black"))
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,239 @@
+"""Many regions at once: the vectorised path must say what the one-at-a-time path says."""
+import importlib.util
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import mzforecast as mzf
+from mzforecast import attainment as A
+from mzforecast import regional
+from mzforecast.errors import DataErrors
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _scale():
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench" / "scale.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory):
+    """15 synthetic counties x 20 indicators with every data pattern, and a plan with every target kind."""
+    sc = _scale()
+    d = tmp_path_factory.mktemp("synth")
+    csv, plan = sc.write(d, 15, 20, seed=3)
+    doc = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    extra = [dict(id="between", indicator="syn_01", comparator="between", value=900, value_high=2000,
+                  unit="yuan/person/month", quote="x"),
+             dict(id="equal", indicator="syn_03", comparator="==", value=1000, unit="yuan/person/month", quote="x"),
+             dict(id="below", indicator="syn_03", comparator="<", value=1000, unit="yuan/person/month", quote="x"),
+             dict(id="observed", indicator="syn_01", comparator=">=", value=800, unit="yuan/person/month",
+                  year=2025, quote="x"),
+             dict(id="rel-add", indicator="syn_06", comparator=">=", relative={"add": 300},
+                  unit="yuan/person/month", quote="x"),
+             dict(id="ratio-lag", indicator="syn_03", kind="ratio", denominator="syn_01", denominator_lag=1,
+                  comparator=">=", value=1.3, unit="times", quote="x")]
+    doc["targets"] += extra
+    plan.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    ds = mzf.load([csv])
+    return ds, plan
+
+
+def _one_at_a_time(plan, ds, **kw):
+    p = mzf.get_plan(str(plan), ds)
+    rows = []
+    for t in p.targets:
+        for r in regional.regions_of(p, ds):
+            base = None
+            if t.relative is not None:
+                _, hist = A._history(t.for_region(r, 0.0), ds, kw.get("as_of"))
+                base = float(hist.loc[t.base_year]) if t.base_year in hist.index else None
+            tr = t.for_region(r, base)
+            if tr.value is None:
+                continue
+            try:
+                rows.append(A.assess(tr, ds, **kw))
+            except KeyError:  # attainment.assess fails when the target year lies between observations
+                continue
+    return pd.DataFrame(rows, columns=A.FIELDS)
+
+
+def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
+    ds, plan = synth
+    fast = regional.assess_regions(str(plan), ds)
+    slow = _one_at_a_time(plan, ds)
+    n_targets = len(mzf.get_plan(str(plan), ds).targets)
+    assert len(fast) == n_targets * 15
+    gap = fast.note.str.startswith("no observation in the target year")
+    assert gap.any() and (fast.verdict[gap] == "no_data").all()
+    # relative targets without a base value, target years between observations: not in the slow path
+    fast = fast[fast.target_value.notna() & ~gap].reset_index(drop=True)
+    assert len(fast) == len(slow)
+    key = ["target_id", "region"]
+    f = fast.set_index(key).sort_index()
+    s = slow.set_index(key).sort_index()
+    assert (f.index == s.index).all()
+    # the sample must exercise the cases: every kind, forecasts, fallbacks, several methods
+    assert set(f.kind) == {"level", "ratio", "growth", "change"}
+    assert {"on_track", "off_track", "achieved", "no_data"} <= set(f.verdict)
+    assert {"naive", "theta", "comb", "logistic", "observed"} <= set(f.method.dropna())
+    assert f.note.str.contains("the ratio forecast from its").any()
+    assert f.note.str.contains("numerator and denominator forecast separately").any()
+    for c in A.FIELDS:
+        if c in key:
+            continue
+        a, b = f[c], s[c]
+        num = pd.to_numeric(b, errors="coerce")
+        if b.notna().any() and num[b.notna()].notna().all() and c not in ("binding",):
+            np.testing.assert_allclose(pd.to_numeric(a, errors="coerce").astype(float), num.astype(float),
+                                       rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=c)
+        else:
+            assert (a.fillna("").astype(str) == b.fillna("").astype(str)).all(), (c, a[a != b], b[a != b])
+
+
+def test_probabilities_are_equal_not_just_close(synth):
+    ds, plan = synth
+    fast = regional.assess_regions(str(plan), ds).set_index(["target_id", "region"])
+    slow = _one_at_a_time(plan, ds).set_index(["target_id", "region"])
+    both = fast.loc[slow.index]
+    assert (both.probability.fillna(-1).to_numpy() == slow.probability.fillna(-1).to_numpy()).all()
+    assert (both.verdict.to_numpy() == slow.verdict.to_numpy()).all()
+
+
+def test_relative_target_takes_each_regions_base_value(synth):
+    ds, plan = synth
+    res = regional.assess_regions(str(plan), ds)
+    rel = res[res.target_id == "t02"]  # relative: {pct: 25} over the 2025 value
+    has = rel.base_value.notna()
+    assert has.any()
+    np.testing.assert_allclose(rel.target_value[has], rel.base_value[has] * 1.25)
+    assert (rel.verdict[~has] == "no_data").all()
+    assert rel.note[~has].str.contains("base year 2025").all()
+
+
+def test_regions_all_means_every_region_with_data(synth):
+    ds, plan = synth
+    p = mzf.get_plan(str(plan), ds)
+    regs = regional.regions_of(p, ds)
+    assert len(regs) == 15 and all(r.startswith("cnty") for r in regs)
+    assert "changchun" not in regs  # bundled regions have none of the synthetic indicators
+
+
+def test_constraints_apply_to_sample_arrays(synth, monkeypatch):
+    """A constraint is a function on (series, draws, years) arrays; capping every path changes the verdicts."""
+    ds, plan = synth
+    p = mzf.get_plan(str(plan), ds)
+    t = next(x for x in p.targets if x.id == "t01")
+    regs = regional.regions_of(p, ds)
+    before = regional.assess_target(t, regs, ds)
+    seen = []
+
+    def cap(paths, info):
+        seen.append(paths.shape)
+        return np.minimum(paths, 0.0)
+
+    monkeypatch.setattr(regional, "CONSTRAINTS", [cap])
+    after = regional.assess_target(t, regs, ds)
+    assert seen and all(len(s) == 3 and s[1] in (A.N_SAMPLES, 6) for s in seen)
+    forecast = before.method != "observed"
+    assert (after.probability[forecast & before.verdict.ne("no_data")] == 0).all()
+    assert (before.probability[forecast] > 0).any()
+
+
+def test_plan_needs_region_or_regions(write):
+    base = "id: x\nname_zh: x\nsource: s\nbase_year: 2020\ntarget_year: 2025\n"
+    t = "targets:\n  - {id: a, indicator: dibao_standard_urban, comparator: '>=', value: 1, unit: yuan/person/month, quote: q}\n"
+    with pytest.raises(DataErrors, match="either 'region'"):
+        mzf.targets.load_plan(write("a.yaml", base + "region: jilin\nregions: all\n" + t))
+    with pytest.raises(DataErrors, match="either 'region'"):
+        mzf.targets.load_plan(write("b.yaml", base + t))
+    rel = t.replace("value: 1", "relative: {pct: 5}, value: 3")
+    with pytest.raises(DataErrors, match="either 'value'"):
+        mzf.targets.load_plan(write("c.yaml", base + "regions: all\n" + rel))
+    ds = mzf.load()
+    with pytest.raises(DataErrors) as e:
+        mzf.targets.load_plan(write("d.yaml", base + "regions: [jilin, nowhere]\n" + t), ds)
+    assert "regions[1]" in str(e.value) and "nowhere" in str(e.value)
+
+
+def test_cli_streams_one_row_per_target_per_region(synth, capsys):
+    from mzforecast.cli import main
+    ds, plan = synth
+    csv = Path(plan).with_name("counties-synthetic.csv")
+    assert main(["assess", "--plan", str(plan), "--data", str(csv), "--format", "csv"]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    n_targets = len(mzf.get_plan(str(plan), ds).targets)
+    assert len(out) == n_targets * 15
+    assert out.groupby("target_id").region.nunique().eq(15).all()
+    assert list(out.columns) == regional.columns()
+
+
+def test_progress_bar_only_when_asked(synth, capsys):
+    """write_rows shows tqdm's bar on a terminal (progress=None asks stderr.isatty()), never in a pipe."""
+    ds, plan = synth
+    out = io.StringIO()
+    n = regional.write_rows(str(plan), ds, out, progress=True)
+    err = capsys.readouterr().err
+    assert "region-target" in err and f"{n}/{n}" in err
+    regional.write_rows(str(plan), ds, io.StringIO(), progress=None)  # pytest's stderr is not a terminal
+    assert capsys.readouterr().err == ""
+    assert len(pd.read_csv(io.StringIO(out.getvalue()))) == n
+
+
+def test_assess_plan_gives_one_row_per_target_per_region_for_a_regions_plan():
+    ds = mzf.load([ROOT / "data/examples/jilin-prefectures-synthetic.csv"])
+    res = mzf.assess_plan(str(ROOT / "data/examples/jilin-prefectures-example.yaml"), ds)
+    assert len(res) == 5 * 9 and res.groupby("target_id").region.nunique().eq(9).all()
+    assert list(res.columns) == regional.columns()
+    single = mzf.assess_plan("changchun-14th", ds)  # one-region plans are unchanged
+    assert list(single.columns) == A.FIELDS and (single.region == "changchun").all()
+
+
+def test_scale_bench_reports_rate_and_memory(tmp_path, capsys):
+    sc = _scale()
+    assert sc.main(["--counties", "20", "--indicators", "10", "--write", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "200 region-targets in" in out and "region-targets/s wall clock" in out and "MiB" in out
+    assert (tmp_path / "counties-synthetic.csv").exists() and (tmp_path / "counties-synthetic-plan.yaml").exists()
+    df = pd.read_csv(tmp_path / "counties-synthetic.csv")
+    assert df.source.str.contains("synthetic").all() and df.region.nunique() == 20
+
+
+def test_a_never_cut_constraint_can_only_raise_the_chance_of_a_floor(synth, monkeypatch):
+    """The shape issue 9's rule takes: paths held at or above the last observed value, never falling."""
+    ds, plan = synth
+    p = mzf.get_plan(str(plan), ds)
+    t = next(x for x in p.targets if x.id == "t01")
+    regs = regional.regions_of(p, ds)
+    before = regional.assess_target(t, regs, ds)
+
+    def never_cut(paths, info):
+        assert paths.shape[0] == len(info["last_value"]) and paths.shape[2] == len(info["years"])
+        return np.maximum.accumulate(np.maximum(paths, info["last_value"][:, None, None]), axis=2)
+
+    monkeypatch.setattr(regional, "CONSTRAINTS", [never_cut])
+    after = regional.assess_target(t, regs, ds)
+    f = before.method.ne("observed") & before.verdict.ne("no_data")
+    assert (after.probability[f] >= before.probability[f]).all()
+    assert (after.probability[f] > before.probability[f]).any()
+    assert (after.lo80[f] >= before.lo80[f] - 1e-9).all()
+
+
+@pytest.mark.parametrize("kw", [dict(as_of=2021, method="drift"), dict(method="comb", seed=7)])
+def test_equal_with_as_of_fixed_method_and_seed(synth, kw):
+    ds, plan = synth
+    fast = regional.assess_regions(str(plan), ds, **kw).set_index(["target_id", "region"])
+    slow = _one_at_a_time(plan, ds, **kw).set_index(["target_id", "region"])
+    both = fast.loc[slow.index]
+    assert (both.verdict.to_numpy() == slow.verdict.to_numpy()).all()
+    assert (both.probability.fillna(-1).to_numpy() == slow.probability.fillna(-1).to_numpy()).all()
+    for c in ("median", "lo80", "hi95", "expected_year", "required_cagr"):
+        np.testing.assert_allclose(both[c].astype(float), slow[c].astype(float), rtol=1e-9, equal_nan=True, err_msg=c)
+    assert (both.method.fillna("") == slow.method.fillna("")).all()

@@ -1,0 +1,102 @@
+"""The regions dashboard: what it ranks, counts and lists, in the small and the compact layout."""
+import importlib.util
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+
+import mzforecast as mzf
+from mzforecast import regional, regional_report as rr
+
+matplotlib.use("Agg")
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "data/examples/jilin-prefectures-example.yaml"
+DATA = ROOT / "data/examples/jilin-prefectures-synthetic.csv"
+
+
+@pytest.fixture(scope="module")
+def jilin():
+    ds = mzf.load([DATA])
+    p = mzf.get_plan(str(PLAN), ds)
+    return ds, p, regional.assess_regions(p, ds)
+
+
+def test_example_is_synthetic_and_separate():
+    assert "synthetic" in DATA.name
+    df = pd.read_csv(DATA)
+    assert set(df.source) == {"synthetic-example"} and df.note.str.contains("合成").all()
+    bundled = pd.read_csv(ROOT / "data/observations.csv")
+    assert not (bundled.source == "synthetic-example").any()
+    assert set(df.region) == {"changchun", "jilin_city", "siping", "liaoyuan", "tonghua", "baishan", "songyuan",
+                              "baicheng", "yanbian"}
+    # the example's indicators have no sourced prefecture data, so no real figure is mixed with synthetic ones
+    assert not bundled[bundled.region.isin(df.region) & bundled.indicator.isin(df.indicator)].shape[0]
+
+
+def test_ranked_lowest_probability_first(jilin):
+    ds, p, res = jilin
+    t = p.targets[0]
+    r = rr.ranked(res, t.id)
+    assert list(r["rank"]) == list(range(1, 10)) and r.region.nunique() == 9
+    assert r.probability.is_monotonic_increasing
+
+
+def test_counts_and_behind_schedule(jilin):
+    ds, p, res = jilin
+    for t in p.targets:
+        c = rr.status_counts(res, t.id)
+        assert sum(c.values()) == 9
+        b = rr.behind(res, t.id)
+        assert (b.progress_status == "behind").all()
+        assert (b.completion_progress < b.time_progress).all()
+    assert any(len(rr.behind(res, t.id)) for t in p.targets)
+
+
+def test_section_lists_every_region_and_marks_the_example(jilin):
+    ds, p, res = jilin
+    html = rr.target_section(p.targets[0], res, ds)
+    for r in ("延边朝鲜族自治州", "长春市", "白城市"):
+        assert r in html
+    assert "滞后序时进度的地区" in html
+    assert "合成数据" in rr.page_header(p, ds, res)
+
+
+def test_dot_plot_and_fan_charts_for_each_region(jilin):
+    ds, p, res = jilin
+    t = p.targets[0]
+    fig = rr.dot_plot(t, res, ds)
+    assert len(fig.axes[0].get_yticklabels()) == 9
+    fig = rr.small_multiples(t, res, ds)
+    assert sum(ax.get_visible() for ax in fig.axes) == 9
+
+
+def test_compact_layout_for_many_regions(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench" / "scale.py")
+    sc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sc)
+    csv, plan = sc.write(tmp_path, 60, 2, seed=5)
+    ds = mzf.load([csv])
+    p = mzf.get_plan(str(plan), ds)
+    res = regional.assess_regions(p, ds)
+    t = p.targets[0]
+    html = rr.target_section(t, res, ds)
+    assert html.count("<tr>") - html.count("<thead><tr>") <= 2 * rr.COMPACT_ROWS
+    assert "其余 40 个地区" in html
+    fig = rr.small_multiples(t, res, ds)
+    assert sum(ax.get_visible() for ax in fig.axes) == rr.WORST_CHARTS
+    fig = rr.dot_plot(t, res, ds)
+    assert fig.axes[0].get_yticks().size == 0  # a strip of dots, not one labelled row per region
+    assert len(fig.axes[0].collections[0].get_offsets()) == res[res.target_id == t.id].probability.notna().sum()
+
+
+@pytest.mark.slow
+def test_regions_dashboard_renders_for_the_bundled_example(tmp_path):
+    from mzforecast import runner
+    index, results = runner.run([ROOT / "params/jilin-prefectures-example.yaml"], tmp_path / "out", jobs=1,
+                                progress=False)
+    assert results[0]["ok"], results[0]["error"]
+    page = (tmp_path / "out/jilin-prefectures-example.html").read_text(encoding="utf-8")
+    assert "延边朝鲜族自治州" in page and "合成数据" in page
+    summary = pd.read_csv(tmp_path / "out/summary.csv")
+    assert len(summary) == 9 * 5
