@@ -13,6 +13,7 @@ from .backtest import backtest_plan, backtest_series
 from .data import Dataset, load
 from .errors import DataError, DataErrors, ModelError, MzError
 from .models import Forecast, forecast
+from .propose import assess_draft, propose
 from .targets import Plan, Target, get_plan, get_target, list_plans
 
 __version__ = "0.1.0"
@@ -34,5 +35,5 @@ def assess(target, data=None, *, as_of=None, method="auto", seed=0):
 
 
 __all__ = ["Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
-           "assess", "assess_plan", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
-           "list_plans", "load", "milestones", "series"]
+           "assess", "assess_draft", "assess_plan", "backtest_plan", "backtest_series", "forecast", "get_plan",
+           "get_target", "list_plans", "load", "milestones", "propose", "series"]

@@ -115,6 +115,56 @@ def cmd_run(args):
     return run_main(args)
 
 
+# ---- target setting (issue 15): logic in propose.py
+PROPOSE_TABLE = ["probability", "comparator", "value", "unit", "implied_cagr", "historical_cagr", "latest_year",
+                 "latest_value", "horizon", "method"]
+DRAFT_TABLE = ["target_id", "indicator", "comparator", "target_value", "latest_year", "latest_value", "ambition",
+               "ambition_class"]
+
+
+def cmd_propose(args):
+    from .propose import propose
+    ds = _dataset(args)
+    df = propose(args.region, args.indicator, args.year, args.probability, as_of=args.as_of, data=ds,
+                 method=args.method, denominator=args.denominator, denominator_lag=args.lag, unit=args.unit)
+    for n in (df.note.iloc[0] or "").split("; "):
+        if n:
+            print("note:", n, file=sys.stderr)
+    _emit(df, args.format, PROPOSE_TABLE)
+    return 0
+
+
+def cmd_draft(args):
+    from .propose import assess_draft
+    ds = _dataset(args)
+    df = assess_draft(args.plan, ds, probabilities=args.probability, as_of=args.as_of, method=args.method)
+    _emit(df, args.format, DRAFT_TABLE + [c for c in df.columns if c.startswith("proposed_")])
+    return 0
+
+
+def _target_setting_parsers(sub, fmt, as_of_method, datafiles):
+    g = sub.add_parser("propose", help="the value met with each probability in a year: what a plan can promise")
+    g.add_argument("region")
+    g.add_argument("indicator")
+    g.add_argument("--year", type=int, default=2030)
+    g.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9],
+                   help="probabilities of meeting the value, as fractions (default 0.5 0.8 0.9)")
+    g.add_argument("--denominator", help="propose a ratio: INDICATOR / DENOMINATOR")
+    g.add_argument("--lag", type=int, default=0, help="the denominator's year is this many years earlier")
+    g.add_argument("--unit", choices=["times", "percent"], help="unit of a ratio (default times)")
+    as_of_method(g)
+    datafiles(g)
+    fmt(g)
+    g.set_defaults(func=cmd_propose)
+    d = sub.add_parser("draft", help="a draft plan: each target's ambition and the values promisable at 50/80/90%%")
+    d.add_argument("plan", help="a plan file path, or a draft's name in data/drafts")
+    d.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9])
+    as_of_method(d)
+    datafiles(d)
+    fmt(d)
+    d.set_defaults(func=cmd_draft)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="mzforecast", description="Forecast civil-affairs plan targets.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -176,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--data", action="append", default=[], metavar="FILE")
     r.add_argument("--timeout", type=int, default=300, help="per-cell timeout in seconds")
     r.set_defaults(func=cmd_run)
+    _target_setting_parsers(sub, fmt, as_of_method, datafiles)
     return ap
 
 

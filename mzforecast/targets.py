@@ -84,6 +84,7 @@ class Plan(BaseModel):
     base_year: int
     target_year: int
     targets: list[Target]
+    example: bool = False  # an illustrative draft (data/drafts), not an official plan
 
 
 def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
