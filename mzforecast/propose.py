@@ -28,8 +28,8 @@ COLUMNS = ["region", "indicator", "kind", "denominator", "year", "probability", 
            "latest_value", "base_year", "base_value", "base_year_observed", "horizon", "method", "n_obs", "note"]
 # ambition = probability that a draft target is met; the words beside it (docs/methods.md)
 AMBITION = ((0.8, "safe", "稳妥"), (0.5, "ambitious", "积极"), (0.0, "stretch", "挑战"))
-DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "kind", "denominator", "binding", "comparator",
-                 "target_value", "unit", "year", "latest_year", "latest_value", "base_year", "base_year_observed",
+DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "kind", "denominator", "denominator_lag", "binding",
+                 "comparator", "target_value", "unit", "year", "latest_year", "latest_value", "base_year", "base_year_observed",
                  "horizon", "ambition", "ambition_class", "verdict", "target_cagr", "historical_cagr"]
 
 
@@ -248,7 +248,8 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         prob = a.get("probability")
         prob = float(prob) if prob is not None and not pd.isna(prob) else float("nan")
         row = dict(plan=p.id, target_id=t.id, region=t.region, indicator=t.indicator, kind=t.kind,
-                   denominator=t.denominator or "", binding=t.binding, comparator=t.comparator,
+                   denominator=t.denominator or "", denominator_lag=t.denominator_lag, binding=t.binding,
+                   comparator=t.comparator,
                    target_value=t.value, unit=t.unit, year=t.target_year, latest_year=ly, latest_value=lv,
                    base_year=t.base_year, base_year_observed=ly is not None and ly >= t.base_year,
                    horizon=t.target_year - ly if ly is not None else None, ambition=prob,

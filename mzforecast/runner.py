@@ -33,6 +33,7 @@ from .reports import ORDER, SUMMARY_MIME
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).with_name("templates")
 NOTEBOOKS = {"plan_dashboard", "indicator_report", "backtest", "quickstart"}
+NOTEBOOKS |= {"target_setting"}  # issue 15: 目标测算 for draft plans
 INDEX_TEXT = {
     "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", data_version="数据版本", as_of="数据截至",
                report="报告", plan="规划", status="状态", ok="完成", failed="失败", back="← 返回目录"),

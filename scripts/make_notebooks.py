@@ -92,4 +92,33 @@ fc.summary_frame(levels=[80, 95])"""),
     ("md", "Your own data: `mzf.load(['my.csv'])` (long or wide layout, CSV or XLSX); run the tool as it would have run in the past with `as_of=2015`."),
     ("code", """mzf.assess("changchun-13th:certified-social-workers", as_of=2015)"""),
 ]), D / "quickstart.ipynb")
+
+def target_setting_notebook():
+    """目标测算 (issue 15): a draft plan's ambition and what can be promised, per indicator."""
+    nbf.write(nb([
+        ("code", SETUP + """
+from mzforecast import target_setting_report as ts
+draft = mzf.assess_draft(plan, ds, as_of=as_of, method=method)
+display(HTML(ts.header(plan, ds, language)))"""),
+        ("md", "## 测算总表 · summary table"),
+        ("code", "display(HTML(ts.table_html(draft, ds, language)))"),
+        ("md", "## 分指标测算 · by indicator"),
+        ("code", """targets = {t.id: t for t in ts.get_draft(plan, ds).targets}
+for r in ts.charted(draft).to_dict("records"):
+    display(HTML(f"<h3 id='{r['target_id']}'>{reports.e(ds.indicators[r['indicator']].name(language))} · {reports.e(r['target_id'])}</h3>"))
+    reports.show(ts.figure(targets[r["target_id"]], r, ds, as_of, method, language))"""),
+        ("code", "display(HTML(ts.without_data(draft, ds, language)))"),
+        ("md", """## 方法说明 · notes on the method
+“实现概率（雄心）”与监测报告的实现概率相同：4000 条抽样路径中草案目标在目标年实现的比例。“X%把握可承诺值”取自同一组路径：
+以 X% 的概率能够达到（越低越好的指标：不超过）的数值，因此以该值为目标，实现概率即为 X%。基期数据尚未发布时，从最新年份起测算，测算期相应延长、区间更宽。
+Ambition is the share of 4,000 sample paths in which the draft target is met; the value at X% comes from the same
+paths, so a target set there is assessed at X%. Where the base year has no data yet, the horizon starts at the
+latest observed year and the intervals are wider."""),
+    ], params='notebook = "target_setting"\nplan = "changchun-15th-draft-example"\nas_of = None\nmethod = "auto"\n'
+               'language = "zh"\ndata_file = ""'),
+        D / "target_setting.ipynb")
+
+
+target_setting_notebook()
+
 print("ok")
