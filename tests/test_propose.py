@@ -147,3 +147,78 @@ def test_ambition_classes():
 def test_unknown_draft_lists_the_known_ones():
     with pytest.raises(DataError, match="changchun-15th-draft-example"):
         P.get_draft("no-such-draft")
+
+
+# ---------------------------------------------------------------- 目标测算 report and notebook
+def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(ds):
+    from mzforecast import target_setting_report as ts
+    d = P.assess_draft(DRAFT, ds)
+    t = ts.table(d, ds, "zh")
+    assert list(t.columns[:10]) == ["指标", "单位", "最新值(年份)", "草案目标", "实现概率(雄心)", "50%把握可承诺值",
+                                    "80%把握可承诺值", "90%把握可承诺值", "隐含年均增速", "历史年均增速"]
+    assert len(t) == len(d)
+    row = t.iloc[list(d.target_id).index("draft-dibao-urban")]
+    r = d.set_index("target_id").loc["draft-dibao-urban"]
+    assert row["最新值(年份)"] == "710元/人·月(2020)"
+    assert row["实现概率(雄心)"] == f"{r.ambition:.0%}（积极）"
+    assert row["隐含年均增速"] == f"{r.target_cagr:.1f}%" and row["历史年均增速"] == f"{r.historical_cagr:.1f}%"
+    assert "基期2025年尚无数据：从最新年份2020年起测算（测算期10年，而非5年）" in row["备注"]
+    # no English left in the Chinese table's notes
+    import re
+    assert not [n for n in t["备注"] if re.search("[A-Za-z]{3,}", n)]
+    assert "<th>实现概率(雄心)</th>" in ts.table_html(d, ds)
+    assert "示例" in ts.header(DRAFT, ds) and "非正式规划" in ts.header(DRAFT, ds)
+
+
+def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
+    import matplotlib.pyplot as plt
+    from mzforecast import target_setting_report as ts
+    d = P.assess_draft(DRAFT, ds)
+    assert set(ts.charted(d).target_id) == {"draft-dibao-urban", "draft-dibao-rural", "draft-01-tekun-urban",
+                                            "draft-01-tekun-rural", "draft-02-rural-urban-dibao"}
+    t = mzf.get_target(str(DRAFT), "draft-dibao-urban", ds)
+    r = d.set_index("target_id").loc["draft-dibao-urban"].to_dict()
+    fig = ts.figure(t, r, ds)
+    ax = fig.axes[0]
+    marks = {ln.get_label(): ln.get_ydata()[0] for ln in ax.get_lines() if "把握" in ln.get_label()}
+    assert sorted(marks.values()) == sorted([r["proposed_50"], r["proposed_80"], r["proposed_90"]])
+    assert any(ln.get_label() == "目标 950" for ln in ax.get_lines())
+    assert max(ax.get_lines()[-1].get_xdata()) == 2030
+    plt.close(fig)
+    assert ts.figure(mzf.get_target(str(DRAFT), "draft-08-social-work-professionals", ds), {}, ds) is None
+    assert "暂无法测算的指标（9）" in ts.without_data(d, ds)
+
+
+def test_target_setting_notebook_has_a_plain_parameters_cell():
+    import re
+    import nbformat
+    cells = nbformat.read(str(ROOT / "notebooks/target_setting.ipynb"), as_version=4).cells
+    tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for line in tagged[0].source.splitlines():
+        assert re.fullmatch(r'\w+ = ("[^"]*"|None|\d+)', line), line
+
+
+@pytest.mark.slow
+def test_draft_notebook_renders_with_its_charts(tmp_path):
+    from mzforecast import runner
+    index, results = runner.run([str(ROOT / "params/changchun-15th-draft-example.yaml")], tmp_path / "ts", jobs=1,
+                                timeout=120, progress=False)
+    assert [r["ok"] for r in results] == [True], results
+    html = (tmp_path / "ts" / "changchun-15th-draft-example.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png") == 5  # one chart per target with data
+    assert "80%把握可承诺值" in html and "非正式规划" in html and "Traceback" not in html
+    # a draft never mixes into the monitoring summary
+    assert (tmp_path / "ts" / "summary.csv").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_cli_draft_and_propose_tables(capsys):
+    assert main(["draft", "changchun-15th-draft-example", "--probability", "0.5", "0.8", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    head = out.splitlines()[0].split(",")
+    assert "ambition" in head and "proposed_50" in head and "proposed_80" in head and "proposed_90" not in head
+    assert out.count("\ndraft-") == 0 and len(out.strip().splitlines()) == 1 + 14
+    assert main(["propose", "changchun", "dibao_standard_rural", "--denominator", "dibao_standard_urban",
+                 "--unit", "percent", "--probability", "0.8"]) == 0
+    cap = capsys.readouterr()
+    assert "probability" in cap.out and "0.8" in cap.out and "note: the ratio forecast" in cap.err
