@@ -29,8 +29,9 @@ COLUMNS = ["region", "indicator", "kind", "denominator", "year", "probability", 
 # ambition = probability that a draft target is met; the words beside it (docs/methods.md)
 AMBITION = ((0.8, "safe", "稳妥"), (0.5, "ambitious", "积极"), (0.0, "stretch", "挑战"))
 DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "kind", "denominator", "denominator_lag", "binding",
-                 "comparator", "target_value", "unit", "year", "latest_year", "latest_value", "base_year", "base_year_observed",
-                 "horizon", "ambition", "ambition_class", "verdict", "target_cagr", "historical_cagr"]
+                 "comparator", "target_value", "unit", "year", "latest_year", "latest_value", "base_year",
+                 "base_year_observed", "horizon", "ambition", "ambition_class", "verdict", "target_cagr",
+                 "historical_cagr"]
 
 
 def ambition_class(p: float) -> str:
@@ -44,7 +45,8 @@ def _check_probabilities(probabilities) -> list[float]:
     ps = [float(p) for p in np.atleast_1d(probabilities)]
     bad = [p for p in ps if not 0 < p < 1]
     if not ps or bad:
-        raise DataError(f"probabilities must lie strictly between 0 and 1; got {', '.join(f'{p:g}' for p in bad) or 'none'}",
+        got = ", ".join(f"{p:g}" for p in bad) or "none"
+        raise DataError(f"probabilities must lie strictly between 0 and 1; got {got}",
                         fix="give them as fractions, e.g. --probability 0.5 0.8 0.9")
     return ps
 

@@ -27,7 +27,8 @@ AMBITION_WORD = {lang: {name: (zh if lang == "zh" else name) for _, name, zh in 
 SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 # propose's own notes, in Chinese (the engine's other notes go through reports.note_text)
 NOTES_ZH = [
-    (r"no data for the base year (\d+) yet: computed from the latest year (\d+) \((\d+)-year horizon instead of (\d+)\)",
+    (r"no data for the base year (\d+) yet: computed from the latest year (\d+) "
+     r"\((\d+)-year horizon instead of (\d+)\)",
      lambda m: f"基期{m[1]}年尚无数据：从最新年份{m[2]}年起测算（测算期{m[3]}年，而非{m[4]}年）"),
     (r"no observed value for the base year (\d+)", lambda m: f"基期{m[1]}年无观测值"),
     (r"(\S+) is observed only as period totals or averages, not as a yearly series",
@@ -102,7 +103,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         cuts = [_cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language) for q in (50, 80, 90)]
         unit = U.DISPLAY_ZH.get(r.unit, r.unit) if language == "zh" else r.unit
         rows.append([name, unit, latest,
-                     target + ("（约束性）" if r.binding and language == "zh" else " (binding)" if r.binding else ""),
+                     target + (("（约束性）" if language == "zh" else " (binding)") if r.binding else ""),
                      amb, *cuts, _pct(r.target_cagr), _pct(r.historical_cagr), note_zh(r.note, ds, language)])
     return pd.DataFrame(rows, columns=HEAD[language])
 

@@ -222,3 +222,11 @@ def test_cli_draft_and_propose_tables(capsys):
                  "--unit", "percent", "--probability", "0.8"]) == 0
     cap = capsys.readouterr()
     assert "probability" in cap.out and "0.8" in cap.out and "note: the ratio forecast" in cap.err
+
+
+def test_as_of_runs_the_proposal_as_it_would_have_run_then(ds):
+    r = mzf.propose("changchun", "dibao_standard_urban", 2030, [0.8], as_of=2015, data=ds).iloc[0]
+    assert r.latest_year == 2015 and r.latest_value == 510 and r.horizon == 15 and r.n_obs == 2
+    assert "15-year horizon instead of 5" in r.note and "only two observations" in r.note
+    t = _target_at(ds, "dibao_standard_urban", r.value)
+    assert abs(assess(t, ds, as_of=2015).probability - 0.8) <= 0.03
