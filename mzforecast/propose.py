@@ -30,7 +30,7 @@ COLUMNS = ["region", "indicator", "kind", "denominator", "year", "probability", 
 AMBITION = ((0.8, "safe", "稳妥"), (0.5, "ambitious", "积极"), (0.0, "stretch", "挑战"))
 DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "kind", "denominator", "denominator_lag", "binding",
                  "comparator", "target_value", "unit", "year", "latest_year", "latest_value", "base_year",
-                 "base_year_observed", "horizon", "ambition", "ambition_class", "verdict", "target_cagr",
+                 "base_year_observed", "horizon", "n_obs", "ambition", "ambition_class", "verdict", "target_cagr",
                  "historical_cagr"]
 
 
@@ -254,7 +254,8 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
                    comparator=t.comparator,
                    target_value=t.value, unit=t.unit, year=t.target_year, latest_year=ly, latest_value=lv,
                    base_year=t.base_year, base_year_observed=ly is not None and ly >= t.base_year,
-                   horizon=t.target_year - ly if ly is not None else None, ambition=prob,
+                   horizon=t.target_year - ly if ly is not None else None,
+                   n_obs=int(a.get("n_obs") or 0), ambition=prob,
                    ambition_class=ambition_class(prob), verdict=a.get("verdict"),
                    target_cagr=A.cagr(lv, t.value, t.target_year - ly) if ly is not None and t.target_year > ly
                    else float("nan"),

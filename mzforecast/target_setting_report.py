@@ -96,6 +96,8 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         latest = "–" if pd.isna(r.latest_value) else (
             f"{fmt_value(r.latest_value, r.unit, language)}({int(r.latest_year)})")
         amb = "–" if pd.isna(r.ambition) else f"{r.ambition:.0%}（{AMBITION_WORD[language][r.ambition_class]}）"
+        if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
+            amb += "，仅1个观测值，无趋势" if language == "zh" else ", one observation, no trend"
         target = _cut(r.target_value, r.comparator, r.unit, language)
         if r.comparator == "between":
             target = f"{fmt_value(r.target_value, r.unit, language)}–…"
@@ -130,6 +132,9 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
         ax.fill_between(bands.index, bands.lo80, bands.hi80, color="#4292c6", alpha=0.45, lw=0,
                         label=plots.TEXT[language]["band80"])
         ax.plot(bands.index, bands["median"], color="#08519c", lw=1.8, ls="--", label=plots.TEXT[language]["median"])
+    for ln in ax.get_lines():  # the target line is the draft's
+        if ln.get_label().startswith(plots.TEXT[language]["target"] + " "):
+            ln.set_label(("草案" if language == "zh" else "draft ") + ln.get_label())
     T = t.target_year
     for q, colour in ((50, "#08519c"), (80, "#31a354"), (90, "#006d2c")):
         v = row.get(f"proposed_{q}") if hasattr(row, "get") else getattr(row, f"proposed_{q}", None)

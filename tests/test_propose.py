@@ -161,6 +161,8 @@ def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(d
     r = d.set_index("target_id").loc["draft-dibao-urban"]
     assert row["最新值(年份)"] == "710元/人·月(2020)"
     assert row["实现概率(雄心)"] == f"{r.ambition:.0%}（积极）"
+    # a verdict on one observation says so (the tekun standard is observed once)
+    assert t.iloc[list(d.target_id).index("draft-01-tekun-urban")]["实现概率(雄心)"].endswith("仅1个观测值，无趋势")
     assert row["隐含年均增速"] == f"{r.target_cagr:.1f}%" and row["历史年均增速"] == f"{r.historical_cagr:.1f}%"
     assert "基期2025年尚无数据：从最新年份2020年起测算（测算期10年，而非5年）" in row["备注"]
     # no English left in the Chinese table's notes
@@ -182,7 +184,7 @@ def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
     ax = fig.axes[0]
     marks = {ln.get_label(): ln.get_ydata()[0] for ln in ax.get_lines() if "把握" in ln.get_label()}
     assert sorted(marks.values()) == sorted([r["proposed_50"], r["proposed_80"], r["proposed_90"]])
-    assert any(ln.get_label() == "目标 950" for ln in ax.get_lines())
+    assert any(ln.get_label() == "草案目标 950" and ln.get_ydata()[0] == 950 for ln in ax.get_lines())
     assert max(ax.get_lines()[-1].get_xdata()) == 2030
     plt.close(fig)
     assert ts.figure(mzf.get_target(str(DRAFT), "draft-08-social-work-professionals", ds), {}, ds) is None
