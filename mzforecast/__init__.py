@@ -14,6 +14,7 @@ from .data import Dataset, load
 from .errors import DataError, DataErrors, ModelError, MzError
 from .models import Forecast, forecast
 from .regional import assess_regions
+from .propose import assess_draft, propose
 from .targets import Plan, Target, get_plan, get_target, list_plans
 
 from ._version import __version__
@@ -35,5 +36,5 @@ def assess(target, data=None, *, as_of=None, method="auto", seed=0, reference=No
 
 
 __all__ = ["__version__", "Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
-           "assess", "assess_plan", "assess_regions", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
-           "list_plans", "load", "milestones", "series"]
+           "assess", "assess_draft", "assess_plan", "assess_regions", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
+           "list_plans", "load", "milestones", "propose", "series"]

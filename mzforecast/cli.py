@@ -229,6 +229,8 @@ EXAMPLES = {
     "data export": "mzforecast data export --data my-data.csv --format csv > merged.csv",
     "run": "mzforecast run --out reports changchun-14th-rural-urban-dibao",
     "template": "mzforecast template changchun-14th --out changchun-14th.xlsx",
+    "propose": "mzforecast propose changchun dibao_standard_urban --year 2030 --probability 0.5 0.8 --format json",
+    "draft": "mzforecast draft changchun-15th-draft-example",
     "data import": "mzforecast data import 2023年报.xlsx --region changchun --year 2023 --out changchun-2023.csv",
 }
 
@@ -241,6 +243,56 @@ def _add_examples(ap: argparse.ArgumentParser, prefix: str = ""):
                 if key in EXAMPLES and not p.epilog:
                     p.epilog = f"example:\n  {EXAMPLES[key]}"
                 _add_examples(p, key + " ")
+
+
+# ---- target setting (issue 15): logic in propose.py
+PROPOSE_TABLE = ["probability", "comparator", "value", "unit", "implied_cagr", "historical_cagr", "latest_year",
+                 "latest_value", "horizon", "method"]
+DRAFT_TABLE = ["target_id", "indicator", "comparator", "target_value", "latest_year", "latest_value", "ambition",
+               "ambition_class"]
+
+
+def cmd_propose(args):
+    from .propose import propose
+    ds = _dataset(args)
+    df = propose(args.region, args.indicator, args.year, args.probability, as_of=args.as_of, data=ds,
+                 method=args.method, denominator=args.denominator, denominator_lag=args.lag, unit=args.unit)
+    for n in (df.note.iloc[0] or "").split("; "):
+        if n:
+            print("note:", n, file=sys.stderr)
+    _emit(df, args.format, PROPOSE_TABLE)
+    return 0
+
+
+def cmd_draft(args):
+    from .propose import assess_draft
+    ds = _dataset(args)
+    df = assess_draft(args.plan, ds, probabilities=args.probability, as_of=args.as_of, method=args.method)
+    _emit(df, args.format, DRAFT_TABLE + [c for c in df.columns if c.startswith("proposed_")])
+    return 0
+
+
+def _target_setting_parsers(sub, fmt, as_of_method, datafiles):
+    g = sub.add_parser("propose", help="the value met with each probability in a year: what a plan can promise")
+    g.add_argument("region", help="region id, e.g. changchun")
+    g.add_argument("indicator", help="indicator id, e.g. dibao_standard_urban")
+    g.add_argument("--year", type=year, default=2030, help="the year the value is for")
+    g.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9],
+                   help="probabilities of meeting the value, as fractions (default 0.5 0.8 0.9)")
+    g.add_argument("--denominator", help="propose a ratio: INDICATOR / DENOMINATOR")
+    g.add_argument("--lag", type=count(0), default=0, help="the denominator's year is this many years earlier")
+    g.add_argument("--unit", choices=["times", "percent"], help="unit of a ratio (default times)")
+    as_of_method(g)
+    datafiles(g)
+    fmt(g)
+    g.set_defaults(func=cmd_propose)
+    d = sub.add_parser("draft", help="a draft plan: each target's ambition and the values promisable at 50/80/90%%")
+    d.add_argument("plan", help="a plan file path, or a draft's name in data/drafts")
+    d.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9])
+    as_of_method(d)
+    datafiles(d)
+    fmt(d)
+    d.set_defaults(func=cmd_draft)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how long to wait for a kernel to start")
     r.set_defaults(func=cmd_run)
     add_issue11_parsers(sub, dsub)
+    _target_setting_parsers(sub, fmt, as_of_method, datafiles)
     _add_examples(ap)
     return ap
 

@@ -15,7 +15,8 @@ from .errors import DataError, DataErrors
 from .models import METHODS
 
 # every notebook `mzforecast run` can execute (notebooks/<name>.ipynb); the runner reads this list
-NOTEBOOKS = ("plan_dashboard", "indicator_report", "backtest", "quickstart", "evaluation", "regions_dashboard")
+NOTEBOOKS = ("plan_dashboard", "indicator_report", "backtest", "quickstart", "evaluation", "regions_dashboard",
+             "target_setting")
 Notebook = Literal[NOTEBOOKS]
 
 

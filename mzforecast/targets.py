@@ -200,6 +200,7 @@ class Plan(BaseModel):
     base_year: Year
     target_year: Year
     targets: list[Target]
+    example: bool = False  # an illustrative draft (data/drafts), not an official plan
 
     @model_validator(mode="after")
     def _years(self):

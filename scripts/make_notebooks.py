@@ -118,7 +118,26 @@ display(HTML(rr.page_header(p, ds, res, as_of, language)))"""),
               'method = "auto"\nlanguage = "zh"\ndata_file = "data/examples/jilin-prefectures-synthetic.csv"')
 
 
-BUILDERS = [plan_dashboard, indicator_report, backtest, quickstart, evaluation, regions_dashboard]
+def target_setting():
+    """目标测算 (issue 15): a draft plan's ambition and what can be promised, per indicator."""
+    return "target_setting.ipynb", nb([
+        ("code", SETUP + """
+from mzforecast import target_setting_report as ts
+draft = mzf.assess_draft(plan, ds, as_of=as_of, method=method)
+display(HTML(ts.header(plan, ds, language)))"""),
+        ("code", "display(HTML(ts.section_heading('table', language) + ts.table_html(draft, ds, language)))"),
+        ("code", """targets = {t.id: t for t in ts.get_draft(plan, ds).targets}
+display(HTML(ts.section_heading('charts', language)))
+for i, r in enumerate(ts.charted(draft).to_dict("records"), 1):
+    display(HTML(f"<h3 id='t{i}'>{reports.e(ds.indicators[r['indicator']].name(language))}</h3>"))
+    reports.show(ts.figure(targets[r["target_id"]], r, ds, as_of, method, language))"""),
+        ("code", "display(HTML(ts.without_data(draft, ds, language)))"),
+        ("code", "display(HTML(ts.method_note(language)))"),
+    ], params='notebook = "target_setting"\nplan = "changchun-15th-draft-example"\nas_of = None\nmethod = "auto"\n'
+               'language = "zh"\ndata_file = ""')
+
+
+BUILDERS = [plan_dashboard, indicator_report, backtest, quickstart, evaluation, regions_dashboard, target_setting]
 
 if __name__ == "__main__":
     for build in BUILDERS:

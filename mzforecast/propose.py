@@ -1,0 +1,282 @@
+"""Target setting, the inverse of monitoring: what value can a plan commit to, with what confidence?
+
+Monitoring asks "will the target be met?" (attainment.assess). Drafting the next plan asks the
+inverse: "what 2030 value is met with 80% probability, and how ambitious is this draft target?".
+Both read the same sample paths (same model, seed and N_SAMPLES, through attainment's own
+sampling functions), so a `>=` target set at the value proposed for probability p is assessed
+back at p (up to ties in the samples): tested in tests/test_propose.py.
+
+For a higher-is-better indicator the value met with probability p is the (1 - p) quantile of the
+target year's samples ("at least v"); for a lower-is-better one it is the p quantile ("at most v").
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import attainment as A
+from .data import Dataset, data_dir, load
+from .errors import DataError, ModelError
+from .targets import Plan, Target, get_plan
+
+PROBABILITIES = (0.5, 0.8, 0.9)
+COLUMNS = ["region", "indicator", "kind", "denominator", "year", "probability", "comparator", "value", "unit",
+           "implied_cagr", "implied_increment", "historical_cagr", "historical_increment", "latest_year",
+           "latest_value", "base_year", "base_value", "base_year_observed", "horizon", "method", "n_obs", "note"]
+# ambition = probability that a draft target is met; the words beside it (docs/methods.md)
+AMBITION = ((0.8, "safe", "稳妥"), (0.5, "ambitious", "积极"), (0.0, "stretch", "挑战"))
+DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "kind", "denominator", "denominator_lag", "binding",
+                 "comparator", "target_value", "unit", "year", "latest_year", "latest_value", "base_year",
+                 "base_year_observed", "horizon", "n_obs", "ambition", "ambition_class", "verdict", "target_cagr",
+                 "historical_cagr"]
+
+
+def ambition_class(p: float) -> str:
+    """safe (p >= 0.8: can be promised), ambitious (0.5-0.8), stretch (< 0.5: more likely missed)."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return ""
+    return next(name for cut, name, _ in AMBITION if p >= cut)
+
+
+def _check_probabilities(probabilities) -> list[float]:
+    ps = [float(p) for p in np.atleast_1d(probabilities)]
+    bad = [p for p in ps if not 0 < p < 1]
+    if not ps or bad:
+        got = ", ".join(f"{p:g}" for p in bad) or "none"
+        raise DataError(f"probabilities must lie strictly between 0 and 1; got {got}",
+                        fix="give them as fractions, e.g. --probability 0.5 0.8 0.9")
+    return ps
+
+
+def direction_of(t: Target, ds: Dataset) -> str:
+    """'higher' or 'lower': from the target's comparator where it has one, else the indicator's."""
+    if t.comparator in (">=", ">"):
+        return "higher"
+    if t.comparator in ("<=", "<"):
+        return "lower"
+    return "lower" if ds.indicators[t.indicator].direction == "lower" else "higher"
+
+
+def value_met_with(x: np.ndarray, p: float, direction: str) -> float:
+    """The value met in at least a share p of the samples x.
+
+    higher: the largest sample v with P(x >= v) >= p (the 1 - p quantile, as an order statistic);
+    lower: the smallest sample v with P(x <= v) >= p (the p quantile). Taking a sample value,
+    not an interpolated one, makes `assess` of a target at v give back at least p exactly.
+    """
+    xs = np.sort(np.asarray(x, float))
+    n = len(xs)
+    need = int(math.ceil(p * n - 1e-9))  # samples that must meet the value
+    return float(xs[n - need] if direction == "higher" else xs[need - 1])
+
+
+def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):
+    """(samples of the target's quantity in its year, history in the target's terms, forecast, notes).
+
+    The same calls `attainment.assess` makes (its `_Sim` / `_ratio_sim`, same `until`, seed and
+    N_SAMPLES), so whatever constraints those carry hold here too. Raises DataError with the
+    reason when there is nothing to sample.
+    """
+    T = t.target_year
+    if t.kind not in ("level", "ratio"):
+        raise DataError(f"target '{t.id}' is a {t.kind} target: values can be proposed for level and ratio "
+                        "targets only", fix="state the target as a level (or a ratio) in its year")
+    meta = ds.indicators[t.indicator]
+    s, hist = A._history(t, ds, as_of)
+    upto = f" up to {as_of}" if as_of else ""
+    if len(s) == 0:
+        raise DataError(f"no observations of {t.indicator} in {t.region}{upto}",
+                        fix="add its yearly values with --data FILE")
+    if t.kind == "ratio" and len(ds.series(t.region, t.denominator, as_of)) == 0:
+        raise DataError(f"no observations of {t.denominator} in {t.region}{upto}",
+                        fix="add its yearly values with --data FILE")
+    if meta.aggregation != "stock":
+        raise DataError(f"{t.indicator} is observed only as period totals or averages, not as a yearly series",
+                        fix="choose a yearly (stock) indicator")
+    last = int(hist.index.max()) if len(hist) else int(s.index.max())
+    if T <= last:
+        raise DataError(f"{t.indicator} in {t.region} is already observed for {last}: nothing to propose for {T}",
+                        fix=f"choose a year after {last} (or --as-of an earlier year)")
+    until = max(T, A.HORIZON_CAP)
+    try:
+        if t.kind == "ratio":
+            got = A._ratio_sim(t, ds, hist, as_of, method, seed, until)
+            if got is None or T not in got[0].columns:
+                raise DataError(f"cannot forecast the ratio of {t.indicator} to {t.denominator} in {t.region}")
+            paths, fc, how = got
+            x, notes = paths[T].to_numpy(), list(fc.notes) + [how]
+        else:
+            sim = A._Sim(ds, t.region, t.indicator, as_of, method, seed, until)
+            if sim.fc is None:
+                raise DataError(f"nothing to forecast for {t.indicator} in {t.region}")
+            fc, x, notes = sim.fc, sim.at(T), list(sim.fc.notes)
+    except ModelError as e:
+        raise DataError(str(e)) from None
+    return np.asarray(x, float), hist, fc, notes
+
+
+def _growth(hist: pd.Series):
+    """Historical compound growth (%) and yearly increment, first to last observation."""
+    if len(hist) < 2:
+        return float("nan"), float("nan")
+    fy, ly = int(hist.index.min()), int(hist.index.max())
+    fv, lv = float(hist.iloc[0]), float(hist.iloc[-1])
+    return A.cagr(fv, lv, ly - fy), (lv - fv) / (ly - fy)
+
+
+def base_note(base_year: int, latest_year, year: int) -> str:
+    """Say when the plan's base year has no data yet, and what the proposal starts from instead."""
+    if latest_year is None:
+        return f"no observed value for the base year {base_year}"
+    if latest_year >= base_year:
+        return ""
+    return (f"no data for the base year {base_year} yet: computed from the latest year {latest_year} "
+            f"({year - latest_year}-year horizon instead of {year - base_year})")
+
+
+def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABILITIES, *, as_of=None,
+                   method="auto", seed=0, direction: str | None = None) -> pd.DataFrame:
+    """The value of target `t`'s quantity in its year that is met with each probability.
+
+    `t` gives the region, indicator (and denominator for a ratio), year and base year; its
+    value is not used. One row per probability, columns COLUMNS.
+    """
+    ds = data if data is not None else load()
+    ps = _check_probabilities(probabilities)
+    direction = direction or direction_of(t, ds)
+    x, hist, fc, notes = samples_at(t, ds, as_of=as_of, method=method, seed=seed)
+    T = t.target_year
+    ly = int(hist.index.max()) if len(hist) else None
+    lv = float(hist.iloc[-1]) if len(hist) else float("nan")
+    hc, hi = _growth(hist)
+    B = t.base_year or T - 5
+    bobs = B in hist.index
+    bn = base_note(B, ly, T)
+    note = "; ".join([n for n in notes if n] + ([bn] if bn else []))
+    rows = []
+    for p in ps:
+        v = value_met_with(x, p, direction)
+        rows.append(dict(region=t.region, indicator=t.indicator, kind=t.kind, denominator=t.denominator or "",
+                         year=T, probability=p, comparator=">=" if direction == "higher" else "<=", value=v,
+                         unit=t.unit, implied_cagr=A.cagr(lv, v, T - ly) if ly else float("nan"),
+                         implied_increment=(v - lv) / (T - ly) if ly else float("nan"),
+                         historical_cagr=hc, historical_increment=hi, latest_year=ly, latest_value=lv,
+                         base_year=B, base_value=float(hist.loc[B]) if bobs else float("nan"),
+                         base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
+                         n_obs=int(len(hist)), note=note))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _probe(region, indicator, year, ds, *, base_year=None, denominator=None, denominator_lag=0, unit=None):
+    """A target with no value: the question "what value?" asked of this indicator and year."""
+    if indicator not in ds.indicators:
+        raise DataError(f"unknown indicator '{indicator}'",
+                        fix="see `mzforecast data export` or data/indicators.yaml for the ids")
+    if denominator and denominator not in ds.indicators:
+        raise DataError(f"unknown indicator '{denominator}' (denominator)",
+                        fix="see data/indicators.yaml for the ids")
+    kind = "ratio" if denominator else "level"
+    u = unit or ("times" if denominator else ds.indicators[indicator].unit)
+    return Target(id=f"propose-{indicator}", indicator=indicator, kind=kind, comparator=">=", value=0.0, unit=u,
+                  year=int(year), denominator=denominator, denominator_lag=denominator_lag, quote="",
+                  plan="", region=region, base_year=int(base_year if base_year is not None else year - 5))
+
+
+def propose(region: str, indicator: str, year: int = 2030, probabilities=PROBABILITIES, as_of: int | None = None,
+            data=None, method: str = "auto", seed: int = 0, *, base_year: int | None = None,
+            denominator: str | None = None, denominator_lag: int = 0, unit: str | None = None) -> pd.DataFrame:
+    """Per probability, the `year` value of `indicator` in `region` met with that probability.
+
+    Direction from the indicator (data/indicators.yaml): 'higher' gives "at least v", 'lower'
+    "at most v" ('none' is read as higher). With `denominator`, the ratio indicator /
+    denominator (the denominator's year `denominator_lag` earlier) in `unit` ('times' or
+    'percent'). `base_year` (default year - 5, a five-year plan) only decides the base-year note.
+
+    >>> propose("changchun", "dibao_standard_urban", 2030, [0.5, 0.8])
+    """
+    ds = data if isinstance(data, Dataset) else load(data)
+    t = _probe(region, indicator, year, ds, base_year=base_year, denominator=denominator,
+               denominator_lag=denominator_lag, unit=unit)
+    d = "lower" if ds.indicators[indicator].direction == "lower" else "higher"
+    return propose_target(t, ds, probabilities, as_of=as_of, method=method, seed=seed, direction=d)
+
+
+# ------------------------------------------------------------------------------------------ drafts
+def drafts_dir() -> Path:
+    """Draft plans live apart from the official ones in data/plans, so they never mix."""
+    return data_dir() / "drafts"
+
+
+def list_drafts() -> list[str]:
+    return sorted(p.stem for p in drafts_dir().glob("*.yaml"))
+
+
+def get_draft(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
+    """A draft plan by path, or by name in data/drafts (same schema as data/plans)."""
+    if isinstance(plan, Plan):
+        return plan
+    p = Path(plan)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return get_plan(p, dataset)
+    f = drafts_dir() / f"{plan}.yaml"
+    if not f.exists():
+        raise DataError(f"unknown draft plan '{plan}'",
+                        fix="give a plan file path, or one of: " + ", ".join(list_drafts()))
+    return get_plan(f, dataset)
+
+
+def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probabilities=PROBABILITIES,
+                 as_of: int | None = None, method: str = "auto", seed: int = 0) -> pd.DataFrame:
+    """Every target of a draft plan: its ambition and the values promisable at each probability.
+
+    ambition = attainment.assess's probability that the draft target is met. Beside it,
+    `proposed_50`, `proposed_80`… : the values met with 50%, 80%… probability, in the target's
+    direction (its comparator). `note` says why a value is missing and when the base year has
+    no data yet.
+    """
+    ds = data if isinstance(data, Dataset) else load(data)
+    ps = _check_probabilities(probabilities)
+    p = get_draft(plan, ds)
+    rows = []
+    for t in p.targets:
+        a = A.assess(t, ds, as_of=as_of, method=method, seed=seed)
+        ly = a.get("latest_year")
+        ly = int(ly) if ly is not None and not pd.isna(ly) else None
+        lv = a.get("latest_value")
+        lv = float(lv) if lv is not None and not pd.isna(lv) else float("nan")
+        prob = a.get("probability")
+        prob = float(prob) if prob is not None and not pd.isna(prob) else float("nan")
+        row = dict(plan=p.id, target_id=t.id, region=t.region, indicator=t.indicator, kind=t.kind,
+                   denominator=t.denominator or "", denominator_lag=t.denominator_lag, binding=t.binding,
+                   comparator=t.comparator,
+                   target_value=t.value, unit=t.unit, year=t.target_year, latest_year=ly, latest_value=lv,
+                   base_year=t.base_year, base_year_observed=ly is not None and ly >= t.base_year,
+                   horizon=t.target_year - ly if ly is not None else None,
+                   n_obs=int(a.get("n_obs") or 0), ambition=prob,
+                   ambition_class=ambition_class(prob), verdict=a.get("verdict"),
+                   target_cagr=A.cagr(lv, t.value, t.target_year - ly) if ly is not None and t.target_year > ly
+                   else float("nan"),
+                   historical_cagr=float(a.get("historical_cagr")) if a.get("historical_cagr") is not None
+                   else float("nan"))
+        notes = [a.get("note") or ""]
+        try:
+            pr = propose_target(t, ds, ps, as_of=as_of, method=method, seed=seed)
+            for q, v in zip(ps, pr.value):
+                row[f"proposed_{round(q * 100):d}"] = v
+            row["historical_cagr"] = float(pr.historical_cagr.iloc[0])
+            notes = [pr.note.iloc[0] or notes[0]]
+        except DataError as e:
+            for q in ps:
+                row[f"proposed_{round(q * 100):d}"] = float("nan")
+            if not notes[0]:
+                notes = [e.message]
+        bn = base_note(t.base_year, ly, t.target_year) if ly is not None else ""
+        if bn and bn not in notes[0]:
+            notes.append(bn)
+        row["note"] = "; ".join(n for n in notes if n)
+        rows.append(row)
+    cols = DRAFT_COLUMNS + [f"proposed_{round(q * 100):d}" for q in ps] + ["note"]
+    return pd.DataFrame(rows, columns=cols)
