@@ -286,6 +286,8 @@ def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
                             fix="check the path, or give a bundled plan id: " + ", ".join(list_plans()))
         return load_plan(p, dataset)
     f = plans_dir() / f"{plan}.yaml"
+    if not f.exists() and (data_dir() / "drafts" / f"{plan}.yaml").exists():  # a 十五五 draft (not monitored)
+        f = data_dir() / "drafts" / f"{plan}.yaml"
     if not f.exists():
         raise DataError(f"unknown plan '{plan}'", fix="known plans: " + ", ".join(list_plans()))
     return load_plan(f, dataset)

@@ -732,12 +732,20 @@ def test_every_data_file_reaches_the_notebooks(tmp_path):
 
 
 @pytest.mark.slow
-def test_real_timeout_of_every_notebook_changes_nothing(real):
-    """--timeout 1: every notebook times out (its first cell imports pandas); the folder is not swapped."""
+def test_real_timeout_of_every_notebook_changes_nothing(real, tmp_path):
+    """--timeout 1 on a notebook whose cell takes 5 s: it times out; the folder is not swapped."""
+    import nbformat
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    slow = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('plan = "changchun-14th"')
+    params.metadata["tags"] = ["parameters"]
+    slow.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(5)")]
+    nbformat.write(slow, nbs / "indicator_report.ipynb")  # the notebook SMALL runs
     before = snapshot(real)
-    # the 13th-plan dashboard draws a chart per target in one cell: well over a second anywhere
-    r = subprocess.run([sys.executable, "-m", "mzforecast.cli", "run", str(ROOT / "params/changchun-13th.yaml"),
-                        "--out", str(real), "--timeout", "1"], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run([sys.executable, "-m", "mzforecast.cli", "run", str(SMALL), "--out", str(real),
+                        "--timeout", "1"], capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, "MZFORECAST_NOTEBOOKS": str(nbs)})
     assert r.returncode == 1 and "timed out" in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert "previous reports were left" in r.stderr
     assert snapshot(real) == before and staging(real.parent) == []
