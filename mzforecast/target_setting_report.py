@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from . import plots
-from . import units as U
 from .attainment import target_fan
 from .data import Dataset
 from .propose import AMBITION, get_draft
@@ -25,6 +24,9 @@ HEAD = {
 }
 AMBITION_WORD = {lang: {name: (zh if lang == "zh" else name) for _, name, zh in AMBITION} for lang in ("zh", "en")}
 SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+HELD_ZH = {"held at the last value": ("即最新值", "保障标准只升不降，保持不变的路径集中于此"),
+           "at the bound": ("即取值界限", "预测不越过界限，越界的路径集中于此"),
+           "at a point mass": ("落在集中取值", "抽样值集中于此")}
 # propose's own notes, in Chinese (the engine's other notes go through reports.note_text)
 NOTES_ZH = [
     (r"no data for the base year (\d+) yet: computed from the latest year (\d+) "
@@ -33,6 +35,10 @@ NOTES_ZH = [
     (r"no observed value for the base year (\d+)", lambda m: f"基期{m[1]}年无观测值"),
     (r"(\S+) is observed only as period totals or averages, not as a yearly series",
      lambda m: "只有规划期累计数或平均数，不是年度序列"),
+    (r"at (\d+)%: (held at the last value|at the bound|at a point mass) ([\d,.]+) \((\d+)% of the paths sit there\): "
+     r"met with probability (.+)",
+     lambda m: f"{m[1]}%把握值{HELD_ZH[m[2]][0]}{m[3]}（{HELD_ZH[m[2]][1]}，{m[4]}%的抽样路径恰为此值）："
+               f"以此为目标，实现概率{m[5].replace(' ', '')}"),
     (r"target '\S+' is a (growth|change) target: values can be proposed for level and ratio targets only",
      lambda m: "增速、增量类目标暂不测算可承诺值"),
 ]
@@ -103,7 +109,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
             target = f"{fmt_value(r.target_value, r.unit, language)}–…"
         sign = "≤" if r.comparator in ("<=", "<") else "≥"
         cuts = [_cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language) for q in (50, 80, 90)]
-        unit = U.DISPLAY_ZH.get(r.unit, r.unit) if language == "zh" else r.unit
+        unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
         rows.append([name, unit, latest,
                      target + (("（约束性）" if language == "zh" else " (binding)") if r.binding else ""),
                      amb, *cuts, _pct(r.target_cagr), _pct(r.historical_cagr), note_zh(r.note, ds, language)])
