@@ -96,10 +96,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
     """The table an office pastes into its drafting notes, as text cells (one row per target)."""
     rows = []
     for r in d.itertuples():
-        name = ds.indicators[r.indicator].name(language)
-        if r.kind == "ratio":
-            prev = ("上年度" if language == "zh" else "previous-year ") if r.denominator_lag else ""
-            name += f" ÷ {prev}{ds.indicators[r.denominator].name(language)}"
+        name = quantity_name(r._asdict(), ds, language)
         latest = "–" if pd.isna(r.latest_value) else (
             f"{fmt_value(r.latest_value, r.unit, language)}({int(r.latest_year)})")
         amb = "–" if pd.isna(r.ambition) else f"{r.ambition:.0%}（{AMBITION_WORD[language][r.ambition_class]}）"
@@ -152,6 +149,21 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
             ax.plot([T], [v], marker="_", ms=22, mew=2.5, color=colour, label=label, ls="none")
         ax.legend(fontsize=8, loc="best", frameon=False)
     return fig
+
+
+def quantity_name(r, ds: Dataset, language: str = "zh") -> str:
+    """What a draft target is judged on: the indicator, or for a ratio 'A ÷ (上年度) B'."""
+    name = ds.indicators[r["indicator"]].name(language)
+    if r.get("kind") == "ratio" and r.get("denominator"):
+        prev = ("上年度" if language == "zh" else "previous-year ") if r.get("denominator_lag") else ""
+        name += f" ÷ {prev}{ds.indicators[r['denominator']].name(language)}"
+    return name
+
+
+def chart_heading(i: int, r, ds: Dataset, language: str = "zh") -> str:
+    """The heading above a target's chart (id t1, t2…): a ratio is named as a ratio, so the rural
+    低保 level and rural ÷ urban 低保 are told apart."""
+    return f"<h3 id='t{i}'>{e(quantity_name(r, ds, language))}</h3>"
 
 
 def charted(d: pd.DataFrame) -> pd.DataFrame:
