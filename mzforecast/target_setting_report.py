@@ -99,7 +99,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         name = quantity_name(r._asdict(), ds, language)
         latest = "–" if pd.isna(r.latest_value) else (
             f"{fmt_value(r.latest_value, r.unit, language)}({int(r.latest_year)})")
-        word = AMBITION_WORD[language][r.ambition_class]
+        word = AMBITION_WORD[language].get(r.ambition_class, "")
         amb = "–" if pd.isna(r.ambition) else (f"{r.ambition:.0%}（{word}）" if language == "zh" else
                                                f"{r.ambition:.0%} ({word})")
         if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
