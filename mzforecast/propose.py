@@ -2,12 +2,18 @@
 
 Monitoring asks "will the target be met?" (attainment.assess). Drafting the next plan asks the
 inverse: "what 2030 value is met with 80% probability, and how ambitious is this draft target?".
-Both read the same sample paths (same model, seed and N_SAMPLES, through attainment's own
-sampling functions), so a `>=` target set at the value proposed for probability p is assessed
-back at p (up to ties in the samples): tested in tests/test_propose.py.
+Both read the same sample paths: `samples_at` calls attainment's own `_history`, `_effective`,
+`_Sim` and `_ratio_sim` (same model, seed, N_SAMPLES and horizon), so the structure the engine
+gives an indicator holds here too: an administered standard (低保, 特困) never falls below its last
+observed value in any path, and a bounded ratio (rural ÷ urban 低保, ≤ 100%) never leaves its bounds.
 
-For a higher-is-better indicator the value met with probability p is the (1 - p) quantile of the
-target year's samples ("at least v"); for a lower-is-better one it is the p quantile ("at most v").
+The rule, for a higher-is-better indicator: the value proposed for probability p is the largest
+sample value v met in at least a share p of the paths ("at least v"); for a lower-is-better one the
+smallest v stayed under in at least a share p ("at most v"). So a target set at v is assessed at a
+probability >= p always (up to attainment's clip at P_MAX = 99.95%), and within sampling error of p
+where the samples are continuous there. Where the p-quantile falls on a point mass (the floor of a
+standard held at its last value, or a bound), v is that value and its probability is higher than
+p: the row's `assessed_probability` and `held` columns and the note say so (tests/test_propose.py).
 """
 from __future__ import annotations
 
@@ -25,7 +31,8 @@ from .targets import Plan, Target, get_plan
 PROBABILITIES = (0.5, 0.8, 0.9)
 COLUMNS = ["region", "indicator", "kind", "denominator", "year", "probability", "comparator", "value", "unit",
            "implied_cagr", "implied_increment", "historical_cagr", "historical_increment", "latest_year",
-           "latest_value", "base_year", "base_value", "base_year_observed", "horizon", "method", "n_obs", "note"]
+           "latest_value", "base_year", "base_value", "base_year_observed", "horizon", "method", "n_obs",
+           "assessed_probability", "held", "note"]
 # ambition = probability that a draft target is met; the words beside it (docs/methods.md)
 AMBITION = ((0.8, "safe", "稳妥"), (0.5, "ambitious", "积极"), (0.0, "stretch", "挑战"))
 DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "kind", "denominator", "denominator_lag", "binding",
@@ -60,6 +67,38 @@ def direction_of(t: Target, ds: Dataset) -> str:
     return "lower" if ds.indicators[t.indicator].direction == "lower" else "higher"
 
 
+def met_probability(x: np.ndarray, v: float, direction: str) -> float:
+    """The probability attainment.assess gives a '>=' (higher) or '<=' (lower) target at v on the
+    samples x: the share of samples meeting v, clipped as assess clips it."""
+    x = np.asarray(x, float)
+    met = x >= v if direction == "higher" else x <= v
+    return float(np.clip(np.mean(met), A.P_MIN, A.P_MAX))
+
+
+def point_mass(x: np.ndarray, v: float, *, last=None, bounds=None) -> tuple[str, float]:
+    """('last_value' | 'bound' | 'mass', share of samples exactly at v), or ('', 0) where v is not
+    a point mass of the samples (at most one sample sits there)."""
+    share = float(np.mean(np.isclose(np.asarray(x, float), v, rtol=1e-12, atol=1e-9)))
+    if share * len(x) <= 1:
+        return "", 0.0
+    if last is not None and np.isclose(v, last, rtol=1e-12, atol=1e-9):
+        return "last_value", share
+    if bounds is not None and any(b is not None and np.isclose(v, b, rtol=1e-12, atol=1e-9) for b in bounds):
+        return "bound", share
+    return "mass", share
+
+
+def _pct_text(p: float) -> str:
+    return "≥ 99.95%" if p >= A.P_MAX else ("≤ 0.05%" if p <= A.P_MIN else f"{p:.0%}")
+
+
+def held_note(p: float, v: float, held: str, share: float, assessed: float) -> str:
+    """The sentence for a proposal that falls on a point mass: which one, and its real probability."""
+    where = {"last_value": "held at the last value", "bound": "at the bound", "mass": "at a point mass"}[held]
+    return (f"at {p:.0%}: {where} {v:,.4g} ({share:.0%} of the paths sit there): "
+            f"met with probability {_pct_text(assessed)}")
+
+
 def value_met_with(x: np.ndarray, p: float, direction: str) -> float:
     """The value met in at least a share p of the samples x.
 
@@ -84,6 +123,7 @@ def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):
     if t.kind not in ("level", "ratio"):
         raise DataError(f"target '{t.id}' is a {t.kind} target: values can be proposed for level and ratio "
                         "targets only", fix="state the target as a level (or a ratio) in its year")
+    t = A._effective(t, ds, as_of)  # through its proxy indicator when its own has no data, as assess does
     meta = ds.indicators[t.indicator]
     s, hist = A._history(t, ds, as_of)
     upto = f" up to {as_of}" if as_of else ""
@@ -106,7 +146,7 @@ def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):
             got = A._ratio_sim(t, ds, hist, as_of, method, seed, until)
             if got is None or T not in got[0].columns:
                 raise DataError(f"cannot forecast the ratio of {t.indicator} to {t.denominator} in {t.region}")
-            paths, fc, how = got
+            paths, fc, _pts, how = got
             x, notes = paths[T].to_numpy(), list(fc.notes) + [how]
         else:
             sim = A._Sim(ds, t.region, t.indicator, as_of, method, seed, until)
@@ -116,6 +156,31 @@ def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):
     except ModelError as e:
         raise DataError(str(e)) from None
     return np.asarray(x, float), hist, fc, notes
+
+
+def bounds_of(t: Target, ds: Dataset):
+    """The bounds every path of the target's quantity stays inside: the target's own (a ratio's),
+    else the indicator's (shares: 0-100), else None."""
+    if t.kind == "ratio":
+        return t.bounds
+    return ds.indicators[t.indicator].bounds
+
+
+def declared_bounds(ds: Dataset, indicator: str, denominator: str, lag: int, unit: str):
+    """Bounds an official plan declares for the same ratio (e.g. rural ÷ urban 低保 in percent stays
+    in 0-100: the rural standard is never set above the urban one), so a proposal for that ratio
+    respects them as its assessment does; None where no plan declares any."""
+    from .targets import list_plans
+    for name in list_plans():
+        try:
+            plan = get_plan(name, ds)
+        except DataError:
+            continue
+        for t in plan.targets:
+            if (t.kind == "ratio" and t.bounds is not None and t.indicator == indicator
+                    and t.denominator == denominator and t.denominator_lag == lag and t.unit == unit):
+                return tuple(t.bounds)
+    return None
 
 
 def _growth(hist: pd.Series):
@@ -155,10 +220,14 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
     B = t.base_year or T - 5
     bobs = B in hist.index
     bn = base_note(B, ly, T)
-    note = "; ".join([n for n in notes if n] + ([bn] if bn else []))
-    rows = []
+    bounds = bounds_of(A._effective(t, ds, as_of), ds)
+    rows, held_notes = [], []
     for p in ps:
         v = value_met_with(x, p, direction)
+        got = met_probability(x, v, direction)
+        held, share = point_mass(x, v, last=lv if ly else None, bounds=bounds)
+        if held:
+            held_notes.append(held_note(p, v, held, share, got))
         rows.append(dict(region=t.region, indicator=t.indicator, kind=t.kind, denominator=t.denominator or "",
                          year=T, probability=p, comparator=">=" if direction == "higher" else "<=", value=v,
                          unit=t.unit, implied_cagr=A.cagr(lv, v, T - ly) if ly else float("nan"),
@@ -166,12 +235,17 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
                          historical_cagr=hc, historical_increment=hi, latest_year=ly, latest_value=lv,
                          base_year=B, base_value=float(hist.loc[B]) if bobs else float("nan"),
                          base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
-                         n_obs=int(len(hist)), note=note))
+                         n_obs=int(len(hist)), assessed_probability=got, held=held))
+    note = "; ".join([n for n in notes if n] + ([bn] if bn else []) + held_notes)
+    for r in rows:
+        r["note"] = note
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _probe(region, indicator, year, ds, *, base_year=None, denominator=None, denominator_lag=0, unit=None):
-    """A target with no value: the question "what value?" asked of this indicator and year."""
+def _probe(region, indicator, year, ds, *, base_year=None, denominator=None, denominator_lag=0, unit=None,
+           bounds=None):
+    """A target with no value: the question "what value?" asked of this indicator and year. A ratio
+    gets `bounds`, else the bounds an official plan declares for the same ratio."""
     if indicator not in ds.indicators:
         raise DataError(f"unknown indicator '{indicator}'",
                         fix="see `mzforecast data export` or data/indicators.yaml for the ids")
@@ -180,26 +254,31 @@ def _probe(region, indicator, year, ds, *, base_year=None, denominator=None, den
                         fix="see data/indicators.yaml for the ids")
     kind = "ratio" if denominator else "level"
     u = unit or ("times" if denominator else ds.indicators[indicator].unit)
+    if denominator and bounds is None:
+        bounds = declared_bounds(ds, indicator, denominator, denominator_lag, u)
     return Target(id=f"propose-{indicator}", indicator=indicator, kind=kind, comparator=">=", value=0.0, unit=u,
                   year=int(year), denominator=denominator, denominator_lag=denominator_lag, quote="",
-                  plan="", region=region, base_year=int(base_year if base_year is not None else year - 5))
+                  plan="", region=region, base_year=int(base_year if base_year is not None else year - 5),
+                  bounds=tuple(bounds) if denominator and bounds is not None else None)
 
 
 def propose(region: str, indicator: str, year: int = 2030, probabilities=PROBABILITIES, as_of: int | None = None,
             data=None, method: str = "auto", seed: int = 0, *, base_year: int | None = None,
-            denominator: str | None = None, denominator_lag: int = 0, unit: str | None = None) -> pd.DataFrame:
+            denominator: str | None = None, denominator_lag: int = 0, unit: str | None = None,
+            bounds=None) -> pd.DataFrame:
     """Per probability, the `year` value of `indicator` in `region` met with that probability.
 
     Direction from the indicator (data/indicators.yaml): 'higher' gives "at least v", 'lower'
     "at most v" ('none' is read as higher). With `denominator`, the ratio indicator /
     denominator (the denominator's year `denominator_lag` earlier) in `unit` ('times' or
-    'percent'). `base_year` (default year - 5, a five-year plan) only decides the base-year note.
+    'percent'), inside `bounds` (default: as an official plan declares them for that ratio).
+    `base_year` (default year - 5, a five-year plan) only decides the base-year note.
 
     >>> propose("changchun", "dibao_standard_urban", 2030, [0.5, 0.8])
     """
     ds = data if isinstance(data, Dataset) else load(data)
     t = _probe(region, indicator, year, ds, base_year=base_year, denominator=denominator,
-               denominator_lag=denominator_lag, unit=unit)
+               denominator_lag=denominator_lag, unit=unit, bounds=bounds)
     d = "lower" if ds.indicators[indicator].direction == "lower" else "higher"
     return propose_target(t, ds, probabilities, as_of=as_of, method=method, seed=seed, direction=d)
 

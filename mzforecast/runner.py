@@ -318,7 +318,11 @@ def validate_jobs(todo: list[dict]):
         if ds is None or not plan:
             continue
         try:
-            get_plan(plan, ds)
+            if j["params"].get("notebook") == "target_setting":  # issue 15: a draft, read as its notebook reads it
+                from .propose import get_draft
+                get_draft(plan, ds)
+            else:
+                get_plan(plan, ds)
         except DataErrors as e:  # say which params file named the plan, then what is wrong in it
             errs += [DataError(str(x), file=j["file"], column="plan") for x in e.errors]
         except DataError as e:

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from . import plots
-from . import units as U
 from .attainment import target_fan
 from .data import Dataset
 from .propose import AMBITION, get_draft
@@ -25,6 +24,8 @@ HEAD = {
 }
 AMBITION_WORD = {lang: {name: (zh if lang == "zh" else name) for _, name, zh in AMBITION} for lang in ("zh", "en")}
 SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+HELD_ZH = {"held at the last value": ("即最新值", "保持不变"), "at the bound": ("即取值界限", "处于界限"),
+           "at a point mass": ("落在集中取值", "恰为此值")}
 # propose's own notes, in Chinese (the engine's other notes go through reports.note_text)
 NOTES_ZH = [
     (r"no data for the base year (\d+) yet: computed from the latest year (\d+) "
@@ -33,6 +34,10 @@ NOTES_ZH = [
     (r"no observed value for the base year (\d+)", lambda m: f"基期{m[1]}年无观测值"),
     (r"(\S+) is observed only as period totals or averages, not as a yearly series",
      lambda m: "只有规划期累计数或平均数，不是年度序列"),
+    (r"at (\d+)%: (held at the last value|at the bound|at a point mass) ([\d,.]+) \((\d+)% of the paths sit there\): "
+     r"met with probability (.+)",
+     lambda m: f"{m[1]}%把握值{HELD_ZH[m[2]][0]}{m[3]}（{m[4]}%的抽样路径{HELD_ZH[m[2]][1]}）："
+               f"以此为目标，实现概率{m[5].replace(' ', '')}"),
     (r"target '\S+' is a (growth|change) target: values can be proposed for level and ratio targets only",
      lambda m: "增速、增量类目标暂不测算可承诺值"),
 ]
@@ -77,11 +82,13 @@ def header(plan, ds: Dataset, language: str = "zh") -> str:
     out += "</p>"
     out += ("<p>“实现概率（雄心）”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
             "&lt;50% 为挑战（更可能未实现）。“80%把握可承诺值”是以 80% 的概率能够达到（越低越好的指标：不超过）的数值，"
-            "与实现概率出自同一组抽样路径：以该值为目标，实现概率即为 80%。</p>" if zh else
+            "与实现概率出自同一组抽样路径：以该值为目标，实现概率至少为 80%，一般即为 80%；"
+            "若该值落在保障标准的最新值（只升不降）或比例的上下限上，实现概率更高，备注中注明。</p>" if zh else
             "<p>Ambition is the probability that the draft target is met in its year, given the data and trend: "
             "≥80% safe, 50–80% ambitious, &lt;50% stretch. The value at 80% is the value reached (for a "
             "lower-is-better indicator: not exceeded) with 80% probability, from the same sample paths: a target "
-            "set there is assessed at 80%.</p>")
+            "set there is assessed at 80% or more: at 80% unless the value falls on a point mass (a standard held at "
+            "its last value, a bound), where the note gives its higher probability.</p>")
     return out
 
 
@@ -89,13 +96,12 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
     """The table an office pastes into its drafting notes, as text cells (one row per target)."""
     rows = []
     for r in d.itertuples():
-        name = ds.indicators[r.indicator].name(language)
-        if r.kind == "ratio":
-            prev = ("上年度" if language == "zh" else "previous-year ") if r.denominator_lag else ""
-            name += f" ÷ {prev}{ds.indicators[r.denominator].name(language)}"
+        name = quantity_name(r._asdict(), ds, language)
         latest = "–" if pd.isna(r.latest_value) else (
             f"{fmt_value(r.latest_value, r.unit, language)}({int(r.latest_year)})")
-        amb = "–" if pd.isna(r.ambition) else f"{r.ambition:.0%}（{AMBITION_WORD[language][r.ambition_class]}）"
+        word = AMBITION_WORD[language].get(r.ambition_class, "")
+        amb = "–" if pd.isna(r.ambition) else (f"{r.ambition:.0%}（{word}）" if language == "zh" else
+                                               f"{r.ambition:.0%} ({word})")
         if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
             amb += "，仅1个观测值，无趋势" if language == "zh" else ", one observation, no trend"
         target = _cut(r.target_value, r.comparator, r.unit, language)
@@ -103,7 +109,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
             target = f"{fmt_value(r.target_value, r.unit, language)}–…"
         sign = "≤" if r.comparator in ("<=", "<") else "≥"
         cuts = [_cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language) for q in (50, 80, 90)]
-        unit = U.DISPLAY_ZH.get(r.unit, r.unit) if language == "zh" else r.unit
+        unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
         rows.append([name, unit, latest,
                      target + (("（约束性）" if language == "zh" else " (binding)") if r.binding else ""),
                      amb, *cuts, _pct(r.target_cagr), _pct(r.historical_cagr), note_zh(r.note, ds, language)])
@@ -127,23 +133,39 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
         den = ds.indicators[t.denominator].name(language)
         title += f" ÷ {'上年度' if t.denominator_lag and language == 'zh' else ''}{den}"
     fig = plots.fan_chart(hist, bands, target=t, title=title, unit=unit_label(t.unit, language), language=language)
-    ax = fig.axes[0]
-    if not len(hist):  # nothing observed in the target's own terms: the bands alone
-        ax.fill_between(bands.index, bands.lo80, bands.hi80, color="#4292c6", alpha=0.45, lw=0,
-                        label=plots.TEXT[language]["band80"])
-        ax.plot(bands.index, bands["median"], color="#08519c", lw=1.8, ls="--", label=plots.TEXT[language]["median"])
-    for ln in ax.get_lines():  # the target line is the draft's
-        if ln.get_label().startswith(plots.TEXT[language]["target"] + " "):
-            ln.set_label(("草案" if language == "zh" else "draft ") + ln.get_label())
-    T = t.target_year
-    for q, colour in ((50, "#08519c"), (80, "#31a354"), (90, "#006d2c")):
-        v = row.get(f"proposed_{q}") if hasattr(row, "get") else getattr(row, f"proposed_{q}", None)
-        if v is None or pd.isna(v):
-            continue
-        label = f"{q}%把握 {fmt_value(v, t.unit, language)}" if language == "zh" else f"at {q}%: {v:,.4g}"
-        ax.plot([T], [v], marker="_", ms=22, mew=2.5, color=colour, label=label, ls="none")
-    ax.legend(fontsize=8, loc="best", frameon=False)
+    with plots.chart_style():  # text added here (legend, labels) takes the CJK font too
+        ax = fig.axes[0]
+        if not len(hist):  # nothing observed in the target's own terms: the bands alone
+            ax.fill_between(bands.index, bands.lo80, bands.hi80, color="#4292c6", alpha=0.45, lw=0,
+                            label=plots.TEXT[language]["band80"])
+            ax.plot(bands.index, bands["median"], color="#08519c", lw=1.8, ls="--", label=plots.TEXT[language]["median"])
+        for ln in ax.get_lines():  # the target line is the draft's
+            if ln.get_label().startswith(plots.TEXT[language]["target"] + " "):
+                ln.set_label(("草案" if language == "zh" else "draft ") + ln.get_label())
+        T = t.target_year
+        for q, colour in ((50, "#08519c"), (80, "#31a354"), (90, "#006d2c")):
+            v = row.get(f"proposed_{q}") if hasattr(row, "get") else getattr(row, f"proposed_{q}", None)
+            if v is None or pd.isna(v):
+                continue
+            label = f"{q}%把握 {fmt_value(v, t.unit, language)}" if language == "zh" else f"at {q}%: {v:,.4g}"
+            ax.plot([T], [v], marker="_", ms=22, mew=2.5, color=colour, label=label, ls="none")
+        ax.legend(fontsize=8, loc="best", frameon=False)
     return fig
+
+
+def quantity_name(r, ds: Dataset, language: str = "zh") -> str:
+    """What a draft target is judged on: the indicator, or for a ratio 'A ÷ (上年度) B'."""
+    name = ds.indicators[r["indicator"]].name(language)
+    if r.get("kind") == "ratio" and r.get("denominator"):
+        prev = ("上年度" if language == "zh" else "previous-year ") if r.get("denominator_lag") else ""
+        name += f" ÷ {prev}{ds.indicators[r['denominator']].name(language)}"
+    return name
+
+
+def chart_heading(i: int, r, ds: Dataset, language: str = "zh") -> str:
+    """The heading above a target's chart (id t1, t2…): a ratio is named as a ratio, so the rural
+    低保 level and rural ÷ urban 低保 are told apart."""
+    return f"<h3 id='t{i}'>{e(quantity_name(r, ds, language))}</h3>"
 
 
 def charted(d: pd.DataFrame) -> pd.DataFrame:
@@ -155,10 +177,11 @@ def without_data(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     nd = d[d.filter(like="proposed_").isna().all(axis=1)]
     if nd.empty:
         return ""
-    items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>({e(r.target_id)}: "
-                    f"{e(note_zh(r.note, ds, language))})</small></li>" for r in nd.itertuples())
+    items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>("
+                    + ("" if language == "zh" else f"{e(r.target_id)}: ")  # ids are English: not on a zh page
+                    + f"{e(note_zh(r.note, ds, language))})</small></li>" for r in nd.itertuples())
     title = "暂无法测算的指标" if language == "zh" else "targets that cannot be computed yet"
-    hint = ("补充这些指标的年度数据（mzforecast data check / --data 文件）后即可测算。" if language == "zh" else
+    hint = ("在数据文件中补充这些指标的年度数据后即可测算。" if language == "zh" else
             "Add their yearly values (a --data file) to compute them.")
     return f"<h2>{title}（{len(nd)}）</h2><p>{hint}</p><ul>{items}</ul>"
 
@@ -168,10 +191,13 @@ SECTIONS = {"zh": {"table": "测算总表", "charts": "分指标测算"},
 METHOD_NOTE = {
     "zh": "“实现概率（雄心）”与监测报告的实现概率相同：4000 条抽样路径中草案目标在目标年实现的比例。"
           "“X%把握可承诺值”是以 X% 的概率能够达到（越低越好的指标：不超过）的数值，因此以该值为目标，"
-          "实现概率即为 X%。基期数据尚未发布时，从最新数据年份起算，预测期更长，区间更宽。",
+          "实现概率至少为 X%：保障标准只升不降、比例不越过上下限，部分抽样路径恰好停在最新值或界限上；"
+          "可承诺值落在这些集中取值上时，实现概率高于 X%，备注中注明实际概率，否则即为 X%（抽样误差内）。基期数据尚未发布时，从最新数据年份起算，预测期更长，区间更宽。",
     "en": "Ambition is the share of 4,000 sample paths in which the draft target is met, as in the monitoring "
           "reports. The value at X% is met (for a lower-is-better indicator: not exceeded) with probability X% on "
-          "the same paths, so a target set there is assessed at X%. Where the base year has no data yet, the "
+          "the same paths, so a target set there is assessed at X% or more: where the value falls on a point mass "
+          "(a standard held at its last value, a share or ratio at its bound) the note gives the higher probability, "
+          "elsewhere it is X% within sampling error. Where the base year has no data yet, the "
           "horizon starts at the latest observed year and the intervals are wider.",
 }
 

@@ -129,7 +129,7 @@ display(HTML(ts.header(plan, ds, language)))"""),
         ("code", """targets = {t.id: t for t in ts.get_draft(plan, ds).targets}
 display(HTML(ts.section_heading('charts', language)))
 for i, r in enumerate(ts.charted(draft).to_dict("records"), 1):
-    display(HTML(f"<h3 id='t{i}'>{reports.e(ds.indicators[r['indicator']].name(language))}</h3>"))
+    display(HTML(ts.chart_heading(i, r, ds, language)))
     reports.show(ts.figure(targets[r["target_id"]], r, ds, as_of, method, language))"""),
         ("code", "display(HTML(ts.without_data(draft, ds, language)))"),
         ("code", "display(HTML(ts.method_note(language)))"),

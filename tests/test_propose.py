@@ -7,7 +7,7 @@ import pytest
 
 import mzforecast as mzf
 from conftest import ROOT
-from mzforecast.attainment import N_SAMPLES, assess, assess_plan
+from mzforecast.attainment import N_SAMPLES, P_MAX, assess, assess_plan
 from mzforecast.cli import main
 from mzforecast.errors import DataError
 from mzforecast.targets import load_plan
@@ -33,11 +33,43 @@ def test_done_when_cli_json_gives_two_values_the_80_one_lower(capsys):
 
 @pytest.mark.parametrize("p", [0.5, 0.8, 0.9])
 def test_a_target_at_the_proposed_value_is_assessed_back_at_its_probability(ds, p):
-    pr = mzf.propose("changchun", "dibao_standard_urban", 2030, [p], data=ds)
-    a = assess(_target_at(ds, "dibao_standard_urban", pr.value.iloc[0]), ds)
-    assert abs(a.probability - p) <= 0.03
+    """The documented rule: assessed probability >= p always; ~p (within 0.03) where the value is
+    not on a point mass; on the 710 floor (urban 低保 held at its 2020 value) the note says so."""
+    pr = mzf.propose("changchun", "dibao_standard_urban", 2030, [p], data=ds).iloc[0]
+    a = assess(_target_at(ds, "dibao_standard_urban", pr.value), ds)
+    assert pr.value >= 710  # an administered standard is never cut below its last value
+    assert a.probability >= p and a.probability == pr.assessed_probability
+    if pr.held:
+        assert p == 0.9 and pr.held == "last_value" and pr.value == 710 and a.probability == P_MAX
+        assert "at 90%: held at the last value 710" in pr.note and "met with probability ≥ 99.95%" in pr.note
+    else:
+        assert abs(a.probability - p) <= 0.03 and "held at" not in pr.note
     # and slightly more ambitious than proposed is less likely
-    assert assess(_target_at(ds, "dibao_standard_urban", pr.value.iloc[0] * 1.05), ds).probability < p
+    assert assess(_target_at(ds, "dibao_standard_urban", pr.value * 1.05), ds).probability < p
+
+
+@pytest.mark.parametrize("indicator,kw", [("dibao_standard_urban", {}), ("dibao_standard_rural", {}),
+                                          ("dibao_standard_rural", dict(denominator="dibao_standard_urban",
+                                                                        unit="percent"))])
+def test_proposals_respect_the_structure_on_a_grid_of_probabilities(ds, indicator, kw):
+    ps = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95]
+    pr = mzf.propose("changchun", indicator, 2030, ps, data=ds, **kw)
+    lv = pr.latest_value.iloc[0]
+    assert list(pr.value) == sorted(pr.value, reverse=True)
+    if kw:  # rural ÷ urban 低保 never above 100% (the bounds changchun-14th declares for this ratio)
+        assert pr.value.max() <= 100
+    else:  # a standard is never proposed below its last value
+        assert pr.value.min() >= lv
+    for r in pr.itertuples():
+        assert r.assessed_probability >= r.probability
+        if not r.held:
+            assert abs(r.assessed_probability - r.probability) <= 0.03
+        else:
+            assert f"at {r.probability:.0%}: " in r.note
+    # one case of each kind of point mass on the bundled data
+    if kw:
+        b = pr[pr.held == "bound"]
+        assert len(b) and (b.value == 100).all() and "at the bound 100" in b.note.iloc[0]
 
 
 def test_done_when_plan_file_with_the_80_value_assessed_for_2030(ds, write):
@@ -46,7 +78,7 @@ def test_done_when_plan_file_with_the_80_value_assessed_for_2030(ds, write):
 target_year: 2030\ntargets:\n  - id: u\n    indicator: dibao_standard_urban\n    comparator: ">="
     value: {v!r}\n    unit: yuan/person/month\n    quote: q\n""")
     res = assess_plan(load_plan(f, ds), ds)
-    assert res.target_year.iloc[0] == 2030
+    assert res.target_year.iloc[0] == 2030 and v > 710  # the 80% value is above the 710 floor: no point mass
     assert abs(res.probability.iloc[0] - 0.8) <= 0.03
 
 
@@ -184,7 +216,7 @@ def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
     ax = fig.axes[0]
     marks = {ln.get_label(): ln.get_ydata()[0] for ln in ax.get_lines() if "把握" in ln.get_label()}
     assert sorted(marks.values()) == sorted([r["proposed_50"], r["proposed_80"], r["proposed_90"]])
-    assert any(ln.get_label() == "草案目标 950" and ln.get_ydata()[0] == 950 for ln in ax.get_lines())
+    assert any(ln.get_label().startswith("草案目标 950") and ln.get_ydata()[0] == 950 for ln in ax.get_lines())
     assert max(ax.get_lines()[-1].get_xdata()) == 2030
     plt.close(fig)
     assert ts.figure(mzf.get_target(str(DRAFT), "draft-08-social-work-professionals", ds), {}, ds) is None
@@ -223,7 +255,7 @@ def test_cli_draft_and_propose_tables(capsys):
     assert main(["propose", "changchun", "dibao_standard_rural", "--denominator", "dibao_standard_urban",
                  "--unit", "percent", "--probability", "0.8"]) == 0
     cap = capsys.readouterr()
-    assert "probability" in cap.out and "0.8" in cap.out and "note: the ratio forecast" in cap.err
+    assert "probability" in cap.out and "80%" in cap.out and "note: the ratio forecast" in cap.err
 
 
 def test_as_of_runs_the_proposal_as_it_would_have_run_then(ds):
