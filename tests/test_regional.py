@@ -47,6 +47,8 @@ def synth(tmp_path_factory):
 
 
 def _one_at_a_time(plan, ds, **kw):
+    """attainment.assess and evaluation.add_evaluation for each (target, region), as assess_plan does for one region."""
+    from mzforecast.evaluation import add_evaluation
     p = mzf.get_plan(str(plan), ds)
     rows = []
     for t in p.targets:
@@ -58,10 +60,7 @@ def _one_at_a_time(plan, ds, **kw):
             tr = t.for_region(r, base)
             if tr.value is None:
                 continue
-            try:
-                rows.append(A.assess(tr, ds, **kw))
-            except KeyError:  # attainment.assess fails when the target year lies between observations
-                continue
+            rows.append(add_evaluation(A.assess(tr, ds, **kw), tr, ds, kw.get("as_of")))
     return pd.DataFrame(rows, columns=A.FIELDS)
 
 
