@@ -11,6 +11,7 @@ import yaml
 import mzforecast as mzf
 from mzforecast import attainment as A
 from mzforecast import regional
+from mzforecast.data import Dataset
 from mzforecast.errors import DataErrors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,10 @@ def synth(tmp_path_factory):
     sc = _scale()
     d = tmp_path_factory.mktemp("synth")
     csv, plan = sc.write(d, 15, 20, seed=3)
+    obs = pd.read_csv(csv)
+    full = (obs.region == "cnty0001") & (obs.indicator == "syn_04")  # a share at its upper bound (100 %)
+    obs.loc[full, "value"] = 100.0
+    obs.to_csv(csv, index=False)
     doc = yaml.safe_load(plan.read_text(encoding="utf-8"))
     extra = [dict(id="between", indicator="syn_01", comparator="between", value=900, value_high=2000,
                   unit="yuan/person/month", quote="x"),
@@ -40,6 +45,8 @@ def synth(tmp_path_factory):
                   unit="yuan/person/month", quote="x"),
              dict(id="ratio-lag", indicator="syn_03", kind="ratio", denominator="syn_01", denominator_lag=1,
                   comparator=">=", value=1.3, unit="times", quote="x"),
+             dict(id="ratio-bounded", indicator="syn_02", kind="ratio", denominator="syn_03", comparator=">=",
+                  value=90, unit="percent", bounds=[0, 100], quote="x"),
              # 2017: observed in most counties, missing in some with later years (a gap: no_data in both paths)
              dict(id="gap", indicator="syn_01", comparator=">=", value=800, unit="yuan/person/month", year=2017,
                   base_year=2016, quote="x")]
@@ -89,6 +96,14 @@ def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
     assert {"naive", "theta", "comb", "logistic", "observed"} <= set(f.method.dropna())
     assert f.note.str.contains("the ratio forecast from its").any()
     assert f.note.str.contains("numerator and denominator forecast separately").any()
+    # issue 9's structure in the arrays: a standard never cut, a share held at its bound, a bounded ratio
+    std = f[(f.indicator == "syn_01") & (f.kind == "level") & f.lo95.notna()]
+    assert len(std) and (std.lo95 >= std.latest_value - 1e-9).all()
+    assert std.note.str.contains("administered standard").all()
+    at_bound = f.loc[("t04", "cnty0001")]
+    assert at_bound.lo95 == at_bound.hi95 == 100 and "upper bound" in at_bound.note
+    assert (f.loc["ratio-bounded"].hi95.dropna() <= 100).all()
+    assert {"insufficient_data", "outcome_pending"} <= set(f.verdict)
     for c in A.FIELDS:
         if c in key:
             continue
@@ -210,24 +225,22 @@ def test_scale_bench_reports_rate_and_memory(tmp_path, capsys):
     assert df.source.str.contains("synthetic").all() and df.region.nunique() == 20
 
 
-def test_a_never_cut_constraint_can_only_raise_the_chance_of_a_floor(synth, monkeypatch):
-    """The shape issue 9's rule takes: paths held at or above the last observed value, never falling."""
+def test_a_never_cut_standard_can_only_raise_the_chance_of_a_floor(synth):
+    """Issue 9's rule, declared in the indicator metadata (syn_01: monotone nondecreasing): every sample
+    path held at or above the last observed value, never falling, so a floor is likelier than without it."""
     ds, plan = synth
     p = mzf.get_plan(str(plan), ds)
     t = next(x for x in p.targets if x.id == "t01")
+    assert ds.indicators["syn_01"].monotone == "nondecreasing"
     regs = regional.regions_of(p, ds)
-    before = regional.assess_target(t, regs, ds)
-
-    def never_cut(paths, info):
-        assert paths.shape[0] == len(info["last_value"]) and paths.shape[2] == len(info["years"])
-        return np.maximum.accumulate(np.maximum(paths, info["last_value"][:, None, None]), axis=2)
-
-    monkeypatch.setattr(regional, "CONSTRAINTS", [never_cut])
+    inds = dict(ds.indicators, syn_01=ds.indicators["syn_01"].model_copy(update={"monotone": None}))
+    before = regional.assess_target(t, regs, Dataset(ds.observations, inds, ds.regions, ds.sources))
     after = regional.assess_target(t, regs, ds)
     f = before.method.ne("observed") & before.verdict.ne("no_data")
     assert (after.probability[f] >= before.probability[f]).all()
     assert (after.probability[f] > before.probability[f]).any()
     assert (after.lo80[f] >= before.lo80[f] - 1e-9).all()
+    assert (after.lo95[f] >= after.latest_value[f] - 1e-9).all()
 
 
 @pytest.mark.parametrize("kw", [dict(as_of=2021, method="drift"), dict(method="comb", seed=7)])
