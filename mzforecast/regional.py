@@ -117,7 +117,8 @@ def _draws(seed: int):
 def _sample(Q: np.ndarray, j, w) -> np.ndarray:
     """Q (..., n_probs) quantile grids -> (..., n_draws) samples, the formula of Forecast.samples
     (exact where neighbouring quantiles are equal, e.g. a series held at its bound)."""
-    return Q[..., j] + (Q[..., j + 1] - Q[..., j]) * w
+    a = np.take(Q, j, axis=-1)
+    return a + (np.take(Q, j + 1, axis=-1) - a) * w
 
 
 def _logistic_many(Y, t, H):
@@ -250,9 +251,13 @@ class _Group:
 
     def at(self, rows, k, j, w, info=None) -> np.ndarray:
         """The samples in year column k (rows, draws); the whole path only where a running rule needs it."""
-        if self.monotone or CONSTRAINTS:
+        if CONSTRAINTS:
             return self.paths(rows, k, j, w, info)[:, :, -1]
-        X = _sample(self.Q[rows, k, :], j, w)
+        if self.monotone:  # the running maximum's last value is the maximum over the years (exact, and fast)
+            V = _sample(self.Q[rows, :k + 1, :], j, w)  # (rows, years, draws)
+            X = V.max(axis=1) if self.monotone == "nondecreasing" else V.min(axis=1)
+        else:
+            X = _sample(self.Q[rows, k, :], j, w)
         return np.clip(X, *self.bounds) if self.bounds is not None else X
 
 
