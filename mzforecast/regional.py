@@ -1,24 +1,29 @@
 """One plan, every region: assess the same targets in hundreds or thousands of regions at once.
 
-`attainment.assess` handles one (target, region) at a time and costs about a millisecond of
+`attainment.assess` handles one (target, region) at a time and costs a few milliseconds of
 pandas work per series. Here the series of all regions are cut from one sorted array, grouped
 by their observed-year pattern (so length, spacing, last year and hence the `auto` method are
-shared), fitted with `models.point_forecasts_many`, given calibrated quantiles in arrays and
-sampled with the same inverse-CDF scheme and seed as `Forecast.samples`. The rows are the
-same as the one-at-a-time path's (tests/test_regional.py compares them on a sample).
+shared), fitted with `models.point_forecasts_many`, given calibrated quantiles in arrays with
+`models.forecast`'s steps and notes (including `models._structure`'s rules: administered
+standards never cut, bounds, a series at its upper bound held there) and sampled with the same
+inverse-CDF formula and seed as `Forecast.samples`. Each row is then built by the scalar path's
+own pure functions: `attainment.forecast_fields` (verdict, clipped probability or nowcast,
+quantiles, mean, point, exceeded), `attainment.expected_fields`, `attainment.growth_fields` and
+`evaluation.evaluate_series`, so the rows equal `attainment.assess` + `evaluation.add_evaluation`
+(tests/test_regional.py compares every field, row by row, on a sample with every case).
 
-Covered by the vectorised path: level, growth and change targets on yearly (stock) series,
-ratio targets (as the ratio's own series when it has two or more common positive years, else
-numerator and denominator forecast separately), relative targets (`relative: {pct: 20}`), any
-comparator, method `auto` or a fixed closed-form method. Everything else (targets already
-observed in their year, no data, five-year totals, log-linear or logistic asked for
-explicitly) goes through `attainment.assess`, row by row, so every row exists and means the
-same. A target year between observations (later years observed) gets no_data with a note
-(attainment.assess raises a KeyError there).
+Covered by the arrays: level, growth and change targets on yearly (stock) series, ratio targets
+forecast as the ratio's own series (two or more common positive years, or one for two
+administered standards), relative targets (`relative: {pct: 20}`), any comparator or tolerance,
+method `auto` or a fixed closed-form method, target years ahead of or (outcome_pending) behind
+the reference year, and target years between observations (no_data, as attainment.assess says).
+Row by row through `attainment.assess` (same meaning, slower; about 0.6 % of the rows in
+bench/scale.py): targets already observed in their year, transferred or proxy targets, regions
+without data, five-year totals, ratios forecast as numerator and denominator or read through a
+same-year lower bound, and `loglinear`/`logistic` asked for explicitly.
 
-Structural constraints on sample paths (issue 9: administered standards never cut, shares in
-0-100 %) plug in as functions on a (n_series, n_samples, n_years) array: append them to
-CONSTRAINTS. The verdict comes from `attainment.verdict_from_probability`.
+CONSTRAINTS is an extension hook: functions on a (n_series, n_samples, n_years) array of sample
+paths applied after the indicator's own structure (empty by default).
 """
 from __future__ import annotations
 
@@ -37,15 +42,15 @@ from .targets import Plan, Target, get_plan
 
 # evaluation fields (基期值, 完成进度 vs 时序进度); the issue-11 names, so columns match after merging
 EXTRA = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status"]
-QS = [0.5, 0.1, 0.9, 0.025, 0.975]
-YEAR_QS = [0.5, 0.1, 0.9]
+QS = A.QUANTILES  # the scalar path's: median, lo80, hi80, lo95, hi95
+YEAR_QS = A.YEAR_QUANTILES
 CHUNK = 1024  # series sampled at once: CHUNK x N_SAMPLES floats (33 MB)
 # functions f(paths, info) -> paths on a (n_series, n_samples, n_years) array of sample paths
 # for the years after the last observation (info: dict with kind, indicator, years, last = the
 # last observed year, last_value = each series' last observed value). Each must keep every
 # path's order in the draws (a draw that is higher in one region-year stays higher), as
-# clipping and running maxima from the last value do. A ratio forecast from its two parts
-# gets them on each part.
+# clipping and running maxima from the last value do. attainment.assess knows nothing of them:
+# with a constraint set, rows differ from the one-at-a-time path by design.
 CONSTRAINTS: list[Callable[[np.ndarray, dict], np.ndarray]] = []
 
 
