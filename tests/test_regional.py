@@ -47,6 +47,8 @@ def synth(tmp_path_factory):
                   comparator=">=", value=1.3, unit="times", quote="x"),
              dict(id="ratio-bounded", indicator="syn_02", kind="ratio", denominator="syn_03", comparator=">=",
                   value=90, unit="percent", bounds=[0, 100], quote="x"),
+             dict(id="ratio-standards", indicator="syn_11", kind="ratio", denominator="syn_01", comparator=">=",
+                  value=1.0, unit="times", quote="x"),  # two never-cut standards: direct even from one year
              # 2017: observed in most counties, missing in some with later years (a gap: no_data in both paths)
              dict(id="gap", indicator="syn_01", comparator=">=", value=800, unit="yuan/person/month", year=2017,
                   base_year=2016, quote="x")]
@@ -104,6 +106,7 @@ def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
     assert at_bound.lo95 == at_bound.hi95 == 100 and "upper bound" in at_bound.note
     assert (f.loc["ratio-bounded"].hi95.dropna() <= 100).all()
     assert {"insufficient_data", "outcome_pending"} <= set(f.verdict)
+    assert f.loc["ratio-standards"].note.str.contains("the ratio forecast from its one observed year").any()
     for c in A.FIELDS:
         if c in key:
             continue
