@@ -332,7 +332,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     vector_ok = not (t.transferred or t.proxy) and meta.aggregation == "stock" and \
         method in ("auto",) + tuple(m for m in M.METHODS if m not in ("loglinear", "logistic"))
     rows: list[dict | None] = [None] * len(regions)
-    fallback, jobs = [], {}  # jobs: year pattern -> [(row index, values)]
+    fallback, jobs, split = [], {}, {}  # jobs: year pattern -> [(row index, values)]; split: ratio by parts
     hists, targets = [], []
     for i, r in enumerate(regions):
         sy, sv = store.get(r, t.indicator)
@@ -362,7 +362,8 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
             rows[i] = dict(verdict="no_data", note=A.gap_note(T))
             continue
         if t.kind == "ratio" and not A._direct_ratio(hv, standards):
-            fallback.append(i)  # numerator and denominator forecast separately: attainment._ratio_sim
+            # numerator and denominator forecast separately, as attainment._ratio_sim does
+            split.setdefault((sy.tobytes(), dy.tobytes()), []).append((i, sv, dv))
             continue
         fy, fv = (hy, hv) if t.kind == "ratio" else (sy, sv)
         if T <= fy[-1]:
@@ -441,7 +442,67 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
                 out.update(A.growth_fields(targets[i], hy, hv, base_year, out["point"]))
                 out["note"] = A._notes_text(notes + more)
                 rows[i] = out
+    for (nk, dk), members in split.items():
+        _split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
+                     targets, hists, rows, method, seed, until, ref)
     return _frame(t, regions, rows, hists, targets, as_of)
+
+
+def _split_ratio(t, ds, members, ny, dy, targets, hists, rows, method, seed, until, ref):
+    """Ratio targets whose ratio is its own series in too few years: numerator (seed) and denominator
+    (seed + 1) forecast separately and divided path by path, as attainment._ratio_sim and
+    _ratio_paths do, for all regions with the same observed years of both."""
+    T, lag = t.target_year, t.denominator_lag
+    nmeta, dmeta = ds.indicators[t.indicator], ds.indicators[t.denominator]
+    N_obs = np.vstack([m[1] for m in members])
+    D_obs = np.vstack([m[2] for m in members])
+    gN = _Group(ny, N_obs, nmeta.kind, method, until, nmeta.monotone, nmeta.bounds)
+    gD = _Group(dy, D_obs, dmeta.kind, method, until, dmeta.monotone, dmeta.bounds) \
+        if dmeta.aggregation == "stock" and until > dy[-1] else None
+    cols, src = [], []  # the numerator's forecast years with a denominator value (observed or forecast)
+    for c, y in enumerate(gN.years):
+        k = np.flatnonzero(dy == y - lag)
+        if len(k):
+            cols.append(c)
+            src.append(("obs", int(k[0])))
+        elif gD is not None and y - lag in gD.years:
+            cols.append(c)
+            src.append(("fc", int(np.searchsorted(gD.years, y - lag))))
+    years = gN.years[cols]
+    if T not in years:
+        for i, *_ in members:
+            rows[i] = dict(verdict="no_data", note=f"cannot forecast the ratio of {t.indicator} to {t.denominator}")
+        return
+    kT = int(np.searchsorted(years, T))
+    _, j, w = _draws(seed)
+    _, j2, w2 = _draws(seed + 1)
+    step = max(1, CHUNK // max(len(gN.years), 1))
+    for c0 in range(0, len(members), step):
+        sl = slice(c0, c0 + step)
+        N = gN.paths(sl, len(gN.years) - 1, j, w)[:, :, cols]  # (chunk, draws, years)
+        Df = gD.paths(sl, len(gD.years) - 1, j2, w2) if gD is not None else None
+        D = np.empty_like(N)
+        Dp = np.empty(N.shape[::2])
+        for c, (kind, k) in enumerate(src):
+            D[:, :, c] = D_obs[sl, k][:, None] if kind == "obs" else Df[:, :, k]
+            Dp[:, c] = D_obs[sl, k] if kind == "obs" else gD.P[sl, k]
+        R = A._to_target_terms(t, N, D, ds)
+        if t.bounds is not None:
+            R = np.clip(R, *t.bounds)
+        pts = A._to_target_terms(t, gN.P[sl][:, cols], Dp, ds)
+        for m, (i, *_) in enumerate(members[sl]):
+            tr, xm = targets[i], R[m, :, kT]
+            hy, hv = hists[i][0], hists[i][1]
+            fields, more = A.forecast_fields(tr, np.mean(tr.met(xm)), np.quantile(xm, QS), np.mean(xm), pts[m, kT],
+                                             len(hy), ref)
+            out = dict(method=gN.method, **fields)
+            out.update(A.expected_fields(np.quantile(_first_year(tr.met(R[m]), years), YEAR_QS)))
+            out.update(A.growth_fields(tr, hy, hv, t.base_year, out["point"]))
+            out["note"] = A._notes_text(gN.row_notes(c0 + m, float(N_obs[c0 + m, -1])) + [SPLIT_NOTE] + more)
+            rows[i] = out
+
+
+SPLIT_NOTE = "numerator and denominator forecast separately (independent errors: a cautious spread)"
 
 
 def _expected_years(t, targets, rows_c, g, sl, j, w, order, info):
