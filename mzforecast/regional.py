@@ -13,14 +13,14 @@ quantiles, mean, point, exceeded), `attainment.expected_fields`, `attainment.gro
 (tests/test_regional.py compares every field, row by row, on a sample with every case).
 
 Covered by the arrays: level, growth and change targets on yearly (stock) series, ratio targets
-forecast as the ratio's own series (two or more common positive years, or one for two
-administered standards), relative targets (`relative: {pct: 20}`), any comparator or tolerance,
+(as the ratio's own series with two or more common positive years, or one for two administered
+standards; else numerator and denominator forecast separately), relative targets (`relative: {pct: 20}`), any comparator or tolerance,
 method `auto` or a fixed closed-form method, target years ahead of or (outcome_pending) behind
 the reference year, and target years between observations (no_data, as attainment.assess says).
-Row by row through `attainment.assess` (same meaning, slower; about 0.6 % of the rows in
+Row by row through `attainment.assess` (same meaning, slower; none of the rows in
 bench/scale.py): targets already observed in their year, transferred or proxy targets, regions
-without data, five-year totals, ratios forecast as numerator and denominator or read through a
-same-year lower bound, and `loglinear`/`logistic` asked for explicitly.
+without data, five-year totals, ratios read through a same-year lower bound (a lagged
+denominator that is never cut), and `loglinear`/`logistic` asked for explicitly.
 
 CONSTRAINTS is an extension hook: functions on a (n_series, n_samples, n_years) array of sample
 paths applied after the indicator's own structure (empty by default).
@@ -320,8 +320,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
 
     Each row is attainment.assess's row for that region (plus evaluation.add_evaluation's fields).
     Rows the arrays below do not cover go through attainment.assess itself: targets that are
-    transferred, have a proxy, or a year already observed; regions without data; ratios whose ratio
-    is known in fewer than two years (or one, for two administered standards) or that use a
+    transferred, have a proxy, or a year already observed; regions without data; ratios that use a
     same-year bound; log-linear or logistic asked for explicitly."""
     store = store or _Store(ds, {t.indicator} | ({t.denominator} if t.denominator else set()), as_of)
     ref = reference if reference is not None else A.reference_year(as_of)
