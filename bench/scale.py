@@ -31,13 +31,17 @@ SOURCE = "synthetic (bench/scale.py): not real data"
 
 
 def indicator_specs(n: int) -> list[dict]:
-    """n synthetic indicators: mostly levels (standards, counts), some shares (0-100 %), some densities."""
+    """n synthetic indicators: mostly levels (standards, counts), some shares (0-100 %), some densities;
+    every tenth (syn_01, syn_11, ...) declared never cut, as administered standards are."""
     out = []
     for k in range(n):
         kind = "share" if k % 5 == 3 else ("ratio" if k % 10 == 7 else "level")
         unit = "percent" if kind == "share" else ("beds" if kind == "ratio" else "yuan/person/month")
-        out.append(dict(id=f"syn_{k + 1:02d}", name_zh=f"合成指标{k + 1:02d}（示例数据）",
-                        name_en=f"synthetic indicator {k + 1:02d}", unit=unit, kind=kind))
+        spec = dict(id=f"syn_{k + 1:02d}", name_zh=f"合成指标{k + 1:02d}（示例数据）",
+                    name_en=f"synthetic indicator {k + 1:02d}", unit=unit, kind=kind)
+        if k % 10 == 0:  # like an administered standard (低保): only raised or held, in every sample path
+            spec["monotone"] = "nondecreasing"
+        out.append(spec)
     return out
 
 

@@ -314,6 +314,45 @@ def _notes_text(parts) -> str:
     return "; ".join(p for p in dict.fromkeys(parts) if p and "nan" not in p.lower().split())
 
 
+QUANTILES = [0.5, 0.1, 0.9, 0.025, 0.975]  # median, lo80, hi80, lo95, hi95
+YEAR_QUANTILES = [0.5, 0.1, 0.9]  # expected_year, its lo80 and hi80
+
+
+def gap_note(T: int) -> str:
+    return f"no observation in the target year {T}, though later years are observed: add the {T} value"
+
+
+def forecast_fields(target: Target, share_met: float, q, mean: float, point: float, n_hist: int,
+                    ref: int) -> tuple[dict, list[str]]:
+    """A forecast row's fields from its samples' summary: the share of samples meeting the target,
+    their QUANTILES and mean, the model's point forecast, the history's length and the reference
+    year. Pure (no samples, no data), so the one-at-a-time and the many-regions paths
+    (regional.py) give the same verdict, probability and notes from the same numbers."""
+    T = target.target_year
+    p = float(np.clip(share_met, P_MIN, P_MAX))
+    out = dict(point=float(point), mean=float(mean), median=q[0], lo80=q[1], hi80=q[2], lo95=q[3], hi95=q[4],
+               exceeded=bool(target.exceeded(q[0])))
+    notes = []
+    if T < ref:
+        out.update(verdict="outcome_pending", probability_nowcast=p)
+        notes.append(f"the target year {T} has passed (reference year {ref}) and its outcome is not in the data: "
+                     "the probability is a nowcast, not a verdict")
+    elif n_hist == 1:
+        out.update(verdict="insufficient_data", probability=p)
+        notes.append("one observation: insufficient data to judge a trend, and the probability is a base rate "
+                     "(how one-point series in the reference corpus moved), not this indicator's trend")
+    else:
+        out.update(verdict=verdict_from_probability(p), probability=p)
+    return out, notes
+
+
+def expected_fields(qs) -> dict:
+    """expected_year and its 80 % range from the YEAR_QUANTILES of the first year each path meets
+    the target (10**6 where it never does by HORIZON_CAP: NaN, not reached in that share of paths)."""
+    fmt = lambda v: (float(v) if v < 10 ** 6 else float("nan"))  # noqa: E731
+    return dict(expected_year=fmt(qs[0]), expected_year_lo80=fmt(qs[1]), expected_year_hi80=fmt(qs[2]))
+
+
 def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = None, method: str = "auto",
            seed: int = 0, reference: int | None = None) -> pd.Series:
     """Assess one target; returns a Series with the FIELDS above.
@@ -371,6 +410,9 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     meta = ds.indicators[ind]
     if meta.aggregation != "stock":
         return done(verdict="no_data", note="only period totals or averages are observed: not a yearly series")
+    judged = hist if target.kind == "ratio" else s
+    if len(judged) and T < judged.index.max() and T not in judged.index:
+        return done(verdict="no_data", note=gap_note(T))
     until = max(T, HORIZON_CAP)
     try:
         if target.kind == "ratio":
@@ -403,54 +445,49 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
             x, point = v - b, pv - b
         path = None
     x = np.asarray(x, float)
-    p = float(np.clip(np.mean(target.met(x)), P_MIN, P_MAX))
-    q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
-    out.update(point=float(point), mean=float(np.mean(x)), median=q[0], lo80=q[1], hi80=q[2], lo95=q[3], hi95=q[4],
-               exceeded=bool(target.exceeded(q[0])))
-    n_hist = len(hist) if target.kind == "ratio" else len(s)
-    if T < ref:
-        out.update(verdict="outcome_pending", probability_nowcast=p)
-        notes.append(f"the target year {T} has passed (reference year {ref}) and its outcome is not in the data: "
-                     "the probability is a nowcast, not a verdict")
-    elif n_hist == 1:
-        out.update(verdict="insufficient_data", probability=p)
-        notes.append("one observation: insufficient data to judge a trend, and the probability is a base rate "
-                     "(how one-point series in the reference corpus moved), not this indicator's trend")
-    else:
-        out.update(verdict=verdict_from_probability(p), probability=p)
+    q = np.quantile(x, QUANTILES)
+    fields, more = forecast_fields(target, np.mean(target.met(x)), q, np.mean(x), point,
+                                   len(hist) if target.kind == "ratio" else len(s), ref)
+    out.update(fields)
+    notes += more
     if path is not None:
         reached = target.met(path.to_numpy())
         years = np.array(path.columns, int)
         first = np.where(reached.any(axis=1), years[np.argmax(reached, axis=1)], 10 ** 6)
-        qs = np.quantile(first, [0.5, 0.1, 0.9])
-        # NaN: not reached by HORIZON_CAP in that share of the paths
-        fmt = lambda v: (float(v) if v < 10 ** 6 else float("nan"))  # noqa: E731
-        out.update(expected_year=fmt(qs[0]), expected_year_lo80=fmt(qs[1]), expected_year_hi80=fmt(qs[2]))
+        out.update(expected_fields(np.quantile(first, YEAR_QUANTILES)))
     return _add_growth(done(), target, hist, base_year, projected=out["point"])
 
 
 def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None) -> pd.Series:
     out = dict(out)
-    if target.kind in ("level", "ratio") and len(hist):
-        ly, lv = int(hist.index.max()), float(hist.iloc[-1])
+    out.update(growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected))
+    return pd.Series(out)
+
+
+def growth_fields(target, hy, hv, base_year: int, projected=None) -> dict:
+    """Required and historical growth and the Eurostat/UNSD comparison classes of a level or ratio
+    target, from its observed years `hy` (ascending) and values `hv` in the target's terms."""
+    out = {}
+    if target.kind in ("level", "ratio") and len(hy):
+        ly, lv = int(hy[-1]), float(hv[-1])
         T, goal = target.target_year, target.value
         if T > ly:
             out["required_cagr"] = cagr(lv, goal, T - ly)
             out["required_increment"] = (goal - lv) / (T - ly)
-        if len(hist) >= 2:
-            fy, fv = int(hist.index.min()), float(hist.iloc[0])
+        if len(hy) >= 2:
+            fy, fv = int(hy[0]), float(hv[0])
             out["historical_cagr"] = cagr(fv, lv, ly - fy)
-            b_year = base_year if base_year in hist.index else fy
-            bv = float(hist.loc[b_year])
+            at = np.flatnonzero(np.asarray(hy) == base_year)
+            b_year, bv = (base_year, float(hv[at[0]])) if len(at) else (fy, fv)
             req = cagr(bv, goal, T - b_year)
             if target.met(lv) and T > ly:
                 out["eurostat_class"] = "target_met"
             else:
-                obs = cagr(float(hist.loc[b_year]), lv, ly - b_year) if ly > b_year else out["historical_cagr"]
+                obs = cagr(bv, lv, ly - b_year) if ly > b_year else out["historical_cagr"]
                 out["eurostat_class"] = eurostat_class(obs, req)
             if projected is not None:
                 out["unsd_class"] = "target_met" if target.met(lv) else unsd_class(bv, projected, goal)
-    return pd.Series(out)
+    return out
 
 
 def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | None = None,

@@ -103,13 +103,23 @@ def evaluate(target: Target, ds: Dataset, as_of=None) -> dict:
         s = _target_terms(target, ds, as_of)
     except MzError:  # unknown indicator/region: assess() reports it; the form stays empty
         return out
+    return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float))}
+
+
+def evaluate_series(target: Target, years, values) -> dict:
+    """The evaluation fields of one target from its observed years (ascending) and values in the
+    quantity 基期值/现值 are read on; no data access, so the many-regions path (regional.py) uses it too."""
+    out = dict(base_year=int(target.base_year), base_value=float("nan"), completion_progress=float("nan"),
+               time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit)
+    years = np.asarray(years)
     B, T = int(target.base_year), target.target_year
-    if B in s.index:
-        out["base_value"] = float(s.loc[B])
-    after = s[(s.index > B) & (s.index <= T)]
+    at = np.flatnonzero(years == B)
+    if len(at):
+        out["base_value"] = float(values[at[0]])
+    after = np.flatnonzero((years > B) & (years <= T))
     if not len(after):
         return out
-    cy, cv = int(after.index.max()), float(after.iloc[-1])
+    cy, cv = int(years[after[-1]]), float(values[after[-1]])
     out["time_progress"] = time_progress(B, T, cy)  # needs only the 现值's year
     if np.isnan(out["base_value"]):
         return out

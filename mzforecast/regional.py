@@ -1,24 +1,29 @@
 """One plan, every region: assess the same targets in hundreds or thousands of regions at once.
 
-`attainment.assess` handles one (target, region) at a time and costs about a millisecond of
+`attainment.assess` handles one (target, region) at a time and costs a few milliseconds of
 pandas work per series. Here the series of all regions are cut from one sorted array, grouped
 by their observed-year pattern (so length, spacing, last year and hence the `auto` method are
-shared), fitted with `models.point_forecasts_many`, given calibrated quantiles in arrays and
-sampled with the same inverse-CDF scheme and seed as `Forecast.samples`. The rows are the
-same as the one-at-a-time path's (tests/test_regional.py compares them on a sample).
+shared), fitted with `models.point_forecasts_many`, given calibrated quantiles in arrays with
+`models.forecast`'s steps and notes (including `models._structure`'s rules: administered
+standards never cut, bounds, a series at its upper bound held there) and sampled with the same
+inverse-CDF formula and seed as `Forecast.samples`. Each row is then built by the scalar path's
+own pure functions: `attainment.forecast_fields` (verdict, clipped probability or nowcast,
+quantiles, mean, point, exceeded), `attainment.expected_fields`, `attainment.growth_fields` and
+`evaluation.evaluate_series`, so the rows equal `attainment.assess` + `evaluation.add_evaluation`
+(tests/test_regional.py compares every field, row by row, on a sample with every case).
 
-Covered by the vectorised path: level, growth and change targets on yearly (stock) series,
-ratio targets (as the ratio's own series when it has two or more common positive years, else
-numerator and denominator forecast separately), relative targets (`relative: {pct: 20}`), any
-comparator, method `auto` or a fixed closed-form method. Everything else (targets already
-observed in their year, no data, five-year totals, log-linear or logistic asked for
-explicitly) goes through `attainment.assess`, row by row, so every row exists and means the
-same. A target year between observations (later years observed) gets no_data with a note
-(attainment.assess raises a KeyError there).
+Covered by the arrays: level, growth and change targets on yearly (stock) series, ratio targets
+(as the ratio's own series with two or more common positive years, or one for two administered
+standards; else numerator and denominator forecast separately), relative targets (`relative: {pct: 20}`), any comparator or tolerance,
+method `auto` or a fixed closed-form method, target years ahead of or (outcome_pending) behind
+the reference year, and target years between observations (no_data, as attainment.assess says).
+Row by row through `attainment.assess` (same meaning, slower; none of the rows in
+bench/scale.py): targets already observed in their year, transferred or proxy targets, regions
+without data, five-year totals, ratios read through a same-year lower bound (a lagged
+denominator that is never cut), and `loglinear`/`logistic` asked for explicitly.
 
-Structural constraints on sample paths (issue 9: administered standards never cut, shares in
-0-100 %) plug in as functions on a (n_series, n_samples, n_years) array: append them to
-CONSTRAINTS. The verdict comes from `attainment.verdict_from_probability`.
+CONSTRAINTS is an extension hook: functions on a (n_series, n_samples, n_years) array of sample
+paths applied after the indicator's own structure (empty by default).
 """
 from __future__ import annotations
 
@@ -37,15 +42,15 @@ from .targets import Plan, Target, get_plan
 
 # evaluation fields (基期值, 完成进度 vs 时序进度); the issue-11 names, so columns match after merging
 EXTRA = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status"]
-QS = [0.5, 0.1, 0.9, 0.025, 0.975]
-YEAR_QS = [0.5, 0.1, 0.9]
+QS = A.QUANTILES  # the scalar path's: median, lo80, hi80, lo95, hi95
+YEAR_QS = A.YEAR_QUANTILES
 CHUNK = 1024  # series sampled at once: CHUNK x N_SAMPLES floats (33 MB)
 # functions f(paths, info) -> paths on a (n_series, n_samples, n_years) array of sample paths
 # for the years after the last observation (info: dict with kind, indicator, years, last = the
 # last observed year, last_value = each series' last observed value). Each must keep every
 # path's order in the draws (a draw that is higher in one region-year stays higher), as
-# clipping and running maxima from the last value do. A ratio forecast from its two parts
-# gets them on each part.
+# clipping and running maxima from the last value do. attainment.assess knows nothing of them:
+# with a constraint set, rows differ from the one-at-a-time path by design.
 CONSTRAINTS: list[Callable[[np.ndarray, dict], np.ndarray]] = []
 
 
@@ -115,8 +120,10 @@ def _draws(seed: int):
 
 
 def _sample(Q: np.ndarray, j, w) -> np.ndarray:
-    """Q (..., n_probs) quantile grids -> (..., n_draws) samples, the formula of Forecast.samples."""
-    return Q[..., j] * (1 - w) + Q[..., j + 1] * w
+    """Q (..., n_probs) quantile grids -> (..., n_draws) samples, the formula of Forecast.samples
+    (exact where neighbouring quantiles are equal, e.g. a series held at its bound)."""
+    a = np.take(Q, j, axis=-1)
+    return a + (np.take(Q, j + 1, axis=-1) - a) * w
 
 
 def _logistic_many(Y, t, H):
@@ -144,53 +151,119 @@ def _points(method: str, t: np.ndarray, Y: np.ndarray, h: np.ndarray) -> np.ndar
 
 
 class _Group:
-    """Forecasts of series observed in the same years: chosen method, notes, quantile grids by year."""
+    """models.forecast for series observed in the same years, in arrays: chosen method, notes,
+    point forecasts P and quantile grids Q (series, years, probs) after models._structure's rules.
 
-    def __init__(self, t, Y, kind, method, until):
+    Every step (and every note) is the one `forecast` takes, so samples drawn from Q with
+    `_paths` are those of Forecast.samples (tests/test_regional.py compares them row by row)."""
+
+    def __init__(self, t, Y, kind, method, until, monotone=None, bounds=None):
         n = len(t)
         sp = M.spacing_bucket(t.astype(float))
         chosen = M.choose_method(n, kind, sp) if method == "auto" else method
-        notes = []
-        if n == 1 and chosen != "naive":
-            notes.append("only one observation: no trend can be estimated, the level is held flat (naive)")
+        if n == 1:
             chosen = "naive"
-        elif n == 1:
-            notes.append("only one observation: no trend can be estimated, the level is held flat")
+        if bounds is None and kind == "share":
+            bounds = (0.0, 100.0)
+        notes = []
         if n == 2 and chosen != "naive":
             notes.append("only two observations: the trend rests on two points, intervals are wide")
-        self.share_note = kind == "share" and chosen not in ("logistic", "naive")
+        self.const = (np.ptp(Y, axis=1) == 0) if chosen != "naive" else np.zeros(len(Y), bool)
+        if kind == "share" and chosen not in ("logistic", "naive"):
+            self.bounds_note = "share indicator: forecasts and intervals clipped to 0-100%"
+        elif bounds is not None and kind != "share" and any(b is not None for b in bounds):
+            self.bounds_note = "forecasts and intervals kept within " + M._bounds_text(bounds)
+        else:
+            self.bounds_note = None
         self.method, self.notes, self.n, self.kind = chosen, notes, n, kind
+        self.monotone, self.bounds = monotone, bounds
         last = int(t[-1])
         self.years = np.arange(last + 1, until + 1)
         h = (self.years - last).astype(float)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
             P = _points(chosen, t, Y, h)
-        self.const = (np.ptp(Y, axis=1) == 0) if chosen != "naive" else np.zeros(len(Y), bool)
         self.neg = (P < 0).any(axis=1) if kind in ("level", "share") else np.zeros(len(Y), bool)
         if self.neg.any():
             P = np.where(self.neg[:, None], np.maximum(P, 0), P)
-        _, errq = C.error_quantiles(chosen, n, sp, h)
+        self.probs, errq = C.error_quantiles(chosen, n, sp, h)
         pos = (Y > 0).all(axis=1)
         Q = np.empty(P.shape + (errq.shape[1],))
         Q[pos] = P[pos][:, :, None] * np.exp(errq)[None]
         if (~pos).any():
             scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
             Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(errq) - 1)[None]
-        if kind == "share":
-            Q, P = np.clip(Q, 0, 100), np.clip(P, 0, 100)
-        self.Q = np.maximum.accumulate(Q, axis=2)
-        self.P, self.Y = P, Y
+        Q = np.maximum.accumulate(Q, axis=2)  # quantiles never cross
+        self.P, self.Q, self.Y = self._structure(P, Q, Y[:, -1].astype(float))
 
-    def row_notes(self, i: int) -> list[str]:
+    def _structure(self, P, Q, last):
+        """models._structure on every series at once (its loop over years is axis 1 here)."""
+        lo, hi = self.bounds if self.bounds is not None else (None, None)
+        self.at_bound = (last >= hi - 1e-9) if hi is not None else np.zeros(len(last), bool)
+        if self.monotone == "nondecreasing":
+            P = np.maximum.accumulate(np.maximum(P, last[:, None]), axis=1)
+            Q = np.maximum.accumulate(np.maximum(Q, last[:, None, None]), axis=1)
+        elif self.monotone == "nonincreasing":
+            P = np.minimum.accumulate(np.minimum(P, last[:, None]), axis=1)
+            Q = np.minimum.accumulate(np.minimum(Q, last[:, None, None]), axis=1)
+        if lo is not None or hi is not None:
+            P, Q = np.clip(P, lo, hi), np.clip(Q, lo, hi)
+        if self.at_bound.any():
+            P[self.at_bound], Q[self.at_bound] = hi, hi
+        return P, Q, None
+
+    def row_notes(self, i: int, last: float) -> list[str]:
+        """models.forecast's notes for series i, in its order."""
         out = list(self.notes)
         if self.const[i]:
-            out.append("the series is constant: forecast held at that value")
-        if self.share_note:
-            out.append("share indicator: forecasts and intervals clipped to 0-100%")
+            out.append("the series is constant: the point forecast is held at that value")
+        if self.bounds_note:
+            out.append(self.bounds_note)
         if self.neg[i]:
             out.append("the trend crosses zero: negative forecasts set to 0")
+        if self.at_bound[i]:
+            out.append(f"the series is at its upper bound ({self.bounds[1]:g}): forecast held at the bound")
+        elif self.monotone == "nondecreasing":
+            out.append("administered standard, only raised or held: no forecast path falls below the last "
+                       "observed value or from one year to the next")
+        elif self.monotone == "nonincreasing":
+            out.append("only ever held or lowered: no forecast path rises above the last observed value "
+                       "or from one year to the next")
+        if self.n == 1:
+            k = min(5, len(self.years)) - 1
+            med = float(np.interp(0.5, self.probs, self.Q[i, k]))
+            move = (med / last - 1) * 100 if last else 0.0
+            if abs(move) < 0.5:
+                out.append("only one observation: no trend can be estimated, the level is held flat")
+            else:
+                out.append(f"only one observation, so no trend can be estimated: the point forecast stays at the "
+                           f"last value, and the median moves {move:+.0f}% in {k + 1} years because the spread is "
+                           "how one-point series in the reference corpus moved")
         return out
+
+    def paths(self, rows, k, j, w, info=None) -> np.ndarray:
+        """Forecast.samples for the given rows over years 0..k: (rows, draws, years)."""
+        V = np.moveaxis(_sample(self.Q[rows, :k + 1, :], j, w), 1, 2)
+        if self.monotone == "nondecreasing":
+            V = np.maximum.accumulate(V, axis=2)
+        elif self.monotone == "nonincreasing":
+            V = np.minimum.accumulate(V, axis=2)
+        if self.bounds is not None:
+            V = np.clip(V, *self.bounds)
+        for f in CONSTRAINTS:
+            V = f(V, info)
+        return V
+
+    def at(self, rows, k, j, w, info=None) -> np.ndarray:
+        """The samples in year column k (rows, draws); the whole path only where a running rule needs it."""
+        if CONSTRAINTS:
+            return self.paths(rows, k, j, w, info)[:, :, -1]
+        if self.monotone:  # the running maximum's last value is the maximum over the years (exact, and fast)
+            V = _sample(self.Q[rows, :k + 1, :], j, w)  # (rows, years, draws)
+            X = V.max(axis=1) if self.monotone == "nondecreasing" else V.min(axis=1)
+        else:
+            X = _sample(self.Q[rows, k, :], j, w)
+        return np.clip(X, *self.bounds) if self.bounds is not None else X
 
 
 def _lerp_quantiles(sorted_at, qs, n):
@@ -209,9 +282,10 @@ def _lerp_quantiles(sorted_at, qs, n):
 def _quantiles(x, order):
     """np.quantile(x, QS, axis=1) from the order statistics alone.
 
-    Every row's samples rise with the draw's uniform (one quantile grid, interpolated), so the
-    k-th smallest sample is that of the k-th smallest uniform: no sort or partition of 4,000
-    values per series. A row with a NaN gives NaN, as np.quantile does.
+    Every row's samples rise with the draw's uniform (one quantile grid, interpolated, then running
+    maxima and clipping, which keep the order), so the k-th smallest sample is that of the k-th
+    smallest uniform: no sort or partition of 4,000 values per series. A row with a NaN gives NaN,
+    as np.quantile does.
     """
     n = x.shape[1]
     need = sorted({min(int(np.floor(n * q + (1 - q) - 1)) + d, n - 1) for q in QS for d in (0, 1)})
@@ -227,198 +301,172 @@ def _first_year(met, years):
     return np.where(met.any(axis=-1), years[np.argmax(met, axis=-1)], 10 ** 6)
 
 
-def _constrained(Q, k, j, w, info):
-    """Samples at column k after the CONSTRAINTS, from paths over years 0..k."""
-    paths = np.moveaxis(_sample(Q[:, :k + 1, :], j, w), 1, 2)  # (series, draws, years)
-    for f in CONSTRAINTS:
-        paths = f(paths, info)
-    return paths
-
-
-def _growth_fields(kind, hy, hv, T, goal, met, base_year, projected) -> dict:
-    """attainment._add_growth for one row, on arrays and floats (no pandas: it runs once per region)."""
-    out = {}
-    if kind not in ("level", "ratio") or not len(hy):
-        return out
-    ly, lv = int(hy[-1]), float(hv[-1])
-    if T > ly:
-        out["required_cagr"] = A.cagr(lv, goal, T - ly)
-        out["required_increment"] = (goal - lv) / (T - ly)
-    if len(hy) >= 2:
-        fy, fv = int(hy[0]), float(hv[0])
-        out["historical_cagr"] = A.cagr(fv, lv, ly - fy)
-        bv = _value_in(hy, hv, base_year)
-        b_year, bv = (base_year, bv) if bv is not None else (fy, fv)
-        req = A.cagr(bv, goal, T - b_year)
-        met_last = bool(met(lv))
-        if met_last and T > ly:
-            out["eurostat_class"] = "target_met"
-        else:
-            obs = A.cagr(bv, lv, ly - b_year) if ly > b_year else out["historical_cagr"]
-            out["eurostat_class"] = A.eurostat_class(obs, req)
-        if projected is not None:
-            out["unsd_class"] = "target_met" if met_last else A.unsd_class(bv, projected, goal)
-    return out
-
-
-def _progress(base_year, base_value, latest_year, latest_value, T, goal, met) -> dict:
-    """完成进度 (share of the way from the base value to the target) vs 时序进度 (share of the plan elapsed).
-
-    Within 5 points of each other is on schedule; a latest value that already meets the target is ahead.
-    """
-    out = {"base_year": base_year, "base_value": base_value}
-    if base_value is None or latest_value is None or goal is None or T <= base_year or goal == base_value:
-        return out
-    cp = (latest_value - base_value) / (goal - base_value)
-    tp = min(max((latest_year - base_year) / (T - base_year), 0.0), 1.0)
-    status = "ahead" if cp > tp + 0.05 else ("behind" if cp < tp - 0.05 else "on_schedule")
-    if bool(met(latest_value)):
-        status = "ahead" if latest_year < T else "on_schedule"
-    out.update(completion_progress=cp, time_progress=tp, progress_status=status)
-    return out
-
-
 def _value_in(y, v, year):
     k = int(y.searchsorted(year))
     return float(v[k]) if k < len(y) and y[k] == year else None
 
 
+def _bound_years(t: Target, ds: Dataset, sy, dy, hy) -> bool:
+    """Does attainment._history add same-year ratios (a lower bound) for this series? Those rows go
+    through attainment.assess."""
+    if t.kind != "ratio" or t.denominator_lag <= 0 or ds.indicators[t.denominator].monotone != "nondecreasing":
+        return False
+    return bool(len(np.intersect1d(np.setdiff1d(sy, hy), dy)))
+
+
 def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, method="auto", seed=0,
-                  store: _Store | None = None) -> pd.DataFrame:
-    """One target in many regions: one row per region, columns `columns()`, in the order of `regions`."""
+                  store: _Store | None = None, reference: int | None = None) -> pd.DataFrame:
+    """One target in many regions: one row per region, columns `columns()`, in the order of `regions`.
+
+    Each row is attainment.assess's row for that region (plus evaluation.add_evaluation's fields).
+    Rows the arrays below do not cover go through attainment.assess itself: targets that are
+    transferred, have a proxy, or a year already observed; regions without data; ratios that use a
+    same-year bound; log-linear or logistic asked for explicitly."""
     store = store or _Store(ds, {t.indicator} | ({t.denominator} if t.denominator else set()), as_of)
+    ref = reference if reference is not None else A.reference_year(as_of)
     T, base_year = t.target_year, t.base_year
     meta = ds.indicators[t.indicator]
     until = max(T, A.HORIZON_CAP)
+    standards = t.kind == "ratio" and A._standards(t, ds)
+    vector_ok = not (t.transferred or t.proxy) and meta.aggregation == "stock" and \
+        method in ("auto",) + tuple(m for m in M.METHODS if m not in ("loglinear", "logistic"))
     rows: list[dict | None] = [None] * len(regions)
     fallback, jobs, split = [], {}, {}  # jobs: year pattern -> [(row index, values)]; split: ratio by parts
     hists, targets = [], []
     for i, r in enumerate(regions):
         sy, sv = store.get(r, t.indicator)
+        dy = None
         if t.kind == "ratio":
-            hy, hv = _ratio_hist(t, ds, sy, sv, *store.get(r, t.denominator))
+            dy, dv = store.get(r, t.denominator)
+            hy, hv = _ratio_hist(t, ds, sy, sv, dy, dv)
         else:
             hy, hv = sy, sv
         hists.append((hy, hv, sy, sv))
-        base = _value_in(hy if t.kind in ("level", "ratio") else sy, hv if t.kind in ("level", "ratio") else sv,
-                         base_year)
-        tr = t.for_region(r, base) if t.relative is not None else t
+        base = _value_in(hy, hv, base_year) if t.kind in ("level", "ratio") else None
+        tr = t.for_region(r, base)
         targets.append(tr)
         if tr.value is None:  # relative target with no base-year value: nothing to compare with
-            rows[i] = dict(verdict="no_data", n_obs=int(len(sy)),
+            rows[i] = dict(verdict="no_data",
                            note=f"no observed value of {t.indicator} in {r} in the base year {base_year}: "
                                 "a relative target needs it")
             continue
-        judged_y = hy if t.kind in ("level", "ratio") else sy
-        if len(judged_y) and T < judged_y[-1] and T not in judged_y and meta.aggregation == "stock":
-            rows[i] = dict(verdict="no_data", n_obs=int(len(sy)),
-                           note=f"no observation in the target year {T}, though later years are observed: "
-                                f"add the {T} value")
-            continue
-        ok = len(sy) > 0 and meta.aggregation == "stock" and (not len(hy) or T > hy[-1]) \
-            and T > sy[-1] and method in ("auto",) + tuple(m for m in M.METHODS if m not in ("loglinear", "logistic"))
-        if ok and t.kind == "ratio" and not (len(hy) >= 2 and bool((hv > 0).all())):
-            dy, dv = store.get(r, t.denominator)
-            if len(dy):  # numerator and denominator forecast separately, as attainment._ratio_sim does
-                split.setdefault((sy.tobytes(), dy.tobytes()), []).append((i, sv, dv))
-                continue
-            ok = False
-        if not ok:
+        if not vector_ok or not len(sy) or (t.kind == "ratio" and (not len(dy) or _bound_years(t, ds, sy, dy, hy))):
             fallback.append(i)
             continue
+        judged = hy if t.kind == "ratio" else sy
+        if T in judged or (t.kind == "ratio" and T in sy):  # observed (or a ratio decided by its parts)
+            fallback.append(i)
+            continue
+        if len(judged) and T < judged[-1]:
+            rows[i] = dict(verdict="no_data", note=A.gap_note(T))
+            continue
+        if t.kind == "ratio" and not A._direct_ratio(hv, standards):
+            # numerator and denominator forecast separately, as attainment._ratio_sim does
+            split.setdefault((sy.tobytes(), dy.tobytes()), []).append((i, sv, dv))
+            continue
         fy, fv = (hy, hv) if t.kind == "ratio" else (sy, sv)
+        if T <= fy[-1]:
+            fallback.append(i)
+            continue
         jobs.setdefault(fy.tobytes(), []).append((i, fv))
     if fallback:  # the one-at-a-time path on just these regions' series: rare cases, same meaning
+        from .evaluation import add_evaluation
         o = ds.observations
-        keep = o.region.isin([regions[i] for i in fallback]) & o.indicator.isin([t.indicator, t.denominator])
+        inds = [x for x in (t.indicator, t.denominator, t.proxy) if x]
+        keep = o.region.isin([regions[i] for i in fallback]) & o.indicator.isin(inds)
         sub = Dataset(o[keep.to_numpy()], ds.indicators, ds.regions, ds.sources)
-    for i in fallback:
-        tr = targets[i] if t.relative is not None else t.for_region(regions[i])
-        out = A.assess(tr, sub, as_of=as_of, method=method, seed=seed).to_dict()
-        out.pop("region", None)
-        rows[i] = out
-    u, j, w = _draws(seed)
+        for i in fallback:
+            row = A.assess(targets[i], sub, as_of=as_of, method=method, seed=seed, reference=ref)
+            rows[i] = add_evaluation(row, targets[i], sub, as_of).to_dict()
+    _, j, w = _draws(seed)
+    u = np.random.default_rng(seed).uniform(C.PROBS[0], C.PROBS[-1], size=A.N_SAMPLES)
     order = np.argsort(u, kind="stable")
+    direct = t.kind in ("level", "ratio")
     fkind = "level" if t.kind == "ratio" else meta.kind
+    monotone = None if t.kind == "ratio" else meta.monotone
+    bounds = t.bounds if t.kind == "ratio" else meta.bounds
+    how = None
     for key, members in jobs.items():
         yrs = np.frombuffer(key, dtype=np.int64)
         Y = np.vstack([v for _, v in members])
-        g = _Group(yrs, Y, fkind, method, until)
+        g = _Group(yrs, Y, fkind, method, until, monotone, bounds)
         k = int(np.searchsorted(g.years, T))  # column of the target year
+        if t.kind == "ratio":
+            how = (f"the ratio forecast from its {g.n} observed years (numerator and denominator move together)"
+                   if g.n >= 2 else "the ratio forecast from its one observed year (two administered standards "
+                                    "move together)")
         idx = [i for i, _ in members]
         for c0 in range(0, len(idx), CHUNK):
             sl = slice(c0, c0 + CHUNK)
-            rows_c, Qc = idx[sl], g.Q[sl]
+            rows_c = idx[sl]
             info = dict(kind=fkind, indicator=t.indicator, years=g.years[:k + 1], last=int(yrs[-1]),
                         last_value=Y[sl, -1])
-            if CONSTRAINTS:
-                X = _constrained(Qc, k, j, w, info)[:, :, -1]
-            else:
-                X = _sample(Qc[:, k, :], j, w)  # (chunk, draws): the target year's samples
+            X = g.at(sl, k, j, w, info)  # (chunk, draws): the target year's samples
+            P = g.P[sl, k]
             if t.kind in ("growth", "change"):
                 b = np.array([_value_in(hists[i][2], hists[i][3], base_year) for i in rows_c], float)[:, None]
                 with np.errstate(all="ignore"):
                     if t.kind == "growth":
-                        x = ((X / b) ** (1 / (T - base_year)) - 1) * 100 if T - base_year > 0 else np.nan * X
+                        n_y = T - base_year
+                        x = ((X / b) ** (1 / n_y) - 1) * 100 if n_y > 0 else np.nan * X
                         x = np.where((X > 0) & (b > 0), x, np.nan)
+                        point = np.array([A.cagr(bb, pp, n_y) for bb, pp in zip(b[:, 0], P)])
                     else:
-                        x = X - b
+                        x, point = X - b, P - b[:, 0]
             else:
-                x = X
+                x, point = X, P
             if t.relative is None:
                 met = t.met(x)
             else:
                 met = np.vstack([targets[i].met(x[m]) for m, i in enumerate(rows_c)])
-            p = met.mean(axis=1)
+            share = met.mean(axis=1)
             q = _quantiles(x, order)
-            direct = t.kind in ("level", "ratio")
             xmean = x.mean(axis=1)
-            point = g.P[sl, k] if direct else xmean
             if direct:
-                ey = _expected_years(t, targets, rows_c, Qc, g.years, j, w, order, info)
+                ey = _expected_years(t, targets, rows_c, g, sl, j, w, order, info)
             for m, i in enumerate(rows_c):
+                notes = g.row_notes(c0 + m, float(Y[c0 + m, -1]))
+                out = dict(method=g.method)
                 if t.kind in ("growth", "change") and np.isnan(b[m, 0]):  # as attainment.assess says it
-                    rows[i] = dict(method=g.method, n_obs=g.n, verdict="no_data",
-                                   note=f"no observed value in the base year {base_year}")
+                    rows[i] = dict(out, verdict="no_data",
+                                   note=A._notes_text(notes + [f"no observed value in the base year {base_year}"]))
                     continue
-                out = dict(method=g.method, n_obs=g.n, probability=float(p[m]),
-                           verdict=A.verdict_from_probability(float(p[m])),
-                           median=q[0, m], lo80=q[1, m], hi80=q[2, m], lo95=q[3, m], hi95=q[4, m])
-                out["forecast_mean"] = float(point[m])
-                out["point"] = float(g.P[sl][m, k]) if direct else float(point[m])
-                out["mean"] = float(xmean[m])
-                notes = g.row_notes(c0 + m)
-                if t.kind == "ratio":
-                    notes.append(f"the ratio forecast from its {g.n} observed years "
-                                 "(numerator and denominator move together)")
-                out["note"] = "; ".join(notes)
+                if how:
+                    notes.append(how)
+                fields, more = A.forecast_fields(targets[i], share[m], q[:, m], xmean[m], point[m], g.n, ref)
+                out.update(fields)
                 if direct:
-                    out.update(expected_year=ey[0][m], expected_year_lo80=ey[1][m], expected_year_hi80=ey[2][m])
+                    out.update(A.expected_fields([ey[0][m], ey[1][m], ey[2][m]]))
+                hy, hv = hists[i][0], hists[i][1]
+                out.update(A.growth_fields(targets[i], hy, hv, base_year, out["point"]))
+                out["note"] = A._notes_text(notes + more)
                 rows[i] = out
     for (nk, dk), members in split.items():
         _split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
-                     targets, rows, method, seed, until)
+                     targets, hists, rows, method, seed, until, ref)
     return _frame(t, regions, rows, hists, targets, as_of)
 
 
-SPLIT_NOTE = "numerator and denominator forecast separately (independent errors: a cautious spread)"
-
-
-def _split_ratio(t, ds, members, ny, dy, targets, rows, method, seed, until):
-    """Ratio targets whose ratio is known in fewer than two years: forecast numerator (seed) and
-    denominator (seed + 1) separately and divide, path by path, as attainment._ratio_sim does."""
+def _split_ratio(t, ds, members, ny, dy, targets, hists, rows, method, seed, until, ref):
+    """Ratio targets whose ratio is its own series in too few years: numerator (seed) and denominator
+    (seed + 1) forecast separately and divided path by path, as attainment._ratio_sim and
+    _ratio_paths do, for all regions with the same observed years of both."""
     T, lag = t.target_year, t.denominator_lag
     nmeta, dmeta = ds.indicators[t.indicator], ds.indicators[t.denominator]
-    gN = _Group(ny, np.vstack([m[1] for m in members]), nmeta.kind, method, until)
-    gD = _Group(dy, np.vstack([m[2] for m in members]), dmeta.kind, method, until) \
+    N_obs = np.vstack([m[1] for m in members])
+    D_obs = np.vstack([m[2] for m in members])
+    gN = _Group(ny, N_obs, nmeta.kind, method, until, nmeta.monotone, nmeta.bounds)
+    gD = _Group(dy, D_obs, dmeta.kind, method, until, dmeta.monotone, dmeta.bounds) \
         if dmeta.aggregation == "stock" and until > dy[-1] else None
-    cols, src = [], []  # forecast years of the numerator with a denominator value or forecast
+    cols, src = [], []  # the numerator's forecast years with a denominator value (observed or forecast)
     for c, y in enumerate(gN.years):
         k = np.flatnonzero(dy == y - lag)
         if len(k):
-            cols.append(c); src.append(("obs", int(k[0])))
+            cols.append(c)
+            src.append(("obs", int(k[0])))
         elif gD is not None and y - lag in gD.years:
-            cols.append(c); src.append(("fc", int(np.searchsorted(gD.years, y - lag))))
+            cols.append(c)
+            src.append(("fc", int(np.searchsorted(gD.years, y - lag))))
     years = gN.years[cols]
     if T not in years:
         for i, *_ in members:
@@ -427,51 +475,48 @@ def _split_ratio(t, ds, members, ny, dy, targets, rows, method, seed, until):
     kT = int(np.searchsorted(years, T))
     _, j, w = _draws(seed)
     _, j2, w2 = _draws(seed + 1)
-    Dobs = np.vstack([m[2] for m in members])
-    step = max(1, CHUNK // max(len(cols), 1))
+    step = max(1, CHUNK // max(len(gN.years), 1))
     for c0 in range(0, len(members), step):
         sl = slice(c0, c0 + step)
-        N = np.moveaxis(_sample(gN.Q[sl], j, w), 1, 2)  # (chunk, draws, years)
-        for f in CONSTRAINTS:
-            N = f(N, dict(kind=nmeta.kind, indicator=t.indicator, years=gN.years, last=int(ny[-1]),
-                          last_value=gN.Y[sl, -1]))
-        N = N[:, :, cols]
-        if gD is not None:
-            Df = np.moveaxis(_sample(gD.Q[sl], j2, w2), 1, 2)
-            for f in CONSTRAINTS:
-                Df = f(Df, dict(kind=dmeta.kind, indicator=t.denominator, years=gD.years, last=int(dy[-1]),
-                                last_value=Dobs[sl, -1]))
+        N = gN.paths(sl, len(gN.years) - 1, j, w)[:, :, cols]  # (chunk, draws, years)
+        Df = gD.paths(sl, len(gD.years) - 1, j2, w2) if gD is not None else None
         D = np.empty_like(N)
+        Dp = np.empty(N.shape[::2])
         for c, (kind, k) in enumerate(src):
-            D[:, :, c] = Dobs[sl, k][:, None] if kind == "obs" else Df[:, :, k]
+            D[:, :, c] = D_obs[sl, k][:, None] if kind == "obs" else Df[:, :, k]
+            Dp[:, c] = D_obs[sl, k] if kind == "obs" else gD.P[sl, k]
         R = A._to_target_terms(t, N, D, ds)
-        x = R[:, :, kT]
+        if t.bounds is not None:
+            R = np.clip(R, *t.bounds)
+        pts = A._to_target_terms(t, gN.P[sl][:, cols], Dp, ds)
         for m, (i, *_) in enumerate(members[sl]):
-            tr = targets[i]
-            xm = x[m]
-            p = float(np.mean(tr.met(xm)))
-            q = np.quantile(xm, QS)
-            first = _first_year(tr.met(R[m]), years)
-            qs = np.quantile(first, YEAR_QS)
-            mean = float(np.mean(xm))
-            rows[i] = dict(method=gN.method, n_obs=gN.n, probability=p, verdict=A.verdict_from_probability(p),
-                           median=q[0], lo80=q[1], hi80=q[2], lo95=q[3], hi95=q[4], forecast_mean=mean, point=mean,
-                           mean=mean, note="; ".join(gN.row_notes(c0 + m) + [SPLIT_NOTE]),
-                           expected_year=float(qs[0]) if qs[0] < 10 ** 6 else float("nan"),
-                           expected_year_lo80=float(qs[1]) if qs[1] < 10 ** 6 else float("nan"),
-                           expected_year_hi80=float(qs[2]) if qs[2] < 10 ** 6 else float("nan"))
+            tr, xm = targets[i], R[m, :, kT]
+            hy, hv = hists[i][0], hists[i][1]
+            fields, more = A.forecast_fields(tr, np.mean(tr.met(xm)), np.quantile(xm, QS), np.mean(xm), pts[m, kT],
+                                             len(hy), ref)
+            out = dict(method=gN.method, **fields)
+            out.update(A.expected_fields(np.quantile(_first_year(tr.met(R[m]), years), YEAR_QS)))
+            out.update(A.growth_fields(tr, hy, hv, t.base_year, out["point"]))
+            out["note"] = A._notes_text(gN.row_notes(c0 + m, float(N_obs[c0 + m, -1])) + [SPLIT_NOTE] + more)
+            rows[i] = out
 
 
-def _expected_years(t, targets, rows_c, Qc, years, j, w, order, info):
+SPLIT_NOTE = "numerator and denominator forecast separately (independent errors: a cautious spread)"
+
+
+def _expected_years(t, targets, rows_c, g, sl, j, w, order, info):
     """Quantiles over the draws of the first year each path meets the target (attainment.assess's
     expected_year), from the few draws that are those quantiles' order statistics.
 
     A draw's path is monotone in its uniform, so for >=/> targets the first-passage year falls as
     the uniform rises (for <=/< it rises): the k-th smallest first year is that of a known draw.
-    Targets with two bounds (between, ==) are computed on every draw.
+    Targets with two bounds (between, ==) are computed on every draw. Returns unformatted values
+    (10**6: not reached), as np.quantile gives them to attainment.expected_fields.
     """
     n = A.N_SAMPLES
     up = t.comparator in (">=", ">")
+    years = g.years
+    K = len(years) - 1
 
     def met_of(vals):  # vals (chunk, draws, years)
         if t.relative is None:
@@ -479,52 +524,52 @@ def _expected_years(t, targets, rows_c, Qc, years, j, w, order, info):
         return np.stack([targets[i].met(vals[m]) for m, i in enumerate(rows_c)])
 
     def paths(draws):
-        V = np.moveaxis(_sample(Qc, j[draws], w[draws]), 1, 2)  # (chunk, draws, years)
-        for f in CONSTRAINTS:
-            V = f(V, dict(info, years=years))
-        return V
+        return g.paths(sl, K, j[draws], w[draws], dict(info, years=years))
 
     if t.comparator in ("between", "=="):
         first = _first_year(met_of(paths(np.arange(n))), years)
-        res = [np.quantile(first, q, axis=1) for q in YEAR_QS]
-    else:
-        need = sorted({min(int(np.floor(q * (n - 1))) + d, n - 1) for q in YEAR_QS for d in (0, 1)})
-        draws = np.array([order[n - 1 - k] if up else order[k] for k in need])
-        first = _first_year(met_of(paths(draws)), years)
-        col = {k: c for c, k in enumerate(need)}
-        res = _lerp_quantiles(lambda k: first[:, col[k]].astype(float), YEAR_QS, n)
-    return [np.where(r < 10 ** 6, r, np.nan).astype(float) for r in res]
+        return [np.quantile(first, q, axis=1) for q in YEAR_QS]
+    need = sorted({min(int(np.floor(q * (n - 1))) + d, n - 1) for q in YEAR_QS for d in (0, 1)})
+    draws = np.array([order[n - 1 - k] if up else order[k] for k in need])
+    first = _first_year(met_of(paths(draws)), years)
+    col = {k: c for c, k in enumerate(need)}
+    return _lerp_quantiles(lambda k: first[:, col[k]].astype(float), YEAR_QS, n)
 
 
 def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
+    """Rows in attainment.assess's shape: its header fields, the row's own, then the evaluation
+    fields (evaluation.evaluate_series on the same observations; fallback rows carry their own)."""
+    from .evaluation import evaluate_series
     cols = columns()
     known = set(cols)
+    flags = "; ".join(t.readings())
     recs = []
     for r, out, (hy, hv, sy, sv), tr in zip(regions, rows, hists, targets):
+        if "plan" in out:  # attainment.assess's own row
+            rec = dict.fromkeys(cols)
+            rec.update({k: v for k, v in out.items() if k in known})
+            rec["region"] = r
+            recs.append(rec)
+            continue
         rec = dict.fromkeys(cols)
         rec.update(plan=t.plan, target_id=t.id, region=r, indicator=t.indicator, kind=t.kind,
                    target_year=t.target_year, comparator=t.comparator, target_value=tr.value,
-                   target_value_high=t.value_high, unit=t.unit, binding=t.binding, as_of=as_of, note="",
-                   n_obs=int(len(sy)))
+                   target_value_high=t.value_high, unit=t.unit, binding=t.binding, as_of=as_of,
+                   flags="; ".join(tr.readings()) if tr.value is not None else flags, note="", exceeded=False,
+                   n_obs=int(len(hy) if t.kind == "ratio" else len(sy)))
         if len(hy):
             rec["latest_year"], rec["latest_value"] = int(hy[-1]), float(hv[-1])
-        fallback = "plan" in out
         rec.update({k: v for k, v in out.items() if k in known})
-        if not fallback and tr.value is not None and out.get("verdict") != "no_data":
-            rec.update(_growth_fields(t.kind, hy, hv, t.target_year, tr.value, tr.met, t.base_year,
-                                      out.get("forecast_mean")))
-        if t.kind in ("level", "ratio"):
-            ev = _progress(t.base_year, _value_in(hy, hv, t.base_year), rec["latest_year"], rec["latest_value"],
-                           t.target_year, tr.value, tr.met)
+        if tr.value is not None:
+            rec.update(evaluate_series(tr, hy, hv) if t.kind == "ratio" else evaluate_series(tr, sy, sv))
         else:
-            ev = dict(base_year=t.base_year, base_value=_value_in(sy, sv, t.base_year))
-        rec.update({k: v for k, v in ev.items() if rec.get(k) is None})  # the one-at-a-time path's own first
+            rec.update(base_year=int(t.base_year), base_value=float("nan"), responsible_unit=t.responsible_unit)
         recs.append(rec)
     return pd.DataFrame(recs, columns=cols)
 
 
 def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
-                progress: bool = False) -> Iterator[pd.DataFrame]:
+                progress: bool = False, reference: int | None = None) -> Iterator[pd.DataFrame]:
     """Every target of a plan in every one of its regions, one DataFrame per target (stream these)."""
     p = get_plan(plan, ds)
     regions = regions_of(p, ds)
@@ -537,15 +582,17 @@ def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", see
     bar = tqdm(total=len(p.targets) * len(regions), unit="region-target", disable=not progress)
     try:
         for t in p.targets:
-            yield assess_target(t, regions, ds, as_of=as_of, method=method, seed=seed, store=store)
+            yield assess_target(t, regions, ds, as_of=as_of, method=method, seed=seed, store=store,
+                                reference=reference)
             bar.update(len(regions))
     finally:
         bar.close()
 
 
-def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0) -> pd.DataFrame:
+def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
+                   reference: int | None = None) -> pd.DataFrame:
     """One row per target per region (the whole table; `iter_assess` streams it)."""
-    frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed))
+    frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns())
 
 

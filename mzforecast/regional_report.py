@@ -35,10 +35,19 @@ T = {
 }
 
 
+def chance(r: pd.DataFrame) -> pd.Series:
+    """The probability a row is ranked and plotted by: the verdict's, or for a target year that has
+    passed without an outcome (outcome_pending) the nowcast, which the table labels as such."""
+    p = pd.to_numeric(r.probability, errors="coerce")
+    if "probability_nowcast" in r:
+        p = p.fillna(pd.to_numeric(r.probability_nowcast, errors="coerce"))
+    return p
+
+
 def ranked(res: pd.DataFrame, target_id: str) -> pd.DataFrame:
-    """One target's rows, lowest probability first (no-data rows last), with a 1-based rank."""
+    """One target's rows, lowest probability (or nowcast) first (no-data rows last), with a 1-based rank."""
     r = res[res.target_id == target_id].copy()
-    r["_p"] = pd.to_numeric(r.probability, errors="coerce")
+    r["_p"] = chance(r)
     r = r.sort_values(["_p", "region"], na_position="last", kind="stable").drop(columns="_p")
     r.insert(0, "rank", range(1, len(r) + 1))
     return r.reset_index(drop=True)
@@ -99,7 +108,7 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
         return "–" if v is None or pd.isna(v) else f"{float(v) * 100:.0f}%"
     rows = [[str(x.rank), _name(ds, x.region, language), R.fmt_value(x.latest_value, lunit, language)
              + (f" ({int(x.latest_year)})" if pd.notna(x.latest_year) else ""),
-             R.fmt_value(x.target_value, unit, language), f"{float(x.probability):.0%}" if pd.notna(x.probability) else "–",
+             R.fmt_value(x.target_value, unit, language), R._probability_cell(x, language),
              R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress)]
             for x in shown.itertuples()]
     html.append(R.html_table([t["rank"], t["region"], t["latest"], t["goal"], t["probability"], t["verdict"],
@@ -124,10 +133,10 @@ def dot_plot(target: Target, res: pd.DataFrame, ds: Dataset, language: str = "zh
     """Probability by region, coloured by verdict: one labelled row per region, or a strip for 50+ regions."""
     plots.use_cjk_font()
     r = ranked(res, target.id)
-    r = r[pd.to_numeric(r.probability, errors="coerce").notna()]
+    r = r[chance(r).notna()]
     if r.empty:
         return None
-    p = r.probability.astype(float).to_numpy()
+    p = chance(r).astype(float).to_numpy()
     colors = [plots.COLORS.get(v, "#636363") for v in r.verdict]
     if len(r) < COMPACT:
         fig, ax = plt.subplots(figsize=(7, 0.3 * len(r) + 1.2), dpi=100)
@@ -144,7 +153,9 @@ def dot_plot(target: Target, res: pd.DataFrame, ds: Dataset, language: str = "zh
     for x in (0.25, 0.75):
         ax.axvline(x, color="#999999", lw=0.8, ls=":")
     ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel("实现概率" if language == "zh" else "probability of meeting the target")
+    pending = (r.verdict == "outcome_pending").any()
+    ax.set_xlabel(("实现概率" + ("（目标年已过者为推算值）" if pending else "")) if language == "zh"
+                  else "probability of meeting the target" + (" (nowcast where the year has passed)" if pending else ""))
     ax.set_title(f"{ds.indicators[target.indicator].name(language)} · {len(r)} "
                  + ("个地区" if language == "zh" else "regions"), fontsize=10)
     ax.grid(axis="x", alpha=0.25)

@@ -11,6 +11,7 @@ import yaml
 import mzforecast as mzf
 from mzforecast import attainment as A
 from mzforecast import regional
+from mzforecast.data import Dataset
 from mzforecast.errors import DataErrors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,10 @@ def synth(tmp_path_factory):
     sc = _scale()
     d = tmp_path_factory.mktemp("synth")
     csv, plan = sc.write(d, 15, 20, seed=3)
+    obs = pd.read_csv(csv)
+    full = (obs.region == "cnty0001") & (obs.indicator == "syn_04")  # a share at its upper bound (100 %)
+    obs.loc[full, "value"] = 100.0
+    obs.to_csv(csv, index=False)
     doc = yaml.safe_load(plan.read_text(encoding="utf-8"))
     extra = [dict(id="between", indicator="syn_01", comparator="between", value=900, value_high=2000,
                   unit="yuan/person/month", quote="x"),
@@ -39,7 +44,14 @@ def synth(tmp_path_factory):
              dict(id="rel-add", indicator="syn_06", comparator=">=", relative={"add": 300},
                   unit="yuan/person/month", quote="x"),
              dict(id="ratio-lag", indicator="syn_03", kind="ratio", denominator="syn_01", denominator_lag=1,
-                  comparator=">=", value=1.3, unit="times", quote="x")]
+                  comparator=">=", value=1.3, unit="times", quote="x"),
+             dict(id="ratio-bounded", indicator="syn_02", kind="ratio", denominator="syn_03", comparator=">=",
+                  value=90, unit="percent", bounds=[0, 100], quote="x"),
+             dict(id="ratio-standards", indicator="syn_11", kind="ratio", denominator="syn_01", comparator=">=",
+                  value=1.0, unit="times", quote="x"),  # two never-cut standards: direct even from one year
+             # 2017: observed in most counties, missing in some with later years (a gap: no_data in both paths)
+             dict(id="gap", indicator="syn_01", comparator=">=", value=800, unit="yuan/person/month", year=2017,
+                  base_year=2016, quote="x")]
     doc["targets"] += extra
     plan.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     ds = mzf.load([csv])
@@ -47,6 +59,8 @@ def synth(tmp_path_factory):
 
 
 def _one_at_a_time(plan, ds, **kw):
+    """attainment.assess and evaluation.add_evaluation for each (target, region), as assess_plan does for one region."""
+    from mzforecast.evaluation import add_evaluation
     p = mzf.get_plan(str(plan), ds)
     rows = []
     for t in p.targets:
@@ -58,10 +72,7 @@ def _one_at_a_time(plan, ds, **kw):
             tr = t.for_region(r, base)
             if tr.value is None:
                 continue
-            try:
-                rows.append(A.assess(tr, ds, **kw))
-            except KeyError:  # attainment.assess fails when the target year lies between observations
-                continue
+            rows.append(add_evaluation(A.assess(tr, ds, **kw), tr, ds, kw.get("as_of")))
     return pd.DataFrame(rows, columns=A.FIELDS)
 
 
@@ -73,8 +84,9 @@ def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
     assert len(fast) == n_targets * 15
     gap = fast.note.str.startswith("no observation in the target year")
     assert gap.any() and (fast.verdict[gap] == "no_data").all()
-    # relative targets without a base value, target years between observations: not in the slow path
-    fast = fast[fast.target_value.notna() & ~gap].reset_index(drop=True)
+    assert fast.note[gap].eq(A.gap_note(2017)).all()
+    # relative targets without a base value: not in the slow path
+    fast = fast[fast.target_value.notna()].reset_index(drop=True)
     assert len(fast) == len(slow)
     key = ["target_id", "region"]
     f = fast.set_index(key).sort_index()
@@ -86,6 +98,15 @@ def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
     assert {"naive", "theta", "comb", "logistic", "observed"} <= set(f.method.dropna())
     assert f.note.str.contains("the ratio forecast from its").any()
     assert f.note.str.contains("numerator and denominator forecast separately").any()
+    # issue 9's structure in the arrays: a standard never cut, a share held at its bound, a bounded ratio
+    std = f[(f.indicator == "syn_01") & (f.kind == "level") & f.lo95.notna()]
+    assert len(std) and (std.lo95 >= std.latest_value - 1e-9).all()
+    assert std.note.str.contains("administered standard").all()
+    at_bound = f.loc[("t04", "cnty0001")]
+    assert at_bound.lo95 == at_bound.hi95 == 100 and "upper bound" in at_bound.note
+    assert (f.loc["ratio-bounded"].hi95.dropna() <= 100).all()
+    assert {"insufficient_data", "outcome_pending"} <= set(f.verdict)
+    assert f.loc["ratio-standards"].note.str.contains("the ratio forecast from its one observed year").any()
     for c in A.FIELDS:
         if c in key:
             continue
@@ -143,7 +164,8 @@ def test_constraints_apply_to_sample_arrays(synth, monkeypatch):
     after = regional.assess_target(t, regs, ds)
     assert seen and all(len(s) == 3 and s[1] in (A.N_SAMPLES, 6) for s in seen)
     forecast = before.method != "observed"
-    assert (after.probability[forecast & before.verdict.ne("no_data")] == 0).all()
+    # forecast probabilities are clipped to [P_MIN, P_MAX] (4,000 paths cannot say 0)
+    assert (after.probability[forecast & before.verdict.ne("no_data")] == A.P_MIN).all()
     assert (before.probability[forecast] > 0).any()
 
 
@@ -206,24 +228,22 @@ def test_scale_bench_reports_rate_and_memory(tmp_path, capsys):
     assert df.source.str.contains("synthetic").all() and df.region.nunique() == 20
 
 
-def test_a_never_cut_constraint_can_only_raise_the_chance_of_a_floor(synth, monkeypatch):
-    """The shape issue 9's rule takes: paths held at or above the last observed value, never falling."""
+def test_a_never_cut_standard_can_only_raise_the_chance_of_a_floor(synth):
+    """Issue 9's rule, declared in the indicator metadata (syn_01: monotone nondecreasing): every sample
+    path held at or above the last observed value, never falling, so a floor is likelier than without it."""
     ds, plan = synth
     p = mzf.get_plan(str(plan), ds)
     t = next(x for x in p.targets if x.id == "t01")
+    assert ds.indicators["syn_01"].monotone == "nondecreasing"
     regs = regional.regions_of(p, ds)
-    before = regional.assess_target(t, regs, ds)
-
-    def never_cut(paths, info):
-        assert paths.shape[0] == len(info["last_value"]) and paths.shape[2] == len(info["years"])
-        return np.maximum.accumulate(np.maximum(paths, info["last_value"][:, None, None]), axis=2)
-
-    monkeypatch.setattr(regional, "CONSTRAINTS", [never_cut])
+    inds = dict(ds.indicators, syn_01=ds.indicators["syn_01"].model_copy(update={"monotone": None}))
+    before = regional.assess_target(t, regs, Dataset(ds.observations, inds, ds.regions, ds.sources))
     after = regional.assess_target(t, regs, ds)
     f = before.method.ne("observed") & before.verdict.ne("no_data")
     assert (after.probability[f] >= before.probability[f]).all()
     assert (after.probability[f] > before.probability[f]).any()
     assert (after.lo80[f] >= before.lo80[f] - 1e-9).all()
+    assert (after.lo95[f] >= after.latest_value[f] - 1e-9).all()
 
 
 @pytest.mark.parametrize("kw", [dict(as_of=2021, method="drift"), dict(method="comb", seed=7)])

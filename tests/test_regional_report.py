@@ -39,7 +39,10 @@ def test_ranked_lowest_probability_first(jilin):
     t = p.targets[0]
     r = rr.ranked(res, t.id)
     assert list(r["rank"]) == list(range(1, 10)) and r.region.nunique() == 9
-    assert r.probability.is_monotonic_increasing
+    # the example's target year (2025) has passed: every row is outcome_pending, ranked by its nowcast
+    assert (r.verdict == "outcome_pending").all() and r.probability.isna().all()
+    assert rr.chance(r).is_monotonic_increasing and rr.chance(r).notna().all()
+    assert "推算" in rr.target_section(p.targets[0], res, ds)
 
 
 def test_counts_and_behind_schedule(jilin):
