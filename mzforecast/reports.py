@@ -36,7 +36,7 @@ L = {
                eurostat="欧盟统计局分类", unsd="联合国统计司分类", reach="预计达标年份", type="属性",
                detail="详情", section="图表", deep="专题页", total="合计", obs_year="年份", status="状态",
                data_to="数据截至 {y} 年", as_of="按截至 {y} 年的数据", all_data="使用全部已有数据",
-               targets="项目标", related="相关页面", backtest="{y}年回测", top="↑ 返回概览",
+               targets="项目标", related="相关页面", backtest="{y}年回测", evaluation="实施情况评估", top="↑ 返回概览",
                sections="各目标详情", overview="目标状态一览"),
     "en": dict(indicator="indicator", target="target", year="target year", latest="latest", forecast="forecast median",
                interval="80% interval", probability="probability", verdict="verdict", counts="targets by verdict",
@@ -46,7 +46,7 @@ L = {
                reach="expected year reached", type="type", detail="detail", section="chart", deep="in depth",
                total="total", obs_year="year", status="status", data_to="data up to {y}",
                as_of="with data up to {y}", all_data="all available data", targets="targets",
-               related="related pages", backtest="backtest as of {y}", top="↑ back to overview",
+               related="related pages", backtest="backtest as of {y}", evaluation="evaluation", top="↑ back to overview",
                sections="targets in detail", overview="status of every target"),
 }
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
@@ -239,7 +239,7 @@ def related_pages(plan_id: str) -> dict:
     Links to pages a run did not make are removed by `drop_dead_links` when the run finishes.
     """
     from .runner import load_params, params_dir
-    out = {"deep": {}, "backtest": []}
+    out = {"deep": {}, "backtest": [], "evaluation": []}
     for f in sorted(params_dir().glob("*.yaml")):
         try:
             p = load_params(f)
@@ -251,6 +251,8 @@ def related_pages(plan_id: str) -> dict:
             out["deep"][p["target_id"]] = f"{f.stem}.html"
         elif p.get("notebook") == "backtest":
             out["backtest"].append((p.get("as_of"), f"{f.stem}.html"))
+        elif p.get("notebook") == "evaluation":
+            out["evaluation"].append(f"{f.stem}.html")
     return out
 
 
@@ -272,9 +274,11 @@ def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, langua
     y = data_year(res, as_of)
     when = (T["as_of"] if as_of else T["data_to"]).format(y=y) if y else T["all_data"]
     links = ""
-    if related and related.get("backtest"):
+    pages = ([(T["evaluation"], h) for h in (related or {}).get("evaluation", [])]
+             + [(T["backtest"].format(y=a), h) for a, h in (related or {}).get("backtest", [])])
+    if pages:  # the plan's 实施情况评估 and backtests, one click from its dashboard
         links = f"<p>{e(T['related'])}{'：' if language == 'zh' else ': '}" + " · ".join(
-            f'<a href="{e(h)}">{e(T["backtest"].format(y=a))}</a>' for a, h in related["backtest"]) + "</p>"
+            f'<a href="{e(h)}">{e(label)}</a>' for label, h in pages) + "</p>"
     return (f"<h1>{e(title)}</h1><p>{e(rname)} · {p.base_year}–{p.target_year} · "
             f"<b>{e(when)}</b> · {len(p.targets)} {T['targets']}</p>"
             + (f'<p><small lang="zh">{e(src.title)}（{e(src.issuer)}，{e(src.date)}）</small></p>' if src else "")

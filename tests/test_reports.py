@@ -560,3 +560,48 @@ def test_sections_use_generated_ids_not_data_strings(ds):
     html = reports.dashboard_sections("changchun-13th", res, ds) + reports.risk_table(res, ds)
     ids = set(re.findall(r'id="([^"]+)"', html)) | {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)}
     assert ids and all(re.fullmatch(r"t\d+|top", i) for i in ids), ids
+
+
+def test_dashboard_header_links_the_plans_evaluation_page(ds):
+    related = reports.related_pages("changchun-14th")
+    assert related["evaluation"] == ["changchun-14th-evaluation.html"]
+    res = mzf.assess_plan("changchun-14th", ds)
+    head = reports.plan_header("changchun-14th", ds, res, language="zh", related=related)
+    assert '<a href="changchun-14th-evaluation.html">实施情况评估</a>' in head
+
+
+def test_index_lists_each_kind_of_page_under_its_own_heading(tmp_path):
+    todo = [{"name": "changchun-14th", "params": {"notebook": "plan_dashboard", "plan": "changchun-14th"}},
+            {"name": "changchun-14th-evaluation", "params": {"notebook": "evaluation", "plan": "changchun-14th"}},
+            {"name": "jilin-prefectures-example", "params": {"notebook": "regions_dashboard",
+                                                            "plan": "data/examples/jilin-prefectures-example.yaml"}}]
+    results = [dict(name=j["name"], html=j["name"] + ".html", ok=True, error=None,
+                    records=[{"verdict": "on_track", "latest_year": 2020}]) for j in todo]
+    runner._write_index(tmp_path, results, todo, 1.0, None, ())
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<h2>实施情况评估（中期/总结评估）</h2>" in page and "<h2>分地区监测</h2>" in page
+    assert "<h2>其他</h2>" not in page  # nothing left unsorted
+    assert '长春市民政事业发展“十四五”规划：实施情况评估</a>' in page
+    # the dashboard keeps the plain plan name: the two links are told apart by their words
+    assert page.count('十四五”规划</a>') == 1
+
+
+def test_regions_notebook_draws_pyplot_charts_with_the_cjk_font():
+    """regional_report draws through pyplot: the notebook wraps it in chart_style, or labels are tofu."""
+    nb = json.loads((ROOT / "notebooks/regions_dashboard.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "with plots.chart_style():" in code and "plt.close(fig)" in code
+
+
+def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
+    from mzforecast import regional, regional_report as rr
+    from mzforecast.targets import get_plan
+    d = mzf.load([ROOT / "data/examples/jilin-prefectures-synthetic.csv"])
+    p = get_plan(str(ROOT / "data/examples/jilin-prefectures-example.yaml"), d)
+    t = p.targets[0]
+    res = regional.assess_regions(p.model_copy(update={"targets": [t]}), d)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font.*")
+        with plots.chart_style():
+            fig = rr.dot_plot(t, res, d, "zh")
+            fig.savefig(tmp_path / "d.png")
