@@ -26,7 +26,10 @@ def test_large_values_use_wan_and_yi_not_exponents():
 
 
 def test_interval_has_one_scale_and_one_precision():
-    assert fmt.interval(5275, 11400, "people") == "0.53万 – 1.14万人"
+    assert fmt.interval(5275, 11400, "people") == "5,275 – 11,400人"  # not '0.53万' beside a median '7,876'
+    assert fmt.interval(28400, 62100, "beds") == "2.84万 – 6.21万张"
+    assert fmt.interval(0, 1.2e8, "yuan").endswith(" – 1.20亿元")  # a zero end keeps the larger scale
+    assert fmt.interval(5e7, 2e8, "yuan") == "5,000万 – 20,000万元"
     assert fmt.interval(2.106, 66, "beds per 1000 elderly") == "2.1 – 66.0张/千名老人"
     assert fmt.interval(56.51, 117.84, "percent") == "56.5 – 117.8%"
     assert fmt.interval(np.nan, 3, "people") == "–"
