@@ -60,6 +60,8 @@ def scale(vmax: float, unit: str = "", language: str = "zh") -> tuple[float, str
     """(divisor, word) for values up to |vmax|: 万/亿 in Chinese, million/billion in English."""
     if unit in ("percent", "times") or missing(vmax):
         return 1.0, ""
+    if "/" in unit or unit.startswith("per ") or " per " in unit:
+        return 1.0, ""  # per-person standards are written in full: 10,000元/人·年, never 1万元/人·年
     for div, word in SCALES["zh" if language == "zh" else "en"]:
         if abs(vmax) >= div:
             return div, word

@@ -72,3 +72,10 @@ def test_cli_table_has_no_exponent_or_nan():
     assert r.returncode == 0, r.stderr
     assert not re.search(r"\de[+-]\d", r.stdout) and not re.search(r"\b(nan|NaN|<NA>)\b", r.stdout)
     assert "72%" in r.stdout  # table-02's probability
+
+
+def test_per_person_standards_are_written_in_full_not_in_wan():
+    """A column of 特困 standards reads 9,535元/人·年 · 10,000元/人·年, not 9,535元 beside 1万元."""
+    assert fmt.number(10000, "yuan/person/year") == "10,000元/人·年"
+    assert fmt.interval(8500, 12400, "yuan/person/month") == "8,500 – 12,400元/人·月"
+    assert fmt.number(28400, "beds") == "2.84万张"  # totals keep 万
