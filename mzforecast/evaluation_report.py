@@ -134,9 +134,21 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
     from .plots import chart_style, new_figure
     f = form(res, ds)
     f = f[f.progress_status != ""]
+    if f.empty:
+        return None  # nothing to draw: progress_html says so in a sentence, not an empty frame
     fig = new_figure(figsize=(8, max(1.6, 0.38 * len(f) + 1)))  # outside pyplot: any MPLBACKEND, no global state
     with chart_style():
         return _draw_progress(fig, fig.subplots(), f)
+
+
+def progress_html(res: pd.DataFrame, ds: Dataset) -> str:
+    """The progress chart as an inlined image, or one sentence why there is none (no blank chart)."""
+    from .plots import img_html
+    fig = progress_chart(res, ds)
+    if fig is None:
+        return ("<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。"
+                "数据补充后，本节按指标画出完成进度与时序进度。</p>")
+    return img_html(fig, "各指标完成进度与时序进度")
 
 
 def _draw_progress(fig, ax, f: pd.DataFrame):

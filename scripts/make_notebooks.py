@@ -96,7 +96,7 @@ from mzforecast import evaluation_report as er
 res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
 display(HTML(er.page_html(plan, res, ds, as_of)))"""),
         ("md", "## 完成进度与时序进度"),
-        ("code", "reports.show(er.progress_chart(res, ds))"),
+        ("code", "display(HTML(er.progress_html(res, ds)))"),
         ("code", "reports.record_summary(res)"),
     ], params='notebook = "evaluation"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
 

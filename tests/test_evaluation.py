@@ -206,3 +206,19 @@ def test_page_title_follows_the_data(ds):
     assert ER.kind_of_evaluation(assess_plan("jilin-13th", ds), 2020) == "实施情况评估（暂无基期后数据）"
     text = ER.summary_zh(assess_plan("jilin-13th", ds), ds)
     assert "55 项缺少基期值或基期后数据" in text and "约束性指标中没有" not in text
+
+
+def test_progress_section_is_a_sentence_not_a_blank_chart_without_progress(ds):
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-14th", ds)  # data run to the base year 2020: no 完成进度 anywhere
+    assert (res.get("progress_status", pd.Series(dtype=str)).fillna("") == "").all()
+    assert ER.progress_chart(res, ds) is None
+    html = ER.progress_html(res, ds)
+    assert "<img" not in html and "暂无可计算完成进度的指标" in html
+
+
+def test_progress_section_draws_the_chart_when_progress_exists(ds):
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-13th", ds)
+    assert (res.progress_status != "").any()
+    assert ER.progress_html(res, ds).startswith('<img src="data:image/png;base64,')
