@@ -83,7 +83,9 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
         parts.append(f"有基期值和基期后现值、可计算完成进度的 {judged} 项中，超前序时进度 {c['ahead']} 项，"
                      f"符合序时进度 {c['on_schedule']} 项，滞后序时进度 {c['behind']} 项"
                      f"（完成进度与时序进度相差 {TOLERANCE:g} 个百分点以内视为符合）。")
-    if c[""]:
+    if c[""] and not judged:  # "另有" would suggest others were judged
+        parts.append(f"{c['']} 项均缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
+    elif c[""]:
         parts.append(f"另有 {c['']} 项缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
     behind = f[(f.binding == "约束性") & (f.progress_status == "behind")]
     if len(behind):

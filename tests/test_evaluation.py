@@ -222,3 +222,10 @@ def test_progress_section_draws_the_chart_when_progress_exists(ds):
     res = assess_plan("changchun-13th", ds)
     assert (res.progress_status != "").any()
     assert ER.progress_html(res, ds).startswith('<img src="data:image/png;base64,')
+
+
+def test_summary_does_not_say_another_when_no_target_has_progress(ds):
+    from mzforecast import assess_plan
+    text = ER.summary_zh(assess_plan("changchun-14th", ds), ds, "某规划")
+    assert "另有" not in text and "38 项均缺少基期值或基期后数据" in text
+    assert "另有" in ER.summary_zh(assess_plan("changchun-13th", ds), ds, "某规划")
