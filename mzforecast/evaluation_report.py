@@ -48,9 +48,12 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     if df.empty:
         return df
     order = {"behind": 0, "on_schedule": 1, "ahead": 2, "": 3}
+    df["_t"] = df.verdict_code.eq("transferred")  # 已划出民政: listed after everything scored
     df["_b"] = df.binding.ne("约束性")
+    df["_v"] = df.verdict_code.eq("no_data")  # rows with numbers before empty rows
     df["_s"] = df.progress_status.map(order)
-    return df.sort_values(["_b", "_s", "target_id"], kind="stable").drop(columns=["_b", "_s"]).reset_index(drop=True)
+    keys = ["_t", "_b", "_v", "_s"]
+    return df.sort_values(keys + ["target_id"], kind="stable").drop(columns=keys).reset_index(drop=True)
 
 
 def _goal(r) -> str:

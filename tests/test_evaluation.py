@@ -205,7 +205,7 @@ def test_page_title_follows_the_data(ds):
     assert ER.kind_of_evaluation(assess_plan("changchun-13th", ds), 2020) == "总结评估"
     assert ER.kind_of_evaluation(assess_plan("jilin-13th", ds), 2020) == "实施情况评估（暂无基期后数据）"
     text = ER.summary_zh(assess_plan("jilin-13th", ds), ds)
-    assert "55 项缺少基期值或基期后数据" in text and "约束性指标中没有" not in text
+    assert "55 项均缺少基期值或基期后数据" in text and "约束性指标中没有" not in text
 
 
 def test_progress_section_is_a_sentence_not_a_blank_chart_without_progress(ds):
@@ -229,3 +229,21 @@ def test_summary_does_not_say_another_when_no_target_has_progress(ds):
     text = ER.summary_zh(assess_plan("changchun-14th", ds), ds, "某规划")
     assert "另有" not in text and "38 项均缺少基期值或基期后数据" in text
     assert "另有" in ER.summary_zh(assess_plan("changchun-13th", ds), ds, "某规划")
+
+
+def test_form_lists_binding_first_then_rows_with_numbers_and_transferred_last(ds):
+    from mzforecast import assess_plan
+    f = ER.form(assess_plan("changchun-13th", ds), ds)
+    v = f.verdict_code.tolist()
+    assert "transferred" in v and set(v[v.index("transferred"):]) == {"transferred"}
+    scored = f[f.verdict_code != "transferred"]
+    for _, g in scored.groupby("binding", sort=False):  # within each 属性: no empty row above a row with numbers
+        codes = g.verdict_code.tolist()
+        assert "no_data" not in codes or set(codes[codes.index("no_data"):]) == {"no_data"}
+    assert list(scored.binding) == sorted(scored.binding, key=lambda b: b != "约束性")
+
+
+def test_evaluation_table_keeps_short_columns_on_one_line():
+    from mzforecast import runner
+    css = runner._css()
+    assert "table.evaluation th" in css and "table.evaluation td:nth-child(8)" in css
