@@ -50,7 +50,7 @@ L = {
                sections="targets in detail", overview="status of every target"),
 }
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
-                       "theta": "Theta", "logistic": "Logistic", "comb": "组合", "observed": "实际观测", "auto": "自动"},
+                       "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动"},
                 "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
 e = html_text  # every string from a file goes through mzforecast.safe
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": "&gt;", "<": "&lt;"}

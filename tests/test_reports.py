@@ -605,3 +605,8 @@ def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
         with plots.chart_style():
             fig = rr.dot_plot(t, res, d, "zh")
             fig.savefig(tmp_path / "d.png")
+
+
+def test_method_names_on_chinese_pages_are_chinese():
+    for code, name in reports.METHOD_NAMES["zh"].items():
+        assert re.search(r"[\u4e00-\u9fff]", name), (code, name)
