@@ -589,6 +589,7 @@ PHRASES = {
                eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
                method=" 预测方法：{m}。",
                classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
+               classes_observed=" 判断依据实际值；以下分类仅供比较（按增长率计算）：",
                pending="<p>{name}：目标年{year}年已过，待实际数据。按{asof}数据推算，{year}年预测中位数为 {median}"
                        "（80%区间 {interval}），推算实现概率约为 {p}，判断为 {badge}。",
                base_rate="<p>{name}：只有一个观测值，数据不足，无法判断趋势。{year}年预测中位数为 {median}"
@@ -604,6 +605,7 @@ PHRASES = {
                method=" Method: {m}.",
                classes=" The verdict rests on the probability; these classes are for comparison only (they use "
                        "growth rates and the point forecast, and may differ): ",
+               classes_observed=" The verdict rests on the observed value; these classes are for comparison only: ",
                pending="<p>{name}: the target year {year} has passed; outcome pending. Nowcast from the data {asof}: "
                        "median {median} (80% interval {interval}), nowcast probability {p}: {badge}.",
                base_rate="<p>{name}: one observation, insufficient data to judge a trend. Median for {year} {median} "
@@ -612,11 +614,27 @@ PHRASES = {
 }
 
 
+def _tolerance_zh(r, m) -> str:
+    """'约数目标：与9,000个相差不超过450个…' in the target's unit (a rate: 个百分点), not bare '9000'."""
+    try:
+        tol, goal = float(m[1]), float(m[2])
+    except ValueError:
+        return m[0]
+    u = _unit_of(r) if getattr(r, "kind", None) else (getattr(r, "unit", "") or "")
+    if u == "percent":
+        return (f"约数目标：与{fmt.number(goal, 'percent', 'zh', exact=True)}相差不超过"
+                f"{fmt.number(tol, '', 'zh', exact=True)}个百分点即视为实现")
+    return (f"约数目标：与{fmt.number(goal, u, 'zh', exact=True)}相差不超过"
+            f"{fmt.number(tol, u, 'zh', exact=True)}即视为实现")
+
+
 def _readings_html(r, ds: Dataset, language: str) -> str:
     """The plan file's readings of the target (range, tolerance, proxy, conflict, duplicate)."""
     flags = getattr(r, "flags", None)
     if not isinstance(flags, str) or not flags:
         return ""
+    if language == "zh":
+        flags = re.sub(r"tolerance: within (\S+) of ([^;\s]+)", lambda m: _tolerance_zh(r, m), flags)
     return f"<br><small>{'解读：' if language == 'zh' else 'Reading: '}{e(note_text(flags, ds, language))}</small>"
 
 
@@ -654,13 +672,16 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
                              hist=fmt.number(r.historical_cagr, "percent", language))
     zh = language == "zh"
-    if _text(r.eurostat_class) or _text(r.unsd_class):
-        txt += P["classes"]
+    classes = []  # one list, one closing stop: no dangling '；' when only one class is known
     if _text(r.eurostat_class):
-        txt += P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh
-                                    else r.eurostat_class.replace("_", " "))
+        classes.append(P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh
+                                            else r.eurostat_class.replace("_", " ")).strip(" ；;。."))
     if _text(r.unsd_class):
-        txt += P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh else r.unsd_class.replace("_", " "))
+        classes.append(P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh
+                                        else r.unsd_class.replace("_", " ")).strip(" ；;。."))
+    if classes:
+        lead = P["classes"] if r.method != "observed" else P["classes_observed"]  # observed: no probability
+        txt += lead + ("；" if zh else "; ").join(classes) + ("。" if zh else ".")
     if not fmt.missing(r.expected_year):
         txt += P["reach"].format(year=int(r.expected_year))
     txt += _readings_html(r, ds, language)

@@ -610,3 +610,27 @@ def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
 def test_method_names_on_chinese_pages_are_chinese():
     for code, name in reports.METHOD_NAMES["zh"].items():
         assert re.search(r"[\u4e00-\u9fff]", name), (code, name)
+
+
+def _words(ds, plan, pred):
+    res = mzf.assess_plan(plan, ds)
+    return [re.sub("<[^>]+>", "", reports.plain_words(res.loc[i], ds, "zh")) for i in res.index if pred(res.loc[i])]
+
+
+def test_tolerance_reading_is_written_in_the_targets_unit(ds):
+    texts = _words(ds, "changchun-13th", lambda r: isinstance(r["flags"], str) and "tolerance" in r["flags"])
+    assert texts and all("tolerance" not in t for t in texts)
+    joined = "\n".join(texts)
+    assert "与9,000个相差不超过450个即视为实现" in joined
+    assert "与10%相差不超过0.5个百分点即视为实现" in joined
+    assert not re.search(r"与\d{4,}相差", joined)  # never a bare 9000
+
+
+def test_comparison_classes_end_with_one_full_stop_and_observed_rows_claim_no_probability(ds):
+    texts = _words(ds, "changchun-13th", lambda r: isinstance(r.eurostat_class, str) and r.eurostat_class)
+    assert texts
+    for t in texts:
+        assert "；。" not in t and not re.search(r"分类：[^。]*；(<|$|解读|依据)", t)
+    observed = _words(ds, "changchun-13th", lambda r: r.method == "observed" and isinstance(r.eurostat_class, str)
+                      and r.eurostat_class)
+    assert observed and all("判断以实现概率为准" not in t and "判断依据实际值" in t for t in observed)
