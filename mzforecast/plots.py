@@ -172,12 +172,19 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=N
         ax.yaxis.set_major_formatter(formatter)
         ax.set_title(title, fontsize=11, parse_math=False)  # names from data files: "$" is text, not mathtext
         ax.set_xlabel(T["year"])
-        ax.set_ylabel(label, parse_math=False)
+        ax.set_ylabel(label, parse_math=False, **upright_label(label))
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.25)
         ax.legend(fontsize=8, loc="best", frameon=False)
         fig.tight_layout()
     return fig
+
+
+def upright_label(label: str) -> dict:
+    """A short unit label ('人', '万张') reads upright above the axis, not turned on its side."""
+    if label and len(label) <= 6:
+        return dict(rotation=0, ha="left", va="bottom", y=1.01, labelpad=0)
+    return {}
 
 
 def verdict_label(v: str, language: str = "zh") -> str:

@@ -634,3 +634,9 @@ def test_comparison_classes_end_with_one_full_stop_and_observed_rows_claim_no_pr
     observed = _words(ds, "changchun-13th", lambda r: r.method == "observed" and isinstance(r.eurostat_class, str)
                       and r.eurostat_class)
     assert observed and all("判断以实现概率为准" not in t and "判断依据实际值" in t for t in observed)
+
+
+def test_short_unit_label_reads_upright(ds):
+    t = mzf.get_target("changchun-13th", "certified-social-workers", ds)
+    label = reports.target_figure(t, ds).axes[0].yaxis.label
+    assert label.get_text() == "人" and label.get_rotation() == 0
