@@ -160,8 +160,9 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
     df = df.sort_values(["_o", "_b", "probability"], na_position="last")
     rows = []
     added = "新增 " if language == "zh" else "added "
+    targets = _plan_targets(df, ds)
     for r in df.itertuples():
-        name = e(_name(ds, r.indicator, language))
+        name = e(_row_name(r, ds, language, targets))
         latest = fmt.number(r.latest_value, _level_unit(r, ds), language) + (
             "" if pd.isna(r.latest_year) else f" <small>({int(r.latest_year)})</small>")
         detail = f'<a href="#{ids[r.target_id]}">{e(T["section"])}</a>'
@@ -394,17 +395,40 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     return f'<h2>{e(L[language]["nodata"])}{lp}{len(nd)}{rp}</h2><ul class="compact">{items}</ul>'
 
 
-def _title(t: Target, ds: Dataset, language: str) -> str:
-    meta = ds.indicators[t.indicator]
-    region = ds.regions[t.region]
-    rname = region.name_zh if language == "zh" else (region.name_en or region.name_zh)
-    name = meta.name(language)
-    if t.kind == "ratio":
+def target_name(t: Target, ds: Dataset, language: str = "zh") -> str:
+    """What the target measures: the indicator, or for a ratio target '…与上年度城市低保标准之比',
+    so '≥ 1.5倍' beside it says 1.5 times what."""
+    name = _name(ds, t.indicator, language)
+    if t.kind == "ratio" and t.denominator in ds.indicators:
         den = ds.indicators[t.denominator].name(language)
         if language == "zh":
-            name = f"{name}与{'上年度' if t.denominator_lag else ''}{den}之比"
-        else:
-            name = f"{name} ÷ {'previous-year ' if t.denominator_lag else ''}{den}"
+            return f"{name}与{'上年度' if t.denominator_lag else ''}{den}之比"
+        return f"{name} ÷ {'previous-year ' if t.denominator_lag else ''}{den}"
+    return name
+
+
+def _row_name(r, ds: Dataset, language: str, targets: dict) -> str:
+    t = targets.get(r.target_id)
+    return target_name(t, ds, language) if t is not None else _name(ds, r.indicator, language)
+
+
+def _plan_targets(res: pd.DataFrame, ds: Dataset) -> dict:
+    """{target_id: Target} of the plan(s) behind an assessment frame; {} when not bundled."""
+    out = {}
+    for plan in (res["plan"].dropna().unique() if "plan" in res else []):
+        try:
+            out.update({t.id: t for t in get_plan(plan, ds).targets})
+        except Exception:  # a hand-made frame or an unbundled plan: indicator names then
+            pass
+    return out
+
+
+def _title(t: Target, ds: Dataset, language: str) -> str:
+    region = ds.regions[t.region]
+    rname = region.name_zh if language == "zh" else (region.name_en or region.name_zh)
+    name = target_name(t, ds, language)
+    if t.kind == "ratio":
+        pass
     elif t.kind == "growth":
         name += "（水平与目标增速路径）" if language == "zh" else " (level and required growth path)"
     elif t.kind == "change":
@@ -643,6 +667,8 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
     P = PHRASES[language]
     name = e(_name(ds, r.indicator, language))
+    if getattr(r, "kind", None) == "ratio" and isinstance(getattr(r, "plan", None), str):  # 1.5倍 of what
+        name = e(_row_name(r, ds, language, _plan_targets(pd.DataFrame([{"plan": r.plan}]), ds)))
     goal = goal_text(r, language)
     badge = verdict_badge(r.verdict, language)
     if r.verdict == "no_data":
@@ -697,7 +723,7 @@ def section_html(i_or_id, t: Target, r, ds: Dataset, as_of=None, method="auto", 
     T = L[language]
     sid = i_or_id if isinstance(i_or_id, str) else f"t{i_or_id}"
     more = f' <small><a href="{e(deep)}">{e(T["deep"])}</a></small>' if deep else ""
-    return (f'<h3 id="{e(sid)}">{e(_name(ds, t.indicator, language))}{more}</h3>'
+    return (f'<h3 id="{e(sid)}">{e(target_name(t, ds, language))}{more}</h3>'
             + chart_html(t, ds, r, as_of, method, language) + plain_words(r, ds, language)
             + f'<p><small><a href="#top">{e(T["top"])}</a></small></p>')
 

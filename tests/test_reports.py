@@ -640,3 +640,13 @@ def test_short_unit_label_reads_upright(ds):
     t = mzf.get_target("changchun-13th", "certified-social-workers", ds)
     label = reports.target_figure(t, ds).axes[0].yaxis.label
     assert label.get_text() == "人" and label.get_rotation() == 0
+
+
+def test_ratio_targets_say_ratio_of_what_in_table_heading_and_words(ds):
+    res = mzf.assess_plan("changchun-14th", ds)
+    name = "城市特困人员基本生活标准与上年度城市低保标准之比"
+    assert f">{name}</a>" in reports.risk_table(res, ds, "zh")
+    r = res[res.target_id == "table-01-tekun-urban"].iloc[0]
+    assert reports.plain_words(r, ds, "zh").startswith(f"<p>{name}：")
+    t = mzf.get_target("changchun-14th", "table-01-tekun-urban", ds)
+    assert f">{name}" in reports.section_html(1, t, r, ds)
