@@ -652,6 +652,17 @@ def _tolerance_zh(r, m) -> str:
             f"{fmt.number(tol, u, 'zh', exact=True)}即视为实现")
 
 
+def _range_zh(r, m) -> str:
+    """'区间目标：达到35张/千名老人即实现，超过40张/千名老人为超额完成', in the target's unit."""
+    try:
+        a, b = float(m[1]), float(m[2])
+    except ValueError:
+        return m[0]
+    u = _unit_of(r) if getattr(r, "kind", None) else (getattr(r, "unit", "") or "")
+    return (f"区间目标：达到{fmt.number(a, u, 'zh', exact=True)}即实现，"
+            f"超过{fmt.number(b, u, 'zh', exact=True)}为超额完成")
+
+
 def _readings_html(r, ds: Dataset, language: str) -> str:
     """The plan file's readings of the target (range, tolerance, proxy, conflict, duplicate)."""
     flags = getattr(r, "flags", None)
@@ -659,6 +670,7 @@ def _readings_html(r, ds: Dataset, language: str) -> str:
         return ""
     if language == "zh":
         flags = re.sub(r"tolerance: within (\S+) of ([^;\s]+)", lambda m: _tolerance_zh(r, m), flags)
+        flags = re.sub(r"range: met at ([^,;\s]+), above ([^;\s]+) exceeded", lambda m: _range_zh(r, m), flags)
     return f"<br><small>{'解读：' if language == 'zh' else 'Reading: '}{e(note_text(flags, ds, language))}</small>"
 
 

@@ -650,3 +650,19 @@ def test_ratio_targets_say_ratio_of_what_in_table_heading_and_words(ds):
     assert reports.plain_words(r, ds, "zh").startswith(f"<p>{name}：")
     t = mzf.get_target("changchun-14th", "table-01-tekun-urban", ds)
     assert f">{name}" in reports.section_html(1, t, r, ds)
+
+
+def test_range_reading_is_written_in_the_targets_unit(ds):
+    texts = _words(ds, "changchun-13th", lambda r: isinstance(r["flags"], str) and "range:" in r["flags"])
+    assert texts and all("range:" not in t for t in texts)
+    assert any("区间目标：达到35张/千名老人即实现，超过40张/千名老人为超额完成" in t for t in texts)
+
+
+def test_target_line_is_not_on_the_frame_edge(ds):
+    plan = mzf.get_plan("changchun-13th", ds)  # 养老床位总数: target 5.8万 above every value drawn
+    for t in plan.targets:
+        fig = reports.target_figure(t, ds)
+        if fig is None or t.kind != "level" or t.value is None:
+            continue
+        lo, hi = fig.axes[0].get_ylim()
+        assert lo < t.value < hi and (hi - t.value) > 0.08 * (hi - lo), t.id  # room for the star
