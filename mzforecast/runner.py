@@ -628,9 +628,11 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
               "regions_dashboard": [], "target_setting": [], "other": []}
     # every kind of page under its own heading, and an evaluation page not named like its dashboard
     extra = {"zh": dict(evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
-                        target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估"),
+                        target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估",
+                        failed_help="页面未能生成，请将以下技术信息转给技术人员"),
              "en": dict(evaluation="evaluations (mid-term / final)", regions_dashboard="regions",
-                        target_setting="target setting (draft plans)", evaluation_suffix=": evaluation")}[lang]
+                        target_setting="target setting (draft plans)", evaluation_suffix=": evaluation",
+                        failed_help="the page was not made; technical details")}[lang]
     years = []
     for r in results:
         p = params.get(r["name"], {})

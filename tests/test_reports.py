@@ -666,3 +666,11 @@ def test_target_line_is_not_on_the_frame_edge(ds):
             continue
         lo, hi = fig.axes[0].get_ylim()
         assert lo < t.value < hi and (hi - t.value) > 0.08 * (hi - lo), t.id  # room for the star
+
+
+def test_index_failure_is_explained_in_chinese_before_the_technical_detail(tmp_path):
+    todo = [{"name": "changchun-14th", "params": {"notebook": "plan_dashboard", "plan": "changchun-14th"}}]
+    results = [dict(name="changchun-14th", html=None, ok=False, error="ValueError: boom", records=[])]
+    runner._write_index(tmp_path, results, todo, 1.0, None, ())
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "失败</span>（页面未能生成，请将以下技术信息转给技术人员）" in page and "ValueError: boom" in page
