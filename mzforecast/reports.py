@@ -513,8 +513,9 @@ def alt_text(t: Target, ds: Dataset, language: str = "zh") -> str:
     return f"{_title(t, ds, language)}: observed values, forecast intervals and the target ({goal})"
 
 
-def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None) -> str:
-    """A compact card for a target with 0 or 1 observations: what there is, no empty axis."""
+def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None, actual: bool = False) -> str:
+    """A compact card for a target with 0 or 1 observations: what there is, no empty axis.
+    `actual` (a backtest): also the value observed later, by the target year, beside the one then."""
     s = ds.series(t.region, t.indicator, as_of)
     goal = goal_text(SimpleNamespace(kind=t.kind, comparator=t.comparator, target_value=t.value,
                                      target_value_high=t.value_high, unit=t.unit), language)
@@ -528,8 +529,16 @@ def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None) -> st
     why = ("仅有一个观测值，画不出趋势" if language == "zh" else "one observation: no trend to draw") if len(s) == 1 \
         else ("没有可画的序列" if language == "zh" else "no series to draw")
     badge = verdict_badge(r["verdict"], language) if r is not None else ""
+    later = ""
+    if actual and as_of is not None:
+        full = ds.series(t.region, t.indicator)
+        full = full[(full.index > int(as_of)) & (full.index <= t.target_year)]
+        if len(full):
+            y = int(full.index.max())
+            later = "<br>" + e(f"实际：{y}年 {fmt.number(full.iloc[-1], unit, language)}" if language == "zh"
+                               else f"observed later: {fmt.number(full.iloc[-1], unit, language)} in {y}")
     return (f'<div class="card"><b>{e(_title(t, ds, language))}</b><br>{e(seen)} · '
-            f'{e(L[language]["target"])} {goal} {badge}<br><small>{e(why)}</small></div>')
+            f'{e(L[language]["target"])} {goal} {badge}{later}<br><small>{e(why)}</small></div>')
 
 
 def chart_html(t: Target, ds: Dataset, r=None, as_of=None, method: str = "auto", language: str = "zh",
@@ -537,7 +546,7 @@ def chart_html(t: Target, ds: Dataset, r=None, as_of=None, method: str = "auto",
     """The target's chart as an <img> with alt text, or a compact card when there is no series."""
     fig = target_figure(t, ds, as_of, method, language, actual=actual)
     if fig is None:
-        return card_html(t, ds, r, language, as_of)
+        return card_html(t, ds, r, language, as_of, actual=actual)
     return plots.img_html(fig, alt_text(t, ds, language))
 
 

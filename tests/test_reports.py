@@ -674,3 +674,10 @@ def test_index_failure_is_explained_in_chinese_before_the_technical_detail(tmp_p
     runner._write_index(tmp_path, results, todo, 1.0, None, ())
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "失败</span>（页面未能生成，请将以下技术信息转给技术人员）" in page and "ValueError: boom" in page
+
+
+def test_backtest_card_shows_the_outcome_beside_the_value_then(ds):
+    t = mzf.get_target("changchun-13th", "elderly-care-beds", ds)
+    html = reports.chart_html(t, ds, None, as_of=2015, actual=True)
+    assert 'class="card"' in html and "2015年：3.59万张" in html and "实际：2020年 4.8万张" in html
+    assert "实际：" not in reports.chart_html(t, ds, None, as_of=2015)
