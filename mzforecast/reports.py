@@ -835,7 +835,7 @@ def indicator_header(plan_id: str, t: Target, ds: Dataset, as_of=None, language:
     word = "规划总览" if language == "zh" else "plan overview"
     back = f'<a href="{e(p.id)}.html">{word}</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     kind = L[language]["binding"] if t.binding else L[language]["expected"]
-    return (f"<h1>{e(_name(ds, t.indicator, language))} · {e(plan)}</h1>"
+    return (f"<h1>{e(target_name(t, ds, language))} · {e(plan)}</h1>"
             + (f"<p>{e(L[language]['target'])} {goal}（{t.target_year}，{e(kind)}） · {back}</p>" if language == "zh"
                else f"<p>{e(L[language]['target'])} {goal} ({t.target_year}, {e(kind)}) · {back}</p>")
             + f'<blockquote lang="zh">{e(t.quote)}</blockquote>')

@@ -681,3 +681,9 @@ def test_backtest_card_shows_the_outcome_beside_the_value_then(ds):
     html = reports.chart_html(t, ds, None, as_of=2015, actual=True)
     assert 'class="card"' in html and "2015年：3.59万张" in html and "实际：2020年 4.8万张" in html
     assert "实际：" not in reports.chart_html(t, ds, None, as_of=2015)
+
+
+def test_deep_dive_title_names_the_ratio(ds):
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    head = reports.indicator_header("changchun-14th", t, ds)
+    assert head.startswith("<h1>农村低保标准与城市低保标准之比 · ")
