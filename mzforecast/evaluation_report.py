@@ -294,8 +294,11 @@ def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     kind = kind_of_evaluation(res, p.target_year)
     region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
     when = f"数据截至 {as_of} 年" if as_of else "使用全部已有数据"
+    import re
+    # back to the plan's dashboard (unlinked by the runner if this run did not make it)
+    dash = f' · <a href="{e(p.id)}.html">规划监测页</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     return (f"<h1>{e(p.name_zh)}：{kind}</h1>"
-            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标</p>"
+            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标{dash}</p>"
             f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"
             "<h2>主要指标完成情况</h2>" + form_html(res, ds)
             + f"<p><small>完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，"

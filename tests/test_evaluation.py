@@ -247,3 +247,9 @@ def test_evaluation_table_keeps_short_columns_on_one_line():
     from mzforecast import runner
     css = runner._css()
     assert "table.evaluation th" in css and "table.evaluation td:nth-child(8)" in css
+
+
+def test_evaluation_page_links_back_to_the_plan_dashboard(ds):
+    from mzforecast import assess_plan
+    html = ER.page_html("changchun-14th", assess_plan("changchun-14th", ds), ds, None)
+    assert '<a href="changchun-14th.html">规划监测页</a>' in html
