@@ -48,9 +48,12 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     if df.empty:
         return df
     order = {"behind": 0, "on_schedule": 1, "ahead": 2, "": 3}
+    df["_t"] = df.verdict_code.eq("transferred")  # 已划出民政: listed after everything scored
     df["_b"] = df.binding.ne("约束性")
+    df["_v"] = df.verdict_code.eq("no_data")  # rows with numbers before empty rows
     df["_s"] = df.progress_status.map(order)
-    return df.sort_values(["_b", "_s", "target_id"], kind="stable").drop(columns=["_b", "_s"]).reset_index(drop=True)
+    keys = ["_t", "_b", "_v", "_s"]
+    return df.sort_values(keys + ["target_id"], kind="stable").drop(columns=keys).reset_index(drop=True)
 
 
 def _goal(r) -> str:
@@ -83,7 +86,9 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
         parts.append(f"有基期值和基期后现值、可计算完成进度的 {judged} 项中，超前序时进度 {c['ahead']} 项，"
                      f"符合序时进度 {c['on_schedule']} 项，滞后序时进度 {c['behind']} 项"
                      f"（完成进度与时序进度相差 {TOLERANCE:g} 个百分点以内视为符合）。")
-    if c[""]:
+    if c[""] and not judged:  # "另有" would suggest others were judged
+        parts.append(f"{c['']} 项均缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
+    elif c[""]:
         parts.append(f"另有 {c['']} 项缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
     behind = f[(f.binding == "约束性") & (f.progress_status == "behind")]
     if len(behind):
@@ -134,9 +139,21 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
     from .plots import chart_style, new_figure
     f = form(res, ds)
     f = f[f.progress_status != ""]
+    if f.empty:
+        return None  # nothing to draw: progress_html says so in a sentence, not an empty frame
     fig = new_figure(figsize=(8, max(1.6, 0.38 * len(f) + 1)))  # outside pyplot: any MPLBACKEND, no global state
     with chart_style():
         return _draw_progress(fig, fig.subplots(), f)
+
+
+def progress_html(res: pd.DataFrame, ds: Dataset) -> str:
+    """The progress chart as an inlined image, or one sentence why there is none (no blank chart)."""
+    from .plots import img_html
+    fig = progress_chart(res, ds)
+    if fig is None:
+        return ("<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。"
+                "数据补充后，本节按指标画出完成进度与时序进度。</p>")
+    return img_html(fig, "各指标完成进度与时序进度")
 
 
 def _draw_progress(fig, ax, f: pd.DataFrame):
@@ -277,8 +294,11 @@ def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     kind = kind_of_evaluation(res, p.target_year)
     region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
     when = f"数据截至 {as_of} 年" if as_of else "使用全部已有数据"
+    import re
+    # back to the plan's dashboard (unlinked by the runner if this run did not make it)
+    dash = f' · <a href="{e(p.id)}.html">规划监测页</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     return (f"<h1>{e(p.name_zh)}：{kind}</h1>"
-            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标</p>"
+            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标{dash}</p>"
             f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"
             "<h2>主要指标完成情况</h2>" + form_html(res, ds)
             + f"<p><small>完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，"

@@ -60,6 +60,8 @@ def scale(vmax: float, unit: str = "", language: str = "zh") -> tuple[float, str
     """(divisor, word) for values up to |vmax|: 万/亿 in Chinese, million/billion in English."""
     if unit in ("percent", "times") or missing(vmax):
         return 1.0, ""
+    if "/" in unit or unit.startswith("per ") or " per " in unit:
+        return 1.0, ""  # per-person standards are written in full: 10,000元/人·年, never 1万元/人·年
     for div, word in SCALES["zh" if language == "zh" else "en"]:
         if abs(vmax) >= div:
             return div, word
@@ -95,17 +97,18 @@ def _join(num: str, unit: str, language: str, with_unit: bool) -> str:
 
 
 def number(v, unit: str = "", language: str = "zh", *, with_unit: bool = True, vmax=None, reason: str = "",
-           exact: bool = False) -> str:
+           exact: bool = False, scale_at=None) -> str:
     """One value: 8,283 · 1.14万人 · 19亿元 · 70.4% · 1.53倍 · 710元/人·月; '–' if missing.
 
     `vmax` (default: the value itself) picks the scale and precision, so an interval's two
     ends agree. `exact`: a number as a document states it (a target): no trailing zeros.
+    `scale_at` (default: vmax) picks 万/亿 alone, when it differs from what sets the precision.
     """
     if missing(v):
         return dash(reason)
     v = float(v)
     top = abs(v) if vmax is None else abs(float(vmax))
-    div, word = scale(top, unit, language)
+    div, word = scale(top if scale_at is None else abs(float(scale_at)), unit, language)
     d = decimals(top / div, unit, scaled=div > 1)
     num = _num(v / div, max(d, 2) if exact and unit != "percent" else d, strip=exact or (div > 1 and vmax is None)) + word
     return _join(num, unit, language, with_unit)
@@ -113,12 +116,18 @@ def number(v, unit: str = "", language: str = "zh", *, with_unit: bool = True, v
 
 def interval(lo, hi, unit: str = "", language: str = "zh", *, with_unit: bool = True, sep: str = " – ",
              exact: bool = False) -> str:
-    """'5,275 – 11,400' or '0.53万 – 1.14万人': one scale and one precision for both ends."""
+    """'5,275 – 11,400人' or '2.84万 – 6.21万张': one scale and one precision for both ends.
+
+    万/亿 only when the smaller (non-zero) end reaches it: never '0.53万', which would also sit
+    beside a median written '7,876' in the same row.
+    """
     if missing(lo) or missing(hi):
         return DASH
     top = max(abs(float(lo)), abs(float(hi)))
-    a = number(lo, unit, language, with_unit=False, vmax=top, exact=exact)
-    b = number(hi, unit, language, with_unit=False, vmax=top, exact=exact)
+    low = min(abs(float(lo)), abs(float(hi)))
+    at = low if 0 < low < scale(top, unit, language)[0] else top
+    a = number(lo, unit, language, with_unit=False, vmax=top, exact=exact, scale_at=at)
+    b = number(hi, unit, language, with_unit=False, vmax=top, exact=exact, scale_at=at)
     return a + sep + _join(b, unit, language, with_unit)
 
 

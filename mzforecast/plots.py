@@ -167,17 +167,39 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=N
             ax.axhline(v, color=TARGET_COLOR, lw=1.2, label=label, gid="target")
             if target_year is not None:
                 ax.plot([target_year], [v], marker="*", color=TARGET_COLOR, ms=12)
+        keep_in_view(ax, vals)
         finite = [abs(v) for v in vals if v is not None and np.isfinite(v)]
         formatter, label = fmt.axis_formatter(max(finite) if finite else 0, unit, language)
         ax.yaxis.set_major_formatter(formatter)
         ax.set_title(title, fontsize=11, parse_math=False)  # names from data files: "$" is text, not mathtext
         ax.set_xlabel(T["year"])
-        ax.set_ylabel(label, parse_math=False)
+        ax.set_ylabel(label, parse_math=False, **upright_label(label))
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.25)
         ax.legend(fontsize=8, loc="best", frameon=False)
         fig.tight_layout()
     return fig
+
+
+def keep_in_view(ax, vals, pad: float = 0.12):
+    """Y limits with room around every value drawn (a target line on the frame edge hides its star)."""
+    v = [float(x) for x in vals if x is not None and np.isfinite(x)]
+    if not v:
+        return
+    lo, hi = min(v), max(v)
+    span = (hi - lo) or abs(hi) or 1.0
+    cur_lo, cur_hi = ax.get_ylim()
+    new_lo = min(cur_lo, lo - pad * span)
+    if lo >= 0 > new_lo:
+        new_lo = 0.0 if lo > pad * span else lo - pad * span
+    ax.set_ylim(new_lo, max(cur_hi, hi + pad * span))
+
+
+def upright_label(label: str) -> dict:
+    """A short unit label ('人', '万张') reads upright above the axis, not turned on its side."""
+    if label and len(label) <= 6:
+        return dict(rotation=0, ha="left", va="bottom", y=1.01, labelpad=0)
+    return {}
 
 
 def verdict_label(v: str, language: str = "zh") -> str:

@@ -36,7 +36,7 @@ L = {
                eurostat="欧盟统计局分类", unsd="联合国统计司分类", reach="预计达标年份", type="属性",
                detail="详情", section="图表", deep="专题页", total="合计", obs_year="年份", status="状态",
                data_to="数据截至 {y} 年", as_of="按截至 {y} 年的数据", all_data="使用全部已有数据",
-               targets="项目标", related="相关页面", backtest="{y}年回测", top="↑ 返回概览",
+               targets="项目标", related="相关页面", backtest="{y}年回测", evaluation="实施情况评估", top="↑ 返回概览",
                sections="各目标详情", overview="目标状态一览"),
     "en": dict(indicator="indicator", target="target", year="target year", latest="latest", forecast="forecast median",
                interval="80% interval", probability="probability", verdict="verdict", counts="targets by verdict",
@@ -46,11 +46,11 @@ L = {
                reach="expected year reached", type="type", detail="detail", section="chart", deep="in depth",
                total="total", obs_year="year", status="status", data_to="data up to {y}",
                as_of="with data up to {y}", all_data="all available data", targets="targets",
-               related="related pages", backtest="backtest as of {y}", top="↑ back to overview",
+               related="related pages", backtest="backtest as of {y}", evaluation="evaluation", top="↑ back to overview",
                sections="targets in detail", overview="status of every target"),
 }
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
-                       "theta": "Theta", "logistic": "Logistic", "comb": "组合", "observed": "实际观测", "auto": "自动"},
+                       "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动"},
                 "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
 e = html_text  # every string from a file goes through mzforecast.safe
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": "&gt;", "<": "&lt;"}
@@ -160,8 +160,9 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
     df = df.sort_values(["_o", "_b", "probability"], na_position="last")
     rows = []
     added = "新增 " if language == "zh" else "added "
+    targets = _plan_targets(df, ds)
     for r in df.itertuples():
-        name = e(_name(ds, r.indicator, language))
+        name = e(_row_name(r, ds, language, targets))
         latest = fmt.number(r.latest_value, _level_unit(r, ds), language) + (
             "" if pd.isna(r.latest_year) else f" <small>({int(r.latest_year)})</small>")
         detail = f'<a href="#{ids[r.target_id]}">{e(T["section"])}</a>'
@@ -239,7 +240,7 @@ def related_pages(plan_id: str) -> dict:
     Links to pages a run did not make are removed by `drop_dead_links` when the run finishes.
     """
     from .runner import load_params, params_dir
-    out = {"deep": {}, "backtest": []}
+    out = {"deep": {}, "backtest": [], "evaluation": []}
     for f in sorted(params_dir().glob("*.yaml")):
         try:
             p = load_params(f)
@@ -251,6 +252,8 @@ def related_pages(plan_id: str) -> dict:
             out["deep"][p["target_id"]] = f"{f.stem}.html"
         elif p.get("notebook") == "backtest":
             out["backtest"].append((p.get("as_of"), f"{f.stem}.html"))
+        elif p.get("notebook") == "evaluation":
+            out["evaluation"].append(f"{f.stem}.html")
     return out
 
 
@@ -272,9 +275,11 @@ def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, langua
     y = data_year(res, as_of)
     when = (T["as_of"] if as_of else T["data_to"]).format(y=y) if y else T["all_data"]
     links = ""
-    if related and related.get("backtest"):
+    pages = ([(T["evaluation"], h) for h in (related or {}).get("evaluation", [])]
+             + [(T["backtest"].format(y=a), h) for a, h in (related or {}).get("backtest", [])])
+    if pages:  # the plan's 实施情况评估 and backtests, one click from its dashboard
         links = f"<p>{e(T['related'])}{'：' if language == 'zh' else ': '}" + " · ".join(
-            f'<a href="{e(h)}">{e(T["backtest"].format(y=a))}</a>' for a, h in related["backtest"]) + "</p>"
+            f'<a href="{e(h)}">{e(label)}</a>' for label, h in pages) + "</p>"
     return (f"<h1>{e(title)}</h1><p>{e(rname)} · {p.base_year}–{p.target_year} · "
             f"<b>{e(when)}</b> · {len(p.targets)} {T['targets']}</p>"
             + (f'<p><small lang="zh">{e(src.title)}（{e(src.issuer)}，{e(src.date)}）</small></p>' if src else "")
@@ -390,17 +395,40 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     return f'<h2>{e(L[language]["nodata"])}{lp}{len(nd)}{rp}</h2><ul class="compact">{items}</ul>'
 
 
-def _title(t: Target, ds: Dataset, language: str) -> str:
-    meta = ds.indicators[t.indicator]
-    region = ds.regions[t.region]
-    rname = region.name_zh if language == "zh" else (region.name_en or region.name_zh)
-    name = meta.name(language)
-    if t.kind == "ratio":
+def target_name(t: Target, ds: Dataset, language: str = "zh") -> str:
+    """What the target measures: the indicator, or for a ratio target '…与上年度城市低保标准之比',
+    so '≥ 1.5倍' beside it says 1.5 times what."""
+    name = _name(ds, t.indicator, language)
+    if t.kind == "ratio" and t.denominator in ds.indicators:
         den = ds.indicators[t.denominator].name(language)
         if language == "zh":
-            name = f"{name}与{'上年度' if t.denominator_lag else ''}{den}之比"
-        else:
-            name = f"{name} ÷ {'previous-year ' if t.denominator_lag else ''}{den}"
+            return f"{name}与{'上年度' if t.denominator_lag else ''}{den}之比"
+        return f"{name} ÷ {'previous-year ' if t.denominator_lag else ''}{den}"
+    return name
+
+
+def _row_name(r, ds: Dataset, language: str, targets: dict) -> str:
+    t = targets.get(r.target_id)
+    return target_name(t, ds, language) if t is not None else _name(ds, r.indicator, language)
+
+
+def _plan_targets(res: pd.DataFrame, ds: Dataset) -> dict:
+    """{target_id: Target} of the plan(s) behind an assessment frame; {} when not bundled."""
+    out = {}
+    for plan in (res["plan"].dropna().unique() if "plan" in res else []):
+        try:
+            out.update({t.id: t for t in get_plan(plan, ds).targets})
+        except Exception:  # a hand-made frame or an unbundled plan: indicator names then
+            pass
+    return out
+
+
+def _title(t: Target, ds: Dataset, language: str) -> str:
+    region = ds.regions[t.region]
+    rname = region.name_zh if language == "zh" else (region.name_en or region.name_zh)
+    name = target_name(t, ds, language)
+    if t.kind == "ratio":
+        pass
     elif t.kind == "growth":
         name += "（水平与目标增速路径）" if language == "zh" else " (level and required growth path)"
     elif t.kind == "change":
@@ -485,8 +513,9 @@ def alt_text(t: Target, ds: Dataset, language: str = "zh") -> str:
     return f"{_title(t, ds, language)}: observed values, forecast intervals and the target ({goal})"
 
 
-def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None) -> str:
-    """A compact card for a target with 0 or 1 observations: what there is, no empty axis."""
+def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None, actual: bool = False) -> str:
+    """A compact card for a target with 0 or 1 observations: what there is, no empty axis.
+    `actual` (a backtest): also the value observed later, by the target year, beside the one then."""
     s = ds.series(t.region, t.indicator, as_of)
     goal = goal_text(SimpleNamespace(kind=t.kind, comparator=t.comparator, target_value=t.value,
                                      target_value_high=t.value_high, unit=t.unit), language)
@@ -500,8 +529,16 @@ def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None) -> st
     why = ("仅有一个观测值，画不出趋势" if language == "zh" else "one observation: no trend to draw") if len(s) == 1 \
         else ("没有可画的序列" if language == "zh" else "no series to draw")
     badge = verdict_badge(r["verdict"], language) if r is not None else ""
+    later = ""
+    if actual and as_of is not None:
+        full = ds.series(t.region, t.indicator)
+        full = full[(full.index > int(as_of)) & (full.index <= t.target_year)]
+        if len(full):
+            y = int(full.index.max())
+            later = "<br>" + e(f"实际：{y}年 {fmt.number(full.iloc[-1], unit, language)}" if language == "zh"
+                               else f"observed later: {fmt.number(full.iloc[-1], unit, language)} in {y}")
     return (f'<div class="card"><b>{e(_title(t, ds, language))}</b><br>{e(seen)} · '
-            f'{e(L[language]["target"])} {goal} {badge}<br><small>{e(why)}</small></div>')
+            f'{e(L[language]["target"])} {goal} {badge}{later}<br><small>{e(why)}</small></div>')
 
 
 def chart_html(t: Target, ds: Dataset, r=None, as_of=None, method: str = "auto", language: str = "zh",
@@ -509,7 +546,7 @@ def chart_html(t: Target, ds: Dataset, r=None, as_of=None, method: str = "auto",
     """The target's chart as an <img> with alt text, or a compact card when there is no series."""
     fig = target_figure(t, ds, as_of, method, language, actual=actual)
     if fig is None:
-        return card_html(t, ds, r, language, as_of)
+        return card_html(t, ds, r, language, as_of, actual=actual)
     return plots.img_html(fig, alt_text(t, ds, language))
 
 
@@ -585,6 +622,7 @@ PHRASES = {
                eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
                method=" 预测方法：{m}。",
                classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
+               classes_observed=" 判断依据实际值；以下分类仅供比较（按增长率计算）：",
                pending="<p>{name}：目标年{year}年已过，待实际数据。按{asof}数据推算，{year}年预测中位数为 {median}"
                        "（80%区间 {interval}），推算实现概率约为 {p}，判断为 {badge}。",
                base_rate="<p>{name}：只有一个观测值，数据不足，无法判断趋势。{year}年预测中位数为 {median}"
@@ -600,6 +638,7 @@ PHRASES = {
                method=" Method: {m}.",
                classes=" The verdict rests on the probability; these classes are for comparison only (they use "
                        "growth rates and the point forecast, and may differ): ",
+               classes_observed=" The verdict rests on the observed value; these classes are for comparison only: ",
                pending="<p>{name}: the target year {year} has passed; outcome pending. Nowcast from the data {asof}: "
                        "median {median} (80% interval {interval}), nowcast probability {p}: {badge}.",
                base_rate="<p>{name}: one observation, insufficient data to judge a trend. Median for {year} {median} "
@@ -608,11 +647,39 @@ PHRASES = {
 }
 
 
+def _tolerance_zh(r, m) -> str:
+    """'约数目标：与9,000个相差不超过450个…' in the target's unit (a rate: 个百分点), not bare '9000'."""
+    try:
+        tol, goal = float(m[1]), float(m[2])
+    except ValueError:
+        return m[0]
+    u = _unit_of(r) if getattr(r, "kind", None) else (getattr(r, "unit", "") or "")
+    if u == "percent":
+        return (f"约数目标：与{fmt.number(goal, 'percent', 'zh', exact=True)}相差不超过"
+                f"{fmt.number(tol, '', 'zh', exact=True)}个百分点即视为实现")
+    return (f"约数目标：与{fmt.number(goal, u, 'zh', exact=True)}相差不超过"
+            f"{fmt.number(tol, u, 'zh', exact=True)}即视为实现")
+
+
+def _range_zh(r, m) -> str:
+    """'区间目标：达到35张/千名老人即实现，超过40张/千名老人为超额完成', in the target's unit."""
+    try:
+        a, b = float(m[1]), float(m[2])
+    except ValueError:
+        return m[0]
+    u = _unit_of(r) if getattr(r, "kind", None) else (getattr(r, "unit", "") or "")
+    return (f"区间目标：达到{fmt.number(a, u, 'zh', exact=True)}即实现，"
+            f"超过{fmt.number(b, u, 'zh', exact=True)}为超额完成")
+
+
 def _readings_html(r, ds: Dataset, language: str) -> str:
     """The plan file's readings of the target (range, tolerance, proxy, conflict, duplicate)."""
     flags = getattr(r, "flags", None)
     if not isinstance(flags, str) or not flags:
         return ""
+    if language == "zh":
+        flags = re.sub(r"tolerance: within (\S+) of ([^;\s]+)", lambda m: _tolerance_zh(r, m), flags)
+        flags = re.sub(r"range: met at ([^,;\s]+), above ([^;\s]+) exceeded", lambda m: _range_zh(r, m), flags)
     return f"<br><small>{'解读：' if language == 'zh' else 'Reading: '}{e(note_text(flags, ds, language))}</small>"
 
 
@@ -621,6 +688,8 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
     P = PHRASES[language]
     name = e(_name(ds, r.indicator, language))
+    if getattr(r, "kind", None) == "ratio" and isinstance(getattr(r, "plan", None), str):  # 1.5倍 of what
+        name = e(_row_name(r, ds, language, _plan_targets(pd.DataFrame([{"plan": r.plan}]), ds)))
     goal = goal_text(r, language)
     badge = verdict_badge(r.verdict, language)
     if r.verdict == "no_data":
@@ -650,13 +719,16 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
                              hist=fmt.number(r.historical_cagr, "percent", language))
     zh = language == "zh"
-    if _text(r.eurostat_class) or _text(r.unsd_class):
-        txt += P["classes"]
+    classes = []  # one list, one closing stop: no dangling '；' when only one class is known
     if _text(r.eurostat_class):
-        txt += P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh
-                                    else r.eurostat_class.replace("_", " "))
+        classes.append(P["eurostat"].format(cls=EUROSTAT_ZH.get(r.eurostat_class, r.eurostat_class) if zh
+                                            else r.eurostat_class.replace("_", " ")).strip(" ；;。."))
     if _text(r.unsd_class):
-        txt += P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh else r.unsd_class.replace("_", " "))
+        classes.append(P["unsd"].format(cls=UNSD_ZH.get(r.unsd_class, r.unsd_class) if zh
+                                        else r.unsd_class.replace("_", " ")).strip(" ；;。."))
+    if classes:
+        lead = P["classes"] if r.method != "observed" else P["classes_observed"]  # observed: no probability
+        txt += lead + ("；" if zh else "; ").join(classes) + ("。" if zh else ".")
     if not fmt.missing(r.expected_year):
         txt += P["reach"].format(year=int(r.expected_year))
     txt += _readings_html(r, ds, language)
@@ -672,7 +744,7 @@ def section_html(i_or_id, t: Target, r, ds: Dataset, as_of=None, method="auto", 
     T = L[language]
     sid = i_or_id if isinstance(i_or_id, str) else f"t{i_or_id}"
     more = f' <small><a href="{e(deep)}">{e(T["deep"])}</a></small>' if deep else ""
-    return (f'<h3 id="{e(sid)}">{e(_name(ds, t.indicator, language))}{more}</h3>'
+    return (f'<h3 id="{e(sid)}">{e(target_name(t, ds, language))}{more}</h3>'
             + chart_html(t, ds, r, as_of, method, language) + plain_words(r, ds, language)
             + f'<p><small><a href="#top">{e(T["top"])}</a></small></p>')
 
@@ -763,7 +835,7 @@ def indicator_header(plan_id: str, t: Target, ds: Dataset, as_of=None, language:
     word = "规划总览" if language == "zh" else "plan overview"
     back = f'<a href="{e(p.id)}.html">{word}</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     kind = L[language]["binding"] if t.binding else L[language]["expected"]
-    return (f"<h1>{e(_name(ds, t.indicator, language))} · {e(plan)}</h1>"
+    return (f"<h1>{e(target_name(t, ds, language))} · {e(plan)}</h1>"
             + (f"<p>{e(L[language]['target'])} {goal}（{t.target_year}，{e(kind)}） · {back}</p>" if language == "zh"
                else f"<p>{e(L[language]['target'])} {goal} ({t.target_year}, {e(kind)}) · {back}</p>")
             + f'<blockquote lang="zh">{e(t.quote)}</blockquote>')

@@ -628,7 +628,15 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
         ds = load(list(data) or None)
     except Exception:
         ds = None
-    groups = {"plan_dashboard": [], "indicator_report": [], "backtest": [], "other": []}
+    groups = {"plan_dashboard": [], "evaluation": [], "indicator_report": [], "backtest": [],
+              "regions_dashboard": [], "target_setting": [], "other": []}
+    # every kind of page under its own heading, and an evaluation page not named like its dashboard
+    extra = {"zh": dict(evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
+                        target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估",
+                        failed_help="页面未能生成，请将以下技术信息转给技术人员"),
+             "en": dict(evaluation="evaluations (mid-term / final)", regions_dashboard="regions",
+                        target_setting="target setting (draft plans)", evaluation_suffix=": evaluation",
+                        failed_help="the page was not made; technical details")}[lang]
     years = []
     for r in results:
         p = params.get(r["name"], {})
@@ -640,13 +648,15 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
             years += [int(rec["latest_year"]) for rec in r["records"] if rec.get("latest_year") is not None
                       and (as_of is None or rec["latest_year"] <= as_of)]
         title = _job_title(p, ds, lang, r["name"]) if ds is not None else r["name"]
+        if nb == "evaluation" and title != r["name"]:
+            title += extra["evaluation_suffix"]
         groups[nb if nb in groups else "other"].append(
             dict(name=r["name"], title=title, html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
                  stale=r.get("stale", False)))
     data_year = as_of if as_of and not years else (max(years) if years else None)
     shown = [v for v in ORDER if any(j["counts"].get(v) for g in groups.values() for j in g)]
     html = _render(
-        "index.html.j2", lang=lang, t=INDEX_TEXT[lang], groups=groups, verdicts=shown, colors=COLORS,
+        "index.html.j2", lang=lang, t={**INDEX_TEXT[lang], **extra}, groups=groups, verdicts=shown, colors=COLORS,
         labels={v: verdict_label(v, lang) for v in ORDER}, data_version=data_version(data), data_year=data_year,
         run_time=run_stamp(), elapsed=None if os.environ.get("SOURCE_DATE_EPOCH") else elapsed, as_of=as_of)
     _atomic_write(stage / "index.html", html)

@@ -96,7 +96,7 @@ from mzforecast import evaluation_report as er
 res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
 display(HTML(er.page_html(plan, res, ds, as_of)))"""),
         ("md", "## 完成进度与时序进度"),
-        ("code", "reports.show(er.progress_chart(res, ds))"),
+        ("code", "display(HTML(er.progress_html(res, ds)))"),
         ("code", "reports.record_summary(res)"),
     ], params='notebook = "evaluation"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
 
@@ -109,10 +109,15 @@ from mzforecast import regional, regional_report as rr
 p = mzf.get_plan(plan, ds)
 res = regional.assess_regions(p, ds, as_of=as_of, method=method)
 display(HTML(rr.page_header(p, ds, res, as_of, language)))"""),
-        ("code", """for t in p.targets:
+        ("code", """import matplotlib.pyplot as plt
+from mzforecast import plots
+for t in p.targets:
     display(HTML(rr.target_section(t, res, ds, language)))
-    reports.show(rr.dot_plot(t, res, ds, language))
-    reports.show(rr.small_multiples(t, res, ds, as_of, method, language))"""),
+    with plots.chart_style():  # the CJK font for labels drawn through pyplot
+        for fig in (rr.dot_plot(t, res, ds, language), rr.small_multiples(t, res, ds, as_of, method, language)):
+            reports.show(fig)
+            if fig is not None:
+                plt.close(fig)  # shown once, inlined; not again by the inline backend"""),
         ("code", "reports.record_summary(res)"),
     ], params='notebook = "regions_dashboard"\nplan = "data/examples/jilin-prefectures-example.yaml"\nas_of = None\n'
               'method = "auto"\nlanguage = "zh"\ndata_file = "data/examples/jilin-prefectures-synthetic.csv"')

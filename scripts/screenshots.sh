@@ -18,3 +18,4 @@ shot index.html index.png 1000
 shot changchun-13th.html dashboard.png 2400
 shot changchun-14th-rural-urban-dibao.html deep-dive.png 2400
 shot changchun-13th-backtest.html backtest.png 2400
+shot changchun-13th-evaluation.html evaluation.png 2400

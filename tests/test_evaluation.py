@@ -205,4 +205,51 @@ def test_page_title_follows_the_data(ds):
     assert ER.kind_of_evaluation(assess_plan("changchun-13th", ds), 2020) == "总结评估"
     assert ER.kind_of_evaluation(assess_plan("jilin-13th", ds), 2020) == "实施情况评估（暂无基期后数据）"
     text = ER.summary_zh(assess_plan("jilin-13th", ds), ds)
-    assert "55 项缺少基期值或基期后数据" in text and "约束性指标中没有" not in text
+    assert "55 项均缺少基期值或基期后数据" in text and "约束性指标中没有" not in text
+
+
+def test_progress_section_is_a_sentence_not_a_blank_chart_without_progress(ds):
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-14th", ds)  # data run to the base year 2020: no 完成进度 anywhere
+    assert (res.get("progress_status", pd.Series(dtype=str)).fillna("") == "").all()
+    assert ER.progress_chart(res, ds) is None
+    html = ER.progress_html(res, ds)
+    assert "<img" not in html and "暂无可计算完成进度的指标" in html
+
+
+def test_progress_section_draws_the_chart_when_progress_exists(ds):
+    from mzforecast import assess_plan
+    res = assess_plan("changchun-13th", ds)
+    assert (res.progress_status != "").any()
+    assert ER.progress_html(res, ds).startswith('<img src="data:image/png;base64,')
+
+
+def test_summary_does_not_say_another_when_no_target_has_progress(ds):
+    from mzforecast import assess_plan
+    text = ER.summary_zh(assess_plan("changchun-14th", ds), ds, "某规划")
+    assert "另有" not in text and "38 项均缺少基期值或基期后数据" in text
+    assert "另有" in ER.summary_zh(assess_plan("changchun-13th", ds), ds, "某规划")
+
+
+def test_form_lists_binding_first_then_rows_with_numbers_and_transferred_last(ds):
+    from mzforecast import assess_plan
+    f = ER.form(assess_plan("changchun-13th", ds), ds)
+    v = f.verdict_code.tolist()
+    assert "transferred" in v and set(v[v.index("transferred"):]) == {"transferred"}
+    scored = f[f.verdict_code != "transferred"]
+    for _, g in scored.groupby("binding", sort=False):  # within each 属性: no empty row above a row with numbers
+        codes = g.verdict_code.tolist()
+        assert "no_data" not in codes or set(codes[codes.index("no_data"):]) == {"no_data"}
+    assert list(scored.binding) == sorted(scored.binding, key=lambda b: b != "约束性")
+
+
+def test_evaluation_table_keeps_short_columns_on_one_line():
+    from mzforecast import runner
+    css = runner._css()
+    assert "table.evaluation th" in css and "table.evaluation td:nth-child(8)" in css
+
+
+def test_evaluation_page_links_back_to_the_plan_dashboard(ds):
+    from mzforecast import assess_plan
+    html = ER.page_html("changchun-14th", assess_plan("changchun-14th", ds), ds, None)
+    assert '<a href="changchun-14th.html">规划监测页</a>' in html

@@ -26,7 +26,10 @@ def test_large_values_use_wan_and_yi_not_exponents():
 
 
 def test_interval_has_one_scale_and_one_precision():
-    assert fmt.interval(5275, 11400, "people") == "0.53万 – 1.14万人"
+    assert fmt.interval(5275, 11400, "people") == "5,275 – 11,400人"  # not '0.53万' beside a median '7,876'
+    assert fmt.interval(28400, 62100, "beds") == "2.84万 – 6.21万张"
+    assert fmt.interval(0, 1.2e8, "yuan").endswith(" – 1.20亿元")  # a zero end keeps the larger scale
+    assert fmt.interval(5e7, 2e8, "yuan") == "5,000万 – 20,000万元"
     assert fmt.interval(2.106, 66, "beds per 1000 elderly") == "2.1 – 66.0张/千名老人"
     assert fmt.interval(56.51, 117.84, "percent") == "56.5 – 117.8%"
     assert fmt.interval(np.nan, 3, "people") == "–"
@@ -69,3 +72,10 @@ def test_cli_table_has_no_exponent_or_nan():
     assert r.returncode == 0, r.stderr
     assert not re.search(r"\de[+-]\d", r.stdout) and not re.search(r"\b(nan|NaN|<NA>)\b", r.stdout)
     assert "72%" in r.stdout  # table-02's probability
+
+
+def test_per_person_standards_are_written_in_full_not_in_wan():
+    """A column of 特困 standards reads 9,535元/人·年 · 10,000元/人·年, not 9,535元 beside 1万元."""
+    assert fmt.number(10000, "yuan/person/year") == "10,000元/人·年"
+    assert fmt.interval(8500, 12400, "yuan/person/month") == "8,500 – 12,400元/人·月"
+    assert fmt.number(28400, "beds") == "2.84万张"  # totals keep 万

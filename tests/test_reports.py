@@ -560,3 +560,130 @@ def test_sections_use_generated_ids_not_data_strings(ds):
     html = reports.dashboard_sections("changchun-13th", res, ds) + reports.risk_table(res, ds)
     ids = set(re.findall(r'id="([^"]+)"', html)) | {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)}
     assert ids and all(re.fullmatch(r"t\d+|top", i) for i in ids), ids
+
+
+def test_dashboard_header_links_the_plans_evaluation_page(ds):
+    related = reports.related_pages("changchun-14th")
+    assert related["evaluation"] == ["changchun-14th-evaluation.html"]
+    res = mzf.assess_plan("changchun-14th", ds)
+    head = reports.plan_header("changchun-14th", ds, res, language="zh", related=related)
+    assert '<a href="changchun-14th-evaluation.html">实施情况评估</a>' in head
+
+
+def test_index_lists_each_kind_of_page_under_its_own_heading(tmp_path):
+    todo = [{"name": "changchun-14th", "params": {"notebook": "plan_dashboard", "plan": "changchun-14th"}},
+            {"name": "changchun-14th-evaluation", "params": {"notebook": "evaluation", "plan": "changchun-14th"}},
+            {"name": "jilin-prefectures-example", "params": {"notebook": "regions_dashboard",
+                                                            "plan": "data/examples/jilin-prefectures-example.yaml"}}]
+    results = [dict(name=j["name"], html=j["name"] + ".html", ok=True, error=None,
+                    records=[{"verdict": "on_track", "latest_year": 2020}]) for j in todo]
+    runner._write_index(tmp_path, results, todo, 1.0, None, ())
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<h2>实施情况评估（中期/总结评估）</h2>" in page and "<h2>分地区监测</h2>" in page
+    assert "<h2>其他</h2>" not in page  # nothing left unsorted
+    assert '长春市民政事业发展“十四五”规划：实施情况评估</a>' in page
+    # the dashboard keeps the plain plan name: the two links are told apart by their words
+    assert page.count('十四五”规划</a>') == 1
+
+
+def test_regions_notebook_draws_pyplot_charts_with_the_cjk_font():
+    """regional_report draws through pyplot: the notebook wraps it in chart_style, or labels are tofu."""
+    nb = json.loads((ROOT / "notebooks/regions_dashboard.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "with plots.chart_style():" in code and "plt.close(fig)" in code
+
+
+def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
+    from mzforecast import regional, regional_report as rr
+    from mzforecast.targets import get_plan
+    d = mzf.load([ROOT / "data/examples/jilin-prefectures-synthetic.csv"])
+    p = get_plan(str(ROOT / "data/examples/jilin-prefectures-example.yaml"), d)
+    t = p.targets[0]
+    res = regional.assess_regions(p.model_copy(update={"targets": [t]}), d)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font.*")
+        with plots.chart_style():
+            fig = rr.dot_plot(t, res, d, "zh")
+            fig.savefig(tmp_path / "d.png")
+
+
+def test_method_names_on_chinese_pages_are_chinese():
+    for code, name in reports.METHOD_NAMES["zh"].items():
+        assert re.search(r"[\u4e00-\u9fff]", name), (code, name)
+
+
+def _words(ds, plan, pred):
+    res = mzf.assess_plan(plan, ds)
+    return [re.sub("<[^>]+>", "", reports.plain_words(res.loc[i], ds, "zh")) for i in res.index if pred(res.loc[i])]
+
+
+def test_tolerance_reading_is_written_in_the_targets_unit(ds):
+    texts = _words(ds, "changchun-13th", lambda r: isinstance(r["flags"], str) and "tolerance" in r["flags"])
+    assert texts and all("tolerance" not in t for t in texts)
+    joined = "\n".join(texts)
+    assert "与9,000个相差不超过450个即视为实现" in joined
+    assert "与10%相差不超过0.5个百分点即视为实现" in joined
+    assert not re.search(r"与\d{4,}相差", joined)  # never a bare 9000
+
+
+def test_comparison_classes_end_with_one_full_stop_and_observed_rows_claim_no_probability(ds):
+    texts = _words(ds, "changchun-13th", lambda r: isinstance(r.eurostat_class, str) and r.eurostat_class)
+    assert texts
+    for t in texts:
+        assert "；。" not in t and not re.search(r"分类：[^。]*；(<|$|解读|依据)", t)
+    observed = _words(ds, "changchun-13th", lambda r: r.method == "observed" and isinstance(r.eurostat_class, str)
+                      and r.eurostat_class)
+    assert observed and all("判断以实现概率为准" not in t and "判断依据实际值" in t for t in observed)
+
+
+def test_short_unit_label_reads_upright(ds):
+    t = mzf.get_target("changchun-13th", "certified-social-workers", ds)
+    label = reports.target_figure(t, ds).axes[0].yaxis.label
+    assert label.get_text() == "人" and label.get_rotation() == 0
+
+
+def test_ratio_targets_say_ratio_of_what_in_table_heading_and_words(ds):
+    res = mzf.assess_plan("changchun-14th", ds)
+    name = "城市特困人员基本生活标准与上年度城市低保标准之比"
+    assert f">{name}</a>" in reports.risk_table(res, ds, "zh")
+    r = res[res.target_id == "table-01-tekun-urban"].iloc[0]
+    assert reports.plain_words(r, ds, "zh").startswith(f"<p>{name}：")
+    t = mzf.get_target("changchun-14th", "table-01-tekun-urban", ds)
+    assert f">{name}" in reports.section_html(1, t, r, ds)
+
+
+def test_range_reading_is_written_in_the_targets_unit(ds):
+    texts = _words(ds, "changchun-13th", lambda r: isinstance(r["flags"], str) and "range:" in r["flags"])
+    assert texts and all("range:" not in t for t in texts)
+    assert any("区间目标：达到35张/千名老人即实现，超过40张/千名老人为超额完成" in t for t in texts)
+
+
+def test_target_line_is_not_on_the_frame_edge(ds):
+    plan = mzf.get_plan("changchun-13th", ds)  # 养老床位总数: target 5.8万 above every value drawn
+    for t in plan.targets:
+        fig = reports.target_figure(t, ds)
+        if fig is None or t.kind != "level" or t.value is None:
+            continue
+        lo, hi = fig.axes[0].get_ylim()
+        assert lo < t.value < hi and (hi - t.value) > 0.08 * (hi - lo), t.id  # room for the star
+
+
+def test_index_failure_is_explained_in_chinese_before_the_technical_detail(tmp_path):
+    todo = [{"name": "changchun-14th", "params": {"notebook": "plan_dashboard", "plan": "changchun-14th"}}]
+    results = [dict(name="changchun-14th", html=None, ok=False, error="ValueError: boom", records=[])]
+    runner._write_index(tmp_path, results, todo, 1.0, None, ())
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "失败</span>（页面未能生成，请将以下技术信息转给技术人员）" in page and "ValueError: boom" in page
+
+
+def test_backtest_card_shows_the_outcome_beside_the_value_then(ds):
+    t = mzf.get_target("changchun-13th", "elderly-care-beds", ds)
+    html = reports.chart_html(t, ds, None, as_of=2015, actual=True)
+    assert 'class="card"' in html and "2015年：3.59万张" in html and "实际：2020年 4.8万张" in html
+    assert "实际：" not in reports.chart_html(t, ds, None, as_of=2015)
+
+
+def test_deep_dive_title_names_the_ratio(ds):
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    head = reports.indicator_header("changchun-14th", t, ds)
+    assert head.startswith("<h1>农村低保标准与城市低保标准之比 · ")
