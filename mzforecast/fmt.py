@@ -8,6 +8,7 @@ larger bound, counts of things without decimals, shares with at most one decimal
 from __future__ import annotations
 
 import math
+import numbers
 
 from . import units as U
 
@@ -197,7 +198,8 @@ def table_view(view, source=None, language: str = "en"):
     units = [value_unit(r) for r in src.loc[view.index].to_dict("records")] if "unit" in src.columns else None
     for c in out.columns:
         if "year" in c:
-            out[c] = [DASH if missing(v) else str(int(v)) for v in view[c]]
+            out[c] = [DASH if missing(v) else str(int(v)) if isinstance(v, (int, float, numbers.Number)) else str(v)
+                      for v in view[c]]  # a span such as '2016-2020' stays as written
         elif c in PROB_COLUMNS:
             out[c] = [probability(v) for v in view[c]]
         elif c in RATE_COLUMNS:

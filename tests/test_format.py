@@ -79,3 +79,11 @@ def test_per_person_standards_are_written_in_full_not_in_wan():
     assert fmt.number(10000, "yuan/person/year") == "10,000元/人·年"
     assert fmt.interval(8500, 12400, "yuan/person/month") == "8,500 – 12,400元/人·月"
     assert fmt.number(28400, "beds") == "2.84万张"  # totals keep 万
+
+
+def test_cli_plans_table_keeps_year_spans(capsys):
+    """`mzforecast plans` lists 'years' as '2015-2020': text in a year column is shown as written."""
+    from mzforecast import cli
+    assert cli.main(["plans"]) == 0
+    out = capsys.readouterr().out
+    assert "2015-2020" in out and "changchun-14th" in out

@@ -45,15 +45,16 @@ def installed(tmp_path_factory):
     base = tmp_path_factory.mktemp("wheel")
     assert ROOT not in base.parents
     src = _source_copy(base / "src")
+    # a user's shell: no checkout on the path, no overrides (a PYTHONPATH to a checkout would make
+    # pip see mzforecast as installed already)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MZFORECAST_", "PYTHON", "JUPYTER", "VIRTUAL_ENV"))}
     dist = base / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(src), "-w", str(dist)], base,
-         os.environ.copy())
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(src), "-w", str(dist)], base, env)
     (wheel,) = dist.glob("mzforecast-*.whl")
     venv = base / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)], base, os.environ.copy())
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], base, os.environ.copy())
-    # a user's shell: no checkout on the path, no overrides, a python3 kernelspec of a dead interpreter
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MZFORECAST_", "PYTHON", "JUPYTER", "VIRTUAL_ENV"))}
+    _run([sys.executable, "-m", "venv", str(venv)], base, env)
+    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], base, env)
+    # and a python3 kernelspec of a dead interpreter on Jupyter's path
     spec = base / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({"argv": ["/bin/false", "{connection_file}"],
