@@ -79,3 +79,11 @@ def test_per_person_standards_are_written_in_full_not_in_wan():
     assert fmt.number(10000, "yuan/person/year") == "10,000元/人·年"
     assert fmt.interval(8500, 12400, "yuan/person/month") == "8,500 – 12,400元/人·月"
     assert fmt.number(28400, "beds") == "2.84万张"  # totals keep 万
+
+
+def test_interval_writes_zero_as_zero_at_any_scale():
+    assert fmt.interval(0, 1.2e8, "yuan") == "0 – 1.20亿元"
+    assert fmt.interval(0, 1.2e9, "yuan", "en") == "0 – 1.20 billion yuan"
+    assert fmt.interval(0, 55.5, "percent") == "0 – 55.5%"
+    assert fmt.interval(-2.5e4, 0.0, "people").endswith(" – 0人")
+    assert "0.00" not in fmt.interval(0, 3.4e4, "beds")
