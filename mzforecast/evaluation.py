@@ -96,11 +96,15 @@ def _target_terms(target: Target, ds: Dataset, as_of=None) -> pd.Series:
 
 
 def evaluate(target: Target, ds: Dataset, as_of=None) -> dict:
-    """The evaluation fields of one target (FIELDS), from the observations up to as_of."""
+    """The evaluation fields of one target (FIELDS), from the observations up to as_of.
+
+    A proxy target is read on the series it is assessed through (attainment._effective), so
+    基期值 and 现值 (the assessment's latest value) come from the same series."""
+    from .attainment import _effective
     out = dict(base_year=int(target.base_year), base_value=float("nan"), completion_progress=float("nan"),
                time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit)
     try:
-        s = _target_terms(target, ds, as_of)
+        s = _target_terms(_effective(target, ds, as_of), ds, as_of)
     except MzError:  # unknown indicator/region: assess() reports it; the form stays empty
         return out
     return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float))}
@@ -126,6 +130,26 @@ def evaluate_series(target: Target, years, values) -> dict:
     out["completion_progress"] = completion_progress(target, out["base_value"], cv)
     out["progress_status"] = progress_status(out["completion_progress"], out["time_progress"])
     return out
+
+
+def proxy_used(target: Target, ds: Dataset, as_of=None) -> str:
+    """The proxy indicator a target is assessed through ('' when it is read on its own)."""
+    from .attainment import _effective
+    if not target.proxy:
+        return ""
+    try:
+        eff = _effective(target, ds, as_of)
+    except MzError:
+        return ""
+    return eff.indicator if eff.indicator != target.indicator else ""
+
+
+def proxy_label(proxy: str, ds: Dataset) -> str:
+    """'（以持证社会工作者人数计，下限）': a proxy's value is a lower bound of the target's."""
+    if not proxy:
+        return ""
+    name = ds.indicators[proxy].name_zh if proxy in ds.indicators else proxy
+    return f"（以{name}计，下限）"
 
 
 def add_evaluation(row: pd.Series, target: Target, ds: Dataset, as_of=None) -> pd.Series:

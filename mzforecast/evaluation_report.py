@@ -13,7 +13,8 @@ import pandas as pd
 
 from .data import Dataset
 from .errors import MzError
-from .evaluation import STATUS_COLORS, STATUS_ZH, TOLERANCE, _nan, _text
+from .evaluation import STATUS_COLORS, STATUS_ZH, TOLERANCE, _nan, _text, proxy_label, proxy_used
+
 
 def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     """The evaluation form of a plan as plain values, binding targets first, then by status.
@@ -33,6 +34,9 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
         if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:
             name = f"{name} / {ds.indicators[t.denominator].name_zh}"
+        as_of = r.get("as_of")
+        proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
+        name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
         rows.append(dict(
             indicator_name=name, target_id=r["target_id"], binding="约束性" if r.get("binding") else "预期性",
             base_year=r.get("base_year"), base_value=r.get("base_value"),
@@ -41,7 +45,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
             completion_progress=r.get("completion_progress"), time_progress=r.get("time_progress"),
             progress_status=_text(r.get("progress_status")), probability=r.get("probability"),
             verdict=VERDICT_ZH.get(r.get("verdict"), r.get("verdict")),
-            verdict_code=r.get("verdict"), responsible_unit=_text(r.get("responsible_unit")),
+            verdict_code=r.get("verdict"), proxy=proxy, responsible_unit=_text(r.get("responsible_unit")),
             unit=r.get("unit") if t is None or t.kind in ("level", "ratio") else
             (ds.indicators[t.indicator].unit if t.indicator in ds.indicators else "")))
     df = pd.DataFrame(rows)

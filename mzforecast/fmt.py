@@ -127,8 +127,9 @@ def interval(lo, hi, unit: str = "", language: str = "zh", *, with_unit: bool = 
     top = max(abs(float(lo)), abs(float(hi)))
     low = min(abs(float(lo)), abs(float(hi)))
     at = low if 0 < low < scale(top, unit, language)[0] else top
-    a = number(lo, unit, language, with_unit=False, vmax=top, exact=exact, scale_at=at)
-    b = number(hi, unit, language, with_unit=False, vmax=top, exact=exact, scale_at=at)
+    end = lambda v: ("0" if float(v) == 0 else  # noqa: E731  0 is '0' at any scale, never '0.00亿'
+                     number(v, unit, language, with_unit=False, vmax=top, exact=exact, scale_at=at))
+    a, b = end(lo), end(hi)
     return a + sep + _join(b, unit, language, with_unit)
 
 

@@ -96,14 +96,37 @@ def _level_unit(row, ds: Dataset) -> str:
 def goal_text(row, language: str = "zh") -> str:
     """A target as planners write it: ≥ 75.0%, 35–40, 年均增长 ≥ 10.0%, 新增 ≥ 30."""
     u = _unit_of(row)
+    high = getattr(row, "target_value_high", None)
+    tol = _tolerance_of(row)
     if row.comparator == "between":
         goal = fmt.interval(row.target_value, row.target_value_high, u, language, sep="–", exact=True)
+    elif row.comparator in (">=", ">") and not fmt.missing(high):  # "达到 a–b": met at a, unit once
+        goal = fmt.interval(row.target_value, high, u, language, sep="–", exact=True)
+        goal = f"达到 {goal}" if language == "zh" else \
+            f"{goal} (met at {fmt.number(row.target_value, u, language, with_unit=False, exact=True)})"
+    elif tol is not None:  # "9,000个左右（±450个）": met within the tolerance
+        v = fmt.number(row.target_value, u, language, exact=True)
+        if u == "percent":
+            d = fmt.number(tol, "", language, exact=True) + ("个百分点" if language == "zh" else " pp")
+        else:
+            d = fmt.number(tol, u, language, exact=True)
+        goal = f"{v}左右（±{d}）" if language == "zh" else f"about {v} (±{d})"
     else:
         goal = (f"{COMPARATOR_SIGN.get(row.comparator, e(row.comparator))} "
                 f"{fmt.number(row.target_value, u, language, exact=True)}")
     prefix = {("growth", "zh"): "年均增长 ", ("growth", "en"): "yearly growth ",
               ("change", "zh"): "新增 ", ("change", "en"): "add "}.get((row.kind, language), "")
     return prefix + goal
+
+
+def _tolerance_of(row):
+    """A '左右/约' target's tolerance: the row's own field, else its reading in `flags`."""
+    get = row.get if isinstance(row, pd.Series) else (lambda k: getattr(row, k, None))  # Series.flags is pandas'
+    tol = get("tolerance")
+    if not fmt.missing(tol):
+        return float(tol)
+    m = re.search(r"tolerance: within ([0-9.eE+-]+) of", _text(get("flags")))
+    return float(m[1]) if m else None
 
 
 def verdict_badge(v: str, language: str = "zh") -> str:
@@ -683,6 +706,22 @@ def _readings_html(r, ds: Dataset, language: str) -> str:
     return f"<br><small>{'解读：' if language == 'zh' else 'Reading: '}{e(note_text(flags, ds, language))}</small>"
 
 
+LIVE_VERDICTS = ("on_track", "at_risk", "off_track")
+
+
+def expected_year(r):
+    """The expected year of attainment, only where it means something: a live forecast verdict
+    (one observation has no trend; a pending outcome's year is past) and a year after the
+    latest data year. None otherwise."""
+    get = r.get if isinstance(r, (dict, pd.Series)) else (lambda k: getattr(r, k, None))
+    y, latest = get("expected_year"), get("latest_year")
+    if fmt.missing(y) or get("verdict") not in LIVE_VERDICTS:
+        return None
+    if not fmt.missing(latest) and int(y) <= int(latest):
+        return None
+    return int(y)
+
+
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     """The probability and verdict in a sentence an official can read aloud."""
     r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
@@ -729,8 +768,9 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     if classes:
         lead = P["classes"] if r.method != "observed" else P["classes_observed"]  # observed: no probability
         txt += lead + ("；" if zh else "; ").join(classes) + ("。" if zh else ".")
-    if not fmt.missing(r.expected_year):
-        txt += P["reach"].format(year=int(r.expected_year))
+    year = expected_year(r)
+    if year is not None:
+        txt += P["reach"].format(year=year)
     txt += _readings_html(r, ds, language)
     note = note_text(r.note, ds, language)
     if note:

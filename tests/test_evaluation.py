@@ -253,3 +253,35 @@ def test_evaluation_page_links_back_to_the_plan_dashboard(ds):
     from mzforecast import assess_plan
     html = ER.page_html("changchun-14th", assess_plan("changchun-14th", ds), ds, None)
     assert '<a href="changchun-14th.html">规划监测页</a>' in html
+
+
+def test_proxy_target_reads_base_and_current_value_on_the_proxy_and_says_so(ds):
+    """社会工作专业人才总量 has no series: 基期值 and 现值 both come from 持证社工 (its proxy), and the
+    form names the proxy and that the values are a lower bound."""
+    from mzforecast.attainment import assess
+    t = next(x for x in get_plan("changchun-14th", ds).targets if x.id == "table-08-social-work-professionals")
+    assert t.proxy == "certified_social_workers"
+    ev = E.evaluate(t, ds)
+    assert ev["base_year"] == 2020 and ev["base_value"] == 4139.0  # the proxy's 2020 value
+    row = E.add_evaluation(assess(t, ds), t, ds)
+    assert row.latest_value == row.base_value == 4139.0
+    assert E.proxy_used(t, ds) == "certified_social_workers"
+    f = ER.form(pd.DataFrame([row]), ds, plan="changchun-14th")
+    assert f.loc[0, "indicator_name"] == "社会工作专业人才总量（以持证社会工作者人数计，下限）"
+    assert f.loc[0, "proxy"] == "certified_social_workers"
+    html = ER.form_html(pd.DataFrame([row]), ds)
+    assert "以持证社会工作者人数计，下限" in html and "4,139人（2020）" in html
+    # a target read on its own series is not labelled
+    own = next(x for x in get_plan("changchun-14th", ds).targets if x.id == "table-01-tekun-urban")
+    assert E.proxy_used(own, ds) == ""
+
+
+def test_proxy_completion_progress_uses_the_proxy_series(tmp_path):
+    f = tmp_path / "d.csv"
+    f.write_text("region,indicator,year,value\nchangchun,certified_social_workers,2023,5000\n", encoding="utf-8")
+    ds = load([f])
+    t = next(x for x in get_plan("changchun-14th", ds).targets if x.id == "table-08-social-work-professionals")
+    ev = E.evaluate(t, ds)
+    assert ev["base_value"] == 4139.0
+    assert ev["completion_progress"] == pytest.approx((5000 - 4139) / (6000 - 4139) * 100)
+    assert ev["time_progress"] == 60.0

@@ -87,3 +87,11 @@ def test_cli_plans_table_keeps_year_spans(capsys):
     assert cli.main(["plans"]) == 0
     out = capsys.readouterr().out
     assert "2015-2020" in out and "changchun-14th" in out
+
+
+def test_interval_writes_zero_as_zero_at_any_scale():
+    assert fmt.interval(0, 1.2e8, "yuan") == "0 – 1.20亿元"
+    assert fmt.interval(0, 1.2e9, "yuan", "en") == "0 – 1.20 billion yuan"
+    assert fmt.interval(0, 55.5, "percent") == "0 – 55.5%"
+    assert fmt.interval(-2.5e4, 0.0, "people").endswith(" – 0人")
+    assert "0.00" not in fmt.interval(0, 3.4e4, "beds")

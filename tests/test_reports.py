@@ -258,6 +258,44 @@ def test_goal_text():
     assert reports.goal_text(row(kind="change", target_value=30, unit="communities"), "en") == "add ≥ 30 communities"
 
 
+def test_goal_text_reach_a_range_and_tolerance():
+    """'达到 a–b' reads as the plan does, unit once; '左右/约' shows its tolerance."""
+    row = lambda **k: pd.Series(dict(dict(kind="level", comparator=">=", target_value=35, target_value_high=40,  # noqa: E731
+                                          unit="beds per 1000 elderly", flags=""), **k))
+    assert reports.goal_text(row()) == "达到 35–40张/千名老人"
+    assert reports.goal_text(row(), "en") == "35–40 beds per 1000 elderly (met at 35)"
+    tol = row(target_value=9000, target_value_high=None, unit="organisations", flags="tolerance: within 450 of 9000")
+    assert reports.goal_text(tol) == "9,000个左右（±450个）"
+    assert reports.goal_text(tol, "en") == "about 9,000 organisations (±450 organisations)"
+    rate = row(kind="growth", target_value=10, target_value_high=None, unit="percent", tolerance=0.5)
+    assert reports.goal_text(rate) == "年均增长 10%左右（±0.5个百分点）"
+
+
+def test_goal_text_from_the_bundled_plan(ds):
+    r = mzf.assess("changchun-13th:beds-per-1000-elderly", data=ds)
+    assert reports.goal_text(r) == "达到 35–40张/千名老人"
+    en = reports.goal_text(r, "en")
+    assert en.count("beds per 1000 elderly") == 1
+    r = mzf.assess("changchun-13th:social-organisations-count", data=ds)
+    assert reports.goal_text(r) == "9,000个左右（±450个）"
+
+
+def test_expected_year_only_for_live_forecasts_after_the_data(ds):
+    """One observation (no trend) or a target year already past: no '预计达标年份'."""
+    r = mzf.assess("changchun-13th:beds-per-1000-elderly", data=ds)
+    assert r.verdict in ("insufficient_data", "outcome_pending")
+    assert "预计达标年份" not in reports.plain_words(r, ds)
+    assert "expected to be reached" not in reports.plain_words(r, ds, "en").lower()
+    r = mzf.assess("changchun-13th:lottery-sales", data=ds, reference=2016)  # a live forecast from 2015
+    assert r.verdict in ("on_track", "at_risk", "off_track") and r.expected_year > r.latest_year
+    assert f"预计达标年份：{int(r.expected_year)}年" in reports.plain_words(r, ds)
+    live = pd.Series(dict(verdict="on_track", expected_year=2028.0, latest_year=2024))
+    assert reports.expected_year(live) == 2028
+    assert reports.expected_year(live.copy().replace({2028.0: 2024.0})) is None  # not after the data
+    for v in ("insufficient_data", "outcome_pending", "achieved"):
+        assert reports.expected_year(pd.Series(dict(verdict=v, expected_year=2028.0, latest_year=2024))) is None
+
+
 def test_run_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     """A run swaps the whole output folder; a mistyped --out must not delete someone's files."""
     out = tmp_path / "mine"
