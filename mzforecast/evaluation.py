@@ -49,20 +49,22 @@ def time_progress(base_year: int, target_year: int, current_year) -> float:
     return float(min(max((int(current_year) - base_year) / (target_year - base_year), 0.0), 1.0) * 100)
 
 
-def implied_goal(target: Target, base_value: float) -> float:
-    """The target as a value of the same quantity as 基期值 and 现值 (see the module docstring)."""
+def implied_goal(target: Target, base_value: float, base_year: int | None = None) -> float:
+    """The target as a value of the same quantity as 基期值 and 现值 (see the module docstring);
+    `base_year` when the 基期值 stands in from a later year (growth compounds from there)."""
     if target.kind == "growth":
-        return base_value * (1 + target.value / 100) ** (target.target_year - target.base_year)
+        b = target.base_year if base_year is None else base_year
+        return base_value * (1 + target.value / 100) ** (target.target_year - b)
     if target.kind == "change":
         return base_value + target.value
     return target.value
 
 
-def completion_progress(target: Target, base_value, current_value) -> float:
+def completion_progress(target: Target, base_value, current_value, base_year: int | None = None) -> float:
     """完成进度 in percent; NaN when 基期值 or 现值 is unknown or the target sits at the base value."""
     if _nan(base_value) or _nan(current_value):
         return float("nan")
-    goal = implied_goal(target, float(base_value))
+    goal = implied_goal(target, float(base_value), base_year)
     if target.kind in ("growth", "change"):  # mid-plan: met once the implied goal level is reached
         met = _reached(target, current_value, goal)
     else:
@@ -118,16 +120,23 @@ def evaluate_series(target: Target, years, values) -> dict:
     years = np.asarray(years)
     B, T = int(target.base_year), target.target_year
     at = np.flatnonzero(years == B)
-    if len(at):
-        out["base_value"] = float(values[at[0]])
     after = np.flatnonzero((years > B) & (years <= T))
     if not len(after):
+        if len(at):
+            out["base_value"] = float(values[at[0]])
         return out
     cy, cv = int(years[after[-1]]), float(values[after[-1]])
+    if len(at):
+        out["base_value"] = float(values[at[0]])
+    elif len(after) >= 2:
+        # no 基期值 in the data (offices often fill only the plan years): the earliest later year
+        # stands in, and progress is measured from there (base_year says which year it is)
+        B = int(years[after[0]])
+        out["base_year"], out["base_value"] = B, float(values[after[0]])
     out["time_progress"] = time_progress(B, T, cy)  # needs only the 现值's year
     if np.isnan(out["base_value"]):
         return out
-    out["completion_progress"] = completion_progress(target, out["base_value"], cv)
+    out["completion_progress"] = completion_progress(target, out["base_value"], cv, B)
     out["progress_status"] = progress_status(out["completion_progress"], out["time_progress"])
     return out
 

@@ -285,3 +285,22 @@ def test_proxy_completion_progress_uses_the_proxy_series(tmp_path):
     assert ev["base_value"] == 4139.0
     assert ev["completion_progress"] == pytest.approx((5000 - 4139) / (6000 - 4139) * 100)
     assert ev["time_progress"] == 60.0
+
+
+def test_missing_base_value_stands_in_from_the_earliest_later_year():
+    """Offices often fill only the plan years: 2021 stands in for a missing 2020 基期值, and both
+    progress measures run from 2021 (base_year says so)."""
+    from mzforecast.evaluation import evaluate_series
+    from mzforecast.targets import Target
+    t = Target(id="t", indicator="x", comparator=">=", value=100, unit="people", year=2025, base_year=2020, quote="q")
+    got = evaluate_series(t, [2021, 2022, 2024], [60.0, 70.0, 90.0])
+    assert got["base_year"] == 2021 and got["base_value"] == 60.0
+    assert got["completion_progress"] == pytest.approx((90 - 60) / (100 - 60) * 100)  # 75 %
+    assert got["time_progress"] == pytest.approx((2024 - 2021) / (2025 - 2021) * 100)  # 75 %
+    assert got["progress_status"] == "on_schedule"
+    one = evaluate_series(t, [2024], [90.0])  # a single later year is no base
+    assert one["base_year"] == 2020 and one["completion_progress"] != one["completion_progress"]
+    g = Target(id="g", indicator="x", kind="growth", comparator=">=", value=10, unit="percent", year=2025,
+               base_year=2020, quote="q")
+    got = evaluate_series(g, [2021, 2023], [100.0, 110.0])  # goal from 2021: 100 * 1.1**4
+    assert got["completion_progress"] == pytest.approx(10 / (100 * 1.1 ** 4 - 100) * 100)

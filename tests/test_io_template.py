@@ -117,3 +117,18 @@ def test_every_plan_template_reads_back_unchanged(plan, tmp_path, ds):
     key = ["region", "indicator", "year", "value", "source"]
     pd.testing.assert_frame_equal(user.observations[key].sort_values(key).reset_index(drop=True),
                                   ds.observations[key].sort_values(key).reset_index(drop=True))
+
+
+def test_done_when_with_only_2021_to_2024_filled(tpl, tmp_path, capsys):
+    """An office that fills only 2021-2024 (no 2020 基期值) still gets completion and time progress:
+    the earliest filled year stands in for the base year (evaluation.evaluate_series)."""
+    filled = tmp_path / "plan-years.xlsx"
+    assert fill(tpl, filled, "changchun-14th", until=2024, since=2021) > 100
+    capsys.readouterr()
+    assert cli.main(["assess", "--plan", "changchun-14th", "--data", str(filled), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    scored = [r for r in rows if (r["probability"] is not None or r["probability_nowcast"] is not None)
+              and r["completion_progress"] is not None and r["time_progress"] is not None]
+    assert len(scored) >= 30
+    stand_in = [r for r in scored if r["base_year"] == 2021]
+    assert len(stand_in) >= 25 and all(r["time_progress"] == 75.0 for r in stand_in if r["latest_year"] == 2024)
