@@ -19,15 +19,16 @@ COMPACT = 50
 COMPACT_ROWS = 20
 WORST_CHARTS = 10
 PROGRESS_ZH = {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度"}
+PROGRESS_EN = {"ahead": "ahead of schedule", "on_schedule": "on schedule", "behind": "behind schedule"}
 T = {
     "zh": dict(rank="排名", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
-               verdict="判断", progress="完成进度", time="时序进度", status="进度", behind="滞后序时进度的地区",
+               verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
                semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）"),
     "en": dict(rank="rank", region="region", latest="latest", goal="target", base="base value", probability="probability",
-               verdict="verdict", progress="completion", time="time elapsed", status="progress", behind="regions behind schedule",
+               verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
                none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
                "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
                "SYNTHETIC data, not real statistics.", counts="regions by verdict", worst="the {k} regions least likely to "
@@ -124,21 +125,34 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
     html = [f"<h2 id='{anchor(res, target.id)}'>{R.e(meta.name(language))}</h2>",
             f"<p>{R.e(target.quote)}{t['lp']}{goal}{t['sep']}{R.e(year)}{t['semi']}{R.e(kind)}{t['rp']}</p>",
             f"<p>{R.e(t['counts'])}{t['colon']}{_counts_html(status_counts(res, target.id), language)}</p>"]
+    if target.responsible_unit:
+        unit_word = "责任单位" if language == "zh" else "responsible unit"
+        html.insert(2, f"<p>{unit_word}{t['colon']}{R.e(target.responsible_unit)}</p>")
     compact = len(r) >= COMPACT
     shown = r.head(COMPACT_ROWS) if compact else r
 
     def prog(v):
         return R.e(progress_text(v, language))
 
+    def status(v):
+        """超前/符合/滞后序时进度 in the evaluation form's colours; a dash without both progress numbers."""
+        from .evaluation import STATUS_COLORS
+        v = v if isinstance(v, str) else ""
+        label = (PROGRESS_ZH if language == "zh" else PROGRESS_EN).get(v)
+        if not label:
+            return fmt.DASH
+        return f"<span style='color:{STATUS_COLORS[v]};font-weight:bold'>{R.e(label)}</span>"
+
     def when(y):
         return f"{t['lp']}{int(y)}{t['rp']}" if pd.notna(y) else ""
-    rows = [[str(x.rank), _name(ds, x.region, language), R.e(R.fmt_value(x.latest_value, lunit, language)
-             + when(x.latest_year)),
+    rows = [[str(x.rank), _name(ds, x.region, language), R.e(R.fmt_value(x.base_value, lunit, language)),
+             R.e(R.fmt_value(x.latest_value, lunit, language) + when(x.latest_year)),
              R.e(R.fmt_value(x.target_value, unit, language)), R._probability_cell(x, language),
-             R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress)]
+             R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress),
+             status(getattr(x, "progress_status", ""))]
             for x in shown.itertuples()]
-    html.append(R.html_table([t["rank"], t["region"], t["latest"], t["goal"], t["probability"], t["verdict"],
-                              t["progress"], t["time"]], rows, "risk"))
+    html.append(R.html_table([t["rank"], t["region"], t["base"], t["latest"], t["goal"], t["probability"],
+                              t["verdict"], t["progress"], t["time"], t["status"]], rows, "risk"))
     if compact:
         html.append(f"<p>{R.e(t['more'].format(n=len(r) - len(shown), k=len(shown)))}</p>")
     b = behind(res, target.id)

@@ -156,6 +156,12 @@ def test_progress_shown_as_the_evaluation_form_gives_it(jilin):
     html = rr.target_section(t, res, ds)
     assert "100.0%" in html and "10000%" not in html and "6000%" not in html
     assert "60.0%" in html  # 时序进度: 3 of 5 years
+    # the evaluation form's columns: 基期值 and 超前/符合/滞后序时进度 beside 完成进度 and 时序进度
+    assert "<th>基期值</th>" in html and "<th>进度状态</th>" in html
+    n_behind = (res[res.target_id == t.id].progress_status == "behind").sum()
+    assert html.count(">滞后序时进度</span>") == n_behind > 0 and ">超前序时进度</span>" in html
+    unit = t.model_copy(update={"responsible_unit": "市民政局社会救助科"})
+    assert "责任单位：市民政局社会救助科" in rr.target_section(unit, res, ds)
 
 
 def test_charts_drawn_outside_pyplot_with_every_glyph(jilin):
