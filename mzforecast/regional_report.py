@@ -7,11 +7,10 @@ the worst ten. The notebook (notebooks/regions_dashboard.ipynb) only calls these
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import plots
+from . import fmt, plots
 from . import reports as R
 from .data import Dataset
 from .targets import Plan, Target
@@ -20,18 +19,21 @@ COMPACT = 50
 COMPACT_ROWS = 20
 WORST_CHARTS = 10
 PROGRESS_ZH = {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度"}
+PROGRESS_EN = {"ahead": "ahead of schedule", "on_schedule": "on schedule", "behind": "behind schedule"}
 T = {
     "zh": dict(rank="排名", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
-               verdict="判断", progress="完成进度", time="时序进度", status="进度", behind="滞后序时进度的地区",
+               verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
-               worst="实现概率最低的 {k} 个地区", targets="个目标"),
+               worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
+               semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）"),
     "en": dict(rank="rank", region="region", latest="latest", goal="target", base="base value", probability="probability",
-               verdict="verdict", progress="completion", time="time elapsed", status="progress", behind="regions behind schedule",
+               verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
                none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
                "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
                "SYNTHETIC data, not real statistics.", counts="regions by verdict", worst="the {k} regions least likely to "
-               "meet the target", targets="targets"),
+               "meet the target", targets="targets", colon=": ", lp=" (", rp=")", sep=", ", semi="; ", year="{y}",
+               dots="probability of meeting the target", nowcast=" (nowcast where the year has passed)"),
 }
 
 
@@ -66,101 +68,148 @@ def behind(res: pd.DataFrame, target_id: str) -> pd.DataFrame:
     return r.assign(_gap=gap).sort_values(["_gap", "region"], kind="stable").drop(columns="_gap")
 
 
-def _name(ds: Dataset, region: str, language: str) -> str:
+def region_name(ds: Dataset, region: str, language: str) -> str:
+    """The region as the page names it (plain text): 长春市; English where the data give a name_en."""
     reg = ds.regions.get(region)
-    return R.e(reg.name_zh if reg and (language == "zh" or not reg.name_en) else (reg.name_en if reg else region))
+    if reg is None:
+        return region
+    return reg.name_zh if language == "zh" or not reg.name_en else reg.name_en
+
+
+def _name(ds: Dataset, region: str, language: str) -> str:
+    return R.e(region_name(ds, region, language))
 
 
 def _counts_html(counts: dict, language: str) -> str:
     return " ".join(f"{R.verdict_badge(v, language)} {n}" for v, n in counts.items())
 
 
+def anchor(res: pd.DataFrame, target_id: str) -> str:
+    """The section's id, generated from the target's position (t1, t2, ...), never from a data string."""
+    ids = list(pd.unique(res.target_id))
+    return f"t{ids.index(target_id) + 1}" if target_id in ids else "t0"
+
+
+def progress_text(v, language: str = "zh") -> str:
+    """完成进度 / 时序进度 as the evaluation form writes them: already in percent (evaluation.py)."""
+    return fmt.number(v, "percent", language)
+
+
 def page_header(plan: Plan, ds: Dataset, res: pd.DataFrame, as_of=None, language: str = "zh") -> str:
     t = T[language]
     n_reg = res.region.nunique()
     title = plan.name_zh if language == "zh" else (plan.name_en or plan.name_zh)
+    when = R.L[language]["as_of"].format(y=as_of) if as_of else R.L[language]["all_data"]
     parts = [f"<h1>{R.e(title)}</h1>",
-             f"<p>{n_reg} {t['regions']} × {len(plan.targets)} {t['targets']}"
-             + (f"; as of {as_of}" if as_of else "") + "</p>"]
+             f"<p>{n_reg} {t['regions']} × {len(plan.targets)} {t['targets']}{t['semi']}{R.e(when)}</p>"]
     if plan.example or any("synthetic" in str(s) for s in ds.observations.get("source", pd.Series(dtype=str)).unique()):
         parts.append(f"<p><strong>{R.e(t['example'])}</strong></p>")
-    parts.append(f"<p>{R.e(t['counts'])}: {_counts_html(status_counts(res), language)}</p>")
+    parts.append(f"<p>{R.e(t['counts'])}{t['colon']}{_counts_html(status_counts(res), language)}</p>")
     return "\n".join(parts)
 
 
 def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
-    """Heading, counts by status, ranked table (compact for many regions) and the regions behind schedule."""
+    """Heading, counts by status, ranked table (compact for many regions) and the regions behind schedule.
+
+    Visible text is in the page's language only: the indicator's name, the document's quote and
+    the goal (reports.goal_text); the target id appears only in no visible place."""
     t = T[language]
     r = ranked(res, target.id)
     meta = ds.indicators[target.indicator]
     unit = target.unit
     lunit = meta.unit if target.kind == "growth" else unit  # latest and base values are levels
-    goal = (target.relative.describe(language) if target.relative is not None
-            else R.goal_text(r.iloc[0], language) if len(r) else "")
-    html = [f"<h2 id='{R.e(target.id)}'>{R.e(meta.name(language))} · {R.e(target.id)}</h2>",
-            f"<p>{R.e(target.quote)} ({R.e(goal)}, {target.target_year}; "
-            f"{R.L[language]['binding'] if target.binding else R.L[language]['expected']})</p>",
-            f"<p>{R.e(t['counts'])}: {_counts_html(status_counts(res, target.id), language)}</p>"]
+    goal = (R.e(target.relative.describe(language)) if target.relative is not None
+            else R.goal_text(r.iloc[0], language) if len(r) else "")  # goal_text is HTML (&gt;)
+    kind = R.L[language]["binding"] if target.binding else R.L[language]["expected"]
+    year = t["year"].format(y=target.target_year)
+    html = [f"<h2 id='{anchor(res, target.id)}'>{R.e(meta.name(language))}</h2>",
+            f"<p>{R.e(target.quote)}{t['lp']}{goal}{t['sep']}{R.e(year)}{t['semi']}{R.e(kind)}{t['rp']}</p>",
+            f"<p>{R.e(t['counts'])}{t['colon']}{_counts_html(status_counts(res, target.id), language)}</p>"]
+    if target.responsible_unit:
+        unit_word = "责任单位" if language == "zh" else "responsible unit"
+        html.insert(2, f"<p>{unit_word}{t['colon']}{R.e(target.responsible_unit)}</p>")
     compact = len(r) >= COMPACT
     shown = r.head(COMPACT_ROWS) if compact else r
 
     def prog(v):
-        return "–" if v is None or pd.isna(v) else f"{float(v) * 100:.0f}%"
-    rows = [[str(x.rank), _name(ds, x.region, language), R.fmt_value(x.latest_value, lunit, language)
-             + (f" ({int(x.latest_year)})" if pd.notna(x.latest_year) else ""),
-             R.fmt_value(x.target_value, unit, language), R._probability_cell(x, language),
-             R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress)]
+        return R.e(progress_text(v, language))
+
+    def status(v):
+        """超前/符合/滞后序时进度 in the evaluation form's colours; a dash without both progress numbers."""
+        from .evaluation import STATUS_COLORS
+        v = v if isinstance(v, str) else ""
+        label = (PROGRESS_ZH if language == "zh" else PROGRESS_EN).get(v)
+        if not label:
+            return fmt.DASH
+        return f"<span style='color:{STATUS_COLORS[v]};font-weight:bold'>{R.e(label)}</span>"
+
+    def when(y):
+        return f"{t['lp']}{int(y)}{t['rp']}" if pd.notna(y) else ""
+    rows = [[str(x.rank), _name(ds, x.region, language), R.e(R.fmt_value(x.base_value, lunit, language)),
+             R.e(R.fmt_value(x.latest_value, lunit, language) + when(x.latest_year)),
+             R.e(R.fmt_value(x.target_value, unit, language)), R._probability_cell(x, language),
+             R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress),
+             status(getattr(x, "progress_status", ""))]
             for x in shown.itertuples()]
-    html.append(R.html_table([t["rank"], t["region"], t["latest"], t["goal"], t["probability"], t["verdict"],
-                              t["progress"], t["time"]], rows, "risk"))
+    html.append(R.html_table([t["rank"], t["region"], t["base"], t["latest"], t["goal"], t["probability"],
+                              t["verdict"], t["progress"], t["time"], t["status"]], rows, "risk"))
     if compact:
         html.append(f"<p>{R.e(t['more'].format(n=len(r) - len(shown), k=len(shown)))}</p>")
     b = behind(res, target.id)
-    html.append(f"<h3>{R.e(t['behind'])} ({len(b)})</h3>")
+    html.append(f"<h3>{R.e(t['behind'])}{t['lp']}{len(b)}{t['rp']}</h3>")
     if b.empty:
         html.append(f"<p>{R.e(t['none_behind'])}</p>")
     else:
         bb = b.head(COMPACT_ROWS) if compact else b
         html.append(R.html_table(
             [t["region"], t["base"], t["latest"], t["goal"], t["progress"], t["time"]],
-            [[_name(ds, x.region, language), R.fmt_value(x.base_value, lunit, language),
-              R.fmt_value(x.latest_value, lunit, language), R.fmt_value(x.target_value, unit, language),
+            [[_name(ds, x.region, language), R.e(R.fmt_value(x.base_value, lunit, language)),
+              R.e(R.fmt_value(x.latest_value, lunit, language)), R.e(R.fmt_value(x.target_value, unit, language)),
               prog(x.completion_progress), prog(x.time_progress)] for x in bb.itertuples()]))
     return "\n".join(html)
 
 
 def dot_plot(target: Target, res: pd.DataFrame, ds: Dataset, language: str = "zh"):
-    """Probability by region, coloured by verdict: one labelled row per region, or a strip for 50+ regions."""
-    plots.use_cjk_font()
+    """Probability by region, coloured by verdict: one labelled row per region, or a strip for 50+ regions.
+
+    Drawn outside pyplot, inside plots.chart_style() (the CJK font), names from data as plain text."""
+    t = T[language]
     r = ranked(res, target.id)
     r = r[chance(r).notna()]
     if r.empty:
         return None
     p = chance(r).astype(float).to_numpy()
     colors = [plots.COLORS.get(v, "#636363") for v in r.verdict]
-    if len(r) < COMPACT:
-        fig, ax = plt.subplots(figsize=(7, 0.3 * len(r) + 1.2), dpi=100)
-        y = np.arange(len(r))[::-1]
-        ax.hlines(y, 0, p, color="#dddddd", lw=1)
-        ax.scatter(p, y, c=colors, s=40, zorder=3)
-        ax.set_yticks(y, [ds.regions[x].name_zh if x in ds.regions and language == "zh" else x for x in r.region])
-    else:
-        fig, ax = plt.subplots(figsize=(7, 2.2), dpi=100)
-        jitter = np.random.default_rng(0).uniform(-0.35, 0.35, len(r))
-        ax.scatter(p, jitter, c=colors, s=6, alpha=0.7)
-        ax.set_yticks([])
-        ax.set_ylim(-0.5, 0.5)
-    for x in (0.25, 0.75):
-        ax.axvline(x, color="#999999", lw=0.8, ls=":")
-    ax.set_xlim(-0.02, 1.02)
-    pending = (r.verdict == "outcome_pending").any()
-    ax.set_xlabel(("实现概率" + ("（目标年已过者为推算值）" if pending else "")) if language == "zh"
-                  else "probability of meeting the target" + (" (nowcast where the year has passed)" if pending else ""))
-    ax.set_title(f"{ds.indicators[target.indicator].name(language)} · {len(r)} "
-                 + ("个地区" if language == "zh" else "regions"), fontsize=10)
-    ax.grid(axis="x", alpha=0.25)
-    fig.tight_layout()
+    with plots.chart_style():
+        if len(r) < COMPACT:
+            fig = plots.new_figure(figsize=(7, 0.3 * len(r) + 1.2))
+            ax = fig.subplots()
+            y = np.arange(len(r))[::-1]
+            ax.hlines(y, 0, p, color="#dddddd", lw=1)
+            ax.scatter(p, y, c=colors, s=40, zorder=3)
+            ax.set_yticks(y)
+            ax.set_yticklabels([region_name(ds, x, language) for x in r.region], parse_math=False)
+        else:
+            fig = plots.new_figure(figsize=(7, 2.2))
+            ax = fig.subplots()
+            jitter = np.random.default_rng(0).uniform(-0.35, 0.35, len(r))
+            ax.scatter(p, jitter, c=colors, s=6, alpha=0.7)
+            ax.set_yticks([])
+            ax.set_ylim(-0.5, 0.5)
+        for x in (0.25, 0.75):
+            ax.axvline(x, color="#999999", lw=0.8, ls=":")
+        ax.set_xlim(-0.02, 1.02)
+        ax.xaxis.set_major_formatter(lambda v, _pos=None: fmt.probability(v) if 0 < v < 1 else f"{v:.0%}")
+        pending = (r.verdict == "outcome_pending").any()
+        ax.set_xlabel(t["dots"] + (t["nowcast"] if pending else ""))
+        ax.set_title(f"{meta_name(ds, target, language)} · {len(r)} {t['regions']}", fontsize=10, parse_math=False)
+        ax.grid(axis="x", alpha=0.25)
+        fig.tight_layout()
     return fig
+
+
+def meta_name(ds: Dataset, target: Target, language: str) -> str:
+    return ds.indicators[target.indicator].name(language)
 
 
 def region_target(target: Target, row) -> Target:
@@ -172,7 +221,7 @@ def region_target(target: Target, row) -> Target:
 
 
 def small_multiples(target: Target, res: pd.DataFrame, ds: Dataset, as_of=None, method="auto", language="zh"):
-    """Fan charts of every region (under 50), or of the ten least likely to meet the target."""
+    """Fan charts of every region (under 50), or of the ten least likely to meet the target (outside pyplot)."""
     r = ranked(res, target.id)
     r = r[(r.verdict != "no_data") & r.target_value.notna()]
     if ds.indicators[target.indicator].aggregation != "stock" or r.empty:
@@ -181,13 +230,16 @@ def small_multiples(target: Target, res: pd.DataFrame, ds: Dataset, as_of=None, 
         r = r.head(WORST_CHARTS)
     n, cols = len(r), 3
     nrow = (n + cols - 1) // cols
-    fig, axes = plt.subplots(nrow, cols, figsize=(12, 3.0 * nrow), squeeze=False)
-    for ax, x in zip(axes.flat, r.itertuples()):
-        R.target_figure(region_target(target, x), ds, as_of, method, language, ax=ax)
-        ax.legend().set_visible(False)
-        ax.set_title(f"{_name(ds, x.region, language)} · {plots.verdict_label(x.verdict, language)}", fontsize=9,
-                     color=plots.COLORS.get(x.verdict, "black"))
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    fig.tight_layout()
+    with plots.chart_style():
+        fig = plots.new_figure(figsize=(12, 3.0 * nrow))
+        axes = fig.subplots(nrow, cols, squeeze=False)
+        for ax, x in zip(axes.flat, r.itertuples()):
+            R.target_figure(region_target(target, x), ds, as_of, method, language, ax=ax)
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            ax.set_title(f"{region_name(ds, x.region, language)} · {plots.verdict_label(x.verdict, language)}",
+                         fontsize=9, color=plots.COLORS.get(x.verdict, "black"), parse_math=False)
+        for ax in list(axes.flat)[n:]:
+            ax.set_visible(False)
+        fig.tight_layout()
     return fig

@@ -109,15 +109,10 @@ from mzforecast import regional, regional_report as rr
 p = mzf.get_plan(plan, ds)
 res = regional.assess_regions(p, ds, as_of=as_of, method=method)
 display(HTML(rr.page_header(p, ds, res, as_of, language)))"""),
-        ("code", """import matplotlib.pyplot as plt
-from mzforecast import plots
-for t in p.targets:
+        ("code", """for t in p.targets:  # charts drawn outside pyplot: shown once, inlined
     display(HTML(rr.target_section(t, res, ds, language)))
-    with plots.chart_style():  # the CJK font for labels drawn through pyplot
-        for fig in (rr.dot_plot(t, res, ds, language), rr.small_multiples(t, res, ds, as_of, method, language)):
-            reports.show(fig)
-            if fig is not None:
-                plt.close(fig)  # shown once, inlined; not again by the inline backend"""),
+    for fig in (rr.dot_plot(t, res, ds, language), rr.small_multiples(t, res, ds, as_of, method, language)):
+        reports.show(fig)"""),
         ("code", "reports.record_summary(res)"),
     ], params='notebook = "regions_dashboard"\nplan = "data/examples/jilin-prefectures-example.yaml"\nas_of = None\n'
               'method = "auto"\nlanguage = "zh"\ndata_file = "data/examples/jilin-prefectures-synthetic.csv"')

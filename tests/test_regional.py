@@ -51,7 +51,14 @@ def synth(tmp_path_factory):
                   value=1.0, unit="times", quote="x"),  # two never-cut standards: direct even from one year
              # 2017: observed in most counties, missing in some with later years (a gap: no_data in both paths)
              dict(id="gap", indicator="syn_01", comparator=">=", value=800, unit="yuan/person/month", year=2017,
-                  base_year=2016, quote="x")]
+                  base_year=2016, quote="x"),
+             # 完成进度 where the base value (2020) already met the target: 100 in both paths, never negative
+             dict(id="base-met", indicator="syn_01", comparator=">=", value=150, unit="yuan/person/month",
+                  base_year=2020, year=2028, quote="x"),
+             dict(id="base-met-below", indicator="syn_03", comparator="<=", value=5000, unit="yuan/person/month",
+                  base_year=2020, year=2028, quote="x"),
+             dict(id="base-met-some", indicator="syn_03", comparator=">=", value=600, unit="yuan/person/month",
+                  base_year=2020, year=2028, quote="x")]
     doc["targets"] += extra
     plan.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     ds = mzf.load([csv])
@@ -107,6 +114,20 @@ def test_vectorised_rows_equal_the_one_at_a_time_path(synth):
     assert (f.loc["ratio-bounded"].hi95.dropna() <= 100).all()
     assert {"insufficient_data", "outcome_pending"} <= set(f.verdict)
     assert f.loc["ratio-standards"].note.str.contains("the ratio forecast from its one observed year").any()
+    # 完成进度 with a base value that already met the target: 100 (evaluation.completion_progress), both paths
+    from mzforecast.evaluation import completion_progress
+    p = mzf.get_plan(str(plan), ds)
+    for tid in ("base-met", "base-met-below"):
+        m = f.loc[tid]
+        m = m[m.base_value.notna() & m.latest_value.notna() & (m.latest_year > 2020)]
+        assert len(m) >= 10 and (m.completion_progress == 100).all() and (s.loc[tid].completion_progress.dropna() == 100).all()
+    some = f.loc["base-met-some"].dropna(subset=["base_value", "completion_progress"])
+    met0 = some.base_value >= 600
+    assert met0.any() and (~met0).any()
+    t = next(x for x in p.targets if x.id == "base-met-some")
+    for region, r in some.iterrows():
+        assert r.completion_progress == completion_progress(t, r.base_value, r.latest_value), region
+    assert (some.completion_progress[met0] >= 100).all()
     for c in A.FIELDS:
         if c in key:
             continue

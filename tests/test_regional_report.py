@@ -103,3 +103,81 @@ def test_regions_dashboard_renders_for_the_bundled_example(tmp_path):
     assert "延边朝鲜族自治州" in page and "合成数据" in page
     summary = pd.read_csv(tmp_path / "out/summary.csv")
     assert len(summary) == 9 * 5
+
+
+def _visible(html: str) -> str:
+    """The text a reader sees: tags (and their attributes, e.g. generated ids) removed."""
+    import re
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_chinese_page_is_chinese_throughout(jilin):
+    ds, p, res = jilin
+    head = _visible(rr.page_header(p, ds, res))
+    for i, t in enumerate(p.targets, 1):
+        html = rr.target_section(t, res, ds)
+        text = _visible(html)
+        assert t.id not in text  # ids only in the generated anchor
+        assert f"<h2 id='t{i}'>{ds.indicators[t.indicator].name_zh}</h2>" in html
+        for ascii_mark in ("(", ")", ";", ": ", ", "):
+            assert ascii_mark not in text + head, (t.id, ascii_mark)
+        assert "（" in text and "；" in text and "2025年" in text
+    # a level target's goal as reports.goal_text writes it, a relative one in words
+    from mzforecast import reports
+    t = p.targets[2]
+    assert reports.goal_text(rr.ranked(res, t.id).iloc[0], "zh") in rr.target_section(t, res, ds)
+    assert "比基期" in _visible(rr.target_section(p.targets[0], res, ds))
+
+
+def test_english_page_is_english(jilin):
+    import re
+    ds, p, res = jilin
+    head = _visible(rr.page_header(p, ds, res, language="en"))
+    assert "all available data" in head
+    assert "with data up to 2023" in rr.page_header(p, ds, res, as_of=2023, language="en")
+    assert "按截至 2023 年的数据" in rr.page_header(p, ds, res, as_of=2023)
+    for t in p.targets:
+        html = rr.target_section(t, res, ds, "en")
+        text = _visible(html).replace(t.quote, "")  # the document's own words stay as quoted
+        assert t.id not in text and ds.indicators[t.indicator].name_en in text
+        assert not re.search(r"[\u3000-\u303f\uff00-\uffef]", text), t.id  # no fullwidth punctuation
+        assert "binding" in text or "expected" in text
+
+
+def test_progress_shown_as_the_evaluation_form_gives_it(jilin):
+    """完成进度 is already in percent (evaluation.py): a base value that met the target shows 100%."""
+    from mzforecast import evaluation as E
+    ds, p, res = jilin
+    t = next(x for x in p.targets if x.id == "care-worker-certification")
+    row = res[(res.target_id == t.id) & (res.region == "jilin_city")].iloc[0]
+    assert row.base_value >= t.value  # already met in the base year
+    expected = E.completion_progress(t.for_region("jilin_city"), row.base_value, row.latest_value)
+    assert expected == row.completion_progress == 100.0
+    html = rr.target_section(t, res, ds)
+    assert "100.0%" in html and "10000%" not in html and "6000%" not in html
+    assert "60.0%" in html  # 时序进度: 3 of 5 years
+    # the evaluation form's columns: 基期值 and 超前/符合/滞后序时进度 beside 完成进度 and 时序进度
+    assert "<th>基期值</th>" in html and "<th>进度状态</th>" in html
+    n_behind = (res[res.target_id == t.id].progress_status == "behind").sum()
+    assert html.count(">滞后序时进度</span>") == n_behind > 0 and ">超前序时进度</span>" in html
+    unit = t.model_copy(update={"responsible_unit": "市民政局社会救助科"})
+    assert "责任单位：市民政局社会救助科" in rr.target_section(unit, res, ds)
+
+
+def test_charts_drawn_outside_pyplot_with_every_glyph(jilin):
+    import warnings
+
+    import matplotlib.pyplot as plt
+    from mzforecast import plots
+    ds, p, res = jilin
+    before = plt.get_fignums()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for language in ("zh", "en"):
+            for t in p.targets[:2]:
+                for fig in (rr.dot_plot(t, res, ds, language), rr.small_multiples(t, res, ds, language=language)):
+                    assert fig is not None
+                    assert plots.png(fig)[:4] == b"\x89PNG"
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
+    assert plt.get_fignums() == before  # nothing left open in pyplot

@@ -624,11 +624,11 @@ def test_index_lists_each_kind_of_page_under_its_own_heading(tmp_path):
     assert page.count('十四五”规划</a>') == 1
 
 
-def test_regions_notebook_draws_pyplot_charts_with_the_cjk_font():
-    """regional_report draws through pyplot: the notebook wraps it in chart_style, or labels are tofu."""
+def test_regions_notebook_draws_no_pyplot_charts():
+    """regional_report draws outside pyplot, in plots.chart_style (the CJK font): the notebook needs no pyplot."""
     nb = json.loads((ROOT / "notebooks/regions_dashboard.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    assert "with plots.chart_style():" in code and "plt.close(fig)" in code
+    assert "import matplotlib.pyplot" not in code and "plt." not in code and "reports.show(fig)" in code
 
 
 def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
