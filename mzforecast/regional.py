@@ -593,7 +593,15 @@ def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", 
                    reference: int | None = None) -> pd.DataFrame:
     """One row per target per region (the whole table; `iter_assess` streams it)."""
     frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns())
+    if not frames:
+        return pd.DataFrame(columns=columns())
+    import warnings
+    with warnings.catch_warnings():
+        # pandas 2.1-2.x warn that all-NA columns (e.g. no nowcast in one target's rows) will stop
+        # being ignored when concat picks dtypes; infer_objects gives the same dtypes either way
+        warnings.filterwarnings("ignore", message=".*concatenation with empty or all-NA entries.*",
+                                category=FutureWarning)
+        return pd.concat(frames, ignore_index=True).infer_objects()
 
 
 def write_rows(plan: str | Plan, ds: Dataset, out, *, as_of=None, method="auto", seed=0,
