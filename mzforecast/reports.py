@@ -642,6 +642,7 @@ PHRASES = {
                         "实现目标（{goal}）的概率约为 <b>{p}</b>，判断为 {badge}。",
                grey="<p>{name}：目标{goal}，{badge}。",
                growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。", required=" 从最新值出发，需年均增长 {req}。",
+               met_already=" 最新值已达到目标水平，保持即可实现。",
                eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
                method=" 预测方法：{m}。",
                classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
@@ -657,6 +658,7 @@ PHRASES = {
                         "{interval}); probability of meeting the target ({goal}) <b>{p}</b>: {badge}.",
                grey="<p>{name}: target {goal}: {badge}.",
                growth=" Required yearly growth {req}, historical {hist}.", required=" Required yearly growth {req}.",
+               met_already=" The latest value already meets the target; holding it is enough.",
                eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}.",
                method=" Method: {m}.",
                classes=" The verdict rests on the probability; these classes are for comparison only (they use "
@@ -722,6 +724,17 @@ def expected_year(r):
     return int(y)
 
 
+def _latest_meets(r) -> bool:
+    """Does the latest value (in the target's terms) already meet a level or ratio target? Then
+    a 'required growth' (often negative) says less than that plain fact."""
+    if getattr(r, "kind", None) not in ("level", "ratio") or fmt.missing(getattr(r, "latest_value", None)):
+        return False
+    v, goal, c = float(r.latest_value), r.target_value, r.comparator
+    if fmt.missing(goal):
+        return False
+    return {">=": v >= goal, ">": v > goal, "<=": v <= goal, "<": v < goal}.get(c, False)
+
+
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     """The probability and verdict in a sentence an official can read aloud."""
     r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
@@ -753,7 +766,9 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
                             interval=_interval(r, ds, language), p=fmt.probability(p), badge=badge)
         if _text(r.method):
             txt += P["method"].format(m=e(method_name(r.method, language)))
-    if not fmt.missing(r.required_cagr):
+    if not fmt.missing(r.required_cagr) and _latest_meets(r):
+        txt += P["met_already"]
+    elif not fmt.missing(r.required_cagr):
         growth = P["growth"] if not fmt.missing(r.historical_cagr) else P["required"]
         txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
                              hist=fmt.number(r.historical_cagr, "percent", language))

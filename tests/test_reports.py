@@ -725,3 +725,11 @@ def test_deep_dive_title_names_the_ratio(ds):
     t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
     head = reports.indicator_header("changchun-14th", t, ds)
     assert head.startswith("<h1>农村低保标准与城市低保标准之比 · ")
+
+
+def test_a_target_already_met_by_the_latest_value_says_so(ds):
+    """特困 ÷ previous-year 低保 was 1.59 in 2020 against ≥ 1.5: not 'needs -1.2% a year'."""
+    r = mzf.assess("changchun-14th:table-01-tekun-urban", ds)
+    zh, en = reports.plain_words(r, ds, "zh"), reports.plain_words(r, ds, "en")
+    assert "最新值已达到目标水平" in zh and "需年均增长" not in zh
+    assert "already meets the target" in en
