@@ -207,6 +207,8 @@ def table_view(view, source=None, language: str = "en"):
             out[c] = [number(v, "percent", language) for v in view[c]]
         elif c in VALUE_COLUMNS and units is not None:
             out[c] = [number(v, u, language, with_unit=u == "percent") for v, u in zip(view[c], units)]
+        elif view[c].dtype.kind == "b" or any(isinstance(v, bool) for v in view[c]):
+            out[c] = [DASH if missing(v) else ("yes" if v else "no") for v in view[c]]  # not 1 / 0
         elif view[c].dtype.kind == "f" or view[c].hasnans:
             out[c] = [plain(v) for v in view[c]]
     return out

@@ -95,3 +95,11 @@ def test_interval_writes_zero_as_zero_at_any_scale():
     assert fmt.interval(0, 55.5, "percent") == "0 – 55.5%"
     assert fmt.interval(-2.5e4, 0.0, "people").endswith(" – 0人")
     assert "0.00" not in fmt.interval(0, 3.4e4, "beds")
+
+
+def test_cli_table_shows_booleans_as_words():
+    """The backtest's inside80 column: yes / no / –, never 1 / 0."""
+    import pandas as pd
+    from mzforecast import fmt
+    view = fmt.table_view(pd.DataFrame({"inside80": [True, False, None]}))
+    assert list(view.inside80) == ["yes", "no", fmt.DASH]
