@@ -643,6 +643,10 @@ def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
         with plots.chart_style():
             fig = rr.dot_plot(t, res, d, "zh")
             fig.savefig(tmp_path / "d.png")
+    assert fig is not None and fig.axes, "a dot plot is drawn for the example's first target"
+    labels = " ".join(tk.get_text() for ax in fig.axes for tk in ax.get_yticklabels())
+    assert re.search(r"[\u4e00-\u9fff]", labels), "region names on the axis are Chinese"
+    assert (tmp_path / "d.png").stat().st_size > 1000
 
 
 def test_method_names_on_chinese_pages_are_chinese():
