@@ -244,13 +244,7 @@ class Forecast:
         w = (u - p[j]) / (p[j + 1] - p[j])
         q = self.quantile_values
         vals = (q[:, j] + (q[:, j + 1] - q[:, j]) * w).T  # exact where neighbouring quantiles are equal
-        # the grid already honours the structure; this removes rounding at the last digit
-        if self.monotone == "nondecreasing":
-            vals = np.maximum.accumulate(vals, axis=1)
-        elif self.monotone == "nonincreasing":
-            vals = np.minimum.accumulate(vals, axis=1)
-        if self.bounds is not None:
-            vals = np.clip(vals, *self.bounds)
+        vals = structure_paths(vals, self.monotone, self.bounds, axis=1)
         return pd.DataFrame(vals, columns=[int(y) for y in self.years])
 
     def to_frame(self, levels=(80, 95)) -> pd.DataFrame:
@@ -375,25 +369,52 @@ def _structure(point: np.ndarray, qv: np.ndarray, last: float, monotone, bounds)
     the summary frame and the samples stay in agreement. Clipping to bounds commutes the same
     way. A series at its upper bound (100 % coverage) is forecast at the bound.
     """
-    notes = []
+    P, Q, at_bound = structure_many(point[None], qv[None], np.array([last], float), monotone, bounds)
+    return P[0], Q[0], structure_notes(monotone, bounds, bool(at_bound[0]))
+
+
+def structure_many(P: np.ndarray, Q: np.ndarray, last: np.ndarray, monotone, bounds):
+    """`_structure` for many series at once: P (series, years), Q (series, years, probs), last
+    (series,). Returns P, Q and which series sit at their upper bound (held there)."""
     lo, hi = bounds if bounds is not None else (None, None)
-    if hi is not None and last >= hi - 1e-9:
-        notes.append(f"the series is at its upper bound ({hi:g}): forecast held at the bound")
-        return np.full_like(point, hi), np.full_like(qv, hi), notes
+    at_bound = (last >= hi - 1e-9) if hi is not None else np.zeros(len(last), bool)
     if monotone == "nondecreasing":
-        point = np.maximum.accumulate(np.maximum(point, last))
-        qv = np.maximum.accumulate(np.maximum(qv, last), axis=0)
-        notes.append("administered standard, only raised or held: no forecast path falls below the last "
-                     "observed value or from one year to the next")
+        P = np.maximum.accumulate(np.maximum(P, last[:, None]), axis=1)
+        Q = np.maximum.accumulate(np.maximum(Q, last[:, None, None]), axis=1)
     elif monotone == "nonincreasing":
-        point = np.minimum.accumulate(np.minimum(point, last))
-        qv = np.minimum.accumulate(np.minimum(qv, last), axis=0)
-        notes.append("only ever held or lowered: no forecast path rises above the last observed value "
-                     "or from one year to the next")
+        P = np.minimum.accumulate(np.minimum(P, last[:, None]), axis=1)
+        Q = np.minimum.accumulate(np.minimum(Q, last[:, None, None]), axis=1)
     if lo is not None or hi is not None:
-        point = np.clip(point, lo, hi)
-        qv = np.clip(qv, lo, hi)
-    return point, qv, notes
+        P, Q = np.clip(P, lo, hi), np.clip(Q, lo, hi)
+    if at_bound.any():
+        P, Q = P.copy(), Q.copy()
+        P[at_bound], Q[at_bound] = hi, hi
+    return P, Q, at_bound
+
+
+def structure_notes(monotone, bounds, at_bound: bool) -> list[str]:
+    """What `structure_many` did to one series, in words (the notes every path shows)."""
+    if at_bound:
+        return [f"the series is at its upper bound ({bounds[1]:g}): forecast held at the bound"]
+    if monotone == "nondecreasing":
+        return ["administered standard, only raised or held: no forecast path falls below the last "
+                "observed value or from one year to the next"]
+    if monotone == "nonincreasing":
+        return ["only ever held or lowered: no forecast path rises above the last observed value "
+                "or from one year to the next"]
+    return []
+
+
+def structure_paths(V: np.ndarray, monotone, bounds, axis: int = -1) -> np.ndarray:
+    """Sample paths (years along `axis`) after the structure: the grid already honours it, this
+    removes rounding at the last digit of the interpolation."""
+    if monotone == "nondecreasing":
+        V = np.maximum.accumulate(V, axis=axis)
+    elif monotone == "nonincreasing":
+        V = np.minimum.accumulate(V, axis=axis)
+    if bounds is not None:
+        V = np.clip(V, *bounds)
+    return V
 
 
 def ses_many(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -197,19 +197,7 @@ class _Group:
         self.P, self.Q, self.Y = self._structure(P, Q, Y[:, -1].astype(float))
 
     def _structure(self, P, Q, last):
-        """models._structure on every series at once (its loop over years is axis 1 here)."""
-        lo, hi = self.bounds if self.bounds is not None else (None, None)
-        self.at_bound = (last >= hi - 1e-9) if hi is not None else np.zeros(len(last), bool)
-        if self.monotone == "nondecreasing":
-            P = np.maximum.accumulate(np.maximum(P, last[:, None]), axis=1)
-            Q = np.maximum.accumulate(np.maximum(Q, last[:, None, None]), axis=1)
-        elif self.monotone == "nonincreasing":
-            P = np.minimum.accumulate(np.minimum(P, last[:, None]), axis=1)
-            Q = np.minimum.accumulate(np.minimum(Q, last[:, None, None]), axis=1)
-        if lo is not None or hi is not None:
-            P, Q = np.clip(P, lo, hi), np.clip(Q, lo, hi)
-        if self.at_bound.any():
-            P[self.at_bound], Q[self.at_bound] = hi, hi
+        P, Q, self.at_bound = M.structure_many(P, Q, last, self.monotone, self.bounds)
         return P, Q, None
 
     def row_notes(self, i: int, last: float) -> list[str]:
@@ -221,14 +209,7 @@ class _Group:
             out.append(self.bounds_note)
         if self.neg[i]:
             out.append("the trend crosses zero: negative forecasts set to 0")
-        if self.at_bound[i]:
-            out.append(f"the series is at its upper bound ({self.bounds[1]:g}): forecast held at the bound")
-        elif self.monotone == "nondecreasing":
-            out.append("administered standard, only raised or held: no forecast path falls below the last "
-                       "observed value or from one year to the next")
-        elif self.monotone == "nonincreasing":
-            out.append("only ever held or lowered: no forecast path rises above the last observed value "
-                       "or from one year to the next")
+        out += M.structure_notes(self.monotone, self.bounds, bool(self.at_bound[i]))
         if self.n == 1:
             k = min(5, len(self.years)) - 1
             med = float(np.interp(0.5, self.probs, self.Q[i, k]))
@@ -243,13 +224,8 @@ class _Group:
 
     def paths(self, rows, k, j, w, info=None) -> np.ndarray:
         """Forecast.samples for the given rows over years 0..k: (rows, draws, years)."""
-        V = np.moveaxis(_sample(self.Q[rows, :k + 1, :], j, w), 1, 2)
-        if self.monotone == "nondecreasing":
-            V = np.maximum.accumulate(V, axis=2)
-        elif self.monotone == "nonincreasing":
-            V = np.minimum.accumulate(V, axis=2)
-        if self.bounds is not None:
-            V = np.clip(V, *self.bounds)
+        V = M.structure_paths(np.moveaxis(_sample(self.Q[rows, :k + 1, :], j, w), 1, 2), self.monotone, self.bounds,
+                              axis=2)
         for f in CONSTRAINTS:
             V = f(V, info)
         return V

@@ -104,17 +104,8 @@ def _rows(path: Path) -> list[list[str]]:
         return tables[0] if tables else []
     if path.suffix.lower() == ".xls":
         raise DataError("old .xls workbooks are not supported", file=str(path), fix="save as .xlsx or CSV (UTF-8)")
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DataError("cannot decode the file as UTF-8 or GBK", file=str(path),
-                        fix="in Excel choose 'CSV UTF-8 (逗号分隔)' when saving")
-    return [r for r in csv.reader(io.StringIO(text))]
+    from .csv import decode  # the data reader's decoding: UTF-8/BOM, UTF-16, GBK; binary refused
+    return [r for r in csv.reader(io.StringIO(decode(path, path.read_bytes())))]
 
 
 def _header(rows, file) -> tuple[int, int, int, int]:
