@@ -70,18 +70,9 @@ def reference_year(as_of: int | None = None) -> int:
 
 
 def probability_text(p, known: bool = False) -> str:
-    """A probability as a page shows it: '<0.5%' and '>99.5%' at the ends (4,000 samples cannot
-    say 0 or 1); exactly 0%/100% only for a known outcome; '–' when there is none."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    p = float(p)
-    if known and p in (0.0, 1.0):
-        return f"{p:.0%}"
-    if p < 0.005:
-        return "<0.5%"
-    if p > 0.995:
-        return ">99.5%"
-    return f"{p:.0%}"
+    """A probability as pages show it (kept here for callers of attainment): fmt.probability."""
+    from .fmt import probability
+    return probability(p, known)
 
 
 def verdict_from_probability(p: float) -> str:

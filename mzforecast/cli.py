@@ -273,12 +273,15 @@ def cmd_draft(args):
 
 
 def _target_setting_parsers(sub, fmt, as_of_method, datafiles):
+    def probabilities(p):
+        p.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9],
+                       help="probabilities of meeting the value, as fractions")
+
     g = sub.add_parser("propose", help="the value met with each probability in a year: what a plan can promise")
     g.add_argument("region", help="region id, e.g. changchun")
     g.add_argument("indicator", help="indicator id, e.g. dibao_standard_urban")
     g.add_argument("--year", type=year, default=2030, help="the year the value is for")
-    g.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9],
-                   help="probabilities of meeting the value, as fractions (default 0.5 0.8 0.9)")
+    probabilities(g)
     g.add_argument("--denominator", help="propose a ratio: INDICATOR / DENOMINATOR")
     g.add_argument("--lag", type=count(0), default=0, help="the denominator's year is this many years earlier")
     g.add_argument("--unit", choices=["times", "percent"], help="unit of a ratio (default times)")
@@ -288,7 +291,7 @@ def _target_setting_parsers(sub, fmt, as_of_method, datafiles):
     g.set_defaults(func=cmd_propose)
     d = sub.add_parser("draft", help="a draft plan: each target's ambition and the values promisable at 50/80/90%%")
     d.add_argument("plan", help="a plan file path, or a draft's name in data/drafts")
-    d.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9])
+    probabilities(d)
     as_of_method(d)
     datafiles(d)
     fmt(d)

@@ -133,11 +133,14 @@ def interval(lo, hi, unit: str = "", language: str = "zh", *, with_unit: bool = 
     return a + sep + _join(b, unit, language, with_unit)
 
 
-def probability(p) -> str:
-    """A probability in %: '<0.5%' and '>99.5%' at the ends, never '0%' for 'unlikely'."""
+def probability(p, known: bool = False) -> str:
+    """A probability in %: '<0.5%' and '>99.5%' at the ends (4,000 samples cannot say 0 or 1),
+    never '0%' for 'unlikely'; exactly 0%/100% only for a `known` outcome."""
     if missing(p):
         return DASH
     p = float(p)
+    if known and p in (0.0, 1.0):
+        return f"{p:.0%}"
     if p < 0.005:
         return "<0.5%"
     if p > 0.995:

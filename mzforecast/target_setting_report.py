@@ -60,7 +60,8 @@ def note_zh(note: str, ds: Dataset, language: str = "zh") -> str:
 
 
 def _pct(x) -> str:
-    return "–" if x is None or pd.isna(x) else f"{x:.1f}%"
+    from . import fmt
+    return fmt.number(x, "percent")
 
 
 def _cut(v, comparator: str, unit: str, language: str) -> str:
