@@ -13,7 +13,9 @@ import pandas as pd
 
 from .data import Dataset
 from .errors import MzError
-from .evaluation import STATUS_COLORS, STATUS_ZH, TOLERANCE, _nan, _text, proxy_label, proxy_used
+from .messages import labels as _labels
+STATUS_ZH = _labels("status")
+from .evaluation import STATUS_COLORS, TOLERANCE, _nan, _text, proxy_label, proxy_used
 
 
 def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
@@ -22,7 +24,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     One row per target with its name, 属性, 基期值, 目标值, 现值, progress, status, verdict and
     责任单位; figures stay numbers so the page, the chart and the workbook format them their way.
     """
-    from .attainment import VERDICT_ZH
+    VERDICT_ZH = _labels("verdict")
     from .targets import get_plan
     try:
         targets = {t.id: t for t in get_plan(plan or res.plan.iloc[0], ds).targets} if len(res) else {}

@@ -17,7 +17,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
-from .attainment import VERDICT_ZH
+from .messages import labels as _labels
+VERDICT_ZH = _labels("verdict")
 
 # dashboard colour groups planners use: green met / on track, amber at risk, red off track /
 # missed, grey where the tool makes no forecast judgement

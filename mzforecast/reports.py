@@ -17,7 +17,10 @@ import pandas as pd
 from . import fmt
 from . import plots
 from . import units as U
-from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, _history, assess, cagr, milestones, target_fan
+from .attainment import assess, cagr, milestones, target_fan
+from .messages import labels as _labels
+from .terms import history as _history
+VERDICT_ZH, EUROSTAT_ZH, UNSD_ZH = (_labels(k) for k in ("verdict", "eurostat", "unsd"))
 from .data import Dataset
 from .models import METHODS, forecast
 from .safe import html_text

@@ -7,7 +7,8 @@ import pytest
 
 import mzforecast as mzf
 from conftest import ROOT
-from mzforecast.attainment import N_SAMPLES, P_MAX, assess, assess_plan
+from mzforecast.attainment import N_SAMPLES, P_MAX, assess
+from mzforecast.plan import assess_plan
 from mzforecast.cli import main
 from mzforecast.errors import DataError
 from mzforecast.targets import load_plan
