@@ -11,7 +11,7 @@ from .errors import DataError, DataErrors
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
-# ---- issue 12: strict input types. A year is a whole number in range (YAML `true` is not 1), a
+# ---- strict input types. A year is a whole number in range (YAML `true` is not 1), a
 # target value a finite number (`.nan`, 1e400 refused), a flag a real boolean; unknown keys are
 # refused (extra="forbid") so a misspelt key is named instead of silently ignored.
 Year = Annotated[int, Strict(), Field(ge=YEAR_MIN, le=YEAR_MAX)]
@@ -56,13 +56,13 @@ class Target(BaseModel):
     binding: Flag = False
     quote: str
     note: str = ""  # how a target was read from its sentence, where that took judgement
-    # issue 11: the unit the document makes responsible (责任单位：救助处); empty where it names none
+    # the unit the document makes responsible (责任单位：救助处); empty where it names none
     responsible_unit: str = ""
     # filled from the plan
     plan: str = ""
     region: str = ""
     base_year: int = 0
-    # ---- issue 9: readings of the document (shown in the assessment's `flags`)
+    # ---- readings of the document (shown in the assessment's `flags`)
     # value_high with '>=' / '>': "达到 a–b" is met at a; b is the upper aim, above it 超额 (`exceeded`)
     tolerance: float | None = None  # '左右/约': met within this distance of value, in the target's unit
     transferred: bool = False  # function moved out of 民政 in the 2018 reform: listed, not scored (why: note)
@@ -82,7 +82,7 @@ class Target(BaseModel):
             raise ValueError(f"unknown unit '{v}'; known: {', '.join(sorted(U.known_units()))}") from None
         return v
 
-    # issue 14: a target relative to the region's own base-year value ("+20 % over 2020")
+    # a target relative to the region's own base-year value ("+20 % over 2020")
     relative: Relative | None = None
 
     @model_validator(mode="after")
@@ -193,7 +193,7 @@ class Plan(BaseModel):
     name_zh: str
     name_en: str = ""
     region: str = ""
-    # issue 14: one plan for many regions: a list of region ids, or "all" (every region with data)
+    # one plan for many regions: a list of region ids, or "all" (every region with data)
     regions: list[str] | Literal["all"] | None = None
     example: bool = False  # a worked example on synthetic data, not a real plan
     source: str

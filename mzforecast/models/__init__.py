@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import calibration
-from ..data import describe_years
+from ..data import YEAR_MAX, YEAR_MIN, describe_years  # the years a plan can speak of
 from ..errors import ModelError
 from ..fmt import plain
 from .points import (COMB_MEMBERS, DAMPING, METHODS, THETA_ALPHAS, choose_method, logistic_many,  # noqa: F401
@@ -140,9 +140,6 @@ class Forecast:
         f.insert(0, "indicator", self.history.attrs.get("indicator", self.history.name))
         f.insert(0, "region", self.history.attrs.get("region", ""))
         return f
-
-
-YEAR_MIN, YEAR_MAX = 1949, 2100  # as data.YEAR_MIN/YEAR_MAX: the years a plan can speak of
 
 
 def draws(probs: np.ndarray, n: int, seed: int):

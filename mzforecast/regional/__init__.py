@@ -4,7 +4,7 @@
 pandas work per series. Here the series of all regions are cut from one sorted array, grouped
 by their observed-year pattern (so length, spacing, last year and hence the `auto` method are
 shared), fitted with `models.point_forecasts_many`, given calibrated quantiles in arrays with
-`models.forecast`'s steps and notes (including `models._structure`'s rules: administered
+`models.forecast`'s steps and notes (including `models.structure_many`'s rules: administered
 standards never cut, bounds, a series at its upper bound held there) and sampled with the same
 inverse-CDF formula and seed as `Forecast.samples`. Each row is then built by the scalar path's
 own pure functions: `attainment.forecast_fields` (verdict, clipped probability or nowcast,
