@@ -4,8 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
+from . import units as U
 from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
 from .errors import DataError, DataErrors
 
@@ -75,7 +77,6 @@ class Target(BaseModel):
     def _known_unit(cls, v: str) -> str:
         """A target's unit is one the project knows (as an indicator's is), never free text that a
         page would have to print as given."""
-        from . import units as U
         try:
             U.normalise(v)
         except KeyError:
@@ -115,7 +116,6 @@ class Target(BaseModel):
 
     def exceeded(self, x):
         """Elementwise: above the upper aim b of "达到 a–b" (超额)? False where there is no upper aim."""
-        import numpy as np
         x = np.asarray(x, float)
         if self.value_high is None or self.comparator not in (">=", ">"):
             return np.zeros(x.shape, bool)
@@ -147,7 +147,6 @@ class Target(BaseModel):
 
     def met(self, x):
         """Elementwise: does value x (in the target's terms) meet the target?"""
-        import numpy as np
         x = np.asarray(x, float)
         v, c, tol = self.value, self.comparator, self.tolerance or 0.0
         if c == ">=":
@@ -242,7 +241,6 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
             if t.kind in ("level", "change") and t.indicator in dataset.indicators:
                 iu = dataset.indicators[t.indicator].unit
                 if t.unit != iu:
-                    from . import units as U
                     try:
                         f = U.convert(1.0, t.unit, iu)
                         t.value = None if t.value is None else t.value * f

@@ -8,6 +8,7 @@ Dataset and its merging; the row-by-row checks are in `data.rows`. Imports the l
 """
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -149,7 +150,6 @@ def read_yaml(path: Path):
 
 def validation_errors(e: ValidationError, file: str, prefix: str = "", known=()) -> list[DataError]:
     """Pydantic errors as DataErrors with the key path; unknown keys named with the closest known key."""
-    import difflib
     out = []
     for err in e.errors():
         loc = ".".join(str(x) for x in err["loc"])
@@ -222,7 +222,6 @@ def load_regions(path: Path | None = None) -> dict[str, Region]:
 # ---------------------------------------------------------------- reading tables
 # Column names as users write them: case, surrounding spaces and inner spaces do not matter.
 def _closest(name: str, known) -> str:
-    import difflib
     near = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
     return "; did you mean " + " or ".join(f"'{n}'" for n in near) + "?" if near else ""
 
