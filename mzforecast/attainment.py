@@ -228,6 +228,9 @@ def _history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Ser
     return s, hist
 
 
+history = _history  # the public name the pages read the target's observed series by
+
+
 def _effective(target: Target, ds: Dataset, as_of=None) -> Target:
     """The target as assessed: through its proxy indicator when its own has no observations."""
     if target.proxy and not len(ds.series(target.region, target.indicator, as_of)):

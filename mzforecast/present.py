@@ -20,7 +20,7 @@ COLUMNS = {
 
 def localize(df: pd.DataFrame, ds, language: str = "zh") -> pd.DataFrame:
     """An assess_plan frame with readable headers, names and rounded values (numbers stay numbers)."""
-    from .reports import goal_text  # reports imports attainment; import late to keep the data flow one way
+    from .messages.goal import goal_text
     if language not in ("zh", "en"):
         raise ValueError(f"language must be 'zh' or 'en', not {language!r}")
     zh = language == "zh"
@@ -38,7 +38,7 @@ def localize(df: pd.DataFrame, ds, language: str = "zh") -> pd.DataFrame:
             "plan": plan, "indicator": ds.indicators[r.indicator].name(language) if r.indicator in ds.indicators
             else r.indicator,
             "binding": ("约束性" if r.binding else "预期性") if zh else ("binding" if r.binding else "expected"),
-            "goal": goal_text(r, language).replace("&gt;", ">").replace("&lt;", "<"),
+            "goal": goal_text(r, language),
             "target_year": int(r.target_year),
             "latest_year": pd.NA if pd.isna(r.latest_year) else int(r.latest_year),
             "latest_value": fmt.rounded(r.latest_value, level_unit), "median": fmt.rounded(r.median, unit),

@@ -14,7 +14,7 @@ import mzforecast as mzf
 from mzforecast import attainment as A
 from mzforecast import backtest as B
 from mzforecast import models as M
-from mzforecast import plots, reports
+from mzforecast import pages as reports, plots
 from mzforecast.data import Indicator
 from mzforecast.errors import ModelError
 from mzforecast.targets import Target, list_plans
