@@ -122,7 +122,7 @@ def cmd_backtest(args):
 
 
 def cmd_run(args):
-    from .runner import main as run_main
+    from .running import main as run_main
     return run_main(args)
 
 
@@ -177,7 +177,7 @@ def cmd_data_import(args):
 
 def cmd_assess_xlsx(df, args, ds):
     from .errors import DataError
-    from .evaluation_report import write_summary_xlsx
+    from .pages.evaluation import write_summary_xlsx
     if not args.out:
         raise DataError("--format xlsx writes a workbook: give --out FILE.xlsx")
     out = write_summary_xlsx(df, args.out, ds)

@@ -17,7 +17,7 @@ from mzforecast import simulate, terms
 from mzforecast.messages import labels
 from mzforecast import backtest as B
 from mzforecast import models as M
-from mzforecast import plots, reports
+from mzforecast import pages as reports, plots
 from mzforecast.data import Indicator
 from mzforecast.errors import ModelError
 from mzforecast.targets import Target, list_plans

@@ -7,9 +7,7 @@ codes with parameters; presentation asks here for the words. Nothing else holds 
 """
 from __future__ import annotations
 
-import re
 
-from .. import fmt
 
 LANGUAGES = ("zh", "en")
 
@@ -91,48 +89,4 @@ def note(code: str, language: str = "zh", /, **params) -> str:
     return template.format(**params)
 
 
-COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
-GOAL_PREFIX = {("growth", "zh"): "年均增长 ", ("growth", "en"): "yearly growth ",
-               ("change", "zh"): "新增 ", ("change", "en"): "add "}
-
-
-def _get(row, key):
-    if hasattr(row, "get"):  # a Series row (Series.flags is pandas' own attribute, so not getattr)
-        return row.get(key)
-    return getattr(row, key, None)  # a namedtuple row (itertuples) or any object
-
-
-def tolerance_of(row):
-    """A '左右/约' target's tolerance: the row's own field, else its reading in `flags`
-    (targets.Target.readings writes it as 'tolerance: within X of V')."""
-    tol = _get(row, "tolerance")
-    if not fmt.missing(tol):
-        return float(tol)
-    flags = _get(row, "flags")
-    m = re.search(r"tolerance: within ([0-9.eE+-]+) of", flags if isinstance(flags, str) else "")
-    return float(m[1]) if m else None
-
-
-def goal_text(row, language: str = "zh", signs: dict | None = None) -> str:
-    """A target as planners write it: ≥ 75.0%, 35–40, 年均增长 ≥ 10.0%, 新增 ≥ 30 (plain text; `signs`
-    replaces COMPARATOR_SIGN, e.g. with HTML entities)."""
-    signs = COMPARATOR_SIGN if signs is None else signs
-    u = "percent" if row.kind == "growth" else row.unit
-    high = getattr(row, "target_value_high", None)
-    tol = tolerance_of(row)
-    if row.comparator == "between":
-        goal = fmt.interval(row.target_value, row.target_value_high, u, language, sep="–", exact=True)
-    elif row.comparator in (">=", ">") and not fmt.missing(high):  # "达到 a–b": met at a, unit once
-        goal = fmt.interval(row.target_value, high, u, language, sep="–", exact=True)
-        goal = f"达到 {goal}" if language == "zh" else \
-            f"{goal} (met at {fmt.number(row.target_value, u, language, with_unit=False, exact=True)})"
-    elif tol is not None:  # "9,000个左右（±450个）": met within the tolerance
-        v = fmt.number(row.target_value, u, language, exact=True)
-        if u == "percent":
-            d = fmt.number(tol, "", language, exact=True) + ("个百分点" if language == "zh" else " pp")
-        else:
-            d = fmt.number(tol, u, language, exact=True)
-        goal = f"{v}左右（±{d}）" if language == "zh" else f"about {v} (±{d})"
-    else:
-        goal = f"{signs.get(row.comparator, row.comparator)} {fmt.number(row.target_value, u, language, exact=True)}"
-    return GOAL_PREFIX.get((row.kind, language), "") + goal
+from .goal import goal_text  # noqa: E402  (goal.py reads its words from messages.pages)
