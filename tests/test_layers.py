@@ -141,3 +141,12 @@ def test_module_size_and_docstring(mod):
     assert n <= MAX_LINES, f"mzforecast/{mod}: {n} lines (at most {MAX_LINES}); split it by concept"
     if MODS[mod].stat().st_size > 200:
         assert ast.get_docstring(ast.parse(text)), f"mzforecast/{mod}: no module docstring saying what it owns"
+
+
+def test_every_subpackage_ships_in_the_wheel():
+    import tomllib
+    listed = set(tomllib.loads((PKG.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    subpackages = {"mzforecast." + ".".join(p.parent.relative_to(PKG).parts) for p in PKG.rglob("__init__.py")
+                   if p.parent != PKG and "_bundled" not in p.parts}
+    missing = sorted(subpackages - listed)
+    assert not missing, f"add to [tool.setuptools] packages in pyproject.toml: {missing}"
