@@ -26,6 +26,7 @@ from . import fmt
 from .codes import VERDICTS  # noqa: F401  (the verdicts a row can carry, most urgent first: codes.VERDICT_ORDER)
 from .data import Dataset, load
 from .errors import ModelError
+from .messages.notes import Note, Notes
 from .simulate import HORIZON_CAP, N_SAMPLES, NEVER, first_year, sample
 from .targets import Target
 from .terms import cagr, effective, history, outcome, value_at
@@ -129,17 +130,17 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
                               columns=["median", "lo80", "hi80", "lo95", "hi95"])
 
 
-def notes_text(parts) -> str:
-    """'; '-joined notes, never with a 'nan' in them."""
-    return "; ".join(p for p in dict.fromkeys(parts) if p and "nan" not in p.lower().split())
+def notes_text(parts) -> Notes:
+    """The notes of a row ('; '-joined in English), each once, never with a 'nan' in them."""
+    return Notes(p for p in dict.fromkeys(parts) if p and "nan" not in p.lower().split())
 
 
 QUANTILES = [0.5, 0.1, 0.9, 0.025, 0.975]  # median, lo80, hi80, lo95, hi95
 YEAR_QUANTILES = [0.5, 0.1, 0.9]  # expected_year, its lo80 and hi80
 
 
-def gap_note(T: int) -> str:
-    return f"no observation in the target year {T}, though later years are observed: add the {T} value"
+def gap_note(T: int) -> Note:
+    return Note("target_year_gap", year=T)
 
 
 def forecast_fields(target: Target, share_met: float, q, mean: float, point: float, n_hist: int,
@@ -155,12 +156,10 @@ def forecast_fields(target: Target, share_met: float, q, mean: float, point: flo
     notes = []
     if T < ref:
         out.update(verdict="outcome_pending", probability_nowcast=p)
-        notes.append(f"the target year {T} has passed (reference year {ref}) and its outcome is not in the data: "
-                     "the probability is a nowcast, not a verdict")
+        notes.append(Note("outcome_pending", year=T, reference=ref))
     elif n_hist == 1:
         out.update(verdict="insufficient_data", probability=p)
-        notes.append("one observation: insufficient data to judge a trend, and the probability is a base rate "
-                     "(how one-point series in the reference corpus moved), not this indicator's trend")
+        notes.append(Note("base_rate"))
     else:
         out.update(verdict=verdict_from_probability(p), probability=p)
     return out, notes
@@ -179,7 +178,7 @@ def _header(target: Target, as_of) -> dict:
     out.update(plan=target.plan, target_id=target.id, region=target.region, indicator=target.indicator,
                kind=target.kind, target_year=target.target_year, comparator=target.comparator,
                target_value=target.value, target_value_high=target.value_high, unit=target.unit,
-               binding=target.binding, as_of=as_of, flags="; ".join(target.readings()), note="", exceeded=False)
+               binding=target.binding, as_of=as_of, flags=Notes(target.readings()), note="", exceeded=False)
     return out
 
 
@@ -203,19 +202,19 @@ def _observed(row: _Row, target: Target, x_obs: float, hist: pd.Series) -> pd.Se
     row.out.update(probability=float(met), verdict="achieved" if met else "not_achieved", method="observed",
                    exceeded=bool(target.exceeded(x_obs)))
     if target.kind in ("level", "ratio"):
-        return _add_growth(row.done(note="final evaluation from the observed value"), target, hist,
+        return _add_growth(row.done(note=Note("observed")), target, hist,
                            target.base_year)
-    return row.done(note="final evaluation from the observed values")
+    return row.done(note=Note("observed_many"))
 
 
-def _unforecastable(target: Target, ds: Dataset, s: pd.Series, hist: pd.Series, as_of) -> str | None:
+def _unforecastable(target: Target, ds: Dataset, s: pd.Series, hist: pd.Series, as_of) -> Note | None:
     """Why a target without an observed outcome cannot be forecast (the no_data note), or None."""
     T, region, ind = target.target_year, target.region, target.indicator
     if len(s) == 0 or (target.kind == "ratio" and len(ds.series(region, target.denominator, as_of)) == 0):
         missing = ind if len(s) == 0 else target.denominator
-        return f"no observations of {missing} in {region}" + (f" up to {as_of}" if as_of else "")
+        return Note("no_obs", indicator=missing, region=region, as_of=as_of)
     if ds.indicators[ind].aggregation != "stock":
-        return "only period totals or averages are observed: not a yearly series"
+        return Note("not_yearly")
     judged = hist if target.kind == "ratio" else s
     if len(judged) and T < judged.index.max() and T not in judged.index:
         return gap_note(T)
@@ -250,18 +249,17 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     if target.proxy and target.proxy != target.indicator:
         eff = effective(target, ds, as_of)
         if eff.indicator != target.indicator:
-            row.notes.append(f"no observations of {target.indicator}: assessed through {eff.indicator}, a lower bound")
+            row.notes.append(Note("through_proxy", indicator=target.indicator, proxy=eff.indicator))
         target = eff
     s, hist = history(target, ds, as_of)
     row.out["n_obs"] = int(len(hist) if target.kind == "ratio" else len(s))
     if len(hist):
         row.out["latest_year"], row.out["latest_value"] = int(hist.index.max()), float(hist.iloc[-1])
     for y in hist.attrs.get("bound_years", []):
-        row.notes.append(f"no {target.denominator} for {y - target.denominator_lag}: the ratio to the same year's "
-                         f"value ({y}) is used, a lower bound because {target.denominator} is never cut")
+        row.notes.append(Note("same_year_ratio", denominator=target.denominator, year=y - target.denominator_lag,
+                              same_year=y))
     if target.transferred:
-        return row.done(verdict="transferred", note="function transferred out of civil affairs in the 2018 reform: "
-                                                    "listed, not scored")
+        return row.done(verdict="transferred", note=Note("transferred"))
     x_obs = outcome(target, ds, as_of)
     if x_obs is not None:
         return _observed(row, target, x_obs, hist)
@@ -271,17 +269,17 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     try:
         got = sample(target, ds, as_of=as_of, method=method, seed=seed, until=max(T, HORIZON_CAP), hist=hist)
     except ModelError as e:
-        return row.done(verdict="no_data", note=str(e))
+        return row.done(verdict="no_data", note=Note("message", message=str(e)))
     if target.kind == "ratio" and (got is None or T not in got.paths.columns):
-        return row.done(verdict="no_data", note=f"cannot forecast the ratio of {target.indicator} to "
-                                                f"{target.denominator}")
+        return row.done(verdict="no_data", note=Note("ratio_unforecastable", indicator=target.indicator,
+                                                     denominator=target.denominator))
     if got is None:
-        return row.done(verdict="no_data", note="nothing to forecast")
+        return row.done(verdict="no_data", note=Note("nothing_to_forecast"))
     row.out["method"] = got.method
     row.notes += got.all_notes()
     judged = _judged_samples(target, got, s)
     if judged is None:
-        return row.done(verdict="no_data", note=f"no observed value in the base year {target.base_year}")
+        return row.done(verdict="no_data", note=Note("no_base_value", year=target.base_year))
     x, point, path = judged
     x = np.asarray(x, float)
     fields, more = forecast_fields(target, np.mean(target.met(x)), np.quantile(x, QUANTILES), np.mean(x), point,

@@ -28,6 +28,7 @@ import pandas as pd
 from . import attainment as A
 from .data import Dataset, data_dir, load
 from .errors import DataError, ModelError
+from .messages.notes import Note, Notes
 from .simulate import HORIZON_CAP, sample
 from .targets import Plan, Target, get_plan, list_plans
 from .terms import cagr, effective, history
@@ -96,11 +97,9 @@ def _pct_text(p: float) -> str:
     return "≥ 99.95%" if p >= A.P_MAX else ("≤ 0.05%" if p <= A.P_MIN else f"{p:.0%}")
 
 
-def held_note(p: float, v: float, held: str, share: float, assessed: float) -> str:
-    """The sentence for a proposal that falls on a point mass: which one, and its real probability."""
-    where = {"last_value": "held at the last value", "bound": "at the bound", "mass": "at a point mass"}[held]
-    return (f"at {p:.0%}: {where} {v:,.4g} ({share:.0%} of the paths sit there): "
-            f"met with probability {_pct_text(assessed)}")
+def held_note(p: float, v: float, held: str, share: float, assessed: float) -> Note:
+    """The note for a proposal that falls on a point mass: which one, and its real probability."""
+    return Note("held", p=p, held=held, value=v, share=share, met=_pct_text(assessed))
 
 
 def value_met_with(x: np.ndarray, p: float, direction: str) -> float:
@@ -124,20 +123,18 @@ def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):
     """
     T = t.target_year
     if t.kind not in ("level", "ratio"):
-        raise DataError(f"target '{t.id}' is a {t.kind} target: values can be proposed for level and ratio "
-                        "targets only", fix="state the target as a level (or a ratio) in its year")
+        raise DataError(Note("not_level", target=t.id, kind=t.kind), fix="state the target as a level (or a ratio) in its year")
     t = effective(t, ds, as_of)  # through its proxy indicator when its own has no data, as assess does
     meta = ds.indicators[t.indicator]
     s, hist = history(t, ds, as_of)
-    upto = f" up to {as_of}" if as_of else ""
     if len(s) == 0:
-        raise DataError(f"no observations of {t.indicator} in {t.region}{upto}",
+        raise DataError(Note("no_obs", indicator=t.indicator, region=t.region, as_of=as_of),
                         fix="add its yearly values with --data FILE")
     if t.kind == "ratio" and len(ds.series(t.region, t.denominator, as_of)) == 0:
-        raise DataError(f"no observations of {t.denominator} in {t.region}{upto}",
+        raise DataError(Note("no_obs", indicator=t.denominator, region=t.region, as_of=as_of),
                         fix="add its yearly values with --data FILE")
     if meta.aggregation != "stock":
-        raise DataError(f"{t.indicator} is observed only as period totals or averages, not as a yearly series",
+        raise DataError(Note("not_yearly_indicator", indicator=t.indicator),
                         fix="choose a yearly (stock) indicator")
     last = int(hist.index.max()) if len(hist) else int(s.index.max())
     if T <= last:
@@ -187,14 +184,14 @@ def _growth(hist: pd.Series):
     return cagr(fv, lv, ly - fy), (lv - fv) / (ly - fy)
 
 
-def base_note(base_year: int, latest_year, year: int) -> str:
+def base_note(base_year: int, latest_year, year: int) -> Note | str:
     """Say when the plan's base year has no data yet, and what the proposal starts from instead."""
     if latest_year is None:
-        return f"no observed value for the base year {base_year}"
+        return Note("no_base_year_value", year=base_year)
     if latest_year >= base_year:
         return ""
-    return (f"no data for the base year {base_year} yet: computed from the latest year {latest_year} "
-            f"({year - latest_year}-year horizon instead of {year - base_year})")
+    return Note("base_year_later", base_year=base_year, latest_year=latest_year, horizon=year - latest_year,
+                planned=year - base_year)
 
 
 def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABILITIES, *, as_of=None,
@@ -231,7 +228,7 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
                          base_year=B, base_value=float(hist.loc[B]) if bobs else float("nan"),
                          base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
                          n_obs=int(len(hist)), assessed_probability=got, held=held))
-    note = "; ".join([n for n in notes if n] + ([bn] if bn else []) + held_notes)
+    note = Notes([n for n in notes if n] + ([bn] if bn else []) + held_notes)
     for r in rows:
         r["note"] = note
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -350,7 +347,7 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         bn = base_note(t.base_year, ly, t.target_year) if ly is not None else ""
         if bn and bn not in notes[0]:
             notes.append(bn)
-        row["note"] = "; ".join(n for n in notes if n)
+        row["note"] = Notes(n for n in notes if n)
         rows.append(row)
     cols = DRAFT_COLUMNS + [f"proposed_{round(q * 100):d}" for q in ps] + ["note"]
     return pd.DataFrame(rows, columns=cols)

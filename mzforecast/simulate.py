@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import terms
 from .data import Dataset
+from .messages.notes import Note
 from .models import Forecast, forecast
 from .targets import Target
 
@@ -26,15 +27,12 @@ HORIZON_CAP = 2050  # paths run to this year at least, so a first-passage year c
 NEVER = 10 ** 6  # the "first year" of a path that never meets its target by HORIZON_CAP
 
 # how a ratio target was forecast (the note that comes with its paths)
-RATIO_DIRECT = "the ratio forecast from its {n} observed years (numerator and denominator move together)"
-RATIO_DIRECT_ONE = ("the ratio forecast from its one observed year (two administered standards "
-                    "move together)")
-RATIO_SPLIT = "numerator and denominator forecast separately (independent errors: a cautious spread)"
+RATIO_SPLIT = Note("ratio_split")
 
 
 def ratio_how(n_years: int) -> str:
     """The note of a ratio forecast from its own series of `n_years` observed years."""
-    return RATIO_DIRECT.format(n=n_years) if n_years >= 2 else RATIO_DIRECT_ONE
+    return Note("ratio_direct", years=n_years) if n_years >= 2 else Note("ratio_direct_one")
 
 
 class IndicatorPaths:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, fiel
 from . import units as U
 from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
 from .errors import DataError, DataErrors
+from .messages.notes import Note
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
@@ -19,6 +20,48 @@ Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 Year = Annotated[int, Strict(), Field(ge=YEAR_MIN, le=YEAR_MAX)]
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 Flag = Annotated[bool, Strict()]
+
+
+class Duplicate(BaseModel):
+    """The same indicator and target stated twice in a plan: `of` the other target's id, `what` in words."""
+
+    model_config = ConfigDict(extra="forbid")
+    of: str
+    what: str
+
+
+class Conflict(BaseModel):
+    """The plan's table and text give different targets for one indicator and year; both are assessed."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: Literal["table", "text"]  # where this target is stated
+    says: str  # its goal as the plan writes it (≥ 55%)
+    year: Year
+    other: str  # the other target's id
+    other_source: Literal["table", "text"]
+    other_says: str
+
+
+class Reading(BaseModel):
+    """A reading of the document that concerns other targets: exactly one of `duplicate`, `conflict`."""
+
+    model_config = ConfigDict(extra="forbid")
+    duplicate: Duplicate | None = None
+    conflict: Conflict | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.duplicate is None) == (self.conflict is None):
+            raise ValueError("a flag is one of 'duplicate: {of, what}' or 'conflict: {source, says, year, other, "
+                             "other_source, other_says}'")
+        return self
+
+    def note(self) -> Note:
+        if self.duplicate is not None:
+            return Note("duplicate", other=self.duplicate.of, what=self.duplicate.what)
+        c = self.conflict
+        return Note("conflict", source=c.source, goal=c.says, year=c.year, other_source=c.other_source,
+                    other=c.other, other_goal=c.other_says)
 
 
 class Relative(BaseModel):
@@ -69,7 +112,7 @@ class Target(BaseModel):
     tolerance: float | None = None  # '左右/约': met within this distance of value, in the target's unit
     transferred: bool = False  # function moved out of 民政 in the 2018 reform: listed, not scored (why: note)
     proxy: str | None = None  # indicator assessed when this one has no data (a lower bound; why: note)
-    flags: list[str] = []  # conflicts with / duplicates of other targets, in words
+    flags: list[Reading] = []  # conflicts with / duplicates of other targets
     bounds: tuple[float, float] | None = None  # a ratio target's ratio stays inside (rural ÷ urban ≤ 100 %)
 
     @field_validator("unit")
@@ -122,16 +165,17 @@ class Target(BaseModel):
         return x > self.value_high + 1e-9
 
     def readings(self) -> list[str]:
-        """How the document was read, as short texts for the assessment's `flags`."""
-        out = list(self.flags)
+        """How the document was read, as notes for the assessment's `flags`."""
+        out = [f.note() for f in self.flags]
+        unit = "percent" if self.kind == "growth" else self.unit  # the unit the target's values are in
         if self.value_high is not None and self.comparator in (">=", ">"):
-            out.append(f"range: met at {self.value:g}, above {self.value_high:g} exceeded")
+            out.append(Note("range", value=self.value, high=self.value_high, unit=unit))
         if self.tolerance is not None:
-            out.append(f"tolerance: within {self.tolerance:g} of {self.value:g}")
+            out.append(Note("tolerance", tolerance=self.tolerance, value=self.value, unit=unit))
         if self.proxy:
-            out.append(f"proxy: {self.proxy}")
+            out.append(Note("proxy", proxy=self.proxy))
         if self.transferred:
-            out.append("transferred out of civil affairs (2018 reform)")
+            out.append(Note("transferred_reading"))
         return out
 
     def for_region(self, region: str, base_value: float | None = None) -> "Target":

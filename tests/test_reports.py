@@ -17,6 +17,7 @@ import mzforecast as mzf
 from mzforecast import backtest as B
 from conftest import ROOT
 from mzforecast import pages as reports, plots, running as runner
+from mzforecast.messages.notes import Note, Notes
 
 
 def test_chinese_chart_has_no_missing_glyphs(ds, tmp_path):
@@ -264,7 +265,7 @@ def test_goal_text_reach_a_range_and_tolerance():
                                           unit="beds per 1000 elderly", flags=""), **k))
     assert reports.goal_text(row()) == "达到 35–40张/千名老人"
     assert reports.goal_text(row(), "en") == "35–40 beds per 1000 elderly (met at 35)"
-    tol = row(target_value=9000, target_value_high=None, unit="organisations", flags="tolerance: within 450 of 9000")
+    tol = row(target_value=9000, target_value_high=None, unit="organisations", flags=Notes([Note("tolerance", tolerance=450, value=9000, unit="organisations")]))
     assert reports.goal_text(tol) == "9,000个左右（±450个）"
     assert reports.goal_text(tol, "en") == "about 9,000 organisations (±450 organisations)"
     rate = row(kind="growth", target_value=10, target_value_high=None, unit="percent", tolerance=0.5)

@@ -4,12 +4,11 @@ table use. Numbers go through `fmt`; the words are in `messages.pages.GOAL`. Imp
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from .. import fmt
 from ..safe import html_text
+from .notes import parts_of
 from .pages import GOAL
 
 # comparator -> sign; HTML_SIGNS for a page (> and < as entities)
@@ -32,9 +31,8 @@ def tolerance_of(row):
     tol = _field(row, "tolerance")
     if not fmt.missing(tol):
         return float(tol)
-    flags = _field(row, "flags")
-    m = re.search(r"tolerance: within ([0-9.eE+-]+) of", flags if isinstance(flags, str) else "")
-    return float(m[1]) if m else None
+    reading = next((p for p in parts_of(_field(row, "flags")) if getattr(p, "code", None) == "tolerance"), None)
+    return float(reading.params["tolerance"]) if reading is not None else None
 
 
 def goal_text(row, language: str = "zh", signs: dict | None = None) -> str:

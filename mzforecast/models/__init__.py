@@ -25,6 +25,7 @@ from .. import calibration
 from ..data import YEAR_MAX, YEAR_MIN, describe_years  # the years a plan can speak of
 from ..errors import ModelError
 from ..fmt import plain
+from ..messages.notes import Note
 from .points import (COMB_MEMBERS, DAMPING, METHODS, THETA_ALPHAS, choose_method, logistic_many,  # noqa: F401
                      point_forecast, point_forecasts_many, points_in_years, ses_many, spacing_bucket)
 
@@ -269,33 +270,32 @@ def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: b
     (one_point = (median after k years, last value, k))."""
     notes = []
     if n == 2 and chosen != "naive":
-        notes.append("only two observations: the trend rests on two points, intervals are wide")
+        notes.append(Note("two_points"))
     if replaced:
-        notes.append("zeros or negatives in the series: log-linear model replaced by drift")
+        notes.append(Note("drift_for_log"))
     if constant:
-        notes.append("the series is constant: the point forecast is held at that value")
+        notes.append(Note("constant"))
     if kind == "share" and chosen not in ("logistic", "naive"):
-        notes.append("share indicator: forecasts and intervals clipped to 0-100%")
+        notes.append(Note("share_clipped"))
     elif bounds is not None and kind != "share" and any(b is not None for b in bounds):
-        notes.append("forecasts and intervals kept within " + bounds_text(bounds))
+        notes.append(Note("kept_within", **bounds_params(bounds)))
     if negative:
-        notes.append("the trend crosses zero: negative forecasts set to 0")
+        notes.append(Note("negative_to_zero"))
     notes += structure_notes(monotone, bounds, at_bound)
     if n == 1 and one_point is not None:
         med, last, k = one_point
         move = (med / last - 1) * 100 if last else 0.0
         if abs(move) < 0.5:
-            notes.append("only one observation: no trend can be estimated, the level is held flat")
+            notes.append(Note("one_point_flat"))
         else:
-            notes.append(f"only one observation, so no trend can be estimated: the point forecast stays at the last "
-                         f"value, and the median moves {move:+.0f}% in {k} years because the spread is how "
-                         "one-point series in the reference corpus moved")
+            notes.append(Note("one_point_moves", move=move, years=k))
     return notes
 
 
-def bounds_text(bounds) -> str:
+def bounds_params(bounds) -> dict:
+    """A forecast's bounds as the kept_within note shows them ('-inf' / 'inf' for an open side)."""
     lo, hi = bounds
-    return f"{'-inf' if lo is None else f'{lo:g}'}-{'inf' if hi is None else f'{hi:g}'}"
+    return dict(lo="-inf" if lo is None else f"{lo:g}", hi="inf" if hi is None else f"{hi:g}")
 
 
 def structure_many(P: np.ndarray, Q: np.ndarray, last: np.ndarray, monotone, bounds):
@@ -326,13 +326,11 @@ def structure_many(P: np.ndarray, Q: np.ndarray, last: np.ndarray, monotone, bou
 def structure_notes(monotone, bounds, at_bound: bool) -> list[str]:
     """What `structure_many` did to one series, in words (the notes every path shows)."""
     if at_bound:
-        return [f"the series is at its upper bound ({bounds[1]:g}): forecast held at the bound"]
+        return [Note("at_upper_bound", bound=bounds[1])]
     if monotone == "nondecreasing":
-        return ["administered standard, only raised or held: no forecast path falls below the last "
-                "observed value or from one year to the next"]
+        return [Note("only_raised")]
     if monotone == "nonincreasing":
-        return ["only ever held or lowered: no forecast path rises above the last observed value "
-                "or from one year to the next"]
+        return [Note("only_lowered")]
     return []
 
 

@@ -40,6 +40,7 @@ from .. import models as M
 from .. import terms
 from ..data import Dataset
 from ..errors import DataError
+from ..messages.notes import Note, Notes
 from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series
 from ..simulate import HORIZON_CAP, ratio_how
 from ..targets import Plan, Target, get_plan
@@ -125,8 +126,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
         targets.append(tr)
         if tr.value is None:  # relative target with no base-year value: nothing to compare with
             rows[i] = dict(verdict="no_data",
-                           note=f"no observed value of {t.indicator} in {r} in the base year {base_year}: "
-                                "a relative target needs it")
+                           note=Note("region_no_base_value", indicator=t.indicator, region=r, year=base_year))
             continue
         if not vector_ok or not len(sy) or (t.kind == "ratio" and (not len(dy) or _bound_years(t, ds, sy, dy, hy))):
             fallback.append(i)
@@ -203,7 +203,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
                 out = dict(method=g.method)
                 if t.kind in ("growth", "change") and np.isnan(b[m, 0]):  # as attainment.assess says it
                     rows[i] = dict(out, verdict="no_data",
-                                   note=A.notes_text(notes + [f"no observed value in the base year {base_year}"]))
+                                   note=A.notes_text(notes + [Note("no_base_value", year=base_year)]))
                     continue
                 if how:
                     notes.append(how)
@@ -226,7 +226,7 @@ def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
     fields (evaluation.evaluate_series on the same observations; fallback rows carry their own)."""
     cols = columns()
     known = set(cols)
-    flags = "; ".join(t.readings())
+    flags = Notes(t.readings())
     recs = []
     for r, out, (hy, hv, sy, sv), tr in zip(regions, rows, hists, targets):
         if "plan" in out:  # attainment.assess's own row
@@ -239,7 +239,7 @@ def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
         rec.update(plan=t.plan, target_id=t.id, region=r, indicator=t.indicator, kind=t.kind,
                    target_year=t.target_year, comparator=t.comparator, target_value=tr.value,
                    target_value_high=t.value_high, unit=t.unit, binding=t.binding, as_of=as_of,
-                   flags="; ".join(tr.readings()) if tr.value is not None else flags, note="", exceeded=False,
+                   flags=Notes(tr.readings()) if tr.value is not None else flags, note="", exceeded=False,
                    n_obs=int(len(hy) if t.kind == "ratio" else len(sy)))
         if len(hy):
             rec["latest_year"], rec["latest_value"] = int(hy[-1]), float(hv[-1])

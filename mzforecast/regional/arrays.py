@@ -16,6 +16,7 @@ from .. import attainment as A
 from .. import calibration as C
 from .. import models as M
 from ..data import Dataset
+from ..messages.notes import Note
 from ..simulate import N_SAMPLES, RATIO_SPLIT, first_year
 from ..targets import Target
 from ..terms import to_target_terms
@@ -174,7 +175,8 @@ def split_ratio(t, ds, members, ny, dy, targets, hists, rows, method, seed, unti
     years = gN.years[cols]
     if T not in years:
         for i, *_ in members:
-            rows[i] = dict(verdict="no_data", note=f"cannot forecast the ratio of {t.indicator} to {t.denominator}")
+            rows[i] = dict(verdict="no_data", note=Note("ratio_unforecastable", indicator=t.indicator,
+                                                                    denominator=t.denominator))
         return
     kT = int(np.searchsorted(years, T))
     _, j, w = draws(seed)
