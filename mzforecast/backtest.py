@@ -11,6 +11,8 @@ import pandas as pd
 from .attainment import assess
 from .data import Dataset, load
 from .errors import ModelError
+from .messages import lang
+from .messages.pages import SCORE_LINE
 from .models import forecast
 from .targets import get_plan
 from .terms import outcome
@@ -76,16 +78,7 @@ def score(bt: pd.DataFrame) -> dict:
 
 def score_line(bt: pd.DataFrame, as_of: int, language: str = "en") -> str:
     """The score in one line, the same in the CLI and on the backtest page."""
-    s = score(bt)
-    if language == "zh":
-        return (f"共{s['targets']}项目标（{s['transferred']}项已划出民政，不评估）；{s['shown']}项有预测或实际结果；"
-                f"{s['with_outcome']}项有实际结果：{as_of}年作出判断的{s['called']}项中{s['agree']}项与实际一致，"
-                f"{s['no_call']}项仅1个观测值（数据不足，不作判断）；"
-                f"80%区间覆盖实际值 {s['inside80']}/{s['intervals']}，95%区间 {s['inside95']}/{s['intervals']}")
-    return (f"{s['targets']} targets ({s['transferred']} transferred, not scored); {s['shown']} with a forecast or an "
-            f"outcome; {s['with_outcome']} with an outcome: verdict of {as_of} matched the outcome for {s['agree']} of "
-            f"the {s['called']} it called, {s['no_call']} with one observation made no call (insufficient data); "
-            f"80% interval held the outcome {s['inside80']}/{s['intervals']}, 95% {s['inside95']}/{s['intervals']}")
+    return SCORE_LINE[lang(language)].format(as_of=as_of, **score(bt))
 
 
 def backtest_series(series: pd.Series, method: str = "auto", min_obs: int = 2, kind: str = "level") -> pd.DataFrame:

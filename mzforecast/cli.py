@@ -9,8 +9,10 @@ import pandas as pd
 
 from . import attainment, backtest, data as D, regional, targets as T
 from .plan import assess_plan
+from .codes import BINDING, EXPECTED
 from .data import YEAR_MAX, YEAR_MIN
 from .errors import DataErrors, MzError
+from .messages import label
 from .models import METHODS, forecast as _forecast
 from .safe import neutralise_frame, terminal
 
@@ -70,7 +72,7 @@ def cmd_plans(args):
         return 0
     p = T.get_plan(args.plan, ds)
     rows = [dict(target_id=t.id, indicator=t.indicator, name=ds.indicators[t.indicator].name_zh, year=t.target_year,
-                 target=t.describe(), binding="约束性" if t.binding else "预期性") for t in p.targets]
+                 target=t.describe(), binding=label("binding", BINDING if t.binding else EXPECTED)) for t in p.targets]
     _emit(pd.DataFrame(rows), args.format)
     return 0
 

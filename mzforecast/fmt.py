@@ -33,6 +33,7 @@ UNIT_ZH = {
     "times per year": "次/年",
 }
 UNIT_EN = {"percent": "%", "times": "×", "yuan/person/month": "yuan/person/month"}
+UNIT_WORDS = {"zh": UNIT_ZH, "en": UNIT_EN}
 SCALES = {"zh": ((1e8, "亿"), (1e4, "万")), "en": ((1e9, " billion"), (1e6, " million"))}
 
 
@@ -52,9 +53,7 @@ def dash(reason: str = "") -> str:
 
 def unit_text(unit: str, language: str = "zh") -> str:
     """The unit as a page writes it: '元/人·月', '个', '%'; English keeps the data's word."""
-    if language == "zh":
-        return UNIT_ZH.get(unit, unit)
-    return UNIT_EN.get(unit, unit)
+    return UNIT_WORDS.get(language, UNIT_EN).get(unit, unit)
 
 
 def scale(vmax: float, unit: str = "", language: str = "zh") -> tuple[float, str]:
@@ -63,7 +62,7 @@ def scale(vmax: float, unit: str = "", language: str = "zh") -> tuple[float, str
         return 1.0, ""
     if "/" in unit or unit.startswith("per ") or " per " in unit:
         return 1.0, ""  # per-person standards are written in full: 10,000元/人·年, never 1万元/人·年
-    for div, word in SCALES["zh" if language == "zh" else "en"]:
+    for div, word in SCALES.get(language, SCALES["en"]):
         if abs(vmax) >= div:
             return div, word
     return 1.0, ""

@@ -36,25 +36,24 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
     return pd.DataFrame(rows, columns=FIELDS)
 
 
-def _plan_name(plan_id: str, ds: Dataset, zh: bool) -> str:
+def _plan_name(plan_id: str, ds: Dataset, language: str) -> str:
     try:
         p = get_plan(plan_id, ds)
     except MzError:
         return plan_id
-    return p.name_zh if zh else (p.name_en or p.name_zh)
+    return messages.local_name(p, language)
 
 
 def localize(df: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
     """An assess_plan frame with readable headers, names and rounded values (numbers stay numbers)."""
     if language not in messages.LANGUAGES:
         raise ValueError(f"language must be 'zh' or 'en', not {language!r}")
-    zh = language == "zh"
     rows = []
     for r in df.itertuples():
         unit = "percent" if r.kind == "growth" else r.unit
         level_unit = ds.indicators[r.indicator].unit if r.kind in ("growth", "change") else r.unit
         rows.append({
-            "plan": _plan_name(r.plan, ds, zh),
+            "plan": _plan_name(r.plan, ds, language),
             "indicator": ds.indicators[r.indicator].name(language) if r.indicator in ds.indicators else r.indicator,
             "binding": messages.label("binding", "binding" if r.binding else "expected", language),
             "goal": messages.goal_text(r, language),
@@ -63,7 +62,7 @@ def localize(df: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFram
             "latest_value": fmt.rounded(r.latest_value, level_unit), "median": fmt.rounded(r.median, unit),
             "lo80": fmt.rounded(r.lo80, unit), "hi80": fmt.rounded(r.hi80, unit),
             "probability": float("nan") if pd.isna(r.probability) else round(float(r.probability) * 100),
-            "verdict": messages.label("verdict", r.verdict, language, default=_verdict_fallback(r.verdict, zh)),
+            "verdict": messages.verdict_label(r.verdict, language),
             "unit": fmt.unit_text(unit, language),
             "target_id": r.target_id})
     columns = messages.PASTE_COLUMNS[language]
@@ -72,5 +71,3 @@ def localize(df: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFram
     return out.rename(columns=columns)
 
 
-def _verdict_fallback(v, zh: bool) -> str:
-    return str(v) if zh else str(v).replace("_", " ")

@@ -17,7 +17,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
-from .messages import label
+from .messages import label, verdict_label
 from .messages.pages import CHART
 
 # The one colour table of every page, chart and index. Verdicts in the groups planners use:
@@ -186,4 +186,4 @@ def upright_label(label: str) -> dict:
 
 def verdict_label(v: str, language: str = "zh") -> str:
     """A verdict's word (messages.LABELS); an unknown code is shown as written, '_' read as a space in English."""
-    return label("verdict", v, language, default=v if language == "zh" else str(v).replace("_", " "))
+    return verdict_label(v, language)

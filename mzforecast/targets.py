@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, fiel
 from . import units as U
 from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
 from .errors import DataError, DataErrors
+from .messages import lang
 from .messages.notes import Note
+from .messages.pages import DESCRIBE
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
@@ -80,10 +82,10 @@ class Relative(BaseModel):
         return base * (1 + self.pct / 100) if self.pct is not None else base + self.add
 
     def describe(self, language: str = "zh") -> str:
+        W = DESCRIBE[lang(language)]
         if self.pct is not None:
-            return f"比基期{'增长' if self.pct >= 0 else '下降'} {abs(self.pct):g}%" if language == "zh" \
-                else f"{self.pct:+g}% over the base year"
-        return f"比基期增加 {self.add:g}" if language == "zh" else f"base year {self.add:+g}"
+            return W["pct_up" if self.pct >= 0 else "pct_down"].format(pct=abs(self.pct), signed=self.pct)
+        return W["add"].format(add=self.add)
 
 
 class Target(BaseModel):
@@ -207,26 +209,25 @@ class Target(BaseModel):
 
     def describe(self, language: str = "zh") -> str:
         c = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}.get(self.comparator)
+        W = DESCRIBE[lang(language)]
         if self.value is None:  # relative target not yet set for a region
             return f"{c} {self.relative.describe(language)}"
         if self.comparator == "between":
             val = f"{self.value:g}–{self.value_high:g}"
         elif self.value_high is not None:  # "达到 a–b": met at a
-            val = (f"达到 {self.value:g}–{self.value_high:g}" if language == "zh"
-                   else f"{self.value:g}–{self.value_high:g} (met at {self.value:g})")
+            val = W["reach"].format(a=self.value, b=self.value_high)
         else:
             val = f"{c} {self.value:g}"
         if self.tolerance:
-            val += f"（±{self.tolerance:g}）" if language == "zh" else f" (±{self.tolerance:g})"
+            val += W["tolerance"].format(t=self.tolerance)
         unit = {"percent": "%"}.get(self.unit, " " + self.unit)
         if self.kind == "growth":
-            return (f"年均增长 {val}%" if language == "zh" else f"average yearly growth {val}%")
+            return W["growth"].format(val=val)
         if self.kind == "change":
-            return (f"规划期内新增 {val}{unit}" if language == "zh" else f"add {val}{unit} over the plan")
+            return W["change"].format(val=val, unit=unit)
         if self.kind == "ratio":
-            lag = "上年度" if self.denominator_lag else ""
-            return (f"与{lag}{self.denominator}之比 {val}{unit}" if language == "zh"
-                    else f"ratio to {'previous-year ' if self.denominator_lag else ''}{self.denominator} {val}{unit}")
+            return W["ratio"].format(lag=W["lag"] if self.denominator_lag else "", denominator=self.denominator,
+                                     val=val, unit=unit)
         return f"{val}{unit}"
 
 

@@ -66,13 +66,28 @@ PASTE_COLUMNS: dict[str, dict[str, str]] = {
            "unit": "unit", "target_id": "target id"},
 }
 
-# note templates: code -> {"zh": ..., "en": ...}, str.format parameters
-NOTES: dict[str, dict[str, str]] = {}
+# an unknown code as a page shows it: as given on a Chinese page, in words on an English one
+UNKNOWN = {"zh": str, "en": lambda code: str(code).replace("_", " ")}
+
+
+def lang(language: str) -> str:
+    """The catalogue a language reads from: 'zh', else 'en'."""
+    return language if language in LANGUAGES else "en"
+
+
+def local_name(obj, language: str = "zh") -> str:
+    """A plan's or region's name in `language`: Chinese, or English where the file gives one."""
+    return {"zh": obj.name_zh, "en": obj.name_en or obj.name_zh}[lang(language)]
+
+
+def verdict_label(code, language: str = "zh") -> str:
+    """A verdict's word; an unknown code as UNKNOWN shows it."""
+    return label("verdict", code, language, default=UNKNOWN[lang(language)](code))
 
 
 def label(kind: str, code, language: str = "zh", default: str | None = None) -> str:
     """The word for `code` of `kind` ('verdict', 'status', 'eurostat', 'unsd', 'binding', …)."""
-    table = LABELS[kind]["zh" if language == "zh" else "en"]
+    table = LABELS[kind][lang(language)]
     if code in table:
         return table[code]
     return default if default is not None else ("" if code is None else str(code))
@@ -80,13 +95,13 @@ def label(kind: str, code, language: str = "zh", default: str | None = None) -> 
 
 def labels(kind: str, language: str = "zh") -> dict[str, str]:
     """All labels of one kind in one language (a copy)."""
-    return dict(LABELS[kind]["zh" if language == "zh" else "en"])
+    return dict(LABELS[kind][lang(language)])
 
 
 def note(code: str, language: str = "zh", /, **params) -> str:
-    """A note rendered from its code and parameters in `language`."""
-    template = NOTES[code]["zh" if language == "zh" else "en"]
-    return template.format(**params)
+    """A note rendered from its code and parameters in `language` (templates: messages.notes.NOTES)."""
+    return render(code, language, params)
 
 
 from .goal import goal_text  # noqa: E402  (goal.py reads its words from messages.pages)
+from .notes import NOTES, Note, Notes, render  # noqa: E402,F401

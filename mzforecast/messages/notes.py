@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import fmt
+from . import lang  # defined before messages imports this module
 
 # parameters that name something a page shows by name: parameter -> kind of name
 NAMED = {"indicator": "indicator", "denominator": "indicator", "proxy": "indicator", "region": "region"}
@@ -151,7 +152,7 @@ SEPARATOR = {"zh": "；", "en": "; "}
 
 def render(code: str, language: str, params: dict, names: Names | None = None) -> str:
     """The note `code` with `params` in `language`; `names` gives the shown name of each NAMED id."""
-    template = NOTES[code]["zh" if language == "zh" else "en"]
+    template = NOTES[code][lang(language)]
     full = dict(params)
     for key, kind in NAMED.items():
         if key in params:
@@ -200,7 +201,7 @@ class Notes(str):
         return (Notes, (self.parts,))
 
     def text(self, language: str = "zh", names: Names | None = None) -> str:
-        return SEPARATOR["zh" if language == "zh" else "en"].join(part_text(p, language, names) for p in self.parts)
+        return SEPARATOR[lang(language)].join(part_text(p, language, names) for p in self.parts)
 
     def codes(self) -> list[str]:
         return [getattr(p, "code", "") for p in self.parts]

@@ -61,6 +61,27 @@ GOAL = {
     "en": dict(reach="{goal} (met at {a})", about="about {v} (±{d})", points=" pp",
                prefix={"growth": "yearly growth ", "change": "add "}),
 }
+# a plan target in one line (Target.describe: `mzforecast plans`, the CLI's tables), numbers as in the file
+DESCRIBE = {
+    "zh": dict(reach="达到 {a:g}–{b:g}", tolerance="（±{t:g}）", growth="年均增长 {val}%", change="规划期内新增 {val}{unit}",
+               ratio="与{lag}{denominator}之比 {val}{unit}", lag="上年度", pct_up="比基期增长 {pct:g}%",
+               pct_down="比基期下降 {pct:g}%", add="比基期增加 {add:g}"),
+    "en": dict(reach="{a:g}–{b:g} (met at {a:g})", tolerance=" (±{t:g})", growth="average yearly growth {val}%",
+               change="add {val}{unit} over the plan", ratio="ratio to {lag}{denominator} {val}{unit}",
+               lag="previous-year ", pct_up="{signed:+g}% over the base year", pct_down="{signed:+g}% over the base year",
+               add="base year {add:+g}"),
+}
+# the backtest's score in one line (the CLI and the backtest page)
+SCORE_LINE = {
+    "zh": ("共{targets}项目标（{transferred}项已划出民政，不评估）；{shown}项有预测或实际结果；"
+           "{with_outcome}项有实际结果：{as_of}年作出判断的{called}项中{agree}项与实际一致，"
+           "{no_call}项仅1个观测值（数据不足，不作判断）；"
+           "80%区间覆盖实际值 {inside80}/{intervals}，95%区间 {inside95}/{intervals}"),
+    "en": ("{targets} targets ({transferred} transferred, not scored); {shown} with a forecast or an "
+           "outcome; {with_outcome} with an outcome: verdict of {as_of} matched the outcome for {agree} of "
+           "the {called} it called, {no_call} with one observation made no call (insufficient data); "
+           "80% interval held the outcome {inside80}/{intervals}, 95% {inside95}/{intervals}"),
+}
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
                        "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动"},
                 "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
@@ -169,7 +190,7 @@ DRAFT = {
                      "90%把握可承诺值", "隐含年均增速", "历史年均增速", "备注"],
                table="测算总表", charts="分指标测算", notes="方法说明", ambition="{p}（{word}）",
                one_point="，仅1个观测值，无趋势", binding="（约束性）", draft="草案", lag="上年度",
-               at="{q}%把握 {v}", nodata="暂无法测算的指标", hint="在数据文件中补充这些指标的年度数据后即可测算。",
+               at="{q}%把握 {v}", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
                title="<p>目标测算：基期 {b} 年，目标年 {y} 年。",
                example="<strong>本草案为示例，目标值为演示用数值，并非正式规划。</strong>",
                explain="<p>“实现概率（雄心）”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
@@ -185,7 +206,7 @@ DRAFT = {
                      "value at 80%", "value at 90%", "implied yearly growth", "historical yearly growth", "notes"],
                table="Summary table", charts="By indicator", notes="Notes on the method", ambition="{p} ({word})",
                one_point=", one observation, no trend", binding=" (binding)", draft="draft ", lag="",
-               at="at {q}%: {g}", nodata="targets that cannot be computed yet",
+               at="at {q}%: {g}", nodata="targets that cannot be computed yet", item="{id}: ",
                hint="Add their yearly values (a --data file) to compute them.",
                title="<p>Target setting: base year {b}, target year {y}. ",
                example="<strong>This draft is an example: its values are illustrative, not an official plan.</strong>",

@@ -10,6 +10,8 @@ from .. import fmt
 from ..attainment import cagr
 from ..data import Dataset
 from ..html import e
+from ..codes import BINDING, EXPECTED
+from ..messages import label, local_name as messages_local_name
 from ..messages.goal import HTML_SIGNS, goal_text as plain_goal
 from ..messages.pages import DASHBOARD, METHOD_NAMES, WORDS
 from ..targets import Target, get_plan
@@ -19,7 +21,7 @@ LIVE_VERDICTS = ("on_track", "at_risk", "off_track")  # a forecast judgement, no
 
 def local_name(obj, language: str = "zh") -> str:
     """A plan's or region's name on a page: Chinese, or English where the file gives one."""
-    return obj.name_zh if language == "zh" else (obj.name_en or obj.name_zh)
+    return messages_local_name(obj, language)
 
 
 def goal_text(row, language: str = "zh") -> str:
@@ -66,7 +68,7 @@ def binding(df: pd.DataFrame) -> pd.Series:
 
 def kind_word(is_binding, language: str = "zh") -> str:
     """约束性 / 预期性 of a target."""
-    return DASHBOARD[language]["binding" if is_binding else "expected"]
+    return label("binding", BINDING if is_binding else EXPECTED, language)
 
 
 def floor(r, ds: Dataset):

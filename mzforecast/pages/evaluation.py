@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
+from ..codes import BINDING, EXPECTED
 from ..data import Dataset, load
 from ..errors import DataError, MzError
 from ..evaluation import TOLERANCE, proxy_label, proxy_used
@@ -28,7 +29,6 @@ from ..plots import STATUS_COLORS, chart_style, new_figure
 from ..targets import get_plan
 from ..units import DISPLAY_ZH
 
-BINDING = label("binding", "binding")  # 约束性: the form is Chinese
 
 
 def _nan(x) -> bool:
@@ -58,8 +58,9 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         as_of = r.get("as_of")
         proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
+        kind = BINDING if r.get("binding") else EXPECTED
         rows.append(dict(
-            indicator_name=name, target_id=r["target_id"], binding=label("binding", "binding" if r.get("binding") else "expected"),
+            indicator_name=name, target_id=r["target_id"], binding=label("binding", kind), binding_code=kind,
             base_year=r.get("base_year"), base_value=r.get("base_value"),
             target=_goal(r), target_year=r.get("target_year"),
             latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
@@ -74,7 +75,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         return df
     order = {"behind": 0, "on_schedule": 1, "ahead": 2, "": 3}
     df["_t"] = df.verdict_code.eq("transferred")  # 已划出民政: listed after everything scored
-    df["_b"] = df.binding.ne(BINDING)
+    df["_b"] = df.binding_code.ne(BINDING)
     df["_v"] = df.verdict_code.eq("no_data")  # rows with numbers before empty rows
     df["_s"] = df.progress_status.map(order)
     keys = ["_t", "_b", "_v", "_s"]
@@ -104,7 +105,7 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
         return head + "。"
     judged_rows = f[f.progress_status != ""]
     years = sorted({int(y) for y in judged_rows.latest_year.dropna()}) if "latest_year" in f else []
-    parts = [f"{head}，其中约束性指标 {int((f.binding == BINDING).sum())} 项。"]
+    parts = [f"{head}，其中约束性指标 {int((f.binding_code == BINDING).sum())} 项。"]
     if judged:
         parts.append(f"有基期值和基期后现值、可计算完成进度的 {judged} 项中，超前序时进度 {c['ahead']} 项，"
                      f"符合序时进度 {c['on_schedule']} 项，滞后序时进度 {c['behind']} 项"
@@ -113,16 +114,16 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
         parts.append(f"{c['']} 项均缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
     elif c[""]:
         parts.append(f"另有 {c['']} 项缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
-    behind = f[(f.binding == BINDING) & (f.progress_status == "behind")]
+    behind = f[(f.binding_code == BINDING) & (f.progress_status == "behind")]
     if len(behind):
         items = "；".join(
             f"{r.indicator_name}（完成进度 {r.completion_progress:.1f}%，时序进度 {r.time_progress:.0f}%"
             + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit else "") + "）"
             for r in behind.itertuples())
         parts.append(f"滞后序时进度的约束性指标 {len(behind)} 项：{items}，需加大推进力度。")
-    elif (judged_rows.binding == BINDING).any():
+    elif (judged_rows.binding_code == BINDING).any():
         parts.append("约束性指标中没有滞后序时进度的指标。")
-    risky = f[(f.binding == BINDING) & f.verdict_code.isin(["at_risk", "off_track", "not_achieved"])]
+    risky = f[(f.binding_code == BINDING) & f.verdict_code.isin(["at_risk", "off_track", "not_achieved"])]
     if len(risky):
         items = "；".join(f"{r.indicator_name}（{r.verdict}" + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit
                                                                 else "") + "）" for r in risky.itertuples())
@@ -184,7 +185,7 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
     last = int(f.target_year.max())
     labels = [("★ " if b == BINDING else "") + (n if len(n) <= 22 else n[:21] + "…")
               + (f"（{int(y)}年）" if int(y) != last else "")
-              for n, b, y in zip(f.indicator_name, f.binding, f.target_year)]
+              for n, b, y in zip(f.indicator_name, f.binding_code, f.target_year)]
     ax.set_yticks(y, labels, fontsize=8)
     for t in ax.get_yticklabels():  # names from data files: "$" is text, not mathtext
         t.set_parse_math(False)

@@ -9,16 +9,15 @@ import pandas as pd
 
 from ..data import Dataset
 from ..html import e
-from ..messages.notes import part_text, parts_of
+from ..messages import lang
+from ..messages.notes import SEPARATOR, part_text, parts_of
 from ..messages.pages import WORDS
 from .common import text
 
 
-def names(ds: Dataset, language: str):
-    """(kind, id) -> the name a page in `language` shows; the English text keeps the ids."""
+def names(ds: Dataset):
+    """(kind, id) -> the Chinese name of an indicator or region (the English templates keep the ids)."""
     def name(kind: str, code: str) -> str:
-        if language != "zh":
-            return code
         if kind == "indicator":
             return ds.indicators[code].name("zh") if code in ds.indicators else code
         return ds.regions[code].name_zh if code in ds.regions else code
@@ -28,8 +27,7 @@ def names(ds: Dataset, language: str):
 def note_text(note, ds: Dataset, language: str = "zh") -> str:
     """A note (a Note, a row's Notes, or a plain text shown as written) in the page's language."""
     parts = parts_of(note)
-    sep = "；" if language == "zh" else "; "
-    return sep.join(part_text(p, language, names(ds, language)) for p in parts)
+    return SEPARATOR[lang(language)].join(part_text(p, language, names(ds)) for p in parts)
 
 
 def render_notes(row, ds: Dataset, language: str = "zh") -> str:

@@ -128,7 +128,7 @@ def without_data(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     if nd.empty:
         return ""
     items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>("
-                    + ("" if language == "zh" else f"{e(r.target_id)}: ")  # ids are English: not on a zh page
+                    + DRAFT[language]["item"].format(id=e(r.target_id))  # ids are English: not on a zh page
                     + f"{e(draft_note(r.note, ds, language))})</small></li>" for r in nd.itertuples())
     W = DRAFT[language]
     return f"<h2>{W['nodata']}（{len(nd)}）</h2><p>{W['hint']}</p><ul>{items}</ul>"
