@@ -17,7 +17,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
-from .messages import label, verdict_label
+from . import messages
+from .messages import label
 from .messages.pages import CHART
 
 # The one colour table of every page, chart and index. Verdicts in the groups planners use:
@@ -186,4 +187,4 @@ def upright_label(label: str) -> dict:
 
 def verdict_label(v: str, language: str = "zh") -> str:
     """A verdict's word (messages.LABELS); an unknown code is shown as written, '_' read as a space in English."""
-    return verdict_label(v, language)
+    return messages.verdict_label(v, language)
