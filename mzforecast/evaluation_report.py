@@ -213,6 +213,7 @@ def _sheet_name(name: str, used: set) -> str:
 
 def summary_workbook(res: pd.DataFrame, ds: Dataset):
     """openpyxl Workbook: one sheet per plan, one row per target, Chinese headers, status colours."""
+    from .safe import csv_cell
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -226,6 +227,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
         f = form(res[res["plan"] == plan], ds, plan)
         ws = wb.create_sheet(_sheet_name(plan, used))
         ws.append([h for _, h, _ in XLSX_COLUMNS])
+        row = 1
         for c in ws[1]:
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -245,8 +247,8 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 elif key == "probability":
                     v = None if _nan(v) else round(float(v), 3)
                 vals.append(v)
-            ws.append(vals)
-            row = ws.max_row
+            ws.append([csv_cell(v) for v in vals])  # ids, names and 责任单位 come from plan files
+            row += 1  # not ws.max_row: it scans every cell, once per row
             st = _text(r.get("progress_status"))
             if st:
                 c = ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("progress_status") + 1)

@@ -588,10 +588,12 @@ def write_rows(plan: str | Plan, ds: Dataset, out, *, as_of=None, method="auto",
     The progress bar shows only on a terminal (stderr).
     """
     import sys
+
+    from .io.write import csv_stream
     p = get_plan(plan, ds)
     show = sys.stderr.isatty() if progress is None else progress
     n = 0
     for k, chunk in enumerate(iter_assess(p, ds, as_of=as_of, method=method, seed=seed, progress=show)):
-        chunk.to_csv(out, index=False, header=k == 0)
+        csv_stream(chunk, out, header=k == 0)  # region and target names are data: no live formula
         n += len(chunk)
     return n

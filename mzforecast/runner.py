@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from . import __version__, resources
+from . import __version__, outlock, resources
 from .attainment import FIELDS
 from .data import YEAR_MAX, YEAR_MIN, data_dir
 from .errors import DataError, DataErrors, MzError
@@ -241,14 +241,14 @@ def validate_options(jobs=0, timeout=300, as_of=None, out=None):
         raise DataErrors(errs)
 
 
-def _params_path(name: str) -> str:
-    """A path named in a params file: as given if absolute; else from the current folder if it is
-    there; else from the bundled data's parent, where the bundled params' `data/examples/…` live
-    (the checkout, or the installed package)."""
+def _params_path(name: str, near: Path | None = None) -> str:
+    """A path named in a params file: as given if absolute; else beside the params file, or from
+    the current folder, if it is there; else from the bundled data's parent, where the bundled
+    params' `data/examples/…` live (the checkout, or the installed package)."""
     p = Path(name)
     if p.is_absolute():
         return str(p)
-    for base in (Path.cwd(), data_dir().parent):
+    for base in ([near] if near else []) + [Path.cwd(), data_dir().parent]:
         if (base / p).exists():
             return str((base / p).resolve())
     return str((Path.cwd() / p).resolve())
@@ -275,11 +275,12 @@ def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
             paths = [str(Path(x).resolve()) for x in data]
             p["data_file"] = paths[0] if len(paths) == 1 else paths  # the notebooks load a path or a list
         elif p.get("data_file"):  # the notebooks run in the output folder: give them absolute paths
-            p["data_file"] = ([_params_path(x) for x in p["data_file"]] if isinstance(p["data_file"], list)
-                              else _params_path(p["data_file"]))
+            p["data_file"] = ([_params_path(x, f.parent) for x in p["data_file"]] if isinstance(p["data_file"], list)
+                              else _params_path(p["data_file"], f.parent))
         if isinstance(p.get("plan"), str) and Path(p["plan"]).suffix in (".yaml", ".yml"):  # a plan file, same rule
-            p["plan"] = _params_path(p["plan"])
+            p["plan"] = _params_path(p["plan"], f.parent)
         jobs.append({"name": f.stem, "file": str(f), "params": p, "own_data": bool(p.get("data_file")) and not data})
+    errs += outlock.name_clashes(jobs)
     names = [j["name"] for j in jobs]
     for n in sorted({n for n in names if names.count(n) > 1}):
         errs.append(DataError(f"two params files are named '{n}': their reports would overwrite each other",
@@ -348,7 +349,16 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
 
     Nothing is executed until every input is valid. The folder is swapped only if at least one
     notebook succeeded; `execute` (a function like run_one) runs the jobs in this process, for tests.
+    One run at a time per folder: a second one exits 2 (outlock.locked).
     """
+    lock = outlock.Lock(Path(out).resolve())
+    try:
+        return _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock)
+    finally:
+        lock.release()
+
+
+def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock):
     from tqdm import tqdm
 
     from .safe import terminal
@@ -358,7 +368,9 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
     todo = collect_jobs(param_files, as_of, data)
     validate_jobs(todo)
     out = Path(out).resolve()
+    lock.acquire()  # after every input is checked (bad input creates nothing), before the folder is read
     old = OutputFolder(out)
+    outlock.check_entries(out)
     old.check_names({n for j in todo for n in (f"{j['name']}.html", f"{j['name']}.ipynb")})
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -415,8 +427,10 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
         for r in results:
             if not r["ok"]:
                 old.keep_previous_page(r, stage)
-        _write_summary(stage, results)
-        _write_index(stage, results, todo, time.time() - t0, as_of, data)
+        kept, kept_jobs = outlock.keep_earlier_pages(out, old.written, stage, todo)  # pages not rebuilt stay
+        _write_summary(stage, results + kept)
+        _write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data)
+        outlock.write_pages(stage, results + kept, todo + kept_jobs)
         for page in stage.glob("*.html"):  # links to pages this run did not make (a partial run)
             _atomic_write(page, drop_dead_links(page.read_text(encoding="utf-8"), lambda n: (stage / n).exists()))
         _atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
@@ -443,7 +457,7 @@ def _output_error(e: OSError, out: Path) -> DataError:
 
 
 MARKER = ".mzforecast-output"
-KEEP = {".gitkeep", MARKER}
+KEEP = {".gitkeep", MARKER, outlock.PAGES}
 README = """# Reports (generated)
 
 Written by `mzforecast run` at {stamp}: executed notebooks, one HTML page per notebook,
