@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import units as U
 from .data import Dataset, load
-from .errors import ModelError
+from .errors import DataError, ModelError
 from .models import forecast
 from .targets import Plan, Target, get_plan
 
@@ -201,6 +201,13 @@ def _ratio_sim(target, ds, hist, as_of, method, seed, until):
     return paths, sim.fc, pts, "numerator and denominator forecast separately (independent errors: a cautious spread)"
 
 
+def _source_of(ds: Dataset, region: str, indicator: str, year: int) -> str:
+    """Where an observation came from (its source column), to name the row at fault."""
+    o = ds.observations
+    hit = o[(o.region == region) & (o.indicator == indicator) & (o.year == year)]
+    return str(hit.source.iloc[0]) if len(hit) and "source" in o.columns else ""
+
+
 def _history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Series]:
     """The indicator's observations, and the observed series in the target's own terms
     (for a ratio target: numerator / lagged denominator in the years both are known).
@@ -212,6 +219,11 @@ def _history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Ser
     if target.kind != "ratio":
         return s, s
     d0 = ds.series(target.region, target.denominator, as_of)
+    if (d0 <= 0).any():  # a ratio to 0 is inf%, to a negative value nonsense: the data row is wrong
+        y = int(d0.index[(d0 <= 0).to_numpy()][0])
+        raise DataError(f"{target.denominator} is {d0.loc[y]:g} in {y} for {target.region}: the target "
+                        f"'{target.id}' divides by it", file=_source_of(ds, target.region, target.denominator, y),
+                        fix="correct that value (a standard or count used as a denominator is above 0)")
     d = d0.copy()
     d.index = d.index + target.denominator_lag
     common = s.index.intersection(d.index)

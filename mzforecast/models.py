@@ -340,6 +340,8 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         scale = max(np.abs(y).mean(), 1e-9)
         qv = point[:, None] + scale * (np.exp(errq) - 1)
     qv = np.maximum.accumulate(qv, axis=1)  # quantiles never cross
+    if kind in ("level", "share"):  # a count or a share is never below 0, in the intervals too
+        qv = np.maximum(qv, 0)
     point, qv, more = _structure(point, qv, float(y[-1]), monotone, bounds)
     notes += more
     if n == 1:  # say what the model does: the point is held, but the calibrated median may move

@@ -194,6 +194,8 @@ class _Group:
             scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
             Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(errq) - 1)[None]
         Q = np.maximum.accumulate(Q, axis=2)  # quantiles never cross
+        if kind in ("level", "share"):  # as models.forecast: never below 0, in the intervals too
+            Q = np.maximum(Q, 0)
         self.P, self.Q, self.Y = self._structure(P, Q, Y[:, -1].astype(float))
 
     def _structure(self, P, Q, last):
@@ -314,6 +316,11 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
         dy = None
         if t.kind == "ratio":
             dy, dv = store.get(r, t.denominator)
+            if (np.asarray(dv) <= 0).any():  # as attainment._history: a ratio to 0 is refused with its row
+                y = int(np.asarray(dy)[np.asarray(dv) <= 0][0])
+                raise DataError(f"{t.denominator} is {float(np.asarray(dv)[np.asarray(dy) == y][0]):g} in {y} for "
+                                f"{r}: the target '{t.id}' divides by it", fix="correct that value (a denominator is "
+                                "above 0)")
             hy, hv = _ratio_hist(t, ds, sy, sv, dy, dv)
         else:
             hy, hv = sy, sv
