@@ -90,9 +90,9 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
     skipped = f" (hidden sheets skipped: {', '.join(repr(n) for n in hidden)})" if hidden else ""
     if sheet is not None:
         if sheet not in names or not hasattr(wb[sheet], "_cells"):
-            why = ("is hidden" if sheet in hidden else "is a chart" if sheet in names else "does not exist")
-            raise DataError(f"the sheet '{sheet}' {why}", file=str(path),
-                            fix="sheets with data: " + ", ".join(f"'{n}'" for n in names if _has_data(wb[n])))
+            what = (f"the sheet '{sheet}' is hidden" if sheet in hidden else f"the sheet '{sheet}' is a chart"
+                    if sheet in names else f"the workbook has no sheet '{sheet}'")
+            raise DataError(what, file=str(path), fix="sheets: " + ", ".join(f"'{n}'" for n in names))
         ws = wb[sheet]
     else:
         full = [n for n in names if n.strip().lower() not in NOTE_SHEETS and _has_data(wb[n])]
