@@ -636,6 +636,7 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
     """The index: current assessments, deep-dive pages and backtests listed separately, the
     year the data run to, the run date, every page linked."""
     from .data import load
+    from .safe import visible  # a bidi override in a plan name must not reorder the index
     lang = todo[0]["params"].get("language", "zh") if todo else "zh"
     params = {j["name"]: j["params"] for j in todo}
     try:
@@ -665,7 +666,7 @@ def _write_index(stage: Path, results, todo, elapsed, as_of, data):
         if nb == "evaluation" and title != r["name"]:
             title += extra["evaluation_suffix"]
         groups[nb if nb in groups else "other"].append(
-            dict(name=r["name"], title=title, html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
+            dict(name=r["name"], title=visible(title), html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
                  stale=r.get("stale", False)))
     data_year = as_of if as_of and not years else (max(years) if years else None)
     shown = [v for v in ORDER if any(j["counts"].get(v) for g in groups.values() for j in g)]
