@@ -95,11 +95,6 @@ def _is_terminal(fh) -> bool:
     return fh in (sys.stdout, sys.__stdout__)
 
 
-def echo(text, file=None):
-    """A line for the terminal (stdout or stderr): no escape sequence from a plan or data file."""
-    print(terminal(text), file=file if file is not None else sys.stdout)
-
-
 def neutralise_workbook(wb):
     """Every text cell of every worksheet through csv_cell (chart sheets hold no cells)."""
     for ws in wb.worksheets:
@@ -117,9 +112,4 @@ def workbook_file(wb, out: str | Path) -> Path:
     from .workbook import workbook_bytes
     neutralise_workbook(wb)
     return _replace(workbook_bytes(wb), Path(out))
-
-
-def text_out(text: str) -> str:
-    """Text for stdout (a table, CSV or JSON the user reads)."""
-    return terminal(text)
 
