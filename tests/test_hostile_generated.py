@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mzforecast import cli, runner, safe
+from mzforecast import cli, running as runner, safe
 
 HOSTILE = {
     "formula": '=HYPERLINK("http://evil","点击")',
@@ -149,7 +149,7 @@ def test_every_command_with_hostile_strings(tmp_path, capsys, kind):
 @pytest.mark.parametrize("kind", ["formula", "markup", "escape", "vt", "bidi"])
 def test_run_with_hostile_strings_in_params_plan_and_records(tmp_path, capsys, kind):
     """`run` (notebooks stood in for by the assessment itself): index, summary.csv/xlsx/json."""
-    from mzforecast import attainment
+    from mzforecast.plan import assess_plan
     s = HOSTILE[kind]
     f = _inputs(tmp_path, s)
     named = tmp_path / f"{s.replace('/', '_')[:40]}.yaml"
@@ -161,7 +161,7 @@ def test_run_with_hostile_strings_in_params_plan_and_records(tmp_path, capsys, k
 
     def execute(job, outdir, timeout, kernel=None, start_timeout=60):
         n = job["name"]
-        recs = attainment.assess_plan(job["params"]["plan"]).to_dict("records")
+        recs = assess_plan(job["params"]["plan"]).to_dict("records")
         (Path(outdir) / f"{n}.html").write_text("<p>page</p>", encoding="utf-8")
         return {"name": n, "params_file": job["file"], "plan": "p", "ok": True, "error": "", "html": f"{n}.html",
                 "records": json.loads(json.dumps(recs, default=str)), "seconds": 0}

@@ -14,7 +14,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mzforecast import cli, outlock, runner, safe
+from mzforecast import cli, running as runner, safe
+from mzforecast.running import lock as outlock
 from mzforecast.io import write as W
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,7 +246,7 @@ def test_run_summary_with_word_line_break_does_not_crash(tmp_path):
     rec = {k: None for k in FIELDS}
     rec.update(plan="p", target_id="t\x0b1", indicator="elderly_care_beds", region="changchun", as_of=2024, verdict="on_track",
                responsible_unit="救助处\x0b社会事务处")
-    runner._write_summary(tmp_path, [dict(name="p", ok=True, params_file="p.yaml", records=[rec])])
+    runner.write_summary(tmp_path, [dict(name="p", ok=True, params_file="p.yaml", records=[rec])])
     assert any(c.value == "救助处\n社会事务处" for c in cells(tmp_path / "summary.xlsx"))
 
 
@@ -286,7 +287,7 @@ def test_xlsx_declared_size_checked_before_loading(tmp_path, capsys):
 def test_summary_workbook_does_not_ask_max_row_per_row(monkeypatch):
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from mzforecast import evaluation_report
+    from mzforecast.pages import evaluation as evaluation_report
     from mzforecast.attainment import FIELDS
     from mzforecast.data import load
     calls = []

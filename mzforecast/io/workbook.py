@@ -10,7 +10,6 @@ import io
 import os
 import re
 import zipfile
-from pathlib import Path
 
 
 def _stamp() -> dt.datetime:
@@ -38,9 +37,3 @@ def workbook_bytes(wb) -> bytes:
             zout.writestr(fixed, data)
     return out.getvalue()
 
-
-def save_atomic(wb, path: str | Path) -> Path:
-    """Write the workbook beside its destination, then move it into place (never half-written);
-    every text cell neutralised by the writer layer."""
-    from .write import workbook_file
-    return workbook_file(wb, path)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..safe import csv_cell, neutralise_frame, terminal
+from .workbook import workbook_bytes
 
 
 def file_mode() -> int:
@@ -109,7 +110,6 @@ def neutralise_workbook(wb):
 
 def workbook_file(wb, out: str | Path) -> Path:
     """Save an openpyxl workbook: cells neutralised, atomically, reproducibly, with the umask's mode."""
-    from .workbook import workbook_bytes
     neutralise_workbook(wb)
     return _replace(workbook_bytes(wb), Path(out))
 

@@ -17,7 +17,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from .errors import DataError
+from ..errors import DataError
 
 PAGES = ".mzforecast-pages.json"
 RESERVED = {"index"}  # index.html is the run's own page
