@@ -13,6 +13,7 @@ from .errors import DataError, DataErrors
 from .messages import lang
 from .messages.notes import Note
 from .messages.pages import DESCRIBE
+from .safe import check_id
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
@@ -116,6 +117,8 @@ class Target(BaseModel):
     proxy: str | None = None  # indicator assessed when this one has no data (a lower bound; why: note)
     flags: list[Reading] = []  # conflicts with / duplicates of other targets
     bounds: tuple[float, float] | None = None  # a ratio target's ratio stays inside (rural ÷ urban ≤ 100 %)
+
+    _plain_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))  # two ids must never look alike
 
     @field_validator("unit")
     @classmethod
@@ -245,6 +248,7 @@ class Plan(BaseModel):
     target_year: Year
     targets: list[Target]
     example: bool = False  # an illustrative draft (data/drafts), not an official plan
+    _plain_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
 
     @model_validator(mode="after")
     def _years(self):
