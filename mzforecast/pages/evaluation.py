@@ -63,7 +63,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         rows.append(dict(
             indicator_name=name, target_id=r["target_id"], binding=label("binding", kind), binding_code=kind,
             base_year=r.get("base_year"), base_value=r.get("base_value"),
-            target=_goal(r), target_year=r.get("target_year"),
+            target=_goal(r, t), target_year=r.get("target_year"),
             latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
             completion_progress=r.get("completion_progress"), time_progress=r.get("time_progress"),
             progress_status=_str(r.get("progress_status")), probability=r.get("probability"),
@@ -83,10 +83,14 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     return df.sort_values(keys + ["target_id"], kind="stable").drop(columns=keys).reset_index(drop=True)
 
 
-def _goal(r) -> str:
-    """The goal as planners write it (≥ 75.0%, 新增 ≥ 30), from the assessment row."""
+def _goal(r, t=None) -> str:
+    """The goal as planners write it (≥ 75.0%, 新增 ≥ 30, 9,000个左右（±450个）), from the assessment row;
+    a '左右' target's tolerance from the plan's target `t` (a row read back from JSON keeps its flags
+    as text only)."""
     if not r.get("comparator") or _nan(r.get("target_value")):  # hand-made frames without the goal
         return ""
+    if t is not None and t.tolerance is not None:
+        r = {**r, "tolerance": t.tolerance}
     return goal_text(pd.Series(r), "zh")  # plain text: the page escapes it, the workbook stores it
 
 
