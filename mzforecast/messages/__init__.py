@@ -2,8 +2,9 @@
 (`mzforecast.codes`), headings, column names and note templates with parameters. The engine emits
 codes with parameters; presentation asks here for the words. Nothing else holds zh/en text.
 
-`label(kind, code, language)` gives a code's label; `note(code, language, **params)` renders a note;
-`goal_text(row, language)` writes a target as planners do. Imports only leaves (fmt).
+`label(kind, code, language)` gives a code's label; `note(code, language, **params)` renders a note
+(templates and the engine's `Note` / `Notes` in `messages.notes`); `goal_text(row, language)` writes a
+target as planners do; `lang(language)` is the catalogue a language reads. Imports only leaves (fmt).
 """
 from __future__ import annotations
 
