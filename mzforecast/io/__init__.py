@@ -43,6 +43,14 @@ def sniff(path: Path, head: bytes) -> str:
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV (UTF-8, BOM, GBK) or .xlsx/.xlsm file as strings, or say why it cannot be read."""
     path = Path(path)
+    kind = source_kind(path)
+    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)  # CSV: no sheets
+
+
+def source_kind(path: str | Path) -> str:
+    """'csv' or 'xlsx' for a readable table file; a device, pipe, folder, huge or foreign file is refused
+    before a byte of it is parsed (so /dev/zero or a FIFO never blocks a reader)."""
+    path = Path(path)
     file = str(path)
     if not path.exists():
         raise DataError("file not found", file=file, fix="check the path")
@@ -73,4 +81,4 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         right = {"csv": ".csv", "xlsx": ".xlsx"}[kind]
         raise DataError(f"the name ends in '{path.suffix}' but the file is {what}", file=file,
                         fix=f"rename it to end in '{right}' (or save it again in the format its name says)")
-    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)  # CSV: no sheets
+    return kind
