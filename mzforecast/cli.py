@@ -158,20 +158,8 @@ def cmd_template(args):
 
 
 def cmd_data_import(args):
-    from .io.statreport import read_report, write_csv
-    got = read_report(args.file, args.region, args.year, D.load())
-    for line, name in got.unrecognised:
-        print(f"not recognised: row {line}: {name} (add it to data/statreport_items.yaml to import it)",
-              file=sys.stderr)
-    for line, name in got.empty:
-        print(f"no number: row {line}: {name}", file=sys.stderr)
-    if args.out:
-        write_csv(got.rows, args.out)
-        print(f"wrote {len(got.rows)} rows to {args.out}; {len(got.unrecognised)} item(s) not recognised",
-              file=sys.stderr)
-    else:
-        got.rows.to_csv(sys.stdout, index=False, float_format="%.10g")
-    return 0
+    from .io.statreport_cli import data_import
+    return data_import(args)
 
 
 def cmd_assess_xlsx(df, args, ds):
@@ -188,9 +176,12 @@ def add_issue11_parsers(sub, dsub):
     i = dsub.add_parser("import", help="turn a statistical report (指标名称 | 单位 | 数量) into rows --data reads")
     i.add_argument("file", help="the report, CSV or XLSX")
     i.add_argument("--region", required=True)
-    i.add_argument("--year", required=True, type=int, help="the year the report covers")
+    i.add_argument("--year", type=int, help="the year the report covers (default: from its title)")
     i.add_argument("--out", help="FILE.csv (default: print to the screen)")
+    from .io.statreport_cli import add_import_options, add_plan_import
+    add_import_options(i)
     i.set_defaults(func=cmd_data_import)
+    add_plan_import(sub)
     t = sub.add_parser("template", help="Excel workbook to fill with your own yearly figures for a plan")
     t.add_argument("plan")
     t.add_argument("--region", help="region id (default: the plan's region)")
