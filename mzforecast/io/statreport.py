@@ -152,6 +152,10 @@ def _resolve_period(layout, year: int | None, period: str | None) -> Period:
             raise DataError("the report's title does not say which period it covers", file=file,
                             fix="give --year 2023 for a yearly report, or --period 2024-06 / 2024Q2")
         p = p or Period(int(year))
+    kind = "月报" if "月报" in L.squeeze(layout.title) else "季报" if "季报" in L.squeeze(layout.title) else None
+    if kind and p.full_year:
+        raise DataError(f"the title says {kind} but not which {'month' if kind == '月报' else 'quarter'}", file=file,
+                        fix="give --period 2024-06 (a month) or --period 2024Q2 (a quarter)")
     if year is not None and int(year) != p.year:
         raise DataError(f"--year {year} but the report covers {p.label()}", file=file,
                         fix="leave out --year, or give the year the report covers")
@@ -186,19 +190,20 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
             continue
         value_cell = get(layout.value)
         if L.squeeze(value_cell) in _EMPTY and L.squeeze(get(layout.prev_year)) in _EMPTY:
-            found = _lookup(name, sections.area, get(layout.code), items)
-            if found is None:
-                sections.enter(raw_name, name)  # a section row: no number
-            else:
+            if not L.squeeze(get(layout.unit)):
+                sections.enter(raw_name, name)  # a section row: no unit, no number
+            elif _lookup(name, sections.area, "", items) is not None:
                 got.empty.append((line, name))
             continue
+        where = sections.path()
+        sections.numbered(raw_name, name)
         try:
             found = _lookup(name, sections.area, get(layout.code), items)
         except DataError as e:
             errs.append(DataError(e.message, file=file, row=line, column="代码", fix=e.fix))
             continue
         if found is None:
-            got.unrecognised.append((line, sections.path(), _shown(name, sections.area)))
+            got.unrecognised.append((line, where, _shown(name, sections.area)))
             continue
         ind, area = found
         meta = ds.indicators[ind]

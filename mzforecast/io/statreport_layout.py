@@ -216,7 +216,7 @@ class Sections:
     unless it is numbered deeper than the row that set the area (a sub-heading inside it)."""
 
     def __init__(self):
-        self.stack: list[str] = []  # section names, outermost first (for messages)
+        self.stack: list[tuple[int, str]] = []  # (depth, section name), outermost first (for messages)
         self.area: str | None = None
         self.area_level: int | None = None
 
@@ -227,11 +227,20 @@ class Sections:
             self.area, self.area_level = a, lv
         elif not (lv is not None and self.area_level is not None and lv > self.area_level):
             self.area, self.area_level = None, None
-        if lv is not None:
-            del self.stack[lv:]
-        else:
-            self.stack = self.stack[:1] if a is None else self.stack
-        self.stack.append(name)
+        self._push(lv, name)
+
+    def _push(self, lv: int | None, name: str) -> None:
+        depth = lv if lv is not None else 99  # an unnumbered section nests in the numbered one above it
+        while self.stack and self.stack[-1][0] >= depth:
+            self.stack.pop()
+        self.stack.append((depth, name))
+
+    def numbered(self, raw_name: str, name: str) -> None:
+        """A numbered item with a number (三、提供住宿的民政机构 | 个 | 258) heads the rows under it in messages;
+        it leaves the area alone."""
+        lv = level(raw_name)
+        if lv is not None and area_of(name) is None:
+            self._push(lv, name)
 
     def path(self) -> str:
-        return " › ".join(self.stack)
+        return " › ".join(n for _, n in self.stack)
