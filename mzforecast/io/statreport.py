@@ -148,20 +148,26 @@ def _resolve_period(layout, year: int | None, period: str | None) -> Period:
             raise DataError(f"--period '{period}' is not a period", fix="write 2024-06 (a month), 2013Q4 or 2023")
     else:
         p = period_in_title(layout.title)
+        _need_part(layout, p)
         if p is None and year is None:
             raise DataError("the report's title does not say which period it covers", file=file,
                             fix="give --year 2023 for a yearly report, or --period 2024-06 / 2024Q2")
         p = p or Period(int(year))
-    kind = "月报" if "月报" in L.squeeze(layout.title) else "季报" if "季报" in L.squeeze(layout.title) else None
-    if kind and p.full_year:
-        raise DataError(f"the title says {kind} but not which {'month' if kind == '月报' else 'quarter'}", file=file,
-                        fix="give --period 2024-06 (a month) or --period 2024Q2 (a quarter)")
     if year is not None and int(year) != p.year:
         raise DataError(f"--year {year} but the report covers {p.label()}", file=file,
                         fix="leave out --year, or give the year the report covers")
     if not 1949 <= p.year <= 2100:
         raise DataError(f"year {p.year} is out of range 1949-2100", fix="give --year as four digits, e.g. 2023")
     return p
+
+
+def _need_part(layout, p: Period | None) -> None:
+    """A 月报/季报 title with no month or quarter: asking beats reading a month's figures as a year's."""
+    t = L.squeeze(layout.title)
+    kind = "月报" if "月报" in t else "季报" if "季报" in t else None
+    if kind and (p is None or p.full_year):
+        raise DataError(f"the title says {kind} but not which {'month' if kind == '月报' else 'quarter'}",
+                        file=layout.label, fix="give --period 2024-06 (a month) or --period 2024Q2 (a quarter)")
 
 
 def read_report(path: str | Path, region: str, year: int | None = None, ds: Dataset | None = None,
@@ -195,7 +201,7 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
             elif _lookup(name, sections.area, "", items) is not None:
                 got.empty.append((line, name))
             continue
-        where = sections.path()
+        where = sections.parents(raw_name)
         sections.numbered(raw_name, name)
         try:
             found = _lookup(name, sections.area, get(layout.code), items)

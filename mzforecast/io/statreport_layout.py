@@ -121,7 +121,7 @@ def read_cells(path: str | Path, find, missing: str):
 def read_layout(path: str | Path) -> Layout:
     """The report's cells and the parts of its header, or a message saying what is wrong with the file."""
     rows, label, h, cols = read_cells(path, find_header, "a header row with 指标名称, 单位 and 数量")
-    title = " ".join(" ".join(c for c in r if c.strip()) for _, r in rows[:h])
+    title = " | ".join(c.strip() for _, r in rows[:h] for c in r if c.strip())
     return Layout(rows, label, h, cols["name"], cols["unit"], cols["value"], cols["code"], cols["prev_year"],
                   title)
 
@@ -172,16 +172,21 @@ def parse_period(text: str) -> Period | None:
 
 
 def period_in_title(title: str) -> Period | None:
-    """The period a report's title lines state: 2013年4季度, 2022年09月, 2020年度 01月份, 2023年年报."""
-    t = squeeze(title)
-    if m := re.search(r"(\d{4})年(?:度)?第?([1-4一二三四])季度", t):
-        q = m.group(2)
-        return Period(int(m.group(1)), quarter=int(q) if q.isdigit() else _ZH_DIGIT[q])
-    if m := re.search(r"(\d{4})年(?:度)?(\d{1,2})月", t):
+    """The period a report's title cells (joined by ' | ') state: 2013年4季度, 2022年09月, 2020年度 01月份,
+    统计年报（2023年）. A 年报 title wins over a month in another cell (the date it was filled in)."""
+    cells = [squeeze(c) for c in str(title).split(" | ")]
+    cells = [c for c in cells if "日期" not in c and "填报" not in c and "填表" not in c]
+    for c in cells:
+        if "年报" in c and (m := re.search(r"(\d{4})年", c)):
+            return Period(int(m.group(1)))
+    for c in cells:
+        if m := re.search(r"(\d{4})年(?:度)?第?([1-4一二三四])季度", c):
+            q = m.group(2)
+            return Period(int(m.group(1)), quarter=int(q) if q.isdigit() else _ZH_DIGIT[q])
+    joined = "".join(cells)  # 2020年度 | 01月份 in two cells
+    if m := re.search(r"(\d{4})年(?:度)?(\d{1,2})月", joined):
         if 1 <= int(m.group(2)) <= 12:
             return Period(int(m.group(1)), month=int(m.group(2)))
-    if m := re.search(r"(\d{4})年(?:度)?(?:统计)?年报", t):
-        return Period(int(m.group(1)))
     return None
 
 
@@ -241,6 +246,12 @@ class Sections:
         lv = level(raw_name)
         if lv is not None and area_of(name) is None:
             self._push(lv, name)
+
+    def parents(self, raw_name: str) -> str:
+        """The sections an item sits in: those numbered above its own depth."""
+        lv = level(raw_name)
+        depth = lv if lv is not None else 99
+        return " › ".join(n for d, n in self.stack if d < depth)
 
     def path(self) -> str:
         return " › ".join(n for _, n in self.stack)
