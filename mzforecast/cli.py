@@ -223,6 +223,10 @@ EXAMPLES = {
     "propose": "mzforecast propose changchun dibao_standard_urban --year 2030 --probability 0.5 0.8 --format json",
     "draft": "mzforecast draft changchun-15th-draft-example",
     "data import": "mzforecast data import 2023年报.xlsx --region changchun --year 2023 --out changchun-2023.csv",
+    "plan": "mzforecast plan import 主要指标.xlsx --id changchun-15th --region changchun --base-year 2025 "
+            "--target-year 2030 --out changchun-15th.yaml",
+    "plan import": "mzforecast plan import 主要指标.xlsx --id changchun-15th --region changchun --base-year 2025 "
+                   "--target-year 2030 --out changchun-15th.yaml",
 }
 
 
