@@ -14,6 +14,7 @@ not written as the year's value.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +27,6 @@ from ..errors import DataError, DataErrors
 from ..safe import neutralise_frame
 from . import statreport_layout as L
 from .statreport_layout import Period, Sections, is_column_labels, parse_period, period_in_title, read_layout
-
-import re
 
 _PREFIX = re.compile(r"^(?:[#＃*]+|其中[:：]|\d+[.．、]|[（(]\d+[)）]|[一二三四五六七八九十]+[、.．]|"
                      r"[（(][一二三四五六七八九十]+[)）]|[A-Z](?=[\s\u3000])|[IVX]+(?=[\s\u3000])|[①-⑳])")
@@ -69,9 +68,6 @@ class Items:
     codes: dict[str, str] = field(default_factory=dict)  # item code -> indicator
     units: dict[str, dict[str, str]] = field(default_factory=dict)  # indicator -> {report unit: unit}
     flows: set[str] = field(default_factory=set)  # indicators whose report figure accumulates over the period
-
-    def get(self, name: str) -> str | None:  # the former dict interface
-        return self.names.get(name)
 
 
 def load_items(path: Path | None = None, ds: Dataset | None = None) -> Items:
