@@ -1,6 +1,7 @@
 """`mzforecast plan import`: a plan's indicator table to a plan YAML (Changchun 14th table retyped from the
 seed document), the target phrases, and the inputs it refuses."""
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,22 @@ def test_refuses_to_overwrite_and_to_write_over_the_table(ds, tmp_path, capsys):
     copy = tmp_path / "t.csv"
     copy.write_bytes(TABLE.read_bytes())
     assert run(copy, copy, "--force") == 2
-    assert "table itself" in capsys.readouterr().err and copy.read_bytes() == TABLE.read_bytes()
+    assert "ending in .yaml" in capsys.readouterr().err and copy.read_bytes() == TABLE.read_bytes()
+    odd = tmp_path / "t.yaml"  # a table saved under a .yaml name is still read, and never written over
+    odd.write_bytes(TABLE.read_bytes())
+    assert run(odd, odd, "--force") == 2
+    assert "also an input" in capsys.readouterr().err and odd.read_bytes() == TABLE.read_bytes()
+
+
+def test_written_plan_gets_the_umask_mode(ds, tmp_path):
+    out = tmp_path / "plan.yaml"
+    old = os.umask(0o022)
+    try:
+        assert run(TABLE, out) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "plan.yaml"]  # no temporary file left
 
 
 def test_unmatched_names_and_unreadable_phrases_are_listed_not_guessed(ds, tmp_path, capsys):

@@ -1,6 +1,7 @@
 """`mzforecast data import` on statistical reports as they are published (fixtures retyped from public
 pages; each fixture's header cites its page), and on the inputs the --data reader refuses."""
 import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -159,7 +160,22 @@ def test_devices_pipes_and_output_equal_to_input(ds, tmp_path, capsys):
     text = "指标名称,单位,数量\n社会组织数,个,12\n"
     p.write_text(text, encoding="utf-8")
     assert cli.main(["data", "import", str(p), "--region", "changchun", "--year", "2023", "--out", str(p)]) == 2
-    assert "report itself" in capsys.readouterr().err and p.read_text(encoding="utf-8") == text
+    assert "also an input" in capsys.readouterr().err and p.read_text(encoding="utf-8") == text
+
+
+def test_out_is_kept_without_force_and_written_with_the_umask_mode(ds, tmp_path, capsys):
+    out = tmp_path / "rows.csv"
+    out.write_text("keep", encoding="utf-8")
+    argv = ["data", "import", str(MCA), "--region", "china", "--region-name", "全国", "--out", str(out)]
+    assert cli.main(argv) == 2
+    assert "--force" in capsys.readouterr().err and out.read_text(encoding="utf-8") == "keep"
+    old = os.umask(0o022)
+    try:
+        assert cli.main(argv + ["--force"]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf") and "全国" in out.read_text(encoding="utf-8-sig")
 
 
 def test_unknown_region_needs_a_name(ds, capsys):

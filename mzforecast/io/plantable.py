@@ -8,9 +8,7 @@ row as written. The plan is checked with the plan schema (targets.Plan) before i
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from ..data import Dataset, data_dir, read_yaml
 from ..errors import DataError, DataErrors
 from . import plan_phrases as P
 from .statreport_layout import read_cells, squeeze
+from .write import text_file
 
 MAPPING_FILE = "data/plan_indicators.yaml"
 _EXTRA_UNITS = {"分钟": "minutes", "㎡": "m2", "m2": "m2"}
@@ -185,25 +184,9 @@ def _target(spec, rd: P.Reading, bind: bool, quote: str, n: int, several: bool, 
     return t
 
 
-def write_plan(plan: dict, out: str | Path, *, source: str | Path, force: bool) -> Path:
-    """The plan as YAML, written atomically; an existing file only with force, never the table itself."""
-    out = Path(out)
-    if out.exists() and out.resolve() == Path(source).resolve():
-        raise DataError("--out is the table itself", file=str(out), fix="give --out a new file name")
-    if out.is_dir() or (out.exists() and not out.is_file()):
-        raise DataError("--out is a folder, device or pipe", file=str(out), fix="give --out FILE.yaml")
-    if out.exists() and not force:
-        raise DataError("the file exists", file=str(out), fix="give another --out, or --force to replace it")
+def write_plan(plan: dict, out: str | Path) -> Path:
+    """The plan as YAML through the writer layer (the caller checked `out` with write.check_target first)."""
     text = ("# imported by `mzforecast plan import` from " + str(plan["source"]).replace("\n", " ")
             + ": check every target against the document\n"
             + yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=200))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return text_file(text, out)

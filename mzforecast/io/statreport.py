@@ -13,9 +13,7 @@ not written as the year's value.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +22,6 @@ import pandas as pd
 from .. import units as U
 from ..data import LONG_COLUMNS, Dataset, check_value, data_dir, load, parse_number as _number, read_yaml
 from ..errors import DataError, DataErrors
-from ..safe import neutralise_frame
 from . import statreport_layout as L
 from .statreport_layout import Period, Sections, is_column_labels, parse_period, period_in_title, read_layout
 
@@ -335,24 +332,3 @@ def describe(got: Imported, cap: int = 30) -> list[str]:
         lines.append(f"no number: row {line}: {name}")
     return lines
 
-
-def write_csv(df: pd.DataFrame, out: str | Path, source: str | Path | None = None) -> Path:
-    """UTF-8 with BOM (Excel opens it in Chinese), text cells neutralised, written atomically; never the input."""
-    out = Path(out)
-    if out.is_dir():
-        raise DataError("is a folder", file=str(out), fix="give --out a file name ending in .csv")
-    if source is not None and out.exists() and out.resolve() == Path(source).resolve():
-        raise DataError("--out is the report itself", file=str(out), fix="give --out a new file name")
-    if out.exists() and not out.is_file():
-        raise DataError("--out is not a regular file (a device or pipe)", file=str(out),
-                        fix="give --out a file name ending in .csv")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        neutralise_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.10g")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out

@@ -7,6 +7,8 @@ import sys
 from ..data import YEAR_MAX, YEAR_MIN, load
 from ..errors import DataError
 from ..safe import terminal
+from . import check_readable
+from .write import check_target, csv_file, csv_text
 
 
 def add_import_options(p) -> None:
@@ -16,17 +18,19 @@ def add_import_options(p) -> None:
 
 
 def data_import(args) -> int:
-    from .statreport import describe, read_report, write_csv
+    from .statreport import describe, read_report
+    check_readable(args.file)  # a device or FIFO is refused before it is opened
+    if args.out:  # refused before any work: never over the report or a file it did not write
+        check_target(args.out, [args.file], args.force)
     got = read_report(args.file, args.region, args.year, load(), period=args.period, region_name=args.region_name)
     for line in describe(got):
         print(terminal(line), file=sys.stderr)
     if args.out:
-        write_csv(got.rows, args.out, source=args.file)
-        print(f"wrote {len(got.rows)} rows for {got.period.label()} to {terminal(args.out)}; "
-              f"{len(got.unrecognised)} item(s) not recognised", file=sys.stderr)
+        csv_file(got.rows, args.out, float_format="%.10g")
+        print(terminal(f"wrote {len(got.rows)} rows for {got.period.label()} to {args.out}; "
+                       f"{len(got.unrecognised)} item(s) not recognised"), file=sys.stderr)
     else:
-        from ..safe import neutralise_frame
-        neutralise_frame(got.rows).to_csv(sys.stdout, index=False, float_format="%.10g")
+        sys.stdout.write(terminal(csv_text(got.rows, float_format="%.10g")))
     return 0
 
 
@@ -61,6 +65,8 @@ def plan_import(args) -> int:
     from ..errors import DataErrors
     from ..targets import Plan
     from .plantable import read_plan_table, write_plan
+    check_readable(args.table)
+    check_target(args.out, [args.table], args.force, ".yml" if str(args.out).lower().endswith(".yml") else ".yaml")
     ds = load()
     if args.target_year < args.base_year:
         raise DataError(f"--target-year {args.target_year} is before --base-year {args.base_year}")
@@ -80,7 +86,7 @@ def plan_import(args) -> int:
         Plan.model_validate(doc)  # the schema every plan file meets
     except ValidationError as e:
         raise DataErrors(validation_errors(e, str(args.table))) from None
-    out = write_plan(got.plan, args.out, source=args.table, force=args.force)
+    out = write_plan(got.plan, args.out)
     if args.region not in ds.regions:
         print(f"note: region '{terminal(args.region)}' is not in data/regions.csv: give its figures with --data",
               file=sys.stderr)

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import DataError, DataErrors
 from . import source_kind
 from .csv import decode
+from .xlsx import MAX_CELLS, cell_text, check_declared_size, open_workbook, uncached_formulas
 
 NAME_HEADERS = ("指标名称", "指标", "项目", "项目名称")
 UNIT_HEADERS = ("单位", "计量单位")
@@ -65,7 +66,6 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _sheet_rows(ws) -> list[tuple[int, list[str]]]:
-    from .xlsx import cell_text
     return [(c[0].row if c else 0, [cell_text(x) for x in c]) for c in ws.iter_rows()]
 
 
@@ -93,9 +93,15 @@ def read_cells(path: str | Path, find, missing: str):
         rows, label = _csv_rows(path), str(path)
         h, cols = find(rows, label)
         return rows, label, h, cols
-    from .xlsx import open_workbook, uncached_formulas
+    check_declared_size(path)
     wb = open_workbook(path, data_only=True)
-    for ws in wb.worksheets:  # the first sheet with the header
+    for ws in wb.worksheets:  # the first visible sheet with the header; hidden sheets are never read
+        if ws.sheet_state != "visible":
+            continue
+        if ws.max_row * ws.max_column > MAX_CELLS:
+            raise DataError(f"the sheet '{ws.title}' spans {ws.dimensions} ({ws.max_row} rows x {ws.max_column} "
+                            "columns)", file=str(path), fix="delete stray cells far below or right of the table, "
+                            "or copy the table into a new workbook")
         rows = _sheet_rows(ws)
         try:
             h, cols = find(rows, str(path))
