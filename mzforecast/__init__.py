@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .attainment import assess as _assess
 from .attainment import assess_plan, milestones
+from .chart import use_chinese_font
 from .backtest import backtest_plan, backtest_series
 from .data import Dataset, load
 from .errors import DataError, DataErrors, ModelError, MzError
@@ -37,4 +38,4 @@ def assess(target, data=None, *, as_of=None, method="auto", seed=0, reference=No
 
 __all__ = ["__version__", "Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
            "assess", "assess_draft", "assess_plan", "assess_regions", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
-           "list_plans", "load", "milestones", "propose", "series"]
+           "list_plans", "load", "milestones", "propose", "series", "use_chinese_font"]

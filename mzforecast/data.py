@@ -314,6 +314,20 @@ def describe_years(years) -> str:
     return ", ".join(runs) + f" ({len(ys)} year{'s' if len(ys) > 1 else ''})"
 
 
+def _resolve(name, items: dict, suffixes: tuple) -> str:
+    """An id from an id or a unique name (a trailing 市/省… optional); else `name` unchanged, for the
+    caller's 'unknown … did you mean' message."""
+    key = str(name).strip()
+    if key in items:
+        return key
+    low = key.lower()
+    exact = [i for i, m in items.items() if key == m.name_zh or (m.name_en and low == m.name_en.lower())]
+    if len(exact) == 1:
+        return exact[0]
+    short = [i for i, m in items.items() if suffixes and m.name_zh.endswith(suffixes) and m.name_zh[:-1] == key]
+    return short[0] if len(short) == 1 else key
+
+
 @dataclass
 class Dataset:
     """Observations in long format with the metadata needed to read them."""
@@ -325,7 +339,10 @@ class Dataset:
     messages: list[str] = field(default_factory=list)
 
     def series(self, region: str, indicator: str, as_of: int | None = None) -> pd.Series:
-        """Yearly values of one indicator, indexed by year; only years <= as_of if given."""
+        """Yearly values of one indicator, indexed by year; only years <= as_of if given.
+
+        `region` and `indicator` are ids or Chinese/English names ('长春', '长春市', 'Changchun')."""
+        region, indicator = self.region_id(region), self.indicator_id(indicator)
         if indicator not in self.indicators:
             raise DataError(f"unknown indicator '{indicator}'" + _closest(indicator, self.indicators),
                             fix="see `mzforecast data export` or data/indicators.yaml for the ids")
@@ -341,8 +358,17 @@ class Dataset:
         out.attrs.update(region=region, indicator=indicator, as_of=as_of, unit=self.indicators[indicator].unit,
                          kind=self.indicators[indicator].kind, aggregation=self.indicators[indicator].aggregation,
                          years_available=years_all,
-                         monotone=self.indicators[indicator].monotone, bounds=self.indicators[indicator].bounds)
+                         monotone=self.indicators[indicator].monotone, bounds=self.indicators[indicator].bounds,
+                         region_name=self.regions[region].name_zh, indicator_name=self.indicators[indicator].name_zh)
         return out
+
+    def region_id(self, name: str) -> str:
+        """The id of a region given by id or by name (长春市, 长春, Changchun); unknown names come back as given."""
+        return _resolve(name, self.regions, ("市", "省", "县", "区", "盟", "州"))
+
+    def indicator_id(self, name: str) -> str:
+        """The id of an indicator given by id or by its Chinese or English name."""
+        return _resolve(name, self.indicators, ())
 
     def _groups(self) -> dict:
         """Observations split by (region, indicator) once: series() is called per target and year."""
@@ -560,22 +586,29 @@ def load_bundled(path: str | Path | None = None) -> Dataset:
     return Dataset(b.observations.copy(), dict(b.indicators), dict(b.regions), dict(b.sources), [])
 
 
-def load_user_file(path: str | Path, base: Dataset | None = None, sheet: str | None = None) -> pd.DataFrame:
+def load_user_file(path, base: Dataset | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Validate an analyst's CSV/XLSX (long or wide) against the dataset's metadata.
 
     New regions come with a `region_name` column; new indicators with `indicator_name` and
     `unit` columns or a companion `<file>.indicators.yaml`. Returns the validated rows with
     `.attrs['indicators']` and `.attrs['regions']` holding any new metadata.
     """
+    if not isinstance(path, (str, Path)):  # a pandas object: the same checks as a file's table
+        from . import frames
+        table = frames.series_table(path) if isinstance(path, pd.Series) else frames.table(path)
+        return validate_table(normalise_columns(table, table.attrs["label"]), base, None)
+    return validate_table(read_table(path, sheet), base, Path(path).with_suffix(".indicators.yaml"))
+
+
+def validate_table(table: pd.DataFrame, base: Dataset | None = None, companion: Path | None = None) -> pd.DataFrame:
+    """load_user_file's checks on a table already read (canonical column names, attrs rows/label)."""
     base = base or load_bundled()
-    table = read_table(path, sheet)
-    file = table.attrs.get("label", str(path))
+    file = table.attrs.get("label", "table")
     df = to_long(table, file)
     indicators, regions = dict(base.indicators), dict(base.regions)
     new_ind: dict[str, Indicator] = {}
     new_reg: dict[str, Region] = {}
-    companion = Path(path).with_suffix(".indicators.yaml")
-    if companion.exists():
+    if companion is not None and companion.exists():
         errs = []
         for k, v in load_indicators(companion).items():
             old = base.indicators.get(k)
@@ -654,11 +687,39 @@ def merge(base: Dataset, user: pd.DataFrame) -> Dataset:
     return Dataset(obs, ind, reg, base.sources, msgs)
 
 
-def load(data: Iterable[str | Path] | str | Path | None = None, sheet: str | None = None) -> Dataset:
-    """Bundled data merged with the user's files, in order (later files win)."""
+def load(data=None, sheet: str | None = None) -> Dataset:
+    """The bundled data merged with the analyst's own data, in order (later sources win).
+
+    Parameters
+    ----------
+    data : str, Path, pandas.DataFrame, pandas.Series, Dataset or a list of these, optional
+        CSV or .xlsx files, or DataFrames in the same long layout (region, indicator, year, value,
+        optional unit, source…) or wide layout (region, indicator, one column per year). A
+        DataFrame meets the same checks as a file. A Series needs ``attrs['region']`` and a name
+        (the indicator id), as ``mzf.series`` gives it. A Dataset is returned as it is.
+    sheet : str, optional
+        The sheet to read from workbooks (default: the first).
+
+    Returns
+    -------
+    Dataset
+        Observations with indicator, region and source metadata; ``messages`` lists overrides.
+
+    Raises
+    ------
+    DataErrors
+        Every problem found, each naming the file (or "DataFrame"), row and column.
+
+    Examples
+    --------
+    >>> ds = load(pd.DataFrame({"region": ["changchun"], "indicator": ["dibao_standard_urban"],
+    ...                         "year": [2026], "value": [800], "unit": ["元/人·月"]}))  # doctest: +SKIP
+    """
+    if isinstance(data, Dataset):
+        return data
     if data is None:
         return load_bundled()
-    if isinstance(data, (str, Path)):
+    if isinstance(data, (str, Path, pd.DataFrame, pd.Series)):
         data = [data]
     return load_bundled().with_files(data, sheet=sheet)
 

@@ -217,9 +217,52 @@ class Forecast:
         seg = np.diff(p) * (q[:, 1:] + q[:, :-1]) / 2
         return seg.sum(axis=1) / (p[-1] - p[0])
 
-    def summary_frame(self, levels=(80, 95)) -> pd.DataFrame:
-        """Point forecast (the model's, used by the progress classes), the mean and median of the
-        sample paths and central intervals, one row per year."""
+    @property
+    def unit(self) -> str:
+        """The data's unit (canonical name, e.g. 'yuan/person/month'); '' when the series has none."""
+        return str(self.history.attrs.get("unit") or "")
+
+    def _year_series(self, values, name: str) -> pd.Series:
+        out = pd.Series(np.asarray(values, float), index=pd.Index(self.years.astype(int), name="year"), name=name)
+        out.attrs.update(unit=self.unit, method=self.method)
+        return out
+
+    @property
+    def predicted_mean(self) -> pd.Series:
+        """Mean of the forecast distribution per year, indexed by year (as statsmodels names it)."""
+        return self._year_series(self.mean, "predicted_mean")
+
+    @property
+    def predicted_median(self) -> pd.Series:
+        """Median of the forecast distribution per year, indexed by year."""
+        return self._year_series(self.quantiles([0.5]).iloc[:, 0].to_numpy(), "predicted_median")
+
+    def summary_frame(self, levels=(80, 95), alpha: float | None = None) -> pd.DataFrame:
+        """Forecast table, one row per year.
+
+        Parameters
+        ----------
+        levels : sequence of float, default (80, 95)
+            Central interval levels in percent: columns ``lo{level}`` and ``hi{level}``.
+        alpha : float, optional
+            As in statsmodels: one interval of level ``100 * (1 - alpha)``; ``alpha=0.05`` is
+            ``levels=[95]``. Overrides `levels`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by year: ``method``, ``point`` (the model's point forecast, used by the
+            progress classes), ``mean`` and ``median`` of the sample paths, the interval bounds
+            and ``n_obs``. ``attrs["unit"]`` is the data's unit. Shown rounded, exact inside.
+        """
+        if alpha is not None:
+            a = float(alpha)
+            if not 0 < a < 1:
+                raise ValueError(f"alpha must be between 0 and 1 (0.05 for a 95% interval), not {alpha!r}")
+            levels = [round(100 * (1 - a), 10)]
+        levels = [float(lv) for lv in np.atleast_1d(levels)]
+        if any(not 0 < lv < 100 for lv in levels):
+            raise ValueError(f"levels are percentages between 0 and 100 (e.g. [80, 95]), not {levels}")
         out = pd.DataFrame({"point": self.point, "mean": self.mean}, index=pd.Index(self.years, name="year"))
         out["median"] = self.quantiles([0.5]).iloc[:, 0].to_numpy()
         for lv in levels:
@@ -228,7 +271,58 @@ class Forecast:
             out[f"lo{lv:g}"], out[f"hi{lv:g}"] = q.iloc[:, 0].to_numpy(), q.iloc[:, 1].to_numpy()
         out.insert(0, "method", self.method)
         out["n_obs"] = self.n_obs
-        return SummaryFrame(out)
+        sf = SummaryFrame(out)
+        sf.attrs.update(unit=self.unit, method=self.method, levels=levels)
+        return sf
+
+    def summary(self, language: str = "en") -> str:
+        """A few lines on the model, the history, the notes and the last year's forecast (printable)."""
+        from .fmt import interval, number
+        h = self.history.dropna()
+        name = self.history.attrs.get("indicator", self.history.name) or "series"
+        region = self.history.attrs.get("region", "")
+        sf = self.summary_frame()
+        lines = [f"Forecast of {name}" + (f" in {region}" if region else "") + (f" ({self.unit})" if self.unit else ""),
+                 f"method: {self.method}; {self.n_obs} observations "
+                 + (f"{int(h.index.min())}-{self.last_year}" if len(h) else ""),
+                 "year  median  80% interval  95% interval"]
+        for y, r in sf.iterrows():
+            lines.append(f"{int(y)}  {number(r['median'], self.unit, language, with_unit=False)}  "
+                         f"{interval(r['lo80'], r['hi80'], self.unit, language, with_unit=False)}  "
+                         f"{interval(r['lo95'], r['hi95'], self.unit, language, with_unit=False)}")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def plot(self, ax=None, *, levels=(80, 95), target=None, language: str = "zh", title: str | None = None):
+        """Draw the history, the forecast median and its central intervals (like statsmodels' plot_predict).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default ``plt.gca()`` (a new figure in a fresh notebook cell).
+        levels : sequence of float, default (80, 95)
+            Interval levels to shade, in percent.
+        target : float or Target, optional
+            A target value (in the data's unit) or a Target (its value and year) drawn as a line.
+        language : {"zh", "en"}
+            Legend and axis words; every text carries the bundled CJK font.
+        title : str, optional
+            Default: the region and indicator the series came from.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        from . import chart
+        bands = self.summary_frame(levels)
+        value, year = (target, None) if target is None or isinstance(target, (int, float)) else \
+            (target.value, target.target_year)
+        if title is None:
+            at = self.history.attrs
+            title = " ".join(str(x) for x in (at.get("region_name") or at.get("region"),
+                                                at.get("indicator_name") or at.get("indicator")) if x)
+        return chart.fan(self.history, bands, ax=ax, levels=levels, unit=self.unit, language=language, title=title,
+                         target_value=value, target_year=year)
 
     def samples(self, n: int = 4000, seed: int = 0) -> pd.DataFrame:
         """Sample paths (rows = draws, columns = years) by inverse-CDF of the quantile grid.
@@ -277,7 +371,9 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     if not YEAR_MIN <= until <= YEAR_MAX:
         raise ModelError(f"cannot forecast to {until}: the horizon must be a year between {YEAR_MIN} and "
                          f"{YEAR_MAX} (e.g. --until 2030)")
-    s = pd.Series(series).dropna()
+    from .frames import yearly
+    series = yearly(series)  # a DatetimeIndex or PeriodIndex is read by year
+    s = series.dropna()
     if as_of is not None:
         s = s[s.index <= as_of]
     # -- issue 12: five-year figures are not yearly series; say what has data when nothing does

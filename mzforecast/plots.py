@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from . import fmt
 from .attainment import VERDICT_ZH
+from .chart import cjk_font_path  # one place knows where the bundled font is
 
 # dashboard colour groups planners use: green met / on track, amber at risk, red off track /
 # missed, grey where the tool makes no forecast judgement
@@ -40,11 +41,6 @@ TEXT = {
                actual="actual", required="required path"),
 }
 TARGET_COLOR = "#d73027"
-
-
-def cjk_font_path():
-    from noto_cjk_sans_otc import FONT_PATH
-    return FONT_PATH
 
 
 def embedded_font_css(text: str, family: str = "MZ CJK") -> str:
