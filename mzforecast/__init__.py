@@ -23,13 +23,13 @@ from ._version import __version__
 
 def series(region: str, indicator: str, as_of: int | None = None, data=None):
     """One indicator's yearly values (bundled data merged with `data` files, if given)."""
-    ds = data if isinstance(data, Dataset) else load(data)
+    ds = load(data)
     return ds.series(region, indicator, as_of)
 
 
 def assess(target, data=None, *, as_of=None, method="auto", seed=0, reference=None):
     """Assess a Target, or a 'plan:target_id' string, against the data."""
-    ds = data if isinstance(data, Dataset) else load(data)
+    ds = load(data)
     if isinstance(target, str):
         plan, _, tid = target.partition(":")
         target = get_target(plan, tid, ds)

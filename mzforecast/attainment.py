@@ -251,7 +251,7 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
     same sample paths `assess` uses. Returns (history, bands) with bands indexed by year and
     columns median, lo80, hi80, lo95, hi95 (None when there is nothing to forecast).
     """
-    ds = data if data is not None else load()
+    ds = load(data)
     target = _effective(target, ds, as_of)
     s, hist = _history(target, ds, as_of)
     T = target.target_year
@@ -282,7 +282,7 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
 def outcome(target: Target, data: Dataset | None = None, as_of: int | None = None):
     """The observed value in the target's terms in its year (level, ratio, growth in % a year,
     or change since the base year), or None if not observed."""
-    ds = data if data is not None else load()
+    ds = load(data)
     target = _effective(target, ds, as_of)
     s, hist = _history(target, ds, as_of)
     T = target.target_year
@@ -350,7 +350,7 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
 
     `reference` is the year the run stands in (default: reference_year(as_of)); a target year
     before it with no observed outcome gives `outcome_pending`."""
-    ds = data if data is not None else load()
+    ds = load(data)
     ref = reference if reference is not None else reference_year(as_of)
     T, region = target.target_year, target.region
     out = dict.fromkeys(FIELDS, None)
@@ -484,7 +484,7 @@ def growth_fields(target, hy, hv, base_year: int, projected=None) -> dict:
 def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | None = None,
                 method: str = "auto", seed: int = 0, reference: int | None = None, language: str | None = None) -> pd.DataFrame:
     """Every target of a plan as one DataFrame, one row per target."""
-    ds = data if data is not None else load()
+    ds = load(data)
     p = get_plan(plan, ds)
     if p.regions is not None or any(t.relative is not None for t in p.targets):  # issue 14: every region
         from .regional import assess_regions
@@ -501,7 +501,7 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
 def milestones(target: Target, data: Dataset | None = None) -> pd.DataFrame:
     """Yearly path (年度分解) from the plan's base value to the target, linear and geometric,
     with each observed year's gap to the linear path (for a ratio target, of the ratio)."""
-    ds = data if data is not None else load()
+    ds = load(data)
     _, s = _history(_effective(target, ds), ds)  # for a ratio target: the ratio itself
     B, T = target.base_year, target.target_year
     if target.kind not in ("level", "ratio") or B not in s.index:

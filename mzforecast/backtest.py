@@ -21,7 +21,7 @@ def backtest_plan(plan: str = "changchun-13th", as_of: int = 2015, data: Dataset
     The outcome is in the target's own terms, like the forecast it is compared with: a level or
     ratio, the realised yearly growth for a growth target, the realised change for a change target.
     """
-    ds = data if data is not None else load()
+    ds = load(data)
     p = get_plan(plan, ds)
     rows = []
     for t in p.targets:

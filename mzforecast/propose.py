@@ -209,7 +209,7 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
     `t` gives the region, indicator (and denominator for a ratio), year and base year; its
     value is not used. One row per probability, columns COLUMNS.
     """
-    ds = data if data is not None else load()
+    ds = load(data)
     ps = _check_probabilities(probabilities)
     direction = direction or direction_of(t, ds)
     x, hist, fc, notes = samples_at(t, ds, as_of=as_of, method=method, seed=seed)
@@ -276,7 +276,7 @@ def propose(region: str, indicator: str, year: int = 2030, probabilities=PROBABI
 
     >>> propose("changchun", "dibao_standard_urban", 2030, [0.5, 0.8])
     """
-    ds = data if isinstance(data, Dataset) else load(data)
+    ds = load(data)
     t = _probe(region, indicator, year, ds, base_year=base_year, denominator=denominator,
                denominator_lag=denominator_lag, unit=unit, bounds=bounds)
     d = "lower" if ds.indicators[indicator].direction == "lower" else "higher"
@@ -316,7 +316,7 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
     direction (its comparator). `note` says why a value is missing and when the base year has
     no data yet.
     """
-    ds = data if isinstance(data, Dataset) else load(data)
+    ds = load(data)
     ps = _check_probabilities(probabilities)
     p = get_draft(plan, ds)
     rows = []

@@ -36,7 +36,7 @@ import pandas as pd
 from . import attainment as A
 from . import calibration as C
 from . import models as M
-from .data import Dataset
+from .data import Dataset, load
 from .errors import DataError
 from .targets import Plan, Target, get_plan
 
@@ -567,7 +567,10 @@ def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", see
 
 def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
                    reference: int | None = None) -> pd.DataFrame:
-    """One row per target per region (the whole table; `iter_assess` streams it)."""
+    """One row per target per region (the whole table; `iter_assess` streams it).
+
+    `ds`: a Dataset, or data as `load` takes it (paths, DataFrames), or None for the bundled data."""
+    ds = load(ds)
     frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
     if not frames:
         return pd.DataFrame(columns=columns())

@@ -65,3 +65,65 @@ def test_use_chinese_font_makes_the_analysts_own_text_render():
             fig.canvas.draw()
         assert not _glyph_warnings(rec)
         plt.close(fig)
+
+
+# ---------------------------------------------------------------- 2. pandas input
+OBS = ["region", "indicator", "year", "value", "unit", "source"]
+
+
+def _obs(ds):
+    return ds.observations[OBS].sort_values(OBS[:3]).reset_index(drop=True)
+
+
+def test_load_dataframe_long_and_wide_equal_the_csv():
+    from_csv = mzf.load(EXAMPLE)
+    long = pd.read_csv(EXAMPLE)
+    pd.testing.assert_frame_equal(_obs(mzf.load(long)), _obs(from_csv), check_exact=True)
+    wide = long.pivot_table(index=["region", "indicator"], columns="year", values="value").reset_index()
+    got = mzf.load(wide)  # no unit column: values are in the indicators' units, as in the file
+    pd.testing.assert_frame_equal(_obs(got)[["region", "indicator", "year", "value"]],
+                                  _obs(from_csv)[["region", "indicator", "year", "value"]], check_exact=True)
+    indexed = long.set_index(["region", "indicator"])  # an index of ids is read as columns
+    pd.testing.assert_frame_equal(_obs(mzf.load(indexed)), _obs(from_csv), check_exact=True)
+
+
+def test_assess_plan_with_a_dataframe_equals_the_csv():
+    plan = ROOT / "data/examples/jilin-prefectures-example.yaml"
+    a = mzf.assess_plan(plan, data=EXAMPLE)
+    b = mzf.assess_plan(plan, data=pd.read_csv(EXAMPLE))
+    c = mzf.assess_plan(plan, pd.read_csv(EXAMPLE))  # positional, as for a Dataset
+    num = a.select_dtypes("number").columns
+    assert len(a) > 10 and len(num) > 5
+    pd.testing.assert_frame_equal(a[num], b[num])
+    pd.testing.assert_frame_equal(a[num], c[num])
+    assert (a.verdict == b.verdict).all()
+
+
+def test_dataframe_meets_the_file_rules():
+    bad = pd.DataFrame({"region": ["changchun", "nowhere"], "indicator": ["dibao_standard_urban"] * 2,
+                        "year": [2026, 2026], "value": [800, "8,00"]})
+    with pytest.raises(mzf.DataErrors) as e:
+        mzf.load(bad)
+    msgs = [str(x) for x in e.value.errors]
+    assert any("DataFrame" in m and "row 3" in m and "unknown region 'nowhere'" in m for m in msgs), msgs
+    assert any("row 3" in m and "comma" in m for m in msgs), msgs
+    money = pd.DataFrame({"region": ["changchun"], "indicator": ["dibao_standard_urban"], "year": [2026],
+                          "value": [9600], "unit": ["元/人·年"]})  # yearly amount: converted to the monthly unit
+    assert mzf.series("changchun", "dibao_standard_urban", data=money).loc[2026] == 800
+
+
+@pytest.mark.parametrize("index", ["datetime", "period", "strings"])
+def test_series_with_date_or_period_index_is_read_by_year(index):
+    s = mzf.series("changchun", "dibao_standard_urban")
+    ref = mzf.forecast(s, until=2026).summary_frame()
+    t = s.copy()
+    t.index = {"datetime": pd.to_datetime([f"{y}-12-31" for y in s.index]),
+               "period": pd.PeriodIndex([str(y) for y in s.index], freq="Y"),
+               "strings": [f"{y}年" for y in s.index]}[index]
+    pd.testing.assert_frame_equal(mzf.forecast(t, until=2026).summary_frame(), ref)
+
+
+def test_monthly_series_is_refused_with_the_reason():
+    s = pd.Series([1.0, 2.0], index=pd.period_range("2020-01", periods=2, freq="M"))
+    with pytest.raises(mzf.DataError, match="more than one value in 2020"):
+        mzf.forecast(s, until=2025)
