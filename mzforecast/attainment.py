@@ -344,13 +344,21 @@ def expected_fields(qs) -> dict:
     return dict(expected_year=fmt(qs[0]), expected_year_lo80=fmt(qs[1]), expected_year_hi80=fmt(qs[2]))
 
 
-def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = None, method: str = "auto",
+def assess(target: Target, data: Dataset | None = None, *, value=None, year: int | None = None,
+           unit: str | None = None, as_of: int | None = None, method: str = "auto",
            seed: int = 0, reference: int | None = None) -> pd.Series:
     """Assess one target; returns a Series with the FIELDS above.
 
+    `value`, `year` (and the `unit` of `value`): assess the target as if it were set so
+    (Target.with_value). A level target in another unit than its indicator (a yearly amount for
+    a monthly standard) is converted, or refused with a DataError when no conversion exists.
     `reference` is the year the run stands in (default: reference_year(as_of)); a target year
     before it with no observed outcome gives `outcome_pending`."""
     ds = load(data)
+    if value is not None or year is not None:
+        target = target.with_value(target.value if value is None else value, unit=unit, year=year)
+    if target.kind in ("level", "change") and target.indicator in ds.indicators:
+        target = target.in_unit(ds.indicators[target.indicator].unit)
     ref = reference if reference is not None else reference_year(as_of)
     T, region = target.target_year, target.region
     out = dict.fromkeys(FIELDS, None)
@@ -482,20 +490,52 @@ def growth_fields(target, hy, hv, base_year: int, projected=None) -> dict:
 
 
 def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | None = None,
-                method: str = "auto", seed: int = 0, reference: int | None = None, language: str | None = None) -> pd.DataFrame:
-    """Every target of a plan as one DataFrame, one row per target."""
+                method: str = "auto", seed: int = 0, reference: int | None = None, language: str | None = None,
+                columns: str | None = None) -> pd.DataFrame:
+    """Every target of a plan as one DataFrame, one row per target.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        A bundled plan id (``mzf.list_plans()``), a plan YAML file or a Plan.
+    data : Dataset, str, Path, DataFrame or list, optional
+        Data as ``mzf.load`` takes it (files or DataFrames, merged over the bundled data).
+    as_of : int, optional
+        Use only observations up to this year (assess as the plan would have been then).
+    method : str, default "auto"
+        Forecast method: auto, naive, drift, linear, loglinear, damped, theta, logistic or comb.
+    seed : int, default 0
+        Seed of the sample paths (results are reproducible).
+    reference : int, optional
+        The year the run stands in: target years before it without an outcome are
+        ``outcome_pending``. Default: `as_of`, else MZFORECAST_REFERENCE_YEAR, else the clock.
+    language : {"zh", "en"}, optional
+        A frame to paste into a document: headers, target names, values written in their units.
+    columns : {"brief", "evaluation", "all"}, optional
+        Default: every field as the CLI's CSV has it. "brief" (the headline: value, median, 80 %
+        band, probability, verdict), "evaluation" (完成进度/时序进度 form) and "all" merge the
+        nowcast into one ``probability`` column beside ``probability_basis`` (forecast, nowcast or
+        observed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target (per target and region for a many-region plan). Value columns are
+        float64, years and counts Int64, for every plan.
+    """
+    from . import columns as C
     ds = load(data)
     p = get_plan(plan, ds)
     if p.regions is not None or any(t.relative is not None for t in p.targets):  # issue 14: every region
         from .regional import assess_regions
-        return assess_regions(p, ds, as_of=as_of, method=method, seed=seed, reference=reference)
+        return C.select(assess_regions(p, ds, as_of=as_of, method=method, seed=seed, reference=reference), columns)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed, reference=reference) for t in p.targets]
     from .evaluation import add_evaluation  # 完成进度/时序进度 (issue 11)
     rows = [add_evaluation(r, t, ds, as_of) for r, t in zip(rows, p.targets)]
     if language:  # "zh"/"en": headers, names and rounded values ready to paste (issue 10)
         from .present import localize
-        return localize(pd.DataFrame(rows, columns=FIELDS), ds, language)
-    return pd.DataFrame(rows, columns=FIELDS)
+        return localize(C.with_basis(pd.DataFrame(rows, columns=FIELDS)), ds, language)
+    return C.select(pd.DataFrame(rows, columns=FIELDS), columns)
 
 
 def milestones(target: Target, data: Dataset | None = None) -> pd.DataFrame:

@@ -127,3 +127,102 @@ def test_monthly_series_is_refused_with_the_reason():
     s = pd.Series([1.0, 2.0], index=pd.period_range("2020-01", periods=2, freq="M"))
     with pytest.raises(mzf.DataError, match="more than one value in 2020"):
         mzf.forecast(s, until=2025)
+
+
+# ---------------------------------------------------------------- 3. what-if and units
+def test_assess_a_target_id_with_another_value():
+    a = mzf.assess("table-08-social-work-professionals", value=5000, reference=2024)
+    b = mzf.assess("changchun-14th:table-08-social-work-professionals", reference=2024)
+    assert a.target.value == 5000 and b.target.value == 6000
+    assert a.probability > b.probability  # an easier target is likelier to be met
+    assert a["target_value"] == 5000 and a.to_series()["probability_basis"] == "forecast"
+
+
+def test_with_value_converts_units_and_validates():
+    t = mzf.get_target("changchun-14th", "table-08-social-work-professionals")
+    assert t.with_value(0.5, unit="万人").value == 5000
+    assert t.with_value(5000, year=2024).target_year == 2024
+    with pytest.raises(mzf.DataError, match="cannot be converted"):
+        t.with_value(5000, unit="元")
+    with pytest.raises(mzf.DataErrors, match="year"):
+        t.with_value(5000, year=1800)
+    with pytest.raises(mzf.DataError, match="number"):
+        t.with_value("lots")
+
+
+def test_hand_built_target_converts_units_or_refuses():
+    def target(value, unit):
+        return mzf.Target(id="what-if", indicator="dibao_standard_urban", comparator=">=", value=value, unit=unit,
+                          year=2025, region="changchun", quote="")
+    yearly = mzf.assess(target(9600.0, "元/人·年"), reference=2024)  # 800 a month
+    monthly = mzf.assess(target(800.0, "yuan/person/month"), reference=2024)
+    assert yearly.target.value == pytest.approx(800) and yearly.target.unit == "yuan/person/month"
+    assert yearly.probability == monthly.probability and yearly.verdict == monthly.verdict
+    assert yearly.probability > 0.01  # not compared as 9,600 a month
+    with pytest.raises(mzf.DataError, match="is in 'people'"):
+        mzf.assess(target(800.0, "people"), reference=2024)
+
+
+# ---------------------------------------------------------------- 4. the Assessment result and assess_plan frames
+def test_assessment_display_series_and_plot():
+    import matplotlib.pyplot as plt
+    a = mzf.assess("changchun-14th:table-02-rural-urban-dibao", reference=2026)
+    assert a.verdict == "outcome_pending" and a.probability_basis == "nowcast"
+    assert a.probability == a["probability_nowcast"] and 0 < a.probability < 1
+    page = a._repr_html_()
+    for text in ("农村低保标准与城市低保标准之比", "待实际数据", "推算", "80%预测区间", "所需年均增长",
+                 "按比值本身的3个观测年份预测"):
+        assert text in page, text
+    assert "..." not in page and "None" not in page and "nan" not in page.lower()
+    en = mzf.assess("changchun-14th:table-02-rural-urban-dibao", reference=2026, language="en")._repr_html_()
+    assert "nowcast" in en and "80% interval" in en
+    s = a.to_series()
+    assert s["probability"] == a.probability and "probability_nowcast" not in s.index
+    assert not any(v is None for v in s.values) and s["note"] == a["note"]
+    plt.close("all")
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        ax = a.plot()
+        ax.figure.canvas.draw()
+    assert not _glyph_warnings(rec) and "之比" in ax.get_title() and len(ax.collections) == 2
+    plt.close("all")
+
+
+def _all_plans():
+    plans = [(p, None) for p in mzf.list_plans()]
+    return plans + [(ROOT / "data/examples/jilin-prefectures-example.yaml", EXAMPLE)]
+
+
+@pytest.mark.parametrize("columns", [None, "brief", "evaluation", "all"])
+def test_assess_plan_dtypes_are_stable_across_bundled_plans(columns):
+    seen: dict[str, set] = {}
+    for plan, data in _all_plans():
+        df = mzf.assess_plan(plan, data, columns=columns, reference=2026)
+        for c, t in df.dtypes.items():
+            seen.setdefault(c, set()).add(str(t))
+        floats = [c for c in df.columns if c in ("probability", "median", "lo80", "target_value", "latest_value")]
+        assert all(df[c].dtype == "float64" for c in floats), df.dtypes
+        if columns:
+            assert not df.map(lambda v: v is None).any().any()
+    assert {c: t for c, t in seen.items() if len(t) > 1} == {}
+    if columns:
+        assert "probability_nowcast" not in seen and "probability_basis" in seen
+
+
+def test_one_probability_column_with_its_basis():
+    df = mzf.assess_plan("changchun-14th", columns="brief", reference=2026)
+    assert set(df.probability_basis) <= {"forecast", "nowcast", "observed", ""}
+    pending = df[df.verdict == "outcome_pending"]
+    assert len(pending) and (pending.probability_basis == "nowcast").all() and pending.probability.notna().all()
+    legacy = mzf.assess_plan("changchun-14th", reference=2026)
+    assert list(legacy.columns[:3]) == ["plan", "target_id", "region"] and "probability_nowcast" in legacy.columns
+    np.testing.assert_array_equal(pending.probability, legacy.loc[pending.index, "probability_nowcast"])
+    with pytest.raises(ValueError, match="brief"):
+        mzf.assess_plan("changchun-14th", columns="short")
+
+
+def test_chinese_frame_writes_values_per_row_in_their_scale():
+    zh = mzf.assess_plan("changchun-13th", language="zh")
+    text = zh.to_string()
+    assert "e+0" not in text and "None" not in text
+    assert "15.4亿元" in set(zh["最新值"]) and "4.8万张" in set(zh["最新值"]), list(zh["最新值"])
