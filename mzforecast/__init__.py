@@ -10,6 +10,8 @@ from __future__ import annotations
 from .attainment import assess as _assess
 from .attainment import assess_plan, milestones
 from .chart import use_chinese_font
+from .compare import forecast_frame
+from .discover import indicators, regions
 from .backtest import backtest_plan, backtest_series
 from .data import Dataset, load
 from .errors import DataError, DataErrors, ModelError, MzError
@@ -22,7 +24,24 @@ from ._version import __version__
 
 
 def series(region: str, indicator: str, as_of: int | None = None, data=None):
-    """One indicator's yearly values (bundled data merged with `data` files, if given)."""
+    """One indicator's yearly values.
+
+    Parameters
+    ----------
+    region : str
+        Region id or name (``"changchun"``, ``"长春"``, ``"长春市"``); ``mzf.regions()`` lists them.
+    indicator : str
+        Indicator id or name (``"dibao_standard_urban"``, ``"城市低保标准"``); see ``mzf.indicators()``.
+    as_of : int, optional
+        Only years up to this one.
+    data : Dataset, str, Path, DataFrame or list, optional
+        Data as ``mzf.load`` takes it, merged over the bundled data.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by year, in the indicator's unit; ``attrs`` hold region, indicator, unit, kind.
+    """
     ds = load(data)
     return ds.series(region, indicator, as_of)
 
@@ -97,4 +116,5 @@ def _find_target(text: str, ds):
 
 __all__ = ["__version__", "Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
            "assess", "assess_draft", "assess_plan", "assess_regions", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
-           "list_plans", "load", "milestones", "propose", "series", "use_chinese_font"]
+           "forecast_frame", "indicators", "list_plans", "load", "milestones", "propose", "regions", "series",
+           "use_chinese_font"]

@@ -540,7 +540,19 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
 
 def milestones(target: Target, data: Dataset | None = None) -> pd.DataFrame:
     """Yearly path (年度分解) from the plan's base value to the target, linear and geometric,
-    with each observed year's gap to the linear path (for a ratio target, of the ratio)."""
+    with each observed year's gap to the linear path (for a ratio target, of the ratio).
+
+    Parameters
+    ----------
+    target : Target
+    data : Dataset, str, Path, DataFrame or list, optional
+        Data as ``mzf.load`` takes it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        year, linear, geometric, observed, gap_linear (empty without a base-year value).
+    """
     ds = load(data)
     _, s = _history(_effective(target, ds), ds)  # for a ratio target: the ratio itself
     B, T = target.base_year, target.target_year

@@ -321,7 +321,8 @@ def _resolve(name, items: dict, suffixes: tuple) -> str:
     if key in items:
         return key
     low = key.lower()
-    exact = [i for i, m in items.items() if key == m.name_zh or (m.name_en and low == m.name_en.lower())]
+    exact = [i for i, m in items.items()
+             if low == i.lower() or key == m.name_zh or (m.name_en and low == m.name_en.lower())]
     if len(exact) == 1:
         return exact[0]
     short = [i for i, m in items.items() if suffixes and m.name_zh.endswith(suffixes) and m.name_zh[:-1] == key]

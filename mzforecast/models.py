@@ -360,7 +360,32 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     (0, 100)) default to the series' attrs (set by Dataset.series from data/indicators.yaml) and
     are enforced in every sample path: see `_structure`.
 
-    >>> fc = forecast(s, until=2025); fc.summary_frame([80, 95])
+    Parameters
+    ----------
+    series : pandas.Series
+        Yearly values indexed by year; a DatetimeIndex or PeriodIndex is read by year.
+    until : int
+        Last year to forecast.
+    method : str, default "auto"
+        auto, naive, drift, linear, loglinear, damped, theta, logistic (shares) or comb.
+    kind : {"level", "share", "ratio"}, optional
+        Default: ``series.attrs["kind"]``, else level.
+    as_of : int, optional
+        Use only observations up to this year.
+    table : DataFrame, optional
+        Calibration table (default: the bundled one).
+    monotone : {"nondecreasing", "nonincreasing"}, optional
+    bounds : tuple, optional
+        (low, high) every path stays within.
+
+    Returns
+    -------
+    Forecast
+        ``summary_frame()``, ``predicted_median``, ``plot()``, ``samples()``.
+
+    Examples
+    --------
+    >>> fc = forecast(s, until=2025); fc.summary_frame([80, 95])  # doctest: +SKIP
     """
     from . import calibration
 

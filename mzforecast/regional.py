@@ -569,7 +569,20 @@ def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", 
                    reference: int | None = None) -> pd.DataFrame:
     """One row per target per region (the whole table; `iter_assess` streams it).
 
-    `ds`: a Dataset, or data as `load` takes it (paths, DataFrames), or None for the bundled data."""
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        A plan with ``regions`` (or relative targets).
+    ds : Dataset, str, Path, DataFrame or list
+        Data as ``mzf.load`` takes it (None: the bundled data).
+    as_of, method, seed, reference
+        As for ``mzf.assess_plan``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target and region with the assess_plan fields.
+    """
     ds = load(ds)
     frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
     if not frames:

@@ -335,10 +335,36 @@ def plans_dir() -> Path:
 
 
 def list_plans() -> list[str]:
+    """The bundled plans' ids.
+
+    Returns
+    -------
+    list of str
+        Ids to give ``get_plan`` or ``assess_plan`` (``"changchun-14th"``…).
+    """
     return sorted(p.stem for p in plans_dir().glob("*.yaml"))
 
 
 def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
+    """A plan, validated.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        A bundled plan id (``list_plans()``), a draft id, a YAML file, or a Plan (returned as is).
+    dataset : Dataset, optional
+        When given, indicator and region ids are checked against it and level targets are put in
+        their indicator's unit.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    DataError, DataErrors
+        Unknown plan, or every problem in the file with its key path.
+    """
     if isinstance(plan, Plan):
         return plan
     p = Path(plan)
@@ -356,6 +382,26 @@ def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
 
 
 def get_target(plan: str, target_id: str, dataset: Dataset | None = None) -> Target:
+    """One target of a plan.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        As for ``get_plan``.
+    target_id : str
+        The target's id (``get_plan(plan).targets`` lists them).
+    dataset : Dataset, optional
+        As for ``get_plan``.
+
+    Returns
+    -------
+    Target
+
+    Raises
+    ------
+    DataError
+        The plan has no such target (the message lists its targets).
+    """
     p = get_plan(plan, dataset)
     for t in p.targets:
         if t.id == target_id:

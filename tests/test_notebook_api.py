@@ -226,3 +226,73 @@ def test_chinese_frame_writes_values_per_row_in_their_scale():
     text = zh.to_string()
     assert "e+0" not in text and "None" not in text
     assert "15.4亿元" in set(zh["最新值"]) and "4.8万张" in set(zh["最新值"]), list(zh["最新值"])
+
+
+# ---------------------------------------------------------------- 5. statsmodels / statsforecast habits
+def test_summary_frame_alpha_equals_levels(fc):
+    pd.testing.assert_frame_equal(fc.summary_frame(alpha=0.05), fc.summary_frame(levels=[95]))
+    assert list(fc.summary_frame(alpha=0.2).columns) == list(fc.summary_frame(levels=[80]).columns)
+    assert fc.summary_frame().attrs["unit"] == "yuan/person/month"
+    with pytest.raises(ValueError, match="alpha"):
+        fc.summary_frame(alpha=5)
+
+
+def test_year_indexed_predictions_and_summary(fc):
+    med, mean = fc.predicted_median, fc.predicted_mean
+    assert list(med.index) == list(range(2021, 2028)) and med.index.name == "year"
+    np.testing.assert_allclose(med.to_numpy(), fc.summary_frame()["median"].to_numpy())
+    np.testing.assert_allclose(mean.to_numpy(), fc.mean)
+    assert med.attrs["unit"] == mean.attrs["unit"] == "yuan/person/month"
+    text = fc.summary()
+    assert "comb" in text and "2027" in text and "e+0" not in text
+
+
+def test_forecast_frame_compares_methods_in_one_long_frame():
+    s = mzf.series("changchun", "dibao_standard_urban")
+    ff = mzf.forecast_frame([s, mzf.series("jilin", "dibao_standard_urban")], 2027, methods=("theta", "drift"))
+    assert set(ff.method) == {"theta", "drift"} and set(ff.series) == {"changchun/dibao_standard_urban",
+                                                                       "jilin/dibao_standard_urban"}
+    assert (ff.unit == "yuan/person/month").all() and {"lo80", "hi95", "median", "year"} <= set(ff.columns)
+    one = ff[(ff.series == "changchun/dibao_standard_urban") & (ff.method == "drift")].set_index("year")
+    np.testing.assert_allclose(one["median"], mzf.forecast(s, 2027, method="drift").summary_frame()["median"])
+    wide = ff.pivot_table(index=["series", "year"], columns="method", values="median")
+    assert wide.shape[1] == 2 and not wide.isna().any().any()
+
+
+def test_forecast_frame_takes_a_dataframe_of_many_series():
+    ff = mzf.forecast_frame(pd.read_csv(EXAMPLE), 2026, methods="auto")
+    assert ff.series.nunique() == pd.read_csv(EXAMPLE).groupby(["region", "indicator"]).ngroups
+    assert ff.year.min() >= 2022 and ff.year.max() == 2026 and ff.unit.ne("").all()
+
+
+# ---------------------------------------------------------------- 6. discovery and docstrings
+def test_indicators_and_regions_are_searchable_frames():
+    ind = mzf.indicators(search="低保")
+    assert len(ind) >= 4 and ind.name_zh.str.contains("低保").all()
+    row = ind.set_index("id").loc["dibao_standard_urban"]
+    assert row.unit == "yuan/person/month" and row.years == "2010, 2015, 2020 (3 years)"
+    assert len(mzf.indicators()) > len(ind) and len(mzf.indicators(search="elderly")) > 0
+    reg = mzf.regions().set_index("id")
+    assert reg.loc["changchun", "name_zh"] == "长春市" and reg.loc["changchun", "indicators"] > 0
+
+
+def test_chinese_names_are_accepted_where_ids_are():
+    ref = mzf.series("changchun", "dibao_standard_urban")
+    for region, indicator in [("长春", "城市低保标准"), ("长春市", "dibao_standard_urban"), ("Changchun", "城市低保标准")]:
+        pd.testing.assert_series_equal(mzf.series(region, indicator), ref)
+    with pytest.raises(mzf.DataError, match="unknown region"):
+        mzf.series("长", "城市低保标准")
+
+
+def test_every_public_function_has_numpydoc_parameters_and_returns():
+    import inspect
+    missing = []
+    for name in mzf.__all__:
+        obj = getattr(mzf, name)
+        if not inspect.isfunction(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        needs_params = bool(inspect.signature(obj).parameters)
+        if "Returns\n-------" not in doc or (needs_params and "Parameters\n----------" not in doc):
+            missing.append(name)
+    assert missing == []
