@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import fmt
+
 FLOAT = ("target_value", "target_value_high", "latest_value", "point", "mean", "median", "lo80", "hi80", "lo95",
          "hi95", "probability", "probability_nowcast", "required_cagr", "required_increment", "historical_cagr",
          "expected_year", "expected_year_lo80", "expected_year_hi80", "base_value", "completion_progress",
@@ -24,6 +26,29 @@ EVALUATION = ["plan", "target_id", "region", "indicator", "kind", "binding", "co
               "base_year", "base_value", "target_year", "latest_year", "latest_value", "completion_progress",
               "time_progress", "progress_status", "probability", "probability_basis", "verdict", "responsible_unit"]
 SETS = ("brief", "evaluation", "all")
+
+
+class ShownFrame(pd.DataFrame):
+    """A result table with exact values, shown rounded: no exponents (1,900,000,000, not
+    1.900000e+09), sensible digits, a dash for missing numbers. Frames derived from it are
+    plain DataFrames."""
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _shown(self) -> pd.DataFrame:
+        out = pd.DataFrame(self).copy()
+        for c in out.columns:
+            if out[c].dtype.kind == "f":
+                out[c] = [fmt.plain(v) for v in out[c]]
+        return out
+
+    def __repr__(self) -> str:
+        return repr(self._shown())
+
+    def _repr_html_(self) -> str:
+        return self._shown()._repr_html_()
 BASES = ("forecast", "nowcast", "observed")
 
 
@@ -78,4 +103,4 @@ def select(df: pd.DataFrame, columns: str | None) -> pd.DataFrame:
     for c in out.columns:  # a missing word is '', never None beside NaN
         if out[c].dtype == object:
             out[c] = out[c].where(out[c].notna(), "")
-    return out
+    return ShownFrame(out)

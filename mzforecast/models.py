@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .columns import ShownFrame
 from .errors import ModelError
 
 METHODS = ("naive", "drift", "linear", "loglinear", "damped", "theta", "logistic", "comb")
@@ -140,30 +141,12 @@ def spacing_bucket(t: np.ndarray) -> int:
     return 1 if np.median(np.diff(t)) <= 2 else 5
 
 
-class SummaryFrame(pd.DataFrame):
+class SummaryFrame(ShownFrame):
     """summary_frame's table: exact values, shown rounded (no exponents, sensible digits).
 
-    Issue 10: analysts see 859 and 0.87, not 859.2841563; the numbers themselves stay exact
-    for the code that computes with them. Frames derived from it are plain DataFrames.
+    Analysts see 859 and 0.87, not 859.2841563; the numbers themselves stay exact for the code
+    that computes with them. Frames derived from it are plain DataFrames.
     """
-
-    @property
-    def _constructor(self):
-        return pd.DataFrame
-
-    def _shown(self) -> pd.DataFrame:
-        from .fmt import plain
-        out = pd.DataFrame(self).copy()
-        for c in out.columns:
-            if out[c].dtype.kind == "f":
-                out[c] = [plain(v) for v in out[c]]
-        return out
-
-    def __repr__(self) -> str:
-        return repr(self._shown())
-
-    def _repr_html_(self) -> str:
-        return self._shown()._repr_html_()
 
 
 @dataclass

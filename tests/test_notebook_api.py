@@ -296,3 +296,34 @@ def test_every_public_function_has_numpydoc_parameters_and_returns():
         if "Returns\n-------" not in doc or (needs_params and "Parameters\n----------" not in doc):
             missing.append(name)
     assert missing == []
+
+
+# ---------------------------------------------------------------- 7. the quickstart notebook
+@pytest.mark.slow
+def test_quickstart_is_generated_and_its_outputs_are_clean(tmp_path):
+    import sys
+
+    import nbformat
+    import papermill as pm
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import make_notebooks
+    finally:
+        sys.path.pop(0)
+    name, generated = make_notebooks.quickstart()
+    shipped = nbformat.read(str(ROOT / "notebooks" / name), as_version=4)
+    assert [c.source for c in generated.cells] == [c.source for c in shipped.cells], "run scripts/make_notebooks.py"
+    assert "REFERENCE = " in shipped.cells[1].source
+    nb = pm.execute_notebook(str(ROOT / "notebooks/quickstart.ipynb"), str(tmp_path / "q.ipynb"),
+                             kernel_name="python3", progress_bar=False, cwd=str(ROOT))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type in ("error", "stream") and o.get("name") != "stdout"]
+    texts = []
+    for o in outputs:
+        data = o.get("data", {})
+        texts += [data.get("text/html", ""), data.get("text/plain", ""), o.get("text", "")]
+    shown = "\n".join(texts)
+    assert "e+0" not in shown and "None" not in shown
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2
+    for text in ("推算", "存在风险", "lo95", "theta", "城市低保标准"):
+        assert text in shown, text
