@@ -94,8 +94,12 @@ def yearly(series) -> pd.Series:
         series = pd.Series(series)
     if series.index.dtype.kind in "iu" and series.index.name == "year" and not series.index.has_duplicates:
         return series
-    out = pd.Series(pd.to_numeric(series.to_numpy(), errors="coerce"), index=year_of_index(series.index),
-                    name=series.name, dtype=float)
+    try:
+        values = pd.to_numeric(pd.Series(series.to_numpy(), dtype=object).where(series.notna().to_numpy(), np.nan))
+    except (TypeError, ValueError) as e:
+        raise DataError(f"the series holds values that are not numbers ({e})", file="series",
+                        fix="give numbers (pd.to_numeric) indexed by year") from None
+    out = pd.Series(values.to_numpy(float), index=year_of_index(series.index), name=series.name)
     out.attrs = dict(series.attrs)
     return out
 
