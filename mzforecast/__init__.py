@@ -8,14 +8,16 @@
 from __future__ import annotations
 
 from .attainment import assess as _assess
-from .attainment import assess_plan, milestones
+from .assessment import Assessment
+from .attainment import milestones
+from .backtest import backtest_plan, backtest_series
 from .chart import use_chinese_font
 from .compare import forecast_frame
-from .discover import indicators, regions
-from .backtest import backtest_plan, backtest_series
 from .data import Dataset, load
+from .discover import indicators, regions
 from .errors import DataError, DataErrors, ModelError, MzError
 from .models import Forecast, forecast
+from .plan import assess_plan
 from .regional import assess_regions
 from .propose import assess_draft, propose
 from .targets import Plan, Target, get_plan, get_target, list_plans
@@ -86,7 +88,6 @@ def assess(target, data=None, *, value=None, year=None, unit=None, as_of=None, m
     DataError
         Unknown plan or target, a value that is not a number, a unit that cannot be converted.
     """
-    from .assessment import Assessment
     ds = load(data)
     if isinstance(target, str):
         target = _find_target(target, ds)
@@ -106,7 +107,6 @@ def _find_target(text: str, ds):
     hits = [(p, t) for p in list_plans() for t in get_plan(p, ds).targets if t.id == text]
     if len(hits) == 1:
         return hits[0][1]
-    from .errors import DataError
     if hits:
         raise DataError(f"target '{text}' is in {len(hits)} plans: " + ", ".join(p for p, _ in hits),
                         fix=f"name the plan: '{hits[0][0]}:{text}'")
@@ -114,7 +114,7 @@ def _find_target(text: str, ds):
                     fix="give 'plan:target_id' (plans: " + ", ".join(list_plans()) + ")")
 
 
-__all__ = ["__version__", "Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
+__all__ = ["__version__", "Assessment", "Dataset", "DataError", "DataErrors", "Forecast", "ModelError", "MzError", "Plan", "Target",
            "assess", "assess_draft", "assess_plan", "assess_regions", "backtest_plan", "backtest_series", "forecast", "get_plan", "get_target",
            "forecast_frame", "indicators", "list_plans", "load", "milestones", "propose", "regions", "series",
            "use_chinese_font"]

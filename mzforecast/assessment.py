@@ -2,7 +2,7 @@
 required growth, shown in a notebook as a short card in Chinese or English.
 
 Presentation layer: it words the engine's row (attainment.assess) with the pages' own helpers
-(reports.note_text, goal_text, target_name), and draws with chart.fan. The row stays
+(pages.notes.note_text, messages.goal), its words in messages.notebook, and draws with chart.fan. The row stays
 available as ``to_series()`` and by key (``a["verdict"]``), so code written for the Series
 keeps working.
 """
@@ -15,18 +15,10 @@ import pandas as pd
 from . import chart, fmt
 from .attainment import target_fan
 from .columns import basis, stable
+from .messages.goal import goal_text, target_name
+from .messages.notebook import CARD
+from .pages.notes import note_text
 from .plots import verdict_label
-
-WORDS = {
-    "zh": dict(verdict="判断", probability="实现概率", basis="概率依据", goal="目标", latest="最新值",
-               median="{y}年预测中位数", band="80%预测区间", required="所需年均增长", notes="说明",
-               forecast="预测", nowcast="推算（目标年已过，尚无实际值）", observed="实际值（已知结果）"),
-    "en": dict(verdict="verdict", probability="probability", basis="basis", goal="target", latest="latest value",
-               median="{y} forecast median", band="80% interval", required="required yearly growth",
-               notes="notes", forecast="forecast", nowcast="nowcast (target year passed, no outcome yet)",
-               observed="observed outcome"),
-}
-
 
 class Assessment:
     """One target assessed: ``verdict``, ``probability`` (with ``probability_basis``), the forecast
@@ -42,7 +34,7 @@ class Assessment:
 
     def __init__(self, row: pd.Series, target, data, *, language: str = "zh", as_of=None, method: str = "auto",
                  seed: int = 0):
-        if language not in WORDS:
+        if language not in CARD:
             raise ValueError(f"language must be 'zh' or 'en', not {language!r}")
         self._row, self.target, self._ds = row, target, data
         self.language, self._as_of, self._method, self._seed = language, as_of, method, seed
@@ -97,8 +89,7 @@ class Assessment:
         return "percent" if self.target.kind == "growth" else str(self._row.get("unit") or "")
 
     def _lines(self, language: str) -> list[tuple[str, str]]:
-        from .reports import goal_text, note_text
-        W, r, u = WORDS[language], self._row, self._unit()
+        W, r, u = CARD[language], self._row, self._unit()
         lines = [(W["goal"], goal_text(r, language) + ("（" if language == "zh" else " (")
                   + str(int(r["target_year"])) + ("年）" if language == "zh" else ")"))]
         if not fmt.missing(r.get("latest_value")):
@@ -121,7 +112,6 @@ class Assessment:
         return lines
 
     def _title(self, language: str) -> str:
-        from .reports import target_name
         region = self._ds.regions.get(self.target.region)
         where = (region.name_zh if language == "zh" else (region.name_en or region.name_zh)) if region else ""
         return f"{where} {target_name(self.target, self._ds, language)}".strip()
@@ -138,7 +128,7 @@ class Assessment:
         e = html.escape
         rows = "".join(f"<tr><th style='text-align:left'>{e(k)}</th><td style='text-align:left'>{e(v)}</td></tr>"
                        for k, v in lines)
-        return (f"<p><b>{e(self._title(lang))}</b> · {e(WORDS[lang]['verdict'])}: "
+        return (f"<p><b>{e(self._title(lang))}</b> · {e(CARD[lang]['verdict'])}: "
                 f"<b>{e(verdict_label(self.verdict, lang))}</b></p><table>{rows}</table>")
 
     def plot(self, ax=None, *, language: str | None = None, levels=(80, 95)):

@@ -1,7 +1,7 @@
 """Drawing on the analyst's own matplotlib axes: a fan chart of history and forecast bands, with
 the bundled CJK font passed to every text the library draws.
 
-Leaf layer (imports fmt only), so result objects in lower layers (Forecast.plot,
+Leaf layer (imports fmt and its words from messages), so result objects in lower layers (Forecast.plot,
 Assessment.plot) can draw without importing the report charts. Texts carry an explicit
 FontProperties for the OFL Noto Sans CJK file rather than relying on rcParams, so Chinese
 titles and legends render with no missing-glyph warnings whatever the user's settings;
@@ -14,11 +14,8 @@ from functools import lru_cache
 import numpy as np
 
 from . import fmt
+from .messages.notebook import FAN
 
-TEXT = {
-    "zh": dict(history="历史值", median="预测中位数", band="{lv:g}%预测区间", target="目标", year="年份"),
-    "en": dict(history="observed", median="forecast median", band="{lv:g}% interval", target="target", year="year"),
-}
 BAND_COLORS = ("#4292c6", "#9ecae1", "#c6dbef")  # innermost band first
 TARGET_COLOR = "#d73027"
 
@@ -102,9 +99,9 @@ def fan(history, bands=None, *, ax=None, levels=(80, 95), unit: str = "", langua
     -------
     matplotlib.axes.Axes
     """
-    if language not in TEXT:
+    if language not in FAN:
         raise ValueError(f"language must be 'zh' or 'en', not {language!r}")
-    T = TEXT[language]
+    T = FAN[language]
     if ax is None:
         import matplotlib.pyplot as plt
         ax = plt.gca()

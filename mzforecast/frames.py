@@ -1,7 +1,7 @@
 """pandas objects as input: DataFrames become the same string table a CSV file gives the reader,
 and Series with a date or period index are read by year.
 
-Data layer, below data.py: a DataFrame is turned into what ``io.read_table`` returns (cells as
+Data layer, below `data`: a DataFrame is turned into what ``io.read_table`` returns (cells as
 text, ``attrs['rows']`` and ``attrs['label']``), so data.py validates it with the very rules a
 file meets (column names, long or wide layout, units, sanity bounds, duplicates) instead of
 a second set of checks. Only the cell-to-text step lives here.
