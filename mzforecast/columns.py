@@ -1,7 +1,8 @@
 """The columns of assessment frames: one dtype per column whatever the plan, and the column sets
-`assess_plan(columns=...)` offers.
+`assess_plan(columns=...)` offers; result tables shown without exponents (ShownFrame, and
+SummaryFrame for Forecast.summary_frame).
 
-Leaf layer (pandas only). A column whose values are all missing for one plan would otherwise be
+Leaf layer (pandas and fmt). A column whose values are all missing for one plan would otherwise be
 `object` holding None there and float64 elsewhere; here every value column is float64, every
 year or count a nullable Int64, flags are bool and words are object, for every bundled plan.
 """
@@ -49,6 +50,16 @@ class ShownFrame(pd.DataFrame):
 
     def _repr_html_(self) -> str:
         return self._shown()._repr_html_()
+
+
+class SummaryFrame(ShownFrame):
+    """summary_frame's table: exact values, shown rounded (no exponents, sensible digits).
+
+    Analysts read 859 and 0.87, not 859.2841563; the numbers themselves stay exact for the code
+    that computes with them. Frames derived from it are plain DataFrames.
+    """
+
+
 BASES = ("forecast", "nowcast", "observed")
 
 

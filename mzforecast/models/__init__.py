@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import calibration, chart
-from ..columns import ShownFrame
+from ..columns import SummaryFrame
 from ..data import YEAR_MAX, YEAR_MIN, describe_years  # the years a plan can speak of
 from ..errors import ModelError
 from ..fmt import interval, number, plain
@@ -37,14 +37,6 @@ def _as_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(s.index, dtype=float)
     y = np.asarray(s.to_numpy(), dtype=float)
     return t, y
-
-
-class SummaryFrame(ShownFrame):
-    """summary_frame's table: exact values, shown rounded (no exponents, sensible digits).
-
-    Analysts read 859 and 0.87, not 859.2841563; the numbers themselves stay exact for the code
-    that computes with them. Frames derived from it are plain DataFrames.
-    """
 
 
 @dataclass
@@ -135,10 +127,9 @@ class Forecast:
             and ``n_obs``. ``attrs["unit"]`` is the data's unit. Shown rounded, exact inside.
         """
         if alpha is not None:
-            a = float(alpha)
-            if not 0 < a < 1:
+            if not 0 < float(alpha) < 1:
                 raise ValueError(f"alpha must be between 0 and 1 (0.05 for a 95% interval), not {alpha!r}")
-            levels = [round(100 * (1 - a), 10)]
+            levels = [round(100 * (1 - float(alpha)), 10)]
         levels = [float(lv) for lv in np.atleast_1d(levels)]
         if any(not 0 < lv < 100 for lv in levels):
             raise ValueError(f"levels are percentages between 0 and 100 (e.g. [80, 95]), not {levels}")
@@ -156,9 +147,8 @@ class Forecast:
 
     def summary(self, language: str = "en") -> str:
         """A few lines on the model, the history, the notes and the last year's forecast (printable)."""
-        h = self.history.dropna()
-        name = self.history.attrs.get("indicator", self.history.name) or "series"
-        region = self.history.attrs.get("region", "")
+        h, at = self.history.dropna(), self.history.attrs
+        name, region = at.get("indicator", self.history.name) or "series", at.get("region", "")
         lines = [f"Forecast of {name}" + (f" in {region}" if region else "") + (f" ({self.unit})" if self.unit else ""),
                  f"method: {self.method}; {self.n_obs} observations "
                  + (f"{int(h.index.min())}-{self.last_year}" if len(h) else ""),
@@ -321,7 +311,8 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     table : DataFrame, optional
         Calibration table (default: the bundled one).
     monotone : {"nondecreasing", "nonincreasing"}, optional
-    bounds : tuple, optional (low, high) every path stays within.
+    bounds : tuple, optional
+        (low, high) every path stays within; both default to the series' attrs.
 
     Returns
     -------
