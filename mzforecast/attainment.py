@@ -107,7 +107,7 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
     same sample paths `assess` uses. Returns (history, bands) with bands indexed by year and
     columns median, lo80, hi80, lo95, hi95 (None when there is nothing to forecast).
     """
-    ds = data if data is not None else load()
+    ds = load(data)
     target = effective(target, ds, as_of)
     s, hist = history(target, ds, as_of)
     T = target.target_year
@@ -237,13 +237,21 @@ def _judged_samples(target: Target, got, s: pd.Series):
     return x - b, point - b, None
 
 
-def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = None, method: str = "auto",
+def assess(target: Target, data: Dataset | None = None, *, value=None, year: int | None = None,
+           unit: str | None = None, as_of: int | None = None, method: str = "auto",
            seed: int = 0, reference: int | None = None) -> pd.Series:
     """Assess one target; returns a Series with the FIELDS above.
 
+    `value`, `year` (and the `unit` of `value`): assess the target as if it were set so
+    (Target.with_value). A level target in another unit than its indicator (a yearly amount for
+    a monthly standard) is converted, or refused with a DataError when no conversion exists.
     `reference` is the year the run stands in (default: reference_year(as_of)); a target year
     before it with no observed outcome gives `outcome_pending`."""
-    ds = data if data is not None else load()
+    ds = load(data)
+    if value is not None or year is not None:
+        target = target.with_value(target.value if value is None else value, unit=unit, year=year)
+    if target.kind in ("level", "change") and target.indicator in ds.indicators:
+        target = target.in_unit(ds.indicators[target.indicator].unit)
     ref = reference if reference is not None else reference_year(as_of)
     T = target.target_year
     row = _Row(_header(target, as_of))
@@ -328,8 +336,20 @@ def growth_fields(target, hy, hv, base_year: int, projected=None) -> dict:
 
 def milestones(target: Target, data: Dataset | None = None) -> pd.DataFrame:
     """Yearly path (年度分解) from the plan's base value to the target, linear and geometric,
-    with each observed year's gap to the linear path (for a ratio target, of the ratio)."""
-    ds = data if data is not None else load()
+    with each observed year's gap to the linear path (for a ratio target, of the ratio).
+
+    Parameters
+    ----------
+    target : Target
+    data : Dataset, str, Path, DataFrame or list, optional
+        Data as ``mzf.load`` takes it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        year, linear, geometric, observed, gap_linear (empty without a base-year value).
+    """
+    ds = load(data)
     _, s = history(effective(target, ds), ds)  # for a ratio target: the ratio itself
     B, T = target.base_year, target.target_year
     if target.kind not in ("level", "ratio") or B not in s.index:

@@ -17,6 +17,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
+from .chart import cjk_font_path  # one place knows where the bundled font is
 from .messages import label
 from .messages.pages import CHART
 
@@ -28,11 +29,6 @@ COLORS = {"achieved": GREEN, "on_track": LIGHT_GREEN, "at_risk": AMBER, "off_tra
           "insufficient_data": GREY, "outcome_pending": GREY, "no_data": "#8c8c8c", "transferred": "#616161"}
 STATUS_COLORS = {"ahead": GREEN, "on_schedule": LIGHT_GREEN, "behind": RED, "": "#bdbdbd"}
 TARGET_COLOR = "#d73027"
-
-
-def cjk_font_path():
-    from noto_cjk_sans_otc import FONT_PATH
-    return FONT_PATH
 
 
 def embedded_font_css(text: str, family: str = "MZ CJK") -> str:

@@ -113,7 +113,7 @@ def effective(target: Target, ds: Dataset, as_of=None) -> Target:
 def outcome(target: Target, data: Dataset | None = None, as_of: int | None = None):
     """The observed value in the target's terms in its year (level, ratio, growth in % a year,
     or change since the base year), or None if not observed."""
-    ds = data if data is not None else load()
+    ds = load(data)
     target = effective(target, ds, as_of)
     s, hist = history(target, ds, as_of)
     T = target.target_year

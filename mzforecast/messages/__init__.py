@@ -48,6 +48,10 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "zh": {"binding": "约束性", "expected": "预期性"},
         "en": {"binding": "binding", "expected": "expected"},
     },
+    "basis": {  # what a probability rests on (columns.basis)
+        "zh": {"forecast": "预测", "nowcast": "推算（目标年已过）", "observed": "实际值", "": ""},
+        "en": {"forecast": "forecast", "nowcast": "nowcast (target year passed)", "observed": "observed", "": ""},
+    },
     "ambition": {
         "zh": {"safe": "稳妥", "ambitious": "积极", "stretch": "挑战"},
         "en": {"safe": "safe", "ambitious": "ambitious", "stretch": "stretch"},
@@ -57,13 +61,13 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
 # the columns of a pasted assessment table (plan.localize): field -> header
 PASTE_COLUMNS: dict[str, dict[str, str]] = {
     "zh": {"plan": "规划", "indicator": "指标", "binding": "属性", "goal": "目标", "target_year": "目标年",
-           "latest_year": "最新数据年份", "latest_value": "最新值", "median": "预测中位数", "lo80": "80%区间下限",
-           "hi80": "80%区间上限", "probability": "实现概率（%）", "verdict": "判断", "unit": "单位",
+           "latest_year": "最新数据年份", "latest_value": "最新值", "median": "预测中位数", "band80": "80%预测区间",
+           "probability": "实现概率（%）", "probability_basis": "概率依据", "verdict": "判断", "unit": "单位",
            "target_id": "目标编号"},
     "en": {"plan": "plan", "indicator": "indicator", "binding": "type", "goal": "target", "target_year": "target year",
            "latest_year": "latest year", "latest_value": "latest value", "median": "forecast median",
-           "lo80": "80% low", "hi80": "80% high", "probability": "probability (%)", "verdict": "verdict",
-           "unit": "unit", "target_id": "target id"},
+           "band80": "80% interval", "probability": "probability (%)", "probability_basis": "probability basis",
+           "verdict": "verdict", "unit": "unit", "target_id": "target id"},
 }
 
 # note templates: code -> {"zh": ..., "en": ...}, str.format parameters
@@ -89,4 +93,4 @@ def note(code: str, language: str = "zh", /, **params) -> str:
     return template.format(**params)
 
 
-from .goal import goal_text  # noqa: E402  (goal.py reads its words from messages.pages)
+from .goal import goal_text, target_name  # noqa: E402  (goal.py reads its words from messages.pages)

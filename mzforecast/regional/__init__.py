@@ -38,7 +38,7 @@ from tqdm import tqdm
 from .. import attainment as A
 from .. import models as M
 from .. import terms
-from ..data import Dataset
+from ..data import Dataset, load
 from ..errors import DataError
 from ..io.write import csv_stream
 from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series
@@ -276,7 +276,23 @@ def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", see
 
 def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
                    reference: int | None = None) -> pd.DataFrame:
-    """One row per target per region (the whole table; `iter_assess` streams it)."""
+    """One row per target per region (the whole table; `iter_assess` streams it).
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        A plan with ``regions`` (or relative targets).
+    ds : Dataset, str, Path, DataFrame or list
+        Data as ``mzf.load`` takes it (None: the bundled data).
+    as_of, method, seed, reference
+        As for ``mzf.assess_plan``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target and region with the assess_plan fields.
+    """
+    ds = load(ds)
     frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
     if not frames:
         return pd.DataFrame(columns=columns())
