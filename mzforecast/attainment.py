@@ -52,6 +52,7 @@ FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "co
           "expected_year", "expected_year_lo80", "expected_year_hi80", "method", "n_obs", "as_of", "flags", "note"]
 FIELDS += ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",  # issue 11
            "responsible_unit"]
+FIELDS += ["closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]  # closing.FIELDS
 
 
 def reference_year(as_of: int | None = None) -> int:
@@ -294,10 +295,14 @@ def outcome(target: Target, data: Dataset | None = None, as_of: int | None = Non
             # a lower bound of the ratio decides only a target it already meets ('>=', '>')
             return v if target.comparator in (">=", ">") and bool(target.met(v)) else None
         return v
-    b, v = _value_at(s, target.base_year), _value_at(s, T)
-    if b is None or v is None:
+    v = _value_at(s, T)
+    if v is None:
         return None
-    return cagr(b, v, T - target.base_year) if target.kind == "growth" else v - b
+    from .closing import base_of  # no base-year value: the earliest later year stands in
+    B, b, _ = base_of(target, s.index.to_numpy(), s.to_numpy(float), T)
+    if math.isnan(b):
+        return None
+    return cagr(b, v, T - B) if target.kind == "growth" else v - b
 
 
 def _notes_text(parts) -> str:
@@ -385,13 +390,20 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     # ---- final evaluation: the target year's value is known
     x_obs = outcome(target, ds, as_of)
     if x_obs is not None:
-        met = bool(target.met(x_obs))
+        from .closing import exceeded as past_band
+        base = _value_at(hist, base_year)
+        # past the far end of a `between` band (above b when rising from the base) is 超额, not missed
+        over = bool(target.exceeded(x_obs)) or (target.comparator == "between"
+                                                and past_band(target, x_obs, float("nan") if base is None else base))
+        met = bool(target.met(x_obs)) or over
         if target.kind in ("level", "ratio"):
             out.update(latest_year=T, latest_value=float(x_obs))
         out.update(probability=float(met), verdict="achieved" if met else "not_achieved", method="observed",
-                   exceeded=bool(target.exceeded(x_obs)))
+                   exceeded=over)
+        # no Eurostat/UNSD class for an observed outcome: it is known, not a trend to compare
         if target.kind in ("level", "ratio"):
-            return _add_growth(done(note="final evaluation from the observed value"), target, hist, base_year)
+            return _add_growth(done(note="final evaluation from the observed value"), target, hist[hist.index <= T],
+                               base_year, classes=False)
         return done(note="final evaluation from the observed values")
     if len(s) == 0 or (target.kind == "ratio" and len(ds.series(region, target.denominator, as_of)) == 0):
         missing = ind if len(s) == 0 else target.denominator
@@ -449,9 +461,14 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     return _add_growth(done(), target, hist, base_year, projected=out["point"])
 
 
-def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None) -> pd.Series:
+def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None, classes: bool = True) -> pd.Series:
     out = dict(out)
-    out.update(growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected))
+    hist = hist[hist.index <= target.target_year]  # the classes judge the way to the target year, not after
+    got = growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected)
+    if not classes:
+        got.pop("eurostat_class", None)
+        got.pop("unsd_class", None)
+    out.update(got)
     return pd.Series(out)
 
 
@@ -491,7 +508,8 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
         return assess_regions(p, ds, as_of=as_of, method=method, seed=seed, reference=reference)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed, reference=reference) for t in p.targets]
     from .evaluation import add_evaluation  # 完成进度/时序进度 (issue 11)
-    rows = [add_evaluation(r, t, ds, as_of) for r, t in zip(rows, p.targets)]
+    ref = reference if reference is not None else reference_year(as_of)
+    rows = [add_evaluation(r, t, ds, as_of, ref) for r, t in zip(rows, p.targets)]
     if language:  # "zh"/"en": headers, names and rounded values ready to paste (issue 10)
         from .present import localize
         return localize(pd.DataFrame(rows, columns=FIELDS), ds, language)
