@@ -245,6 +245,15 @@ def _ratio_paths(target: Target, ds: Dataset, sim: "_Sim", dsim: "_Sim") -> pd.D
     return paths
 
 
+def observed_terms(target: Target, data: Dataset | None = None, as_of=None) -> pd.Series:
+    """The observed series a target is judged on (its proxy's where its own has none; a ratio
+    target's ratio), by year."""
+    ds = data if data is not None else load()
+    t = _effective(target, ds, as_of)
+    s, hist = _history(t, ds, as_of)
+    return hist if t.kind == "ratio" else s
+
+
 def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, method="auto", seed=0):
     """History and forecast bands of the quantity a target is judged on, up to its year.
 
@@ -362,7 +371,9 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     out.update(plan=target.plan, target_id=target.id, region=region, indicator=target.indicator, kind=target.kind,
                target_year=T, comparator=target.comparator, target_value=target.value,
                target_value_high=target.value_high, unit=target.unit, binding=target.binding,
-               as_of=as_of, flags="; ".join(target.readings()), note="", exceeded=False)
+               as_of=as_of, note="", exceeded=False,
+               flags="; ".join(f for f in target.readings()  # a proxy is named only where it is used
+                               if not (f.startswith("proxy:") and _effective(target, ds, as_of) is target)))
     notes = []
     if target.proxy and target.proxy != target.indicator:
         eff = _effective(target, ds, as_of)

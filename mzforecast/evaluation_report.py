@@ -33,7 +33,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         t = targets.get(r["target_id"])
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
         if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:
-            name = f"{name} / {ds.indicators[t.denominator].name_zh}"
+            name = f"{name} / {'上年' if t.denominator_lag else ''}{ds.indicators[t.denominator].name_zh}"
         as_of = r.get("as_of")
         proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
@@ -46,8 +46,11 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
             progress_status=_text(r.get("progress_status")), probability=r.get("probability"),
             verdict=VERDICT_ZH.get(r.get("verdict"), r.get("verdict")),
             verdict_code=r.get("verdict"), proxy=proxy, responsible_unit=_text(r.get("responsible_unit")),
-            unit=r.get("unit") if t is None or t.kind in ("level", "ratio") else
-            (ds.indicators[t.indicator].unit if t.indicator in ds.indicators else "")))
+            unit=r.get("unit") if r.get("kind") in ("level", "ratio") else (_text(r.get("level_unit")) or (
+                ds.indicators[r["indicator"]].unit if r["indicator"] in ds.indicators else "")),
+            # closing.completion's reading (总结评估), shown once the target year is observed
+            **{k: r.get(k) for k in ("kind", "target_value", "closing_status", "gap", "realised_growth",
+                                     "level_unit", "fell_back", "stand_in")}))
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -150,9 +153,14 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
         return _draw_progress(fig, fig.subplots(), f)
 
 
-def progress_html(res: pd.DataFrame, ds: Dataset) -> str:
+def progress_html(res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """The progress chart as an inlined image, or one sentence why there is none (no blank chart)."""
     from .plots import img_html
+    closing = _closing(res, ds, as_of)
+    if closing is not None:  # 总结评估: 完成进度 by closing status, no 时序进度
+        from . import closing_report as CR
+        fig = CR.chart(closing[1])
+        return img_html(fig, "各指标完成进度与完成情况") if fig is not None else "<p>目标年无可评估的指标数据。</p>"
     fig = progress_chart(res, ds)
     if fig is None:
         return ("<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。"
@@ -196,6 +204,7 @@ XLSX_COLUMNS = [("target_id", "编号", 30), ("indicator_name", "指标", 36), (
                 ("target_year", "目标年", 8), ("latest_year", "现值年份", 9), ("latest_value", "现值", 12),
                 ("unit", "单位", 14), ("completion_progress", "完成进度(%)", 11),
                 ("time_progress", "时序进度(%)", 11), ("progress_status", "状态", 14),
+                ("closing_status", "完成情况", 10),
                 ("probability", "实现概率", 9), ("verdict", "预测判断", 11), ("responsible_unit", "责任单位", 18)]
 VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61", "off_track": "d73027",
                 "not_achieved": "d73027"}
@@ -236,6 +245,9 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 v = r.get(key)
                 if key == "progress_status":
                     v = STATUS_ZH[_text(v)] if _text(v) else ""
+                elif key == "closing_status":
+                    from .closing import word
+                    v = word(_text(v)) if _text(v) else ""
                 elif key == "unit":
                     v = DISPLAY_ZH.get(_text(v), _text(v))
                 elif key in ("base_year", "latest_year", "target_year"):
@@ -290,11 +302,32 @@ def kind_of_evaluation(res: pd.DataFrame, target_year: int) -> str:
     return "中期评估" if (status != "").any() else "实施情况评估（暂无基期后数据）"
 
 
+def _closing(res: pd.DataFrame, ds: Dataset, as_of=None, plan=None):
+    """(plan, closing form) when the run is a 总结评估 (closing_report.is_closing), else None."""
+    from . import closing_report as CR
+    from .attainment import reference_year
+    from .targets import get_plan
+    if not len(res) or "closing_status" not in res:
+        return None
+    try:
+        p = get_plan(plan or res.plan.iloc[0], ds)
+    except MzError:
+        return None
+    if not CR.is_closing(res, p.target_year, reference_year(as_of)):
+        return None
+    f = form(res, ds, p)
+    f["closing_status"] = f.closing_status.fillna("").astype(str)
+    return p, CR.order(f)
+
+
 def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """Header, generated summary paragraph and the form: what an office pastes into its report."""
     from .reports import e
     from .targets import get_plan
     p = get_plan(plan_id, ds)
+    closing = _closing(res, ds, as_of, p)
+    if closing is not None:
+        return _closing_page(p, res, closing[1], ds, as_of)
     kind = kind_of_evaluation(res, p.target_year)
     region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
     when = f"数据截至 {as_of} 年" if as_of else "使用全部已有数据"
@@ -311,3 +344,17 @@ def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
             f"数据中没有 {p.base_year} 年基期值的指标，以之后最早有数据的年份代替基期（基期值后注明年份），"
             "完成进度与时序进度均从该年算起。"
             "预测判断为按已有数据预测的目标年实现可能性。约束性指标列在前。</small></p>")
+
+
+def _closing_page(p, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=None) -> str:
+    """The 总结评估 page (closing_report): counts first, the 约束性 section, then the form."""
+    from . import closing_report as CR
+    from .reports import e
+    region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
+    when = f"数据截至 {as_of} 年" if as_of else "使用全部已有数据"
+    import re
+    dash = f' · <a href="{e(p.id)}.html">规划监测页</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
+    return (f"<h1>{e(p.name_zh)}：总结评估</h1>"
+            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标{dash}</p>"
+            f"<h2>总体情况</h2>{CR.summary_html(p, res, f, ds, as_of)}"
+            f"<h2>{e(CR.WORDS['sub_form'])}</h2>" + CR.form_html(f) + f"<p><small>{e(CR.WORDS['footnote'])}</small></p>")

@@ -1,0 +1,85 @@
+"""Policy rules checked in every year with data, not only the target year.
+
+A standing rule is a binding target a plan expects to hold in every year of the period, not just
+at its end: a ratio of two administered standards (特困 ≥ 1.5 × 上年低保), a coverage of 100 %
+(应保尽保 / 应补尽补 entitlements), and a declared bound of a ratio (rural ≤ urban 低保, ≤ 100 %).
+`yearly` reads one target's observed years and says which years breach it, and for any target
+whether it was met late (after its year) or met and then lost.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+WORDS = {
+    "zh": {"breach": "{y}年{v}，低于规定", "bound": "{y}年{v}，超出上限 {b}", "late": "逾期完成：目标年 {T} 年未达到，{y} 年达到",
+           "lost": "{y} 年曾达到，{z} 年回落至目标以下", "none": "规划期各年均符合", "rule": "规划期每年应达到"},
+    "en": {"breach": "{y}: {v}, below the rule", "bound": "{y}: {v}, above the bound {b}",
+           "late": "met late: not met in {T}, met in {y}", "lost": "met in {y}, fell back in {z}",
+           "none": "met in every year of the period", "rule": "to hold in every year"},
+}
+
+
+def is_rule(target) -> bool:
+    """A binding ratio or a binding 100 % coverage (its value holds every year); a ratio with a
+    declared bound has its bound checked every year too (`bound_breaches`)."""
+    if not target.binding:
+        return False
+    return target.kind == "ratio" or (target.unit == "percent" and target.comparator in (">=", ">")
+                                      and target.value is not None and target.value >= 100)
+
+
+def yearly(target, years, values) -> dict:
+    """Year-by-year reading of one target's observed values (in its own terms):
+    breaches    [(year, value)] in the plan years (base year + 1 … target year) that do not meet it
+                (every year for a standing rule, else none)
+    bound_breaches [(year, value)] outside a declared bound
+    met_late    the first year after the target year in which a target missed in its year is met
+    lost        (first year met, first later year not met) within the observed years up to the
+                target year, where the target was met and then lost
+    """
+    years = np.asarray(years, int)
+    values = np.asarray(values, float)
+    B, T = int(target.base_year), target.target_year
+    period = (years > B) & (years <= T)
+    met = np.asarray(target.met(values), bool) if target.value is not None else np.ones(len(values), bool)
+    out = dict(breaches=[], bound_breaches=[], met_late=None, lost=None)
+    if is_rule(target) and target.value is not None:
+        out["breaches"] = [(int(y), float(v)) for y, v, m in zip(years[period], values[period], met[period]) if not m]
+    if target.bounds is not None:
+        lo, hi = target.bounds
+        out["bound_breaches"] = [(int(y), float(v)) for y, v in zip(years[period], values[period])
+                                 if v < lo - 1e-9 or v > hi + 1e-9]
+    at_T = np.flatnonzero(years == T)
+    if len(at_T) and not met[at_T[0]]:
+        later = np.flatnonzero((years > T) & met)
+        if len(later):
+            out["met_late"] = int(years[later[0]])
+    ys = years[period]
+    ms = met[period]
+    if len(ys) and ms.any():
+        first = int(np.argmax(ms))
+        after = np.flatnonzero(~ms[first:])
+        if len(after):
+            out["lost"] = (int(ys[first]), int(ys[first + after[0]]))
+    return out
+
+
+def check(plan, ds, as_of=None) -> pd.DataFrame:
+    """One row per target of the plan with a year-by-year finding: rule breaches, met late, met
+    then lost. Columns: target_id, binding, rule, breaches, bound_breaches, met_late, lost."""
+    from .attainment import observed_terms
+    from .errors import MzError
+    rows = []
+    for t in plan.targets:
+        if t.transferred or t.value is None:
+            continue
+        try:
+            s = observed_terms(t, ds, as_of)
+        except MzError:
+            continue
+        y = yearly(t, s.index.to_numpy(), s.to_numpy(float))
+        if is_rule(t) or t.bounds is not None or y["met_late"] or y["lost"]:
+            rows.append(dict(target_id=t.id, indicator=t.indicator, binding=t.binding, rule=is_rule(t), **y))
+    return pd.DataFrame(rows, columns=["target_id", "indicator", "binding", "rule", "breaches", "bound_breaches",
+                                       "met_late", "lost"])
