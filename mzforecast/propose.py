@@ -358,4 +358,5 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         row["note"] = "; ".join(n for n in notes if n)
         rows.append(row)
     cols = DRAFT_COLUMNS + [f"proposed_{round(q * 100):d}" for q in ps] + ["note"]
-    return pd.DataFrame(rows, columns=cols)
+    from .draft_floors import apply  # policy floors, the previous period's trend, 起草说明
+    return apply(pd.DataFrame(rows, columns=cols), p, ds, as_of)

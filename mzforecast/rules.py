@@ -83,3 +83,60 @@ def check(plan, ds, as_of=None) -> pd.DataFrame:
             rows.append(dict(target_id=t.id, indicator=t.indicator, binding=t.binding, rule=is_rule(t), **y))
     return pd.DataFrame(rows, columns=["target_id", "indicator", "binding", "rule", "breaches", "bound_breaches",
                                        "met_late", "lost"])
+
+
+# ---------------------------------------------------------------- policy floors for drafts
+FLOOR_WORDS = {
+    "zh": {"achieved": "不低于上期末实际水平（{y}年 {v}；该标准只升不降）", "below": "草案值低于政策底线",
+           "below_trend": "低于上期趋势", "above_trend": "不低于上期趋势"},
+    "en": {"achieved": "not below the level reached in {y} ({v}; the standard is never cut)",
+           "below": "draft value below a policy floor", "below_trend": "below the previous period's trend",
+           "above_trend": "at or above the previous period's trend"},
+}
+# proposed values are rounded to the steps offices set targets in (towards the safe side)
+STEPS = {"yuan/person/month": 10, "yuan/person/year": 10, "percent": 0.5, "beds": 100, "times": 0.05,
+         "people": 100, "outlets": 10, "m2 per 100 households": 0.5}
+
+
+def load_floors(path=None) -> list[dict]:
+    """data/floors.yaml: each floor with its indicator (and denominator), comparator, value, source."""
+    from .data import data_dir, read_yaml
+    from .errors import DataError
+    path = path or data_dir() / "floors.yaml"
+    doc = read_yaml(path)
+    out = []
+    for i, f in enumerate((doc or {}).get("floors") or []):
+        if not isinstance(f, dict) or not {"indicator", "value", "source"} <= set(f):
+            raise DataError("each floor needs indicator, value and source", file=str(path), column=f"floors[{i}]")
+        out.append(f)
+    return out
+
+
+def floors_for(target, ds, hist=None) -> list[tuple[float, str]]:
+    """(value, source) of every floor a '>=' target's value may not go below: listed floors for its
+    indicator (and denominator, lag), and for a never-cut standard its last observed level."""
+    if target.comparator not in (">=", ">"):
+        return []
+    out = []
+    for f in load_floors():
+        if f["indicator"] == target.indicator and (f.get("denominator") or None) == (target.denominator or None) \
+                and int(f.get("denominator_lag", 0)) == int(target.denominator_lag):
+            out.append((float(f["value"]), str(f["source"])))
+    meta = ds.indicators.get(target.indicator)
+    if target.kind == "level" and meta is not None and meta.monotone == "nondecreasing" and hist is not None \
+            and len(hist):
+        from .fmt import number
+        y, v = int(hist.index.max()), float(hist.iloc[-1])
+        out.append((v, FLOOR_WORDS["zh"]["achieved"].format(y=y, v=number(v, target.unit))))
+    return out
+
+
+def round_to_step(v: float, unit: str, direction: str = "higher") -> float:
+    """v rounded to the unit's step (STEPS), down for '>=' targets (the chance of meeting it does
+    not fall) and up for '<=' ones; unchanged for units without a step."""
+    import math
+    step = STEPS.get(unit)
+    if step is None or v is None or math.isnan(v):
+        return v
+    k = math.floor(v / step + 1e-9) if direction == "higher" else math.ceil(v / step - 1e-9)
+    return round(k * step, 6)
