@@ -123,9 +123,10 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
             if len(missed) else WORDS["binding_ok"]]
     checks = check(plan, ds, as_of)
     breaches, late = _rule_items(checks, targets, ds)
-    if breaches:
-        para.append(WORDS["breaches"].format(items="；".join(breaches)))
     out.append(f"<p>{e(''.join(para))}</p>")
+    if breaches:  # one line per rule: the years in breach, by year
+        out.append(f"<p>{e(WORDS['breaches'].split('：')[0])}：</p><ul>"
+                   + "".join(f"<li>{e(b)}</li>" for b in breaches) + "</ul>")
     more = []
     if late:
         more.append(WORDS["late"].format(items="；".join(late)))
@@ -163,6 +164,9 @@ def form_html(f: pd.DataFrame) -> str:
         gap = gap_text(r) + ("；" + word("fell_back") if r.get("fell_back") else "")
         rows.append([e(r["indicator_name"]), e(r["binding"]), e(base), e(f"{r['target']}（{int(r['target_year'])}年）"),
                      e(cur), e(growth or "–"), e(prog), status, e(gap or "–"), e(r.get("responsible_unit") or "–")])
+    if not (f.get("kind", pd.Series(dtype=str)) == "growth").any():  # no 年均增长 target: no empty column
+        head.pop(5)
+        rows = [row[:5] + row[6:] for row in rows]
     return html_table(head, rows, cls="evaluation")
 
 

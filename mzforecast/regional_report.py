@@ -21,13 +21,14 @@ WORST_CHARTS = 10
 PROGRESS_ZH = {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度"}
 PROGRESS_EN = {"ahead": "ahead of schedule", "on_schedule": "on schedule", "behind": "behind schedule"}
 T = {
-    "zh": dict(rank="排名", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
+    "zh": dict(rank="风险排序", order="风险排序：实现概率由低到高（1 = 最可能未实现）；完成进度达到 100% 以上的记为“已达标”。", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
                verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
                semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）"),
-    "en": dict(rank="rank", region="region", latest="latest", goal="target", base="base value", probability="probability",
+    "en": dict(rank="risk rank", order="Risk ranking: probability of meeting the target from low to high (1 = most "
+               "likely missed); completion of 100% or more reads 'met'.", region="region", latest="latest", goal="target", base="base value", probability="probability",
                verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
                none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
                "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
@@ -131,8 +132,12 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
     compact = len(r) >= COMPACT
     shown = r.head(COMPACT_ROWS) if compact else r
 
-    def prog(v):
-        return R.e(progress_text(v, language))
+    def prog(v, status=""):
+        """完成进度 never above 100 % alone: a met region reads 已达标 (closing.progress_text)."""
+        from .closing import progress_text as closing_text
+        if fmt.missing(v) or v < 100:
+            return R.e(progress_text(v, language))
+        return R.e(closing_text(v, status if isinstance(status, str) else "", True, language))
 
     def status(v):
         """超前/符合/滞后序时进度 in the evaluation form's colours; a dash without both progress numbers."""
@@ -148,9 +153,10 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
     rows = [[str(x.rank), _name(ds, x.region, language), R.e(R.fmt_value(x.base_value, lunit, language)),
              R.e(R.fmt_value(x.latest_value, lunit, language) + when(x.latest_year)),
              R.e(R.fmt_value(x.target_value, unit, language)), R._probability_cell(x, language),
-             R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress),
-             status(getattr(x, "progress_status", ""))]
+             R.verdict_badge(x.verdict, language), prog(x.completion_progress, getattr(x, "closing_status", "")),
+             R.e(progress_text(x.time_progress, language)), status(getattr(x, "progress_status", ""))]
             for x in shown.itertuples()]
+    html.append(f"<p><small>{R.e(t['order'])}</small></p>")
     html.append(R.html_table([t["rank"], t["region"], t["base"], t["latest"], t["goal"], t["probability"],
                               t["verdict"], t["progress"], t["time"], t["status"]], rows, "risk"))
     if compact:
@@ -165,7 +171,7 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
             [t["region"], t["base"], t["latest"], t["goal"], t["progress"], t["time"]],
             [[_name(ds, x.region, language), R.e(R.fmt_value(x.base_value, lunit, language)),
               R.e(R.fmt_value(x.latest_value, lunit, language)), R.e(R.fmt_value(x.target_value, unit, language)),
-              prog(x.completion_progress), prog(x.time_progress)] for x in bb.itertuples()]))
+              prog(x.completion_progress), R.e(progress_text(x.time_progress, language))] for x in bb.itertuples()]))
     return "\n".join(html)
 
 

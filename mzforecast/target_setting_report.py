@@ -18,7 +18,7 @@ from .targets import Target
 
 HEAD = {
     "zh": ["指标", "单位", "最新值(年份)", "草案目标", "实现概率(雄心)", "50%把握可承诺值", "80%把握可承诺值",
-           "90%把握可承诺值", "隐含年均增速", "历史年均增速", "备注"],
+           "90%把握可承诺值", "隐含年均增速", "上一规划期年均增速", "起草说明"],
     "en": ["indicator", "unit", "latest (year)", "draft target", "probability (ambition)", "value at 50%",
            "value at 80%", "value at 90%", "implied yearly growth", "historical yearly growth", "notes"],
 }
@@ -93,6 +93,15 @@ def header(plan, ds: Dataset, language: str = "zh") -> str:
     return out
 
 
+def _period(r) -> str:
+    """Growth over the last plan period (draft_floors.period_trend): % a year, 百分点/年 for shares."""
+    g = getattr(r, "period_growth", None)
+    if g is None or pd.isna(g):
+        return _pct(r.historical_cagr)
+    span = f"（{r.period}）" if isinstance(getattr(r, "period", None), str) else ""
+    return (f"{g:.1f}个百分点/年" if r.period_growth_unit == "points" else f"{g:.1f}%") + span
+
+
 def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
     """The table an office pastes into its drafting notes, as text cells (one row per target)."""
     rows = []
@@ -100,7 +109,9 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         name = quantity_name(r._asdict(), ds, language)
         latest = "–" if pd.isna(r.latest_value) else (
             f"{fmt_value(r.latest_value, r.unit, language)}({int(r.latest_year)})")
-        word = AMBITION_WORD[language].get(r.ambition_class, "")
+        from .draft_floors import AMBITION_ZH  # below_floor / at_floor / below_trend as well
+        word = AMBITION_WORD[language].get(r.ambition_class, "") or (AMBITION_ZH.get(r.ambition_class, "")
+                                                                     if language == "zh" else r.ambition_class)
         amb = "–" if pd.isna(r.ambition) else (f"{r.ambition:.0%}（{word}）" if language == "zh" else
                                                f"{r.ambition:.0%} ({word})")
         if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
@@ -113,7 +124,10 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
         rows.append([name, unit, latest,
                      target + (("（约束性）" if language == "zh" else " (binding)") if r.binding else ""),
-                     amb, *cuts, _pct(r.target_cagr), _pct(r.historical_cagr), note_zh(r.note, ds, language)])
+                     amb, *cuts, _pct(r.target_cagr), _period(r),
+                     # the 起草说明 (draft_floors.note_zh) in Chinese: growth of the last plan period, floors
+                     getattr(r, "note_zh", None) if language == "zh" and isinstance(getattr(r, "note_zh", None), str)
+                     else note_zh(r.note, ds, language)])
     return pd.DataFrame(rows, columns=HEAD[language])
 
 

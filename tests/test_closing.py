@@ -135,3 +135,16 @@ def test_closing_chart_keeps_missed_binding_target(fourteenth):
     fig = chart(f)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert any("农村特困" in lab for lab in labels)
+
+
+def test_regions_page_names_its_order_and_reads_met():
+    from mzforecast import regional_report as rr
+    from mzforecast.targets import get_plan
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    ds = mzf.load(root / "data/examples/jilin-prefectures-synthetic.csv")
+    p = get_plan(root / "data/examples/jilin-prefectures-example.yaml", ds)
+    res = mzf.assess_plan(p, ds, reference=2024)
+    html = rr.target_section(p.targets[0], res, ds)
+    assert "风险排序：实现概率由低到高" in html and "<th>风险排序</th>" in html
+    assert not re.search(r"[1-9]\d{2,}\.\d%", html)  # no 716.7 %: over 100 reads 已达标
