@@ -98,6 +98,9 @@ def evaluate(target: Target, ds: Dataset, as_of=None, reference: int | None = No
         s = _target_terms(_effective(target, ds, as_of), ds, as_of)
     except MzError:  # unknown indicator/region: assess() reports it; the form stays empty
         return out
+    if reference is None:  # the year the run stands in, as attainment.assess reads it
+        from .attainment import reference_year
+        reference = reference_year(as_of)
     unit = ds.indicators[target.indicator].unit if target.kind in ("growth", "change") \
         and target.indicator in ds.indicators else target.unit
     return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float), level_unit=unit,

@@ -420,7 +420,9 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     for (nk, dk), members in split.items():
         _split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
                      targets, hists, rows, method, seed, until, ref)
-    return _frame(t, regions, rows, hists, targets, as_of, ref)
+    lunit = ds.indicators[t.indicator].unit if t.kind in ("growth", "change") and t.indicator in ds.indicators \
+        else t.unit
+    return _frame(t, regions, rows, hists, targets, as_of, ref, lunit)
 
 
 def _split_ratio(t, ds, members, ny, dy, targets, hists, rows, method, seed, until, ref):
@@ -512,7 +514,7 @@ def _expected_years(t, targets, rows_c, g, sl, j, w, order, info):
     return _lerp_quantiles(lambda k: first[:, col[k]].astype(float), YEAR_QS, n)
 
 
-def _frame(t: Target, regions, rows, hists, targets, as_of, ref=None) -> pd.DataFrame:
+def _frame(t: Target, regions, rows, hists, targets, as_of, ref=None, lunit="") -> pd.DataFrame:
     """Rows in attainment.assess's shape: its header fields, the row's own, then the evaluation
     fields (evaluation.evaluate_series on the same observations; fallback rows carry their own)."""
     from .evaluation import evaluate_series
@@ -537,8 +539,8 @@ def _frame(t: Target, regions, rows, hists, targets, as_of, ref=None) -> pd.Data
             rec["latest_year"], rec["latest_value"] = int(hy[-1]), float(hv[-1])
         rec.update({k: v for k, v in out.items() if k in known})
         if tr.value is not None:
-            rec.update(evaluate_series(tr, hy, hv, reference=ref) if t.kind == "ratio"
-                       else evaluate_series(tr, sy, sv, reference=ref))
+            rec.update(evaluate_series(tr, hy, hv, reference=ref, level_unit=lunit) if t.kind == "ratio"
+                       else evaluate_series(tr, sy, sv, reference=ref, level_unit=lunit))
         else:
             rec.update(base_year=int(t.base_year), base_value=float("nan"), responsible_unit=t.responsible_unit)
         recs.append(rec)

@@ -93,6 +93,12 @@ def header(plan, ds: Dataset, language: str = "zh") -> str:
     return out
 
 
+def _drafting_note(r, ds: Dataset) -> str:
+    """The 起草说明, after the sentence saying the base year has no data yet where that is so."""
+    base = [n for n in str(r.note or "").split("; ") if n.startswith("no data for the base year")]
+    return (note_zh(base[0], ds, "zh") + "。" if base else "") + r.note_zh
+
+
 def _period(r) -> str:
     """Growth over the last plan period (draft_floors.period_trend): % a year, 百分点/年 for shares."""
     g = getattr(r, "period_growth", None)
@@ -126,7 +132,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
                      target + (("（约束性）" if language == "zh" else " (binding)") if r.binding else ""),
                      amb, *cuts, _pct(r.target_cagr), _period(r),
                      # the 起草说明 (draft_floors.note_zh) in Chinese: growth of the last plan period, floors
-                     getattr(r, "note_zh", None) if language == "zh" and isinstance(getattr(r, "note_zh", None), str)
+                     _drafting_note(r, ds) if language == "zh" and isinstance(getattr(r, "note_zh", None), str)
                      else note_zh(r.note, ds, language)])
     return pd.DataFrame(rows, columns=HEAD[language])
 

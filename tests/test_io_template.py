@@ -56,7 +56,8 @@ def test_unfilled_template_is_a_no_op(tpl, ds):
     pd.testing.assert_frame_equal(assess_plan("changchun-14th", user), assess_plan("changchun-14th", ds))
 
 
-def test_filled_template_changes_only_what_was_filled(tpl, tmp_path, ds):
+def test_filled_template_changes_only_what_was_filled(tpl, tmp_path, ds, monkeypatch):
+    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "2025")  # mid-plan: 时序进度 is read (not the closing form)
     wb = openpyxl.load_workbook(tpl)
     ws = wb["数据"]
     header = [c.value for c in ws[1]]
@@ -91,7 +92,8 @@ def test_bad_output_and_region(tmp_path, capsys):
         TPL.build("changchun-14th", year_from=2025, year_to=2020)
 
 
-def test_done_when_filled_2021_2024_gives_verdicts_and_progress(tpl, tmp_path, capsys):
+def test_done_when_filled_2021_2024_gives_verdicts_and_progress(tpl, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "2025")  # mid-plan: 时序进度 is read (not the closing form)
     """The issue's check: template -> fill 2021-2024 by script -> assess --format json."""
     filled = tmp_path / "filled.xlsx"
     assert fill(tpl, filled, "changchun-14th", until=2024) > 100
