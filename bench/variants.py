@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from accuracy import cases  # noqa: E402
-from build_calibration import yearly_series  # noqa: E402
-from mzforecast.calibration import PROBS, build_table, error_quantiles  # noqa: E402
+from build_calibration import build_table, yearly_series  # noqa: E402
+from mzforecast.calibration import PROBS, error_quantiles  # noqa: E402
 from mzforecast.models import point_forecasts_many, ses_many  # noqa: E402
 
 HS = np.arange(1, 7, dtype=float)

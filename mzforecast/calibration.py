@@ -4,7 +4,8 @@ For each method, history length n, spacing of the observed years (1 = consecutiv
 point every five years, as plan documents report them) and horizon h (years after the last
 observation), the table holds quantiles of log(actual / forecast) measured by rolling origins
 on the yearly series of the M1, M3 and Tourism competitions. A forecast's quantiles are
-point * exp(q). Regenerate with ``python scripts/build_calibration.py``.
+point * exp(q). This module only looks the table up; scripts/build_calibration.py builds it.
+Imports nothing of the package.
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def n_bucket(n: int) -> int:
     return N_BUCKETS[-1][0]
 
 
-def _qcols():
+def qcols() -> list[str]:
+    """The table's quantile column names, one per PROBS."""
     return [f"q{p:.3f}" for p in PROBS]
 
 
@@ -48,7 +50,7 @@ def _index(table: pd.DataFrame) -> dict:
     if "_index" not in table.attrs:
         ok = table[table["count"] >= MIN_COUNT].sort_values(["method", "spacing", "n_bucket", "h"])
         table.attrs["_index"] = {
-            key: (g["h"].to_numpy(int), g[_qcols()].to_numpy(float))
+            key: (g["h"].to_numpy(int), g[qcols()].to_numpy(float))
             for key, g in ok.groupby(["method", "spacing", "n_bucket"], sort=False)}
     return table.attrs["_index"]
 
@@ -81,61 +83,3 @@ def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataF
     med = base[:, PROBS == 0.5]
     scale = np.sqrt(np.maximum(h, 1) / hs[pos])[:, None]
     return PROBS, np.where(exact[:, None], base, med + (base - med) * scale)
-
-
-# ------------------------------------------------------------------ building the table
-def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: int = 4):
-    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series."""
-    from .models import point_forecasts_many
-
-    records = []
-    hs_all = np.arange(1, MAX_H + 1, dtype=float)
-    # group cases by (n, spacing) so forecasts are vectorised across series
-    for spacing in SPACINGS:
-        for lo, hi in N_BUCKETS:
-            for n in range(lo, hi + 1):
-                hist, fut = [], []
-                for y in series_list:
-                    y = np.asarray(y, float)
-                    L = len(y)
-                    need = (n - 1) * spacing + 1
-                    last_origin = L - 2
-                    origins = list(range(last_origin, need - 2, -3))[:origins_per_series]
-                    for o in origins:
-                        start = o - (n - 1) * spacing
-                        if start < 0:
-                            continue
-                        hist.append(y[start:o + 1:spacing])
-                        f = np.full(MAX_H, np.nan)
-                        k = min(MAX_H, L - 1 - o)
-                        f[:k] = y[o + 1:o + 1 + k]
-                        fut.append(f)
-                if not hist:
-                    continue
-                H = np.vstack(hist)
-                F = np.vstack(fut)
-                ok = np.all(H > 0, axis=1)
-                H, F = H[ok], F[ok]
-                for m in methods:
-                    if n == 1 and m != "naive":
-                        continue
-                    P = point_forecasts_many(H, m, hs_all, spacing)
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        E = np.log(F / P)
-                    for j in range(MAX_H):
-                        e = E[:, j]
-                        e = e[np.isfinite(e)]
-                        if len(e):
-                            records.append((m, spacing, lo, j + 1, e))
-    return records
-
-
-def build_table(series_list, methods=CALIBRATED_METHODS) -> pd.DataFrame:
-    groups: dict[tuple, list] = {}
-    for m, sp, b, h, e in rolling_errors(series_list, methods):
-        groups.setdefault((m, sp, b, h), []).append(e)
-    rows = []
-    for (m, sp, b, h), es in sorted(groups.items()):
-        e = np.concatenate(es)
-        rows.append([m, sp, b, h, len(e)] + list(np.quantile(e, PROBS)))
-    return pd.DataFrame(rows, columns=["method", "spacing", "n_bucket", "h", "count"] + _qcols())

@@ -24,7 +24,8 @@ growth (年均增长) and change (新增) targets alike:
   fell_back              the base year already met the target and the 现值 no longer does
 
 No ±5-point 时序进度 tolerance is applied here: at the end of a plan the question is whether the
-target was met, not whether work kept pace.
+target was met, not whether work kept pace. Imports `terms` (base value and growth); the status
+words are in `mzforecast.messages` (label("closing", code)).
 """
 from __future__ import annotations
 
@@ -32,53 +33,14 @@ import math
 
 import numpy as np
 
+from .terms import base_of, cagr
+
 BASICALLY = 90.0  # percent of the way from base to target that counts as 基本完成
 STATUSES = ("exceeded", "completed", "basically", "not_completed", "no_data")
 FIELDS = ["closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
 
-# words of this module (zh/en), keyed by code
-WORDS = {
-    "zh": {"exceeded": "超额完成", "completed": "已完成", "basically": "基本完成", "not_completed": "未完成",
-           "no_data": "无数据", "met_mark": "已达标", "fell_back": "基期已达标，现值回落至目标以下",
-           "stand_in": "数据中无{B}年基期值，以{b}年代替",
-           "rule_basically": f"基本完成：未达到目标值，但在“左右”允许范围内，或已完成从基期到目标 {BASICALLY:g}% 以上的进程"},
-    "en": {"exceeded": "exceeded", "completed": "completed", "basically": "basically completed",
-           "not_completed": "not completed", "no_data": "no data", "met_mark": "met",
-           "fell_back": "met in the base year, fell back below the target",
-           "stand_in": "no {B} base value in the data: {b} stands in",
-           "rule_basically": f"basically completed: short of the target, but within its tolerance or at least "
-                             f"{BASICALLY:g}% of the way from the base"},
-}
-
-
-def word(code: str, language: str = "zh") -> str:
-    return WORDS["zh" if language == "zh" else "en"].get(code, code)
-
-
 def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def cagr(v0, v1, years) -> float:
-    """Compound yearly growth in percent; NaN where undefined."""
-    if _nan(v0) or _nan(v1) or years <= 0 or v0 <= 0 or v1 <= 0:
-        return float("nan")
-    return ((v1 / v0) ** (1 / years) - 1) * 100
-
-
-def base_of(target, years, values, until: int | None = None):
-    """(base year, base value, stand_in): the plan's base year where observed, else the earliest
-    observed year after it and before `until` (the 现值's year), else (base year, NaN, False)."""
-    years = np.asarray(years)
-    B = int(target.base_year)
-    at = np.flatnonzero(years == B)
-    if len(at):
-        return B, float(values[at[0]]), False
-    later = np.flatnonzero((years > B) & (years < (until if until is not None else target.target_year)))
-    if len(later):
-        i = later[np.argmin(years[later])]
-        return int(years[i]), float(values[i]), True
-    return B, float("nan"), False
 
 
 def implied_goal(target, base_value: float, base_year: int) -> float:
@@ -195,15 +157,6 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
         status = "not_completed"
     out["closing_status"] = status
     return out
-
-
-def progress_text(pr, status: str = "", met=None, language: str = "zh") -> str:
-    """完成进度 as a page shows it: never a number above 100 % alone; a met target reads 已达标."""
-    if met and (_nan(pr) or pr >= 100):
-        return word("exceeded" if status == "exceeded" else "met_mark", language)
-    if _nan(pr):
-        return "–"
-    return f"{pr:.1f}%"
 
 
 def counts(statuses) -> dict[str, int]:

@@ -9,7 +9,8 @@
   - compares the draft with the previous plan period's trend (growth over the five years up to
     the draft's base year; 百分点/年 for shares) and labels a draft below it 'below_trend';
   - writes the Chinese 起草说明 (note_zh): the period's actual growth, the proposed value and its
-    basis, each floor applied by name.
+    basis, each floor applied by name (words from mzforecast.messages.closing.DRAFT).
+Imports the leaves, the data layer, `terms` and `rules`.
 """
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ import math
 import pandas as pd
 
 from . import fmt
-from .rules import FLOOR_WORDS, floors_for, round_to_step
+from .errors import MzError
+from .messages import label
+from .messages.closing import DRAFT, FLOOR
+from .rules import floors_for, round_to_step
+from .terms import effective, target_series
 
 COLUMNS = ["floor", "floors_applied", "below_floor", "period", "period_growth", "period_growth_unit", "trend_value",
            "note_zh"]
-AMBITION_ZH = {"safe": "稳妥", "ambitious": "积极", "stretch": "挑战", "below_floor": "低于政策底线",
-               "at_floor": "按政策底线",
-               "below_trend": "低于上期趋势", "": "—"}
 
 
 def _nan(v) -> bool:
@@ -51,7 +53,6 @@ def period_trend(hist: pd.Series, base_year: int, unit: str, span: int = 5):
 
 def apply(frame: pd.DataFrame, plan, ds, as_of=None) -> pd.DataFrame:
     """The draft frame with floors applied, trend compared and 起草说明 written (module docstring)."""
-    from .attainment import observed_terms
     targets = {t.id: t for t in plan.targets}
     pcols = [c for c in frame.columns if c.startswith("proposed_")]
     out = frame.copy()
@@ -60,8 +61,8 @@ def apply(frame: pd.DataFrame, plan, ds, as_of=None) -> pd.DataFrame:
     for i, r in out.iterrows():
         t = targets[r.target_id]
         try:
-            hist = observed_terms(t, ds, as_of)
-        except Exception:  # noqa: BLE001 - unknown series: the draft row already says why
+            hist = target_series(effective(t, ds, as_of), ds, as_of)
+        except MzError:  # unknown series: the draft row already says why
             hist = pd.Series(dtype=float)
         higher = t.comparator in (">=", ">")
         fl = floors_for(t, ds, hist if t.kind == "level" else None)
@@ -95,7 +96,7 @@ def apply(frame: pd.DataFrame, plan, ds, as_of=None) -> pd.DataFrame:
             out.at[i, "ambition_class"] = "below_trend"
         out.at[i, "note_zh"] = note_zh(t, out.loc[i], ds, tr, pcols, fl)
         if applied:
-            out.at[i, "note"] = "; ".join(x for x in [r.note, "floors applied: " + "; ".join(applied)] if x)
+            out.at[i, "note"] = "; ".join(x for x in [r.note, FLOOR["en"]["applied"].format(items="; ".join(applied))] if x)
     return out
 
 
@@ -103,24 +104,25 @@ def note_zh(t, r, ds, tr, pcols, fl) -> str:
     """起草说明 for one indicator: the period's growth, the proposed value and its basis, the floors."""
     name = ds.indicators[t.indicator].name_zh if t.indicator in ds.indicators else t.indicator
     if t.kind == "ratio" and t.denominator in ds.indicators:
-        name += f"与{'上年度' if t.denominator_lag else ''}{ds.indicators[t.denominator].name_zh}之比"
-    parts = [f"{name}："]
+        name = DRAFT["ratio_name"].format(name=name, lag=DRAFT["lag"] if t.denominator_lag else "",
+                                          den=ds.indicators[t.denominator].name_zh)
+    parts = [DRAFT["head"].format(name=name)]
     if tr is not None:
         y0, y1, g, gu, _ = tr
-        grow = f"年均提高 {g:.1f} 个百分点" if gu == "points" else f"年均增长 {g:.1f}%"
-        parts.append(f"{y0}—{y1} 年{grow}，{y1} 年为 {fmt.number(r.latest_value, t.unit)}；"
-                     f"按此趋势 {t.target_year} 年约为 {fmt.number(r.trend_value, t.unit)}。")
+        grow = DRAFT["growth_points" if gu == "points" else "growth_pct"].format(g=g)
+        parts.append(DRAFT["trend"].format(y0=y0, y1=y1, grow=grow, latest=fmt.number(r.latest_value, t.unit),
+                                           T=t.target_year, trend=fmt.number(r.trend_value, t.unit)))
     elif not _nan(r.latest_value):
-        parts.append(f"上期末（{int(r.latest_year)} 年）为 {fmt.number(r.latest_value, t.unit)}，数据不足以计算上期增速。")
-    cls = AMBITION_ZH.get(r.ambition_class, r.ambition_class)
-    parts.append(f"草案值 {fmt.number(t.value, t.unit)}（{cls}"
-                 + (f"，实现概率 {fmt.probability(r.ambition)}" if not _nan(r.ambition) else "") + "）。")
+        parts.append(DRAFT["no_trend"].format(y=int(r.latest_year), latest=fmt.number(r.latest_value, t.unit)))
+    cls = label("draft_class", r.ambition_class, default=label("ambition", r.ambition_class, default="—"))
+    prob = DRAFT["prob"].format(p=fmt.probability(r.ambition)) if not _nan(r.ambition) else ""
+    parts.append(DRAFT["draft"].format(v=fmt.number(t.value, t.unit), cls=cls or "—", prob=prob))
     p80 = next((c for c in pcols if c.endswith("_80")), pcols[-1] if pcols else None)
     if p80 and not _nan(r[p80]):
-        parts.append(f"按 {p80.split('_')[1]}% 把握可承诺 {fmt.number(r[p80], t.unit)}（按预测路径计算，"
-                     "取整到常用档位，且不低于适用底线）。")
+        parts.append(DRAFT["promise"].format(p=p80.split("_")[1], v=fmt.number(r[p80], t.unit)))
     if fl:
-        parts.append("适用底线：" + "；".join(f"{fmt.number(v, t.unit)}（{s}）" for v, s in fl) + "。")
+        parts.append(DRAFT["floors"].format(items=DRAFT["sep"].join(
+            DRAFT["floor_item"].format(v=fmt.number(v, t.unit), source=s) for v, s in fl)))
     if r.below_floor:
-        parts.append(FLOOR_WORDS["zh"]["below"] + "，建议调整。")
+        parts.append(DRAFT["adjust"].format(below=FLOOR["zh"]["below"]))
     return "".join(parts)

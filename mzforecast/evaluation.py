@@ -9,28 +9,35 @@ Definitions (docs/methods.md, "完成进度与时序进度"):
     growth targets (年均增长 g%) on the implied level 基期值 × (1+g)^(目标年−基期年), i.e. the
     cumulative growth achieved over the cumulative growth needed; change targets (新增 X) on the
     implied level 基期值 + X. "<=" targets work the same way (both differences are negative).
-    A range "a–b" counts from its lower end a. A target already met gives at least 100.
+    The true share of the way (closing.progress): a range "a–b" counts towards its near end and
+    stops at 100 once inside; a base value that already met the target gives 100 while it still does.
   时序进度 = (现值年份 − 基期年) / (目标年 − 基期年) × 100, clipped to 0–100. The reference year
     is the year of the latest observation (现值), not the calendar year: the office compares the
     progress the data show with the time the data cover.
   状态: 完成进度 − 时序进度 ≥ +TOLERANCE → ahead (超前); ≤ −TOLERANCE → behind (滞后);
     otherwise on_schedule (符合). Empty when there is no 现值 after the base year.
+
+Once the target year is observed (总结评估) the form reads closing.completion's status instead of
+时序进度. Imports the leaves, the data layer, `terms` (the target's series in its own terms),
+`closing` and `attainment.reference_year`; the words
+for the statuses are in `mzforecast.messages` (label("status", code)).
 """
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
+from . import closing
+from .attainment import reference_year
 from .data import Dataset
 from .errors import MzError
 from .targets import Target
+from .terms import effective, target_series
 
 TOLERANCE = 5.0  # percentage points of 时序进度 counted as 符合序时进度
 FIELDS = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",
           "responsible_unit", "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
-STATUS_ZH = {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度", "": "—"}
 STATUS_COLORS = {"ahead": "#1a9850", "on_schedule": "#66bd63", "behind": "#d73027", "": "#bdbdbd"}
 
 
@@ -52,21 +59,19 @@ def time_progress(base_year: int, target_year: int, current_year) -> float:
 def implied_goal(target: Target, base_value: float, base_year: int | None = None) -> float:
     """The target as a value of the same quantity as 基期值 and 现值 (closing.implied_goal);
     `base_year` when the 基期值 stands in from a later year (growth compounds from there)."""
-    from .closing import implied_goal as goal
-    return goal(target, base_value, target.base_year if base_year is None else base_year)
+    return closing.implied_goal(target, base_value, target.base_year if base_year is None else base_year)
 
 
 def completion_progress(target: Target, base_value, current_value, base_year: int | None = None) -> float:
     """完成进度 in percent (closing.progress: the true share of the way); 100 where the base value
     already met the target and the 现值 still does; NaN when 基期值 or 现值 is unknown or the base
     met the target and the 现值 has fallen back."""
-    from .closing import judged_value, progress
     if _nan(base_value) or _nan(current_value):
         return float("nan")
     B = target.base_year if base_year is None else base_year
-    pr = progress(target, float(base_value), B, float(current_value))
+    pr = closing.progress(target, float(base_value), B, float(current_value))
     if _nan(pr):
-        x = judged_value(target, float(base_value), B, float(current_value), target.target_year)
+        x = closing.judged_value(target, float(base_value), B, float(current_value), target.target_year)
         return 100.0 if not _nan(x) and bool(target.met(x)) else float("nan")
     return pr
 
@@ -79,46 +84,42 @@ def progress_status(completion: float, time: float, tolerance: float = TOLERANCE
     return "ahead" if d >= tolerance else ("behind" if d <= -tolerance else "on_schedule")
 
 
-def _target_terms(target: Target, ds: Dataset, as_of=None) -> pd.Series:
-    """Observed series in the quantity 基期值/现值 are read on (a ratio target: the ratio)."""
-    from .attainment import _history
-    s, hist = _history(target, ds, as_of)
-    return hist if target.kind == "ratio" else s
-
-
 def evaluate(target: Target, ds: Dataset, as_of=None, reference: int | None = None) -> dict:
-    """The evaluation fields of one target (FIELDS), from the observations up to as_of.
+    """The evaluation fields of one target (FIELDS), from the observations up to as_of; `reference`
+    is the year the run stands in (default: attainment.reference_year(as_of), as assess reads it).
 
-    A proxy target is read on the series it is assessed through (attainment._effective), so
+    A proxy target is read on the series it is assessed through (terms.effective), so
     基期值 and 现值 (the assessment's latest value) come from the same series."""
-    from .attainment import _effective
     out = dict(base_year=int(target.base_year), base_value=float("nan"), completion_progress=float("nan"),
                time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit)
     try:
-        s = _target_terms(_effective(target, ds, as_of), ds, as_of)
+        s = target_series(effective(target, ds, as_of), ds, as_of)
     except MzError:  # unknown indicator/region: assess() reports it; the form stays empty
         return out
-    if reference is None:  # the year the run stands in, as attainment.assess reads it
-        from .attainment import reference_year
+    if reference is None:
         reference = reference_year(as_of)
-    unit = ds.indicators[target.indicator].unit if target.kind in ("growth", "change") \
-        and target.indicator in ds.indicators else target.unit
-    return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float), level_unit=unit,
-                                     reference=reference)}
+    return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float),
+                                     level_unit=level_unit(target, ds), reference=reference)}
+
+
+def level_unit(target: Target, ds: Dataset) -> str:
+    """The unit 基期值 and 现值 are read in: the indicator's for a growth or 新增 target, else the target's."""
+    if target.kind in ("growth", "change") and target.indicator in ds.indicators:
+        return ds.indicators[target.indicator].unit
+    return target.unit
 
 
 def evaluate_series(target: Target, years, values, *, level_unit: str = "", reference: int | None = None) -> dict:
     """The evaluation fields of one target from its observed years (ascending) and values in the
-    quantity 基期值/现值 are read on; no data access, so the many-regions path (regional.py) uses it too.
+    quantity 基期值/现值 are read on; no data access, so the many-regions path (regional) uses it too.
 
     基期值, 完成进度 and the closing status come from closing.completion (one reading for every
     target kind); 序时进度 status only for a target whose year is not yet observed: once it is,
     the question is whether it was met (closing_status), not whether work kept pace."""
-    from .closing import FIELDS as CLOSING, completion
-    c = completion(target, years, values, level_unit=level_unit, reference=reference)
+    c = closing.completion(target, years, values, level_unit=level_unit, reference=reference)
     out = dict(base_year=int(c["base_year"]), base_value=c["base_value"], completion_progress=float("nan"),
                time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit,
-               **{k: c[k] for k in CLOSING})
+               **{k: c[k] for k in closing.FIELDS})
     if c["current_year"] is None:
         return out
     out["time_progress"] = time_progress(c["base_year"], target.target_year, c["current_year"])
@@ -133,11 +134,10 @@ def evaluate_series(target: Target, years, values, *, level_unit: str = "", refe
 
 def proxy_used(target: Target, ds: Dataset, as_of=None) -> str:
     """The proxy indicator a target is assessed through ('' when it is read on its own)."""
-    from .attainment import _effective
     if not target.proxy:
         return ""
     try:
-        eff = _effective(target, ds, as_of)
+        eff = effective(target, ds, as_of)
     except MzError:
         return ""
     return eff.indicator if eff.indicator != target.indicator else ""

@@ -4,21 +4,22 @@ A standing rule is a binding target a plan expects to hold in every year of the 
 at its end: a ratio of two administered standards (特困 ≥ 1.5 × 上年低保), a coverage of 100 %
 (应保尽保 / 应补尽补 entitlements), and a declared bound of a ratio (rural ≤ urban 低保, ≤ 100 %).
 `yearly` reads one target's observed years and says which years breach it, and for any target
-whether it was met late (after its year) or met and then lost.
+whether it was met late (after its year) or met and then lost. Also the policy floors a draft's
+proposed values may not go below (data/floors.yaml, `floors_for`) and the steps offices set
+targets in (`round_to_step`). Imports the leaves, the data layer and `terms`.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 
-WORDS = {
-    "zh": {"breach": "{y}年{v}，低于规定", "bound": "{y}年{v}，超出上限 {b}", "late": "逾期完成：目标年 {T} 年未达到，{y} 年达到",
-           "lost": "{y} 年曾达到，{z} 年回落至目标以下", "none": "规划期各年均符合", "rule": "规划期每年应达到"},
-    "en": {"breach": "{y}: {v}, below the rule", "bound": "{y}: {v}, above the bound {b}",
-           "late": "met late: not met in {T}, met in {y}", "lost": "met in {y}, fell back in {z}",
-           "none": "met in every year of the period", "rule": "to hold in every year"},
-}
-
+from . import fmt
+from .data import data_dir, read_yaml
+from .errors import DataError, MzError
+from .messages.closing import FLOOR
+from .terms import effective, target_series
 
 def is_rule(target) -> bool:
     """A binding ratio or a binding 100 % coverage (its value holds every year); a ratio with a
@@ -68,14 +69,12 @@ def yearly(target, years, values) -> dict:
 def check(plan, ds, as_of=None) -> pd.DataFrame:
     """One row per target of the plan with a year-by-year finding: rule breaches, met late, met
     then lost. Columns: target_id, binding, rule, breaches, bound_breaches, met_late, lost."""
-    from .attainment import observed_terms
-    from .errors import MzError
     rows = []
     for t in plan.targets:
         if t.transferred or t.value is None:
             continue
         try:
-            s = observed_terms(t, ds, as_of)
+            s = target_series(effective(t, ds, as_of), ds, as_of)
         except MzError:
             continue
         y = yearly(t, s.index.to_numpy(), s.to_numpy(float))
@@ -86,13 +85,6 @@ def check(plan, ds, as_of=None) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- policy floors for drafts
-FLOOR_WORDS = {
-    "zh": {"achieved": "不低于上期末实际水平（{y}年 {v}；该标准只升不降）", "below": "草案值低于政策底线",
-           "below_trend": "低于上期趋势", "above_trend": "不低于上期趋势"},
-    "en": {"achieved": "not below the level reached in {y} ({v}; the standard is never cut)",
-           "below": "draft value below a policy floor", "below_trend": "below the previous period's trend",
-           "above_trend": "at or above the previous period's trend"},
-}
 # proposed values are rounded to the steps offices set targets in (towards the safe side)
 STEPS = {"yuan/person/month": 10, "yuan/person/year": 10, "percent": 0.5, "beds": 100, "times": 0.05,
          "people": 100, "outlets": 10, "m2 per 100 households": 0.5}
@@ -100,8 +92,6 @@ STEPS = {"yuan/person/month": 10, "yuan/person/year": 10, "percent": 0.5, "beds"
 
 def load_floors(path=None) -> list[dict]:
     """data/floors.yaml: each floor with its indicator (and denominator), comparator, value, source."""
-    from .data import data_dir, read_yaml
-    from .errors import DataError
     path = path or data_dir() / "floors.yaml"
     doc = read_yaml(path)
     out = []
@@ -125,16 +115,14 @@ def floors_for(target, ds, hist=None) -> list[tuple[float, str]]:
     meta = ds.indicators.get(target.indicator)
     if target.kind == "level" and meta is not None and meta.monotone == "nondecreasing" and hist is not None \
             and len(hist):
-        from .fmt import number
         y, v = int(hist.index.max()), float(hist.iloc[-1])
-        out.append((v, FLOOR_WORDS["zh"]["achieved"].format(y=y, v=number(v, target.unit))))
+        out.append((v, FLOOR["zh"]["achieved"].format(y=y, v=fmt.number(v, target.unit))))
     return out
 
 
 def round_to_step(v: float, unit: str, direction: str = "higher") -> float:
     """v rounded to the unit's step (STEPS), down for '>=' targets (the chance of meeting it does
     not fall) and up for '<=' ones; unchanged for units without a step."""
-    import math
     step = STEPS.get(unit)
     if step is None or v is None or math.isnan(v):
         return v

@@ -14,7 +14,67 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mzforecast.calibration import TABLE_PATH, build_table  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from mzforecast.calibration import (CALIBRATED_METHODS, MAX_H, N_BUCKETS, PROBS, SPACINGS,  # noqa: E402
+                                    TABLE_PATH, qcols)
+from mzforecast.models import point_forecasts_many  # noqa: E402
+
+
+def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: int = 4):
+    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series."""
+    records = []
+    hs_all = np.arange(1, MAX_H + 1, dtype=float)
+    # group cases by (n, spacing) so forecasts are vectorised across series
+    for spacing in SPACINGS:
+        for lo, hi in N_BUCKETS:
+            for n in range(lo, hi + 1):
+                hist, fut = [], []
+                for y in series_list:
+                    y = np.asarray(y, float)
+                    L = len(y)
+                    need = (n - 1) * spacing + 1
+                    last_origin = L - 2
+                    origins = list(range(last_origin, need - 2, -3))[:origins_per_series]
+                    for o in origins:
+                        start = o - (n - 1) * spacing
+                        if start < 0:
+                            continue
+                        hist.append(y[start:o + 1:spacing])
+                        f = np.full(MAX_H, np.nan)
+                        k = min(MAX_H, L - 1 - o)
+                        f[:k] = y[o + 1:o + 1 + k]
+                        fut.append(f)
+                if not hist:
+                    continue
+                H = np.vstack(hist)
+                F = np.vstack(fut)
+                ok = np.all(H > 0, axis=1)
+                H, F = H[ok], F[ok]
+                for m in methods:
+                    if n == 1 and m != "naive":
+                        continue
+                    P = point_forecasts_many(H, m, hs_all, spacing)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        E = np.log(F / P)
+                    for j in range(MAX_H):
+                        e = E[:, j]
+                        e = e[np.isfinite(e)]
+                        if len(e):
+                            records.append((m, spacing, lo, j + 1, e))
+    return records
+
+
+def build_table(series_list, methods=CALIBRATED_METHODS) -> pd.DataFrame:
+    groups: dict[tuple, list] = {}
+    for m, sp, b, h, e in rolling_errors(series_list, methods):
+        groups.setdefault((m, sp, b, h), []).append(e)
+    rows = []
+    for (m, sp, b, h), es in sorted(groups.items()):
+        e = np.concatenate(es)
+        rows.append([m, sp, b, h, len(e)] + list(np.quantile(e, PROBS)))
+    return pd.DataFrame(rows, columns=["method", "spacing", "n_bucket", "h", "count"] + qcols())
 
 
 def yearly_series(names=("M1", "M3", "Tourism")) -> dict[str, list]:

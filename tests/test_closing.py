@@ -8,7 +8,8 @@ import pytest
 
 import mzforecast as mzf
 from mzforecast import closing as C
-from mzforecast import evaluation_report as er
+from mzforecast.pages import closing as CP
+from mzforecast.pages import evaluation as er
 from mzforecast.targets import load_plan
 
 from closing_cases import extra_plan, filled_14th  # noqa: I001
@@ -70,7 +71,7 @@ def test_tolerance_true_progress_and_basically(extra):
     r = res.loc["about-orgs"]
     assert r.completion_progress == pytest.approx((9600 - 8283) / (10000 - 8283) * 100)  # 76.7 %, not 100
     assert r.closing_status == "basically"
-    assert C.progress_text(r.completion_progress, r.closing_status, True) == "76.7%"
+    assert CP.progress_text(r.completion_progress, r.closing_status, True) == "76.7%"
 
 
 def test_fell_back_below_floor_reported_with_gap(fourteenth):
@@ -100,9 +101,9 @@ def test_no_schedule_status_after_the_target_year(fourteenth):
 
 
 def test_completion_never_above_cap_without_met_mark():
-    assert C.progress_text(716.7, "completed", True) == "已达标"
-    assert C.progress_text(133.6, "exceeded", True) == "超额完成"
-    assert C.progress_text(57.7, "not_completed", False) == "57.7%"
+    assert CP.progress_text(716.7, "completed", True) == "已达标"
+    assert CP.progress_text(133.6, "exceeded", True) == "超额完成"
+    assert CP.progress_text(57.7, "not_completed", False) == "57.7%"
 
 
 def test_proxy_named_only_when_used(fourteenth):
@@ -130,15 +131,14 @@ def test_closing_page_opens_with_counts_and_lists_binding_breaches(fourteenth):
 
 def test_closing_chart_keeps_missed_binding_target(fourteenth):
     ds, res = fourteenth
-    _, f = er._closing(res.reset_index(), ds)
-    from mzforecast.closing_report import chart
-    fig = chart(f)
+    _, f = er.closing_form(res.reset_index(), ds)
+    fig = CP.chart(f)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert any("农村特困" in lab for lab in labels)
 
 
 def test_regions_page_names_its_order_and_reads_met():
-    from mzforecast import regional_report as rr
+    from mzforecast.pages import regions as rr
     from mzforecast.targets import get_plan
     from pathlib import Path
     root = Path(__file__).resolve().parent.parent
