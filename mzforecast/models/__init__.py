@@ -206,17 +206,19 @@ def _method(method: str, n: int, kind: str, t: np.ndarray, y: np.ndarray) -> tup
     return chosen, False
 
 
-def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray) -> np.ndarray:
+def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray, kind: str | None = None) -> np.ndarray:
     """Quantiles (series, years, probs) around point forecasts P (series, years) of series Y
     (series, obs): P * exp(error quantile), or for series with zeros or negatives the errors
-    relative to the series' scale; never crossing."""
+    relative to the series' scale; never crossing, and for a count or share (kind level/share)
+    never below 0."""
     pos = (Y > 0).all(axis=1)
     Q = np.empty(P.shape + (errq.shape[1],))
     Q[pos] = P[pos][:, :, None] * np.exp(errq)[None]
     if (~pos).any():
         scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
         Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(errq) - 1)[None]
-    return np.maximum.accumulate(Q, axis=2)
+    Q = np.maximum.accumulate(Q, axis=2)
+    return np.maximum(Q, 0) if kind in ("level", "share") else Q
 
 
 def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str | None = None,
@@ -252,7 +254,7 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     if neg:
         point = np.maximum(point, 0)
     probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
-    qv = quantile_grid(point[None], y[None], errq)[0]
+    qv = quantile_grid(point[None], y[None], errq, kind)[0]
     P, Q, at_bound = structure_many(point[None], qv[None], np.array([y[-1]], float), monotone, bounds)
     point, qv = P[0], Q[0]
     notes = model_notes(n, chosen, kind, bounds, monotone, constant=chosen != "naive" and np.ptp(y) == 0,

@@ -89,7 +89,7 @@ class Group:
         if self.neg.any():
             P = np.where(self.neg[:, None], np.maximum(P, 0), P)
         self.probs, errq = C.error_quantiles(chosen, n, sp, h)
-        Q = M.quantile_grid(P, Y, errq)
+        Q = M.quantile_grid(P, Y, errq, kind)
         self.P, self.Q, self.at_bound = M.structure_many(P, Q, Y[:, -1].astype(float), monotone, bounds)
 
     def row_notes(self, i: int, last: float) -> list[str]:
