@@ -56,7 +56,7 @@ PAGE = {
 # policy floors of a draft (rules.floors_for, draft_floors)
 FLOOR = {
     "zh": {"achieved": "不低于上期末实际水平（{y}年 {v}；该标准只升不降）", "below": "草案值低于政策底线",
-           "applied": "floors applied: {items}"},
+           "applied": "适用底线：{items}"},
     "en": {"achieved": "not below the level reached in {y} ({v}; the standard is never cut)",
            "below": "draft value below a policy floor", "applied": "floors applied: {items}"},
 }
