@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import fmt
+from .closing import exceeded as past_band
 from .codes import VERDICTS  # noqa: F401  (the verdicts a row can carry, most urgent first: codes.VERDICT_ORDER)
 from .data import Dataset, load
 from .errors import ModelError
@@ -41,7 +42,9 @@ FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "co
           "expected_year", "expected_year_lo80", "expected_year_hi80", "method", "n_obs", "as_of", "flags", "note",
           # the evaluation form's fields (evaluation.FIELDS), filled by plan.assess_plan
           "base_year", "base_value", "completion_progress", "time_progress", "progress_status",
-          "responsible_unit"]
+          "responsible_unit",
+          # how the target ended (closing.FIELDS), filled by plan.assess_plan with the fields above
+          "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
 __all__ = ["FIELDS", "HORIZON_CAP", "N_SAMPLES", "P_MAX", "P_MIN", "VERDICTS", "assess", "cagr", "outcome", "notes_text",
            "milestones", "target_fan", "reference_year"]
 
@@ -173,13 +176,15 @@ def expected_fields(qs) -> dict:
     return dict(expected_year=year(qs[0]), expected_year_lo80=year(qs[1]), expected_year_hi80=year(qs[2]))
 
 
-def _header(target: Target, as_of) -> dict:
-    """The row's fields that restate the target."""
+def _header(target: Target, as_of, ds: Dataset) -> dict:
+    """The row's fields that restate the target; a proxy is named in the flags only where it is used."""
     out = dict.fromkeys(FIELDS, None)
     out.update(plan=target.plan, target_id=target.id, region=target.region, indicator=target.indicator,
                kind=target.kind, target_year=target.target_year, comparator=target.comparator,
                target_value=target.value, target_value_high=target.value_high, unit=target.unit,
-               binding=target.binding, as_of=as_of, flags="; ".join(target.readings()), note="", exceeded=False)
+               binding=target.binding, as_of=as_of, note="", exceeded=False,
+               flags="; ".join(f for f in target.readings()
+                               if not (f.startswith("proxy:") and effective(target, ds, as_of) is target)))
     return out
 
 
@@ -196,15 +201,20 @@ class _Row:
 
 
 def _observed(row: _Row, target: Target, x_obs: float, hist: pd.Series) -> pd.Series:
-    """Final evaluation (总结评估): the target year's value is observed."""
-    met = bool(target.met(x_obs))
+    """Final evaluation (总结评估): the target year's value is observed. No Eurostat/UNSD class:
+    the outcome is known, not a trend to compare."""
+    base = value_at(hist, target.base_year)
+    # past the far end of a `between` band (above b when rising from the base) is 超额, not missed
+    over = bool(target.exceeded(x_obs)) or (target.comparator == "between" and past_band(
+        target, x_obs, float("nan") if base is None else base))
+    met = bool(target.met(x_obs)) or over
     if target.kind in ("level", "ratio"):
         row.out.update(latest_year=target.target_year, latest_value=float(x_obs))
     row.out.update(probability=float(met), verdict="achieved" if met else "not_achieved", method="observed",
-                   exceeded=bool(target.exceeded(x_obs)))
+                   exceeded=over)
     if target.kind in ("level", "ratio"):
         return _add_growth(row.done(note="final evaluation from the observed value"), target, hist,
-                           target.base_year)
+                           target.base_year, classes=False)
     return row.done(note="final evaluation from the observed values")
 
 
@@ -254,7 +264,7 @@ def assess(target: Target, data: Dataset | None = None, *, value=None, year: int
         target = target.in_unit(ds.indicators[target.indicator].unit)
     ref = reference if reference is not None else reference_year(as_of)
     T = target.target_year
-    row = _Row(_header(target, as_of))
+    row = _Row(_header(target, as_of, ds))
     if target.proxy and target.proxy != target.indicator:
         eff = effective(target, ds, as_of)
         if eff.indicator != target.indicator:
@@ -302,9 +312,14 @@ def assess(target: Target, data: Dataset | None = None, *, value=None, year: int
     return _add_growth(row.done(), target, hist, target.base_year, projected=row.out["point"])
 
 
-def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None) -> pd.Series:
+def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None, classes: bool = True) -> pd.Series:
     out = dict(out)
-    out.update(growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected))
+    hist = hist[hist.index <= target.target_year]  # the classes judge the way to the target year, not after
+    got = growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected)
+    if not classes:
+        got.pop("eurostat_class", None)
+        got.pop("unsd_class", None)
+    out.update(got)
     return pd.Series(out)
 
 

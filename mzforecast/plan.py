@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import columns as C
 from . import fmt, messages
-from .attainment import FIELDS, assess
+from .attainment import FIELDS, assess, reference_year
 from .data import Dataset, load
 from .errors import MzError
 from .evaluation import add_evaluation
@@ -60,7 +60,8 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
     if is_regional(p):
         return C.select(assess_regions(p, ds, as_of=as_of, method=method, seed=seed, reference=reference), columns)
     rows = [assess(t, ds, as_of=as_of, method=method, seed=seed, reference=reference) for t in p.targets]
-    rows = [add_evaluation(r, t, ds, as_of) for r, t in zip(rows, p.targets)]
+    ref = reference if reference is not None else reference_year(as_of)
+    rows = [add_evaluation(r, t, ds, as_of, ref) for r, t in zip(rows, p.targets)]
     if language:
         return localize(C.with_basis(pd.DataFrame(rows, columns=FIELDS)), ds, language)
     return C.select(pd.DataFrame(rows, columns=FIELDS), columns)

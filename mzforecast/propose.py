@@ -15,7 +15,7 @@ where the samples are continuous there. Where the p-quantile falls on a point ma
 standard held at its last value, or a bound), v is that value and its probability is higher than
 p: the row's `assessed_probability` and `held` columns and the note say so (tests/test_propose.py).
 
-Imports the leaves, the data layer and attainment/terms/simulate of the engine.
+Imports the leaves, the data layer and attainment/terms/simulate/draft_floors of the engine.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import attainment as A
 from .data import Dataset, data_dir, load
+from .draft_floors import apply as apply_floors  # policy floors, the previous period's trend, 起草说明
 from .errors import DataError, ModelError
 from .simulate import HORIZON_CAP, sample
 from .targets import Plan, Target, get_plan, list_plans
@@ -415,4 +416,4 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         row["note"] = "; ".join(n for n in notes if n)
         rows.append(row)
     cols = DRAFT_COLUMNS + [f"proposed_{round(q * 100):d}" for q in ps] + ["note"]
-    return pd.DataFrame(rows, columns=cols)
+    return apply_floors(pd.DataFrame(rows, columns=cols), p, ds, as_of)

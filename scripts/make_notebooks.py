@@ -124,8 +124,8 @@ def evaluation():
 from mzforecast.pages import evaluation as er
 res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
 display(HTML(er.page_html(plan, res, ds, as_of)))"""),
-        ("md", "## 完成进度与时序进度"),
-        ("code", "display(HTML(er.progress_html(res, ds)))"),
+        ("md", "## 完成进度"),
+        ("code", "display(HTML(er.progress_html(res, ds, as_of)))"),
         ("code", "reports.record_summary(res)"),
     ], params='notebook = "evaluation"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
 

@@ -33,7 +33,8 @@ def test_clean_name_and_number():
         S.parse_number("约100")
 
 
-def test_import_fixture(ds, tmp_path, capsys):
+def test_import_fixture(ds, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "2025")  # mid-plan: 时序进度 is read (not the closing form)
     out = tmp_path / "rows.csv"
     assert cli.main(["data", "import", str(FIXTURE), "--region", "changchun", "--year", "2023",
                      "--out", str(out)]) == 0

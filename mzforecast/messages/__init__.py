@@ -56,6 +56,20 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "zh": {"safe": "稳妥", "ambitious": "积极", "stretch": "挑战"},
         "en": {"safe": "safe", "ambitious": "ambitious", "stretch": "stretch"},
     },
+    # a draft held against policy floors and the previous period's trend (draft_floors)
+    "draft_class": {
+        "zh": {"below_floor": "低于政策底线", "at_floor": "按政策底线", "below_trend": "低于上期趋势"},
+        "en": {"below_floor": "below a policy floor", "at_floor": "at the policy floor",
+               "below_trend": "below the previous trend"},
+    },
+    # how a target ended (closing.completion), and the words beside 完成进度
+    "closing": {
+        "zh": {"exceeded": "超额完成", "completed": "已完成", "basically": "基本完成", "not_completed": "未完成",
+               "no_data": "无数据", "met_mark": "已达标", "fell_back": "基期已达标，现值回落至目标以下"},
+        "en": {"exceeded": "exceeded", "completed": "completed", "basically": "basically completed",
+               "not_completed": "not completed", "no_data": "no data", "met_mark": "met",
+               "fell_back": "met in the base year, fell back below the target"},
+    },
 }
 
 # the columns of a pasted assessment table (plan.localize): field -> header

@@ -40,8 +40,8 @@ from .. import models as M
 from .. import terms
 from ..data import Dataset, load
 from ..errors import DataError
+from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series, level_unit
 from ..io.write import csv_stream
-from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series
 from ..simulate import HORIZON_CAP, ratio_how
 from ..targets import Plan, Target, get_plan
 from .arrays import CHUNK, QS, YEAR_QS, Group, Store, draws, expected_years, quantiles, split_ratio
@@ -156,7 +156,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
         sub = Dataset(o[keep.to_numpy()], ds.indicators, ds.regions, ds.sources)
         for i in fallback:
             row = A.assess(targets[i], sub, as_of=as_of, method=method, seed=seed, reference=ref)
-            rows[i] = add_evaluation(row, targets[i], sub, as_of).to_dict()
+            rows[i] = add_evaluation(row, targets[i], sub, as_of, ref).to_dict()
     u, j, w = draws(seed)
     order = np.argsort(u, kind="stable")
     direct = t.kind in ("level", "ratio")
@@ -220,10 +220,10 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     for (nk, dk), members in split.items():
         split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
                      targets, hists, rows, method, seed, until, ref, CONSTRAINTS)
-    return _frame(t, regions, rows, hists, targets, as_of)
+    return _frame(t, regions, rows, hists, targets, as_of, ref, level_unit(t, ds))
 
 
-def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
+def _frame(t: Target, regions, rows, hists, targets, as_of, ref=None, lunit="") -> pd.DataFrame:
     """Rows in attainment.assess's shape: its header fields, the row's own, then the evaluation
     fields (evaluation.evaluate_series on the same observations; fallback rows carry their own)."""
     cols = columns()
@@ -247,7 +247,8 @@ def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
             rec["latest_year"], rec["latest_value"] = int(hy[-1]), float(hv[-1])
         rec.update({k: v for k, v in out.items() if k in known})
         if tr.value is not None:
-            rec.update(evaluate_series(tr, hy, hv) if t.kind == "ratio" else evaluate_series(tr, sy, sv))
+            rec.update(evaluate_series(tr, hy, hv, reference=ref, level_unit=lunit) if t.kind == "ratio"
+                       else evaluate_series(tr, sy, sv, reference=ref, level_unit=lunit))
         else:
             rec.update(base_year=int(t.base_year), base_value=float("nan"), responsible_unit=t.responsible_unit)
         recs.append(rec)
