@@ -37,7 +37,8 @@ FAMILY_PRIORS = {
     "recipients": (-0.069, 0.127, 0.064),
 }
 DEFAULT_FAMILY = "standard"
-PRIOR_YEARS = 3.0   # pseudo-years of history the prior is worth
+PRIOR_YEARS = 3.0   # pseudo-years of history the prior location is worth
+PRIOR_SPREAD_YEARS = 1.0  # ... and the prior spread: a smooth history soon speaks for itself
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
 REVERT = 12.0       # years: the location drifts toward the family's long-run growth on this scale
 N_DRAWS = 4000
@@ -89,7 +90,7 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
     m = len(g)
     if m >= 2:  # the variance of a growth averaged over dt years is s**2 / dt
         s2_hat = float((rw * dt * (g - mu_hat) ** 2).sum() / rw.sum()) * m / (m - 1)
-        s2 = ((m - 1) * s2_hat + PRIOR_YEARS * s0 ** 2) / (m - 1 + PRIOR_YEARS)
+        s2 = ((m - 1) * s2_hat + PRIOR_SPREAD_YEARS * s0 ** 2) / (m - 1 + PRIOR_SPREAD_YEARS)
     else:
         s2 = s0 ** 2
     # slowing (or speeding) growth: how far the recent growth sits from the whole history's
@@ -125,7 +126,7 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
             G = np.where(rng.uniform(size=G.shape) < st["hold_share"], 0.0, G)
     else:
         G = M + st["s"] * z_year
-    L = float(np.log(y[-1])) + np.cumsum(G, axis=1)
+    L = float(np.log(y[-1])) + np.clip(np.cumsum(G, axis=1), -30.0, 30.0)  # no overflow on wild histories
     idx = np.rint(np.asarray(horizons)).astype(int) - 1
     return np.exp(L[:, idx]), st
 

@@ -333,6 +333,15 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     if kind in ("level", "share") and np.any(point < 0):
         notes.append("the trend crosses zero: negative forecasts set to 0")
         point = np.maximum(point, 0)
+    # -- growth model (growth.py) for standards and smooth families when `auto` chooses
+    from . import growth
+    family = growth.family_of(s.attrs, monotone) if method == "auto" and table is None else None
+    if growth.applies(t, y, kind, family):
+        point, probs, qv, st = growth.quantile_grid(t, y, h, family, monotone)
+        chosen = "growth"
+        notes.append(growth.note(st))
+        point, qv, more = _structure(point, qv, float(y[-1]), monotone, bounds)
+        return Forecast(s, chosen, years, point, probs, qv, kind, notes + more, monotone, bounds)
     probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
     if np.all(y > 0):
         qv = point[:, None] * np.exp(errq)

@@ -157,8 +157,9 @@ class _Group:
     Every step (and every note) is the one `forecast` takes, so samples drawn from Q with
     `_paths` are those of Forecast.samples (tests/test_regional.py compares them row by row)."""
 
-    def __init__(self, t, Y, kind, method, until, monotone=None, bounds=None):
+    def __init__(self, t, Y, kind, method, until, monotone=None, bounds=None, indicator=""):
         n = len(t)
+        self.indicator = indicator
         sp = M.spacing_bucket(t.astype(float))
         chosen = M.choose_method(n, kind, sp) if method == "auto" else method
         if n == 1:
@@ -194,7 +195,21 @@ class _Group:
             scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
             Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(errq) - 1)[None]
         Q = np.maximum.accumulate(Q, axis=2)  # quantiles never cross
+        self._growth(t, Y, h, method, kind, P, Q)
         self.P, self.Q, self.Y = self._structure(P, Q, Y[:, -1].astype(float))
+
+    def _growth(self, t, Y, h, method, kind, P, Q):
+        """The growth model (growth.py) where models.forecast would use it: rows replaced in place."""
+        from . import growth
+        family = growth.family_of({"indicator": getattr(self, "indicator", "")}, self.monotone)
+        if method != "auto" or family is None:
+            return
+        for i, y in enumerate(Y.astype(float)):
+            if growth.applies(t, y, kind, family):
+                P[i], _, Q[i], st = growth.quantile_grid(t, y, h, family, self.monotone)
+                self.growth_notes = getattr(self, "growth_notes", {}) | {i: growth.note(st)}
+        if getattr(self, "growth_notes", None):
+            self.method = "growth"
 
     def _structure(self, P, Q, last):
         P, Q, self.at_bound = M.structure_many(P, Q, last, self.monotone, self.bounds)
@@ -209,6 +224,8 @@ class _Group:
             out.append(self.bounds_note)
         if self.neg[i]:
             out.append("the trend crosses zero: negative forecasts set to 0")
+        if i in getattr(self, "growth_notes", {}):
+            out.append(self.growth_notes[i])
         out += M.structure_notes(self.monotone, self.bounds, bool(self.at_bound[i]))
         if self.n == 1:
             k = min(5, len(self.years)) - 1
@@ -365,7 +382,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     for key, members in jobs.items():
         yrs = np.frombuffer(key, dtype=np.int64)
         Y = np.vstack([v for _, v in members])
-        g = _Group(yrs, Y, fkind, method, until, monotone, bounds)
+        g = _Group(yrs, Y, fkind, method, until, monotone, bounds, "" if t.kind == "ratio" else t.indicator)
         k = int(np.searchsorted(g.years, T))  # column of the target year
         if t.kind == "ratio":
             how = (f"the ratio forecast from its {g.n} observed years (numerator and denominator move together)"
@@ -431,8 +448,8 @@ def _split_ratio(t, ds, members, ny, dy, targets, hists, rows, method, seed, unt
     nmeta, dmeta = ds.indicators[t.indicator], ds.indicators[t.denominator]
     N_obs = np.vstack([m[1] for m in members])
     D_obs = np.vstack([m[2] for m in members])
-    gN = _Group(ny, N_obs, nmeta.kind, method, until, nmeta.monotone, nmeta.bounds)
-    gD = _Group(dy, D_obs, dmeta.kind, method, until, dmeta.monotone, dmeta.bounds) \
+    gN = _Group(ny, N_obs, nmeta.kind, method, until, nmeta.monotone, nmeta.bounds, t.indicator)
+    gD = _Group(dy, D_obs, dmeta.kind, method, until, dmeta.monotone, dmeta.bounds, t.denominator) \
         if dmeta.aggregation == "stock" and until > dy[-1] else None
     cols, src = [], []  # the numerator's forecast years with a denominator value (observed or forecast)
     for c, y in enumerate(gN.years):

@@ -328,6 +328,8 @@ NOTES_ZH = [
     (r"the series is constant: the point forecast is held at that value", lambda m, ds: "序列没有变化，点预测保持该值"),
     (r"share indicator: forecasts and intervals clipped to 0-100%", lambda m, ds: "比例指标：预测值及区间限定在0–100%"),
     (r"the trend crosses zero: negative forecasts set to 0", lambda m, ds: "趋势穿过零，负的预测值按0计"),
+    (r"growth model: yearly growth (-?[\d.]+)% \(long-run (-?[\d.]+)%\), spread ([\d.]+) points a year from the series' own "
+     r"growth history", lambda m, ds: f"增长模型：年增长{m[1]}%（长期{m[2]}%），年增长波动{m[3]}个百分点，依据本指标历年增长"),
     (r"the ratio forecast from its (\d+) observed years \(numerator and denominator move together\)",
      lambda m, ds: f"按比值本身的{m[1]}个观测年份预测（分子、分母同步调整）"),
     (r"numerator and denominator forecast separately \(independent errors: a cautious spread\)",
