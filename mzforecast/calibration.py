@@ -66,10 +66,56 @@ def _lookup(table: pd.DataFrame, method: str, n: int, spacing: int):
     raise KeyError(f"no calibration rows for {(m, spacing)}")
 
 
+# Median spread (sd) of the yearly log growth of the corpus's histories of the last n points
+# (M1, M3 and Tourism yearly, `corpus_spreads`): what a "typical" series of that length looks like.
+SPREAD_MEDIANS = {3: 0.0451, 5: 0.0717, 8: 0.0892}
+SMOOTH_POWER = 0.5          # the own spread of a short history is noisy: take its square root
+SMOOTH_CLIP = (0.5, 2.0)    # and never narrow or widen by more than a factor two
+
+
+def growth_spread(t, y) -> float | None:
+    """Spread of a series' annualised log growth (each interval weighted by its length), or None
+    with fewer than two intervals or a non-positive value."""
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    if len(y) < 3 or np.any(y <= 0):
+        return None
+    dt = np.diff(t)
+    g = np.diff(np.log(y)) / dt
+    mu = float((g * dt).sum() / dt.sum())
+    return float(np.sqrt((dt * (g - mu) ** 2).sum() / (len(g) - 1)))
+
+
+def smoothness_factor(t, y) -> float:
+    """How much wider (> 1) or narrower (< 1) than the table a series' intervals are: its own growth
+    spread relative to the corpus median for its length, to the power SMOOTH_POWER, clipped."""
+    own = growth_spread(t, y)
+    if own is None:
+        return 1.0
+    n = len(y)
+    typical = float(np.interp(n, list(SPREAD_MEDIANS), list(SPREAD_MEDIANS.values())))
+    return float(np.clip((max(own, 1e-6) / typical) ** SMOOTH_POWER, *SMOOTH_CLIP))
+
+
+def scale_errors(errq: np.ndarray, factor) -> np.ndarray:
+    """Error quantiles (..., len(PROBS)) times `factor` (scalar or array broadcasting against
+    errq): the table holds log errors divided by each history's factor (`rolling_errors`)."""
+    return errq * np.asarray(factor, float)
+
+
+def corpus_spreads(series_list, lengths=tuple(SPREAD_MEDIANS)) -> dict:
+    """SPREAD_MEDIANS recomputed: median growth spread of the last n points of each positive series."""
+    out = {}
+    for n in lengths:
+        sp = [growth_spread(np.arange(n), np.asarray(y, float)[-n:]) for y in series_list if len(y) >= n]
+        out[n] = round(float(np.median([v for v in sp if v is not None])), 4)
+    return out
+
+
 def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataFrame | None = None):
     """Quantiles of log(actual/forecast), shape (len(horizons), len(PROBS)).
 
     Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row.
+    Callers scale them to the series' own smoothness with `scale_errors(errq, smoothness_factor(t, y))`.
     """
     table = load_table() if table is None else table
     hs, q = _lookup(table, method, n, spacing)
@@ -85,7 +131,8 @@ def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataF
 
 # ------------------------------------------------------------------ building the table
 def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: int = 4):
-    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series."""
+    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series,
+    divided by each history's smoothness_factor."""
     from .models import point_forecasts_many
 
     records = []
@@ -116,12 +163,14 @@ def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: 
                 F = np.vstack(fut)
                 ok = np.all(H > 0, axis=1)
                 H, F = H[ok], F[ok]
+                # errors in units of the history's own smoothness (error_quantiles' callers scale back)
+                k = np.array([smoothness_factor(np.arange(n) * spacing, h) for h in H])
                 for m in methods:
                     if n == 1 and m != "naive":
                         continue
                     P = point_forecasts_many(H, m, hs_all, spacing)
                     with np.errstate(divide="ignore", invalid="ignore"):
-                        E = np.log(F / P)
+                        E = np.log(F / P) / k[:, None]
                     for j in range(MAX_H):
                         e = E[:, j]
                         e = e[np.isfinite(e)]

@@ -1,26 +1,27 @@
 """Log-growth model for administered standards and other smooth yearly series.
 
 A policy-set standard (低保, 特困, orphan allowances) is raised a little every year; its future is
-its growth, not its level. Each future year's log growth is drawn from a distribution fitted to
-the series' own growth history:
+its growth, not its level. Each future year's log growth is drawn around a location that comes
+from the series' own growth history:
 
-  location   the recency-weighted mean of the observed yearly log growth, shrunk toward the
-             family prior when the history is short, and drifting toward the family's long-run
-             growth (income growth) over the horizon;
-  spread     the weighted spread of the observed yearly log growth (the series' smoothness),
-             shrunk toward the family prior; plus a persistent per-path offset whose variance
-             counts how well the location is known (few years: wide) and how far recent growth
-             has moved from the older growth (slowing growth widens the fan, it is not
-             extrapolated as certain).
+  location   the recency-weighted mean of the observed yearly log growth (shrunk toward the
+             family's long-run growth by PRIOR_YEARS pseudo-years only, so a few years of history
+             already speak for themselves), fading over the horizon toward the long-run growth:
+             for standards a stated prior, nominal income growth LONG_RUN["standard"] a year;
+             for the other families the pooled mean growth of data/reference;
+  spread     year-to-year: the spread of the series' own yearly log growth, shrunk toward the
+             family's fitted spread s0 by one pseudo-interval; drift of the growth rate itself (an
+             AR(1) fading on REVERT years): the series' own squared growth changes, shrunk toward
+             the family's fitted drift q0 by one pseudo-pair; persistent:
+             how well the location is known (s / sqrt(years)) plus how far recent growth has
+             moved from the whole history's (slowing growth widens the fan rather than being
+             extrapolated as certain), and the uncertainty of the long-run growth.
 
 For a never-cut standard (`monotone: nondecreasing`) yearly growth is drawn positive (lognormal
 with the same mean and spread), with a point mass at "held" only in the share of years the
-history itself shows holds. Paths are simulated with a fixed seed; the forecast keeps their
-quantiles on calibration.PROBS, so every path that reads a Forecast (one target, plans, regions,
-propose, draft, notebooks) uses the same numbers.
-
-The family priors below are fitted on data/reference by bench/domain_calibration.py (`--fit`
-prints them; tests/test_growth.py checks they match). They are never tuned to one series.
+history itself shows holds. Paths use a fixed seed; the forecast keeps their quantiles on
+calibration.PROBS, so every path that reads a Forecast (one target, plans, regions, propose,
+draft, notebooks) uses the same numbers.
 """
 from __future__ import annotations
 
@@ -28,19 +29,23 @@ import numpy as np
 
 from .calibration import PROBS
 
-# family -> (mu0 long-run yearly log growth, s0 yearly spread: both fitted by `bench/domain_calibration.py --fit`;
-#            tau0 spread of the long-run growth, set to s0 / 2 for every family)
+# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself):
+# the fit of `bench/domain_calibration.py --fit` on data/reference (tests/test_growth.py checks they
+# match). s0 and q0 come from one least-squares fit per family of the squared change in growth
+# between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
 FAMILY_PRIORS = {
-    "standard": (0.097, 0.084, 0.042),
-    "organisations": (0.078, 0.049, 0.025),
-    "beds": (0.132, 0.068, 0.034),
-    "recipients": (-0.069, 0.127, 0.064),
+    "standard": (0.111, 0.046, 0.021, 0.063),
+    "organisations": (0.078, 0.007, 0.029, 0.038),
+    "beds": (0.132, 0.052, 0.0, 0.004),
+    "recipients": (-0.069, 0.092, 0.0, 0.047),
 }
+# long-run yearly log growth the location fades toward. For standards a stated prior, not a fit:
+# standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
+# 2015-2024; 6 %. Other families fade toward their fitted mean growth.
+LONG_RUN = {"standard": 0.06}
 DEFAULT_FAMILY = "standard"
-PRIOR_YEARS = 3.0   # pseudo-years of history the prior location is worth
-PRIOR_SPREAD_YEARS = 1.0  # ... and the prior spread: a smooth history soon speaks for itself
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
-REVERT = 12.0       # years: the location drifts toward the family's long-run growth on this scale
+REVERT = 10.0       # years: the gap between today's growth and the long-run growth closes on this scale
 N_DRAWS = 4000
 SEED = 20190
 
@@ -55,11 +60,15 @@ INDICATOR_FAMILY = {
 
 # what the spread rests on, for the 目标测算 page and propose notes (to move into messages/)
 SPREAD_NOTE = {
-    "zh": "区间依据本指标历年增长率的均值与波动（近年权重更高），历史较短时向同类指标的先验收缩；"
-          "增速放缓或波动大时区间相应放宽。先验与区间校准基于 data/reference 中的民政公报序列。",
-    "en": "the spread rests on this indicator's own yearly growth (mean and volatility, recent years "
-          "weighted more), shrunk toward its family's prior when the history is short; slowing or "
-          "volatile growth widens it. Priors are calibrated on the bulletin series in data/reference.",
+    "zh": "区间说明：增长模型的区间依据本指标自身历年增长率——中心取近年（权重更高）的平均增速，并随年份"
+          "逐步趋向长期增速（低保等标准取居民收入增速的先验，约每年6%）；宽度取历年增速的波动，"
+          "加上近年增速与全期平均增速之差（增速放缓时区间放宽）。历史较短时向同类民政公报参考序列的"
+          "合并估计收缩。",
+    "en": "What the spread rests on: the growth model centres on this indicator's own recent yearly growth "
+          "(recent years weighted more), fading toward long-run growth (for standards a prior of income "
+          "growth, about 6% a year). Its width is the volatility of the yearly growth plus the gap between "
+          "recent and whole-history growth (slowing growth widens it). Short histories are shrunk toward the "
+          "pooled estimate of the bulletin series of the same family in data/reference.",
 }
 
 
@@ -76,9 +85,15 @@ def applies(t: np.ndarray, y: np.ndarray, kind: str, family: str | None) -> bool
     return family is not None and kind == "level" and len(y) >= 2 and bool(np.all(y > 0))
 
 
+def long_run(family: str) -> float:
+    """The long-run yearly log growth of a family: the stated prior or the fitted mean."""
+    return LONG_RUN.get(family, FAMILY_PRIORS[family][0])
+
+
 def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
-    """Location, yearly spread and drift spread of the log growth of (t, y), with the prior."""
-    mu0, s0, _ = FAMILY_PRIORS[family]
+    """Location, yearly spread and location spread of the log growth of (t, y)."""
+    _, s0, q0, tb = FAMILY_PRIORS[family]
+    mu_lr = long_run(family)
     dt = np.diff(t).astype(float)
     g = np.diff(np.log(y)) / dt                      # annualised log growth of each interval
     age = t[-1] - t[1:]                               # years from the interval's end to the last year
@@ -86,38 +101,56 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
     w = rw * dt
     years = float(w.sum())                            # effective years of growth history
     mu_hat = float((w * g).sum() / w.sum())
-    mu = (years * mu_hat + PRIOR_YEARS * mu0) / (years + PRIOR_YEARS)
+    # empirical Bayes: the series' own mean growth weighs by its precision 1 / (s**2 / years + q**2 years / 3)
+    # (year-to-year noise averaged out, plus the drift of the growth rate across the window: smooth series
+    # speak for themselves after a few years), the family's by 1 / tb**2 (the spread of mean growth
+    # between the family's series)
     m = len(g)
-    if m >= 2:  # the variance of a growth averaged over dt years is s**2 / dt
-        s2_hat = float((rw * dt * (g - mu_hat) ** 2).sum() / rw.sum()) * m / (m - 1)
-        s2 = ((m - 1) * s2_hat + PRIOR_SPREAD_YEARS * s0 ** 2) / (m - 1 + PRIOR_SPREAD_YEARS)
+    # the variance of a growth averaged over dt years is s**2 / dt: (g - mu) * sqrt(dt) has variance s**2
+    s2_hat = float((rw * dt * (g - mu_hat) ** 2).sum() / rw.sum()) if m >= 2 else 0.0
+    s2 = ((m - 1) * s2_hat + s0 ** 2) / m
+    # the drift of the series' own growth rate: squared changes between adjacent intervals less what
+    # the year-to-year spread explains (the family fit's equation, one series), shrunk toward the
+    # family's q0 by one pseudo-pair like the spread
+    if m >= 2:
+        a, b = dt[:-1], dt[1:]
+        q2_hat = max(0.0, float(np.mean(np.diff(g) ** 2 - s2 * (1 / a + 1 / b)) / np.mean((a + b) / 3)))
+        q2 = ((m - 1) * q2_hat + q0 ** 2) / m
     else:
-        s2 = s0 ** 2
+        q2 = q0 ** 2
+    q = float(np.sqrt(q2))
+    own = 1.0 / (s2 / years + q2 * years / 3)  # today's growth differs from the window's mean by drift too
+    prec = own + 1.0 / tb ** 2
+    mu = (own * mu_hat + mu_lr / tb ** 2) / prec
     # slowing (or speeding) growth: how far the recent growth sits from the whole history's
     shift = mu_hat - float((dt * g).sum() / dt.sum())
-    tau2 = s2 / (years + PRIOR_YEARS) + shift ** 2
+    tau2 = 1.0 / prec + shift ** 2
     holds = int(np.sum(np.abs(g) < 1e-12))
-    return dict(mu=mu, mu0=mu0, s=float(np.sqrt(s2)), tau=float(np.sqrt(tau2)), smoothness=float(np.sqrt(s2)),
-                hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m)
+    return dict(mu=mu, mu_lr=mu_lr, q=q, s=float(np.sqrt(s2)), tau=float(np.sqrt(tau2)),
+                smoothness=float(np.sqrt(s2)), hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m)
 
 
 def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, monotone=None,
              n: int = N_DRAWS, seed: int = SEED) -> tuple[np.ndarray, dict]:
     """Sample paths (draws, horizons) of the level at `horizons` years after the last observation.
 
-    Yearly growth g_t = mu_lr + m_lr + (mu - mu_lr + m) r_t + e_t, r_t = exp(-(t - 1) / REVERT):
-    today's growth mu (uncertain by m ~ N(0, tau)) fades into the long-run growth mu_lr (uncertain
-    by m_lr ~ N(0, tau0)); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
+    Yearly growth g_t = mu_lr + (mu + a - mu_lr) r_t + d_t + e_t, r_t = exp(-(t - 1) / REVERT):
+    today's growth mu (uncertain by a ~ N(0, tau)) fades into the long-run growth mu_lr; the growth
+    rate itself drifts, d_t = phi d_(t-1) + N(0, q) with phi = exp(-1 / REVERT) (drift that fades
+    on the same scale); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
     yearly growth is lognormal with that mean and spread (always positive)."""
     st = growth_stats(t, y, family)
-    tau0 = FAMILY_PRIORS[family][2]
     H = int(np.max(horizons))
-    r = np.exp(-np.arange(H, dtype=float) / REVERT)
+    r = np.exp(-np.arange(H, dtype=float) / REVERT)[None, :]
     rng = np.random.default_rng(seed)
-    m_now = st["tau"] * rng.standard_normal((n, 1))
-    m_lr = tau0 * rng.standard_normal((n, 1))
+    a = st["tau"] * rng.standard_normal((n, 1))
     z_year = rng.standard_normal((n, H))
-    M = st["mu0"] + m_lr + (st["mu"] - st["mu0"] + m_now) * r[None, :]   # each path's yearly mean growth
+    z_drift = rng.standard_normal((n, H))
+    phi = float(np.exp(-1.0 / REVERT))
+    d = np.zeros((n, H))
+    for k in range(H):
+        d[:, k] = (phi * d[:, k - 1] if k else 0.0) + st["q"] * z_drift[:, k]
+    M = st["mu_lr"] + (st["mu"] + a - st["mu_lr"]) * r + d   # each path's yearly mean growth
     if monotone == "nondecreasing":
         base = np.maximum(M, 0.25 * st["s"])  # a standard keeps rising: its mean growth stays positive
         sl2 = np.log1p(st["s"] ** 2 / base ** 2)
@@ -143,5 +176,5 @@ def quantile_grid(t, y, horizons, family: str, monotone=None):
 
 def note(st: dict) -> str:
     """What the spread rests on, in one line for Forecast.notes."""
-    return (f"growth model: yearly growth {st['mu'] * 100:.1f}% (long-run {st['mu0'] * 100:.1f}%), spread "
+    return (f"growth model: yearly growth {st['mu'] * 100:.1f}% (long-run {st['mu_lr'] * 100:.1f}%), spread "
             f"{st['s'] * 100:.1f} points a year from the series' own growth history")

@@ -343,6 +343,7 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
         point, qv, more = _structure(point, qv, float(y[-1]), monotone, bounds)
         return Forecast(s, chosen, years, point, probs, qv, kind, notes + more, monotone, bounds)
     probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
+    errq = calibration.scale_errors(errq, calibration.smoothness_factor(t, y))  # smooth series: narrower
     if np.all(y > 0):
         qv = point[:, None] * np.exp(errq)
     else:  # no log scale: use the errors relative to the series' scale

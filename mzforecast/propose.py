@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import attainment as A
+from . import growth
 from .data import Dataset, data_dir, load
 from .errors import DataError, ModelError
 from .targets import Plan, Target, get_plan
@@ -236,7 +237,8 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
                          base_year=B, base_value=float(hist.loc[B]) if bobs else float("nan"),
                          base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
                          n_obs=int(len(hist)), assessed_probability=got, held=held))
-    note = "; ".join([n for n in notes if n] + ([bn] if bn else []) + held_notes)
+    spread = [growth.SPREAD_NOTE["en"]] if fc is not None and getattr(fc, "method", "") == "growth" else []
+    note = "; ".join([n for n in notes if n] + ([bn] if bn else []) + held_notes + spread)
     for r in rows:
         r["note"] = note
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -188,12 +188,14 @@ class _Group:
         if self.neg.any():
             P = np.where(self.neg[:, None], np.maximum(P, 0), P)
         self.probs, errq = C.error_quantiles(chosen, n, sp, h)
+        # each region's errors scaled to its own smoothness, as models.forecast does
+        E = C.scale_errors(errq[None], np.array([C.smoothness_factor(t, y) for y in Y.astype(float)])[:, None, None])
         pos = (Y > 0).all(axis=1)
         Q = np.empty(P.shape + (errq.shape[1],))
-        Q[pos] = P[pos][:, :, None] * np.exp(errq)[None]
+        Q[pos] = P[pos][:, :, None] * np.exp(E[pos])
         if (~pos).any():
             scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
-            Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(errq) - 1)[None]
+            Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(E[~pos]) - 1)
         Q = np.maximum.accumulate(Q, axis=2)  # quantiles never cross
         self._growth(t, Y, h, method, kind, P, Q)
         self.P, self.Q, self.Y = self._structure(P, Q, Y[:, -1].astype(float))

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from . import fmt
+from . import fmt, growth
 from . import plots
 from . import units as U
 from .attainment import EUROSTAT_ZH, UNSD_ZH, VERDICT_ZH, _history, assess, cagr, milestones, target_fan
@@ -328,6 +328,7 @@ NOTES_ZH = [
     (r"the series is constant: the point forecast is held at that value", lambda m, ds: "序列没有变化，点预测保持该值"),
     (r"share indicator: forecasts and intervals clipped to 0-100%", lambda m, ds: "比例指标：预测值及区间限定在0–100%"),
     (r"the trend crosses zero: negative forecasts set to 0", lambda m, ds: "趋势穿过零，负的预测值按0计"),
+    (re.escape(growth.SPREAD_NOTE["en"]), lambda m, ds: growth.SPREAD_NOTE["zh"]),
     (r"growth model: yearly growth (-?[\d.]+)% \(long-run (-?[\d.]+)%\), spread ([\d.]+) points a year from the series' own "
      r"growth history", lambda m, ds: f"增长模型：年增长{m[1]}%（长期{m[2]}%），年增长波动{m[3]}个百分点，依据本指标历年增长"),
     (r"the ratio forecast from its (\d+) observed years \(numerator and denominator move together\)",

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import plots
+from . import growth, plots
 from .attainment import target_fan
 from .data import Dataset
 from .propose import AMBITION, get_draft
@@ -90,6 +90,7 @@ def header(plan, ds: Dataset, language: str = "zh") -> str:
             "lower-is-better indicator: not exceeded) with 80% probability, from the same sample paths: a target "
             "set there is assessed at 80% or more: at 80% unless the value falls on a point mass (a standard held at "
             "its last value, a bound), where the note gives its higher probability.</p>")
+    out += f"<p>{e(growth.SPREAD_NOTE['zh' if zh else 'en'])}</p>"
     return out
 
 
