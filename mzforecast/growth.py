@@ -21,13 +21,14 @@ For a never-cut standard (`monotone: nondecreasing`) yearly growth is drawn posi
 with the same mean and spread), with a point mass at "held" only in the share of years the
 history itself shows holds. Paths use a fixed seed; the forecast keeps their quantiles on
 calibration.PROBS, so every path that reads a Forecast (one target, plans, regions, propose,
-draft, notebooks) uses the same numbers.
+draft, notebooks) uses the same numbers. Imports calibration (PROBS) and messages (its note words).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .calibration import PROBS
+from .messages import note as message
 
 # family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself):
 # the fit of `bench/domain_calibration.py --fit` on data/reference (tests/test_growth.py checks they
@@ -57,20 +58,6 @@ INDICATOR_FAMILY = {
     "mental_health_welfare_beds": "beds",
     "child_welfare_beds": "beds",
 }
-
-# what the spread rests on, for the 目标测算 page and propose notes (to move into messages/)
-SPREAD_NOTE = {
-    "zh": "区间说明：增长模型的区间依据本指标自身历年增长率——中心取近年（权重更高）的平均增速，并随年份"
-          "逐步趋向长期增速（低保等标准取居民收入增速的先验，约每年6%）；宽度取历年增速的波动，"
-          "加上近年增速与全期平均增速之差（增速放缓时区间放宽）。历史较短时向同类民政公报参考序列的"
-          "合并估计收缩。",
-    "en": "What the spread rests on: the growth model centres on this indicator's own recent yearly growth "
-          "(recent years weighted more), fading toward long-run growth (for standards a prior of income "
-          "growth, about 6% a year). Its width is the volatility of the yearly growth plus the gap between "
-          "recent and whole-history growth (slowing growth widens it). Short histories are shrunk toward the "
-          "pooled estimate of the bulletin series of the same family in data/reference.",
-}
-
 
 def family_of(attrs: dict, monotone) -> str | None:
     """The growth family of a series from its attrs, or None when the growth model does not apply."""
@@ -174,7 +161,11 @@ def quantile_grid(t, y, horizons, family: str, monotone=None):
     return point, PROBS, np.maximum.accumulate(qv, axis=1), st
 
 
-def note(st: dict) -> str:
-    """What the spread rests on, in one line for Forecast.notes."""
-    return (f"growth model: yearly growth {st['mu'] * 100:.1f}% (long-run {st['mu_lr'] * 100:.1f}%), spread "
-            f"{st['s'] * 100:.1f} points a year from the series' own growth history")
+def note(st: dict, language: str = "en") -> str:
+    """What the spread rests on, in one line for Forecast.notes (words in messages/notes.py)."""
+    return message("growth_model", language, mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
+
+
+def spread_note(language: str = "en") -> str:
+    """What the growth model's spread rests on, for propose notes and the 目标测算 page."""
+    return message("growth_spread", language)

@@ -1,12 +1,12 @@
-"""Charts officials read: fan charts with the target and the milestone path, in Chinese by default.
+"""Charts officials read: fan charts with the target and the milestone path, in Chinese by default;
+the CJK font they and the pages use; the colour table of verdicts and progress statuses.
+Charts only: a chart as an <img> is `mzforecast.html.img`. Imports only leaves.
 
 The CJK font comes from the OFL `noto-cjk-sans-otc` wheel, registered by path, so Chinese
 renders on a bare machine with no system fonts and no root.
 """
 from __future__ import annotations
 
-import base64
-import html
 import io
 from functools import lru_cache
 
@@ -17,28 +17,16 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import fmt
-from .attainment import VERDICT_ZH
+from .messages import label
+from .messages.pages import CHART
 
-# dashboard colour groups planners use: green met / on track, amber at risk, red off track /
-# missed, grey where the tool makes no forecast judgement
+# The one colour table of every page, chart and index. Verdicts in the groups planners use:
+# green met / on track, amber at risk, red off track / missed, grey where the tool makes no
+# forecast judgement. Progress statuses (超前/符合/滞后序时进度) as the evaluation form colours them.
 GREEN, LIGHT_GREEN, AMBER, RED, DARK_RED, GREY = "#1a9850", "#66bd63", "#e08e0b", "#d73027", "#a50026", "#8c8c8c"
 COLORS = {"achieved": GREEN, "on_track": LIGHT_GREEN, "at_risk": AMBER, "off_track": RED, "not_achieved": DARK_RED,
           "insufficient_data": GREY, "outcome_pending": GREY, "no_data": "#8c8c8c", "transferred": "#616161"}
-LABELS = {
-    "zh": {"achieved": "已实现", "on_track": "有望实现", "at_risk": "存在风险", "off_track": "难以实现",
-           "not_achieved": "未实现", "insufficient_data": "数据不足", "outcome_pending": "待实际数据",
-           "no_data": "无数据", "transferred": "已划出民政"},
-    "en": {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-           "not_achieved": "not achieved", "insufficient_data": "insufficient data",
-           "outcome_pending": "awaiting outcome", "no_data": "no data", "transferred": "transferred out"},
-}
-TEXT = {
-    "zh": dict(history="历史值", median="预测中位数", band80="80%预测区间", band95="95%预测区间", target="目标",
-               path="年度分解（线性）", base="规划基年", year="年份", actual="实际值", required="目标路径"),
-    "en": dict(history="observed", median="forecast median", band80="80% interval", band95="95% interval",
-               target="target", path="milestone path (linear)", base="plan base year", year="year",
-               actual="actual", required="required path"),
-}
+STATUS_COLORS = {"ahead": GREEN, "on_schedule": LIGHT_GREEN, "behind": RED, "": "#bdbdbd"}
 TARGET_COLOR = "#d73027"
 
 
@@ -103,12 +91,6 @@ def png(fig) -> bytes:
     return buf.getvalue()
 
 
-def img_html(fig, alt: str) -> str:
-    """The chart as an <img> with alt text, PNG inlined: no dependence on the notebook backend."""
-    data = base64.b64encode(png(fig)).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-
-
 def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=None, milestones=None, title: str = "",
               unit: str = "", language: str = "zh", ax=None, targets=None, path=None, path_label: str = "",
               actual: pd.Series | None = None, floor=None):
@@ -121,7 +103,7 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=N
     level target. `path`: a Series drawn as the target path (growth targets). `floor`: lowest
     value the bands may show (an addition whose data never fall is not negative).
     """
-    T = TEXT[language]
+    T = CHART[language]
     with chart_style():
         if ax is None:
             fig = Figure(figsize=(7, 3.8), dpi=100)
@@ -203,5 +185,5 @@ def upright_label(label: str) -> dict:
 
 
 def verdict_label(v: str, language: str = "zh") -> str:
-    lab = LABELS["zh" if language == "zh" else "en"]
-    return lab.get(v) or (VERDICT_ZH.get(v, v) if language == "zh" else str(v).replace("_", " "))
+    """A verdict's word (messages.LABELS); an unknown code is shown as written, '_' read as a space in English."""
+    return label("verdict", v, language, default=v if language == "zh" else str(v).replace("_", " "))

@@ -2,9 +2,9 @@
 
 Monitoring asks "will the target be met?" (attainment.assess). Drafting the next plan asks the
 inverse: "what 2030 value is met with 80% probability, and how ambitious is this draft target?".
-Both read the same sample paths: `samples_at` calls attainment's own `_history`, `_effective`,
-`_Sim` and `_ratio_sim` (same model, seed, N_SAMPLES and horizon), so the structure the engine
-gives an indicator holds here too: an administered standard (低保, 特困) never falls below its last
+Both read the same sample paths: `samples_at` calls `terms.history`, `terms.effective` and
+`simulate.sample` as attainment.assess does (same model, seed, N_SAMPLES and horizon), so the
+structure the engine gives an indicator holds here too: an administered standard (低保, 特困) never falls below its last
 observed value in any path, and a bounded ratio (rural ÷ urban 低保, ≤ 100%) never leaves its bounds.
 
 The rule, for a higher-is-better indicator: the value proposed for probability p is the largest
@@ -14,6 +14,8 @@ probability >= p always (up to attainment's clip at P_MAX = 99.95%), and within 
 where the samples are continuous there. Where the p-quantile falls on a point mass (the floor of a
 standard held at its last value, or a bound), v is that value and its probability is higher than
 p: the row's `assessed_probability` and `held` columns and the note say so (tests/test_propose.py).
+
+Imports the leaves, the data layer, growth (its spread note) and attainment/terms/simulate of the engine.
 """
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ from . import attainment as A
 from . import growth
 from .data import Dataset, data_dir, load
 from .errors import DataError, ModelError
-from .targets import Plan, Target, get_plan
+from .simulate import HORIZON_CAP, sample
+from .targets import Plan, Target, get_plan, list_plans
+from .terms import cagr, effective, history
 
 PROBABILITIES = (0.5, 0.8, 0.9)
 COLUMNS = ["region", "indicator", "kind", "denominator", "year", "probability", "comparator", "value", "unit",
@@ -116,17 +120,16 @@ def value_met_with(x: np.ndarray, p: float, direction: str) -> float:
 def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):
     """(samples of the target's quantity in its year, history in the target's terms, forecast, notes).
 
-    The same calls `attainment.assess` makes (its `_Sim` / `_ratio_sim`, same `until`, seed and
-    N_SAMPLES), so whatever constraints those carry hold here too. Raises DataError with the
+    The same calls `attainment.assess` makes (simulate.sample, same `until`, seed and N_SAMPLES), so whatever constraints those carry hold here too. Raises DataError with the
     reason when there is nothing to sample.
     """
     T = t.target_year
     if t.kind not in ("level", "ratio"):
         raise DataError(f"target '{t.id}' is a {t.kind} target: values can be proposed for level and ratio "
                         "targets only", fix="state the target as a level (or a ratio) in its year")
-    t = A._effective(t, ds, as_of)  # through its proxy indicator when its own has no data, as assess does
+    t = effective(t, ds, as_of)  # through its proxy indicator when its own has no data, as assess does
     meta = ds.indicators[t.indicator]
-    s, hist = A._history(t, ds, as_of)
+    s, hist = history(t, ds, as_of)
     upto = f" up to {as_of}" if as_of else ""
     if len(s) == 0:
         raise DataError(f"no observations of {t.indicator} in {t.region}{upto}",
@@ -141,22 +144,15 @@ def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):
     if T <= last:
         raise DataError(f"{t.indicator} in {t.region} is already observed for {last}: nothing to propose for {T}",
                         fix=f"choose a year after {last} (or --as-of an earlier year)")
-    until = max(T, A.HORIZON_CAP)
     try:
-        if t.kind == "ratio":
-            got = A._ratio_sim(t, ds, hist, as_of, method, seed, until)
-            if got is None or T not in got[0].columns:
-                raise DataError(f"cannot forecast the ratio of {t.indicator} to {t.denominator} in {t.region}")
-            paths, fc, _pts, how = got
-            x, notes = paths[T].to_numpy(), list(fc.notes) + [how]
-        else:
-            sim = A._Sim(ds, t.region, t.indicator, as_of, method, seed, until)
-            if sim.fc is None:
-                raise DataError(f"nothing to forecast for {t.indicator} in {t.region}")
-            fc, x, notes = sim.fc, sim.at(T), list(sim.fc.notes)
+        got = sample(t, ds, as_of=as_of, method=method, seed=seed, until=max(T, HORIZON_CAP), hist=hist)
     except ModelError as e:
         raise DataError(str(e)) from None
-    return np.asarray(x, float), hist, fc, notes
+    if t.kind == "ratio" and (got is None or T not in got.paths.columns):
+        raise DataError(f"cannot forecast the ratio of {t.indicator} to {t.denominator} in {t.region}")
+    if got is None:
+        raise DataError(f"nothing to forecast for {t.indicator} in {t.region}")
+    return got.paths[T].to_numpy(float), hist, got.forecast, got.all_notes()
 
 
 def bounds_of(t: Target, ds: Dataset):
@@ -171,7 +167,6 @@ def declared_bounds(ds: Dataset, indicator: str, denominator: str, lag: int, uni
     """Bounds an official plan declares for the same ratio (e.g. rural ÷ urban 低保 in percent stays
     in 0-100: the rural standard is never set above the urban one), so a proposal for that ratio
     respects them as its assessment does; None where no plan declares any."""
-    from .targets import list_plans
     for name in list_plans():
         try:
             plan = get_plan(name, ds)
@@ -190,7 +185,7 @@ def _growth(hist: pd.Series):
         return float("nan"), float("nan")
     fy, ly = int(hist.index.min()), int(hist.index.max())
     fv, lv = float(hist.iloc[0]), float(hist.iloc[-1])
-    return A.cagr(fv, lv, ly - fy), (lv - fv) / (ly - fy)
+    return cagr(fv, lv, ly - fy), (lv - fv) / (ly - fy)
 
 
 def base_note(base_year: int, latest_year, year: int) -> str:
@@ -221,7 +216,7 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
     B = t.base_year or T - 5
     bobs = B in hist.index
     bn = base_note(B, ly, T)
-    bounds = bounds_of(A._effective(t, ds, as_of), ds)
+    bounds = bounds_of(effective(t, ds, as_of), ds)
     rows, held_notes = [], []
     for p in ps:
         v = value_met_with(x, p, direction)
@@ -231,13 +226,13 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
             held_notes.append(held_note(p, v, held, share, got))
         rows.append(dict(region=t.region, indicator=t.indicator, kind=t.kind, denominator=t.denominator or "",
                          year=T, probability=p, comparator=">=" if direction == "higher" else "<=", value=v,
-                         unit=t.unit, implied_cagr=A.cagr(lv, v, T - ly) if ly else float("nan"),
+                         unit=t.unit, implied_cagr=cagr(lv, v, T - ly) if ly else float("nan"),
                          implied_increment=(v - lv) / (T - ly) if ly else float("nan"),
                          historical_cagr=hc, historical_increment=hi, latest_year=ly, latest_value=lv,
                          base_year=B, base_value=float(hist.loc[B]) if bobs else float("nan"),
                          base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
                          n_obs=int(len(hist)), assessed_probability=got, held=held))
-    spread = [growth.SPREAD_NOTE["en"]] if fc is not None and getattr(fc, "method", "") == "growth" else []
+    spread = [growth.spread_note("en")] if fc is not None and getattr(fc, "method", "") == "growth" else []
     note = "; ".join([n for n in notes if n] + ([bn] if bn else []) + held_notes + spread)
     for r in rows:
         r["note"] = note
@@ -338,7 +333,7 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
                    horizon=t.target_year - ly if ly is not None else None,
                    n_obs=int(a.get("n_obs") or 0), ambition=prob,
                    ambition_class=ambition_class(prob), verdict=a.get("verdict"),
-                   target_cagr=A.cagr(lv, t.value, t.target_year - ly) if ly is not None and t.target_year > ly
+                   target_cagr=cagr(lv, t.value, t.target_year - ly) if ly is not None and t.target_year > ly
                    else float("nan"),
                    historical_cagr=float(a.get("historical_cagr")) if a.get("historical_cagr") is not None
                    else float("nan"))

@@ -12,6 +12,8 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
+from .errors import DataError
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 BUNDLED = ("data", "notebooks", "params")
 
@@ -52,7 +54,6 @@ def find_params(name: str) -> Path:
     `mzforecast run changchun-14th` (or `changchun-14th.yaml`) picks the bundled
     params/changchun-14th.yaml, so a pip user need not know where site-packages is.
     """
-    from .errors import DataError
 
     p = Path(name)
     if p.is_file():

@@ -4,14 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
+from . import units as U
 from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
 from .errors import DataError, DataErrors
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
-# ---- issue 12: strict input types. A year is a whole number in range (YAML `true` is not 1), a
+# ---- strict input types. A year is a whole number in range (YAML `true` is not 1), a
 # target value a finite number (`.nan`, 1e400 refused), a flag a real boolean; unknown keys are
 # refused (extra="forbid") so a misspelt key is named instead of silently ignored.
 Year = Annotated[int, Strict(), Field(ge=YEAR_MIN, le=YEAR_MAX)]
@@ -56,13 +58,13 @@ class Target(BaseModel):
     binding: Flag = False
     quote: str
     note: str = ""  # how a target was read from its sentence, where that took judgement
-    # issue 11: the unit the document makes responsible (责任单位：救助处); empty where it names none
+    # the unit the document makes responsible (责任单位：救助处); empty where it names none
     responsible_unit: str = ""
     # filled from the plan
     plan: str = ""
     region: str = ""
     base_year: int = 0
-    # ---- issue 9: readings of the document (shown in the assessment's `flags`)
+    # ---- readings of the document (shown in the assessment's `flags`)
     # value_high with '>=' / '>': "达到 a–b" is met at a; b is the upper aim, above it 超额 (`exceeded`)
     tolerance: float | None = None  # '左右/约': met within this distance of value, in the target's unit
     transferred: bool = False  # function moved out of 民政 in the 2018 reform: listed, not scored (why: note)
@@ -75,14 +77,13 @@ class Target(BaseModel):
     def _known_unit(cls, v: str) -> str:
         """A target's unit is one the project knows (as an indicator's is), never free text that a
         page would have to print as given."""
-        from . import units as U
         try:
             U.normalise(v)
         except KeyError:
             raise ValueError(f"unknown unit '{v}'; known: {', '.join(sorted(U.known_units()))}") from None
         return v
 
-    # issue 14: a target relative to the region's own base-year value ("+20 % over 2020")
+    # a target relative to the region's own base-year value ("+20 % over 2020")
     relative: Relative | None = None
 
     @model_validator(mode="after")
@@ -115,7 +116,6 @@ class Target(BaseModel):
 
     def exceeded(self, x):
         """Elementwise: above the upper aim b of "达到 a–b" (超额)? False where there is no upper aim."""
-        import numpy as np
         x = np.asarray(x, float)
         if self.value_high is None or self.comparator not in (">=", ">"):
             return np.zeros(x.shape, bool)
@@ -147,7 +147,6 @@ class Target(BaseModel):
 
     def met(self, x):
         """Elementwise: does value x (in the target's terms) meet the target?"""
-        import numpy as np
         x = np.asarray(x, float)
         v, c, tol = self.value, self.comparator, self.tolerance or 0.0
         if c == ">=":
@@ -193,7 +192,7 @@ class Plan(BaseModel):
     name_zh: str
     name_en: str = ""
     region: str = ""
-    # issue 14: one plan for many regions: a list of region ids, or "all" (every region with data)
+    # one plan for many regions: a list of region ids, or "all" (every region with data)
     regions: list[str] | Literal["all"] | None = None
     example: bool = False  # a worked example on synthetic data, not a real plan
     source: str
@@ -242,7 +241,6 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
             if t.kind in ("level", "change") and t.indicator in dataset.indicators:
                 iu = dataset.indicators[t.indicator].unit
                 if t.unit != iu:
-                    from . import units as U
                     try:
                         f = U.convert(1.0, t.unit, iu)
                         t.value = None if t.value is None else t.value * f

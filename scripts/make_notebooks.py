@@ -1,4 +1,4 @@
-"""Regenerate the notebooks in notebooks/ (thin: they call mzforecast.reports). Run from the repo root.
+"""Regenerate the notebooks in notebooks/ (thin: they call mzforecast.pages). Run from the repo root.
 
 Each notebook is one builder function in BUILDERS returning (file name, notebook); add yours there.
 """
@@ -27,7 +27,7 @@ def nb(cells, params=None):
 
 
 SETUP = """import mzforecast as mzf
-from mzforecast import reports, safe
+from mzforecast import pages as reports, safe
 from IPython.display import HTML, display
 ds = mzf.load(data_file or None)"""
 
@@ -36,9 +36,10 @@ def plan_dashboard():
     return "plan_dashboard.ipynb", nb([
         ("code", SETUP + """
 res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
-related = reports.related_pages(plan)
+from mzforecast.running import related_pages
+related = related_pages(plan)
 display(HTML('<a id="top"></a>' + reports.plan_header(plan, ds, res, as_of, language, related)))"""),
-        ("code", """display(HTML(f"<h2>{reports.L[language]['overview']}</h2>" + reports.risk_table(res, ds, language, related["deep"])))"""),
+        ("code", """display(HTML(reports.overview(res, ds, language, related["deep"])))"""),
         ("code", "display(HTML(reports.no_data_list(res, ds, language)))"),
         ("code", "display(HTML(reports.dashboard_sections(plan, res, ds, as_of, method, language, related)))"),
         ("code", "reports.record_summary(res)"),
@@ -92,7 +93,7 @@ def evaluation():
     """中期评估/总结评估 page (issue 11): the form, a summary paragraph, completion vs time progress."""
     return "evaluation.ipynb", nb([
         ("code", SETUP + """
-from mzforecast import evaluation_report as er
+from mzforecast.pages import evaluation as er
 res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
 display(HTML(er.page_html(plan, res, ds, as_of)))"""),
         ("md", "## 完成进度与时序进度"),
@@ -102,10 +103,11 @@ display(HTML(er.page_html(plan, res, ds, as_of)))"""),
 
 
 def regions_dashboard():
-    """Issue 14: one plan in many regions; logic in mzforecast.regional and regional_report."""
+    """Issue 14: one plan in many regions; logic in mzforecast.regional and mzforecast.pages.regions."""
     return "regions_dashboard.ipynb", nb([
         ("code", SETUP + """
-from mzforecast import regional, regional_report as rr
+from mzforecast import regional
+from mzforecast.pages import regions as rr
 p = mzf.get_plan(plan, ds)
 res = regional.assess_regions(p, ds, as_of=as_of, method=method)
 display(HTML(rr.page_header(p, ds, res, as_of, language)))"""),
@@ -122,7 +124,7 @@ def target_setting():
     """目标测算 (issue 15): a draft plan's ambition and what can be promised, per indicator."""
     return "target_setting.ipynb", nb([
         ("code", SETUP + """
-from mzforecast import target_setting_report as ts
+from mzforecast.pages import target_setting as ts
 draft = mzf.assess_draft(plan, ds, as_of=as_of, method=method)
 display(HTML(ts.header(plan, ds, language)))"""),
         ("code", "display(HTML(ts.section_heading('table', language) + ts.table_html(draft, ds, language)))"),

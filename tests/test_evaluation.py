@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mzforecast import evaluation as E
-from mzforecast import evaluation_report as ER
+from mzforecast.pages import evaluation as ER
 from mzforecast.data import load
 from mzforecast.targets import Target, get_plan
 
@@ -151,10 +151,10 @@ def test_status_colours_in_workbook(tmp_path):
 
 
 def test_runner_writes_summary_xlsx(tmp_path):
-    from mzforecast import assess_plan, runner
-    from mzforecast.reports import summary_records
+    from mzforecast import assess_plan, running as runner
+    from mzforecast.html import summary_records
     res = assess_plan("jilin-2021")
-    runner._write_summary(tmp_path, [dict(name="jilin-2021", ok=True, params_file="p.yaml",
+    runner.write_summary(tmp_path, [dict(name="jilin-2021", ok=True, params_file="p.yaml",
                                           records=summary_records(res))])
     import openpyxl
     ws = openpyxl.load_workbook(tmp_path / "summary.xlsx")["jilin-2021"]
@@ -165,7 +165,7 @@ def test_runner_writes_summary_xlsx(tmp_path):
 def test_evaluation_params_for_five_year_plans():
     from pathlib import Path
 
-    from mzforecast import runner
+    from mzforecast import running as runner
     root = Path(__file__).resolve().parent.parent
     assert "evaluation" in runner.NOTEBOOKS
     for plan in ("changchun-13th", "changchun-14th", "jilin-13th"):
@@ -244,8 +244,8 @@ def test_form_lists_binding_first_then_rows_with_numbers_and_transferred_last(ds
 
 
 def test_evaluation_table_keeps_short_columns_on_one_line():
-    from mzforecast import runner
-    css = runner._css()
+    from mzforecast import running as runner
+    css = runner.css()
     assert "table.evaluation th" in css and "table.evaluation td:nth-child(8)" in css
 
 

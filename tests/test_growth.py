@@ -71,3 +71,12 @@ def test_propose_rising_standard_returns_more_than_the_last_value(tmp_path):
     row = [ln for ln in out.stdout.splitlines() if ln.strip().startswith("80%")][0]
     value = float(row.split()[2].replace(",", ""))
     assert value > 710
+
+
+def test_growth_notes_read_in_chinese_on_a_page():
+    from mzforecast.messages import note
+    from mzforecast.pages.notes import draft_note, note_text
+    fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
+    zh = note_text("; ".join(fc.notes), None, "zh")
+    assert zh.startswith("增长模型：年增长5.8%（长期6.0%）") and "growth model" not in zh
+    assert draft_note(growth.spread_note("en"), None, "zh") == note("growth_spread", "zh")

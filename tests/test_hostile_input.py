@@ -355,7 +355,7 @@ def test_bad_params_file_refused_before_running(tmp_path, monkeypatch, capsys, n
 
 
 def test_bundled_params_files_still_valid():
-    from mzforecast.runner import load_params, params_dir
+    from mzforecast.running import load_params, params_dir
     files = sorted(params_dir().glob("*.yaml"))
     assert files and all(isinstance(load_params(f), dict) for f in files)
 

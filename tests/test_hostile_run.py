@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mzforecast import cli, runner, safe
+from mzforecast import cli, running as runner, safe
+from mzforecast.running import batch
 from mzforecast.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -367,19 +368,19 @@ def test_unwritable_output_is_one_message(code, words, previous, monkeypatch, ca
 
     def refuse(*a, **k):
         raise OSError(code, os.strerror(code), str(out.parent))
-    monkeypatch.setattr(runner.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(batch.tempfile, "mkdtemp", refuse)
     rc, _, err = main(["run", JILIN, "--out", out], capsys)
     assert rc == 2 and "Traceback" not in err and words in err and str(out.parent) in err, err
     assert snapshot(out) == before
 
 
-@pytest.mark.parametrize("where", ["_write_summary", "_write_index"])
+@pytest.mark.parametrize("where", ["write_summary", "write_index"])
 def test_disk_full_while_writing_keeps_previous_reports(where, previous, monkeypatch):
     out, before = previous
 
     def full(stage, *a, **k):
         raise OSError(errno.ENOSPC, "No space left on device", str(stage / "summary.csv"))
-    monkeypatch.setattr(runner, where, full)
+    monkeypatch.setattr(batch, where, full)
     with pytest.raises(DataError, match="disk is full"):
         runner.run([str(JILIN)], out, execute=fake_execute())
     assert snapshot(out) == before
@@ -405,7 +406,7 @@ def test_failure_during_the_swap_restores_the_previous_folder(previous, monkeypa
         if ".partial-" in str(src) and Path(dst) == out:
             raise OSError(errno.EROFS, "Read-only file system", str(dst))
         return real(src, dst)
-    monkeypatch.setattr(runner.os, "replace", replace)
+    monkeypatch.setattr(batch.os, "replace", replace)
     with pytest.raises(DataError, match="read-only"):
         runner.run([str(JILIN)], out, execute=fake_execute())
     monkeypatch.undo()
@@ -553,7 +554,7 @@ def test_real_disk_full_in_the_summary_writer(real, monkeypatch, capsys):
 
     def full(stage, results):
         raise OSError(errno.ENOSPC, "No space left on device", str(stage / "summary.csv"))
-    monkeypatch.setattr(runner, "_write_summary", full)
+    monkeypatch.setattr(batch, "write_summary", full)
     rc, _, err = main(["run", SMALL, "--out", real, "--jobs", "1"], capsys)
     assert rc == 2 and "disk is full" in err and "Traceback" not in err
     assert snapshot(real) == before and staging(real.parent) == []
@@ -655,7 +656,7 @@ def test_every_report_fragment_escapes_strings_from_files(tmp_path):
     import yaml
 
     import mzforecast as mzf
-    from mzforecast import reports
+    from mzforecast import pages as reports
     from mzforecast.targets import load_plan
     data = tmp_path / "x.csv"
     pd.DataFrame({"region": ["evil"] * 3, "region_name": [XSS] * 3, "indicator": ["evil_count"] * 3,
@@ -696,7 +697,7 @@ def test_chart_draws_dollar_signs_from_data_as_text(tmp_path):
     import matplotlib.pyplot as plt
 
     import mzforecast as mzf
-    from mzforecast import reports
+    from mzforecast import pages as reports
     from mzforecast.targets import Target
     name = r"费用$\frac{1$ \x"
     data = tmp_path / "d.csv"

@@ -68,7 +68,7 @@ def test_share_model_stays_in_bounds():
 
 def test_log_model_with_zeros_is_refused_or_replaced():
     with pytest.raises(ModelError, match="positive values"):
-        M._point("loglinear", np.array([1., 2.]), np.array([0., 5.]), np.array([1.]))
+        M.point_forecast("loglinear", np.array([1., 2.]), np.array([0., 5.]), np.array([1.]))
     fc = M.forecast(S({2018: 0, 2019: 5, 2020: 9}), until=2022, method="loglinear")
     assert fc.method == "drift" and any("log-linear" in n for n in fc.notes)
 
@@ -97,7 +97,7 @@ def test_vectorised_equals_single_series():
     for sp in (1, 5):
         for m in ("naive", "drift", "linear", "loglinear", "damped", "theta", "comb"):
             many = M.point_forecasts_many(Y, m, np.arange(1, 7), sp)
-            one = np.vstack([M._point(m, 2000.0 + np.arange(6) * sp, y, np.arange(1, 7.0)) for y in Y])
+            one = np.vstack([M.point_forecast(m, 2000.0 + np.arange(6) * sp, y, np.arange(1, 7.0)) for y in Y])
             assert many == pytest.approx(one)
 
 

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 from conftest import ROOT
 
-from mzforecast import __version__, resources, runner
+from mzforecast import __version__, resources, running as runner
 from mzforecast.cli import EXAMPLES, build_parser
 from mzforecast.data import data_dir
 from mzforecast.errors import DataError

@@ -7,7 +7,8 @@ import pytest
 
 import mzforecast as mzf
 from conftest import ROOT
-from mzforecast.attainment import N_SAMPLES, P_MAX, assess, assess_plan
+from mzforecast.attainment import N_SAMPLES, P_MAX, assess
+from mzforecast.plan import assess_plan
 from mzforecast.cli import main
 from mzforecast.errors import DataError
 from mzforecast.targets import load_plan
@@ -183,7 +184,7 @@ def test_unknown_draft_lists_the_known_ones():
 
 # ---------------------------------------------------------------- 目标测算 report and notebook
 def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(ds):
-    from mzforecast import target_setting_report as ts
+    from mzforecast.pages import target_setting as ts
     d = P.assess_draft(DRAFT, ds)
     t = ts.table(d, ds, "zh")
     assert list(t.columns[:10]) == ["指标", "单位", "最新值(年份)", "草案目标", "实现概率(雄心)", "50%把握可承诺值",
@@ -208,7 +209,7 @@ def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(d
 
 def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
     import matplotlib.pyplot as plt
-    from mzforecast import target_setting_report as ts
+    from mzforecast.pages import target_setting as ts
     d = P.assess_draft(DRAFT, ds)
     assert set(ts.charted(d).target_id) == {"draft-dibao-urban", "draft-dibao-rural", "draft-01-tekun-urban",
                                             "draft-01-tekun-rural", "draft-02-rural-urban-dibao"}
@@ -237,7 +238,7 @@ def test_target_setting_notebook_has_a_plain_parameters_cell():
 
 @pytest.mark.slow
 def test_draft_notebook_renders_with_its_charts(tmp_path):
-    from mzforecast import runner
+    from mzforecast import running as runner
     index, results = runner.run([str(ROOT / "params/changchun-15th-draft-example.yaml")], tmp_path / "ts", jobs=1,
                                 timeout=120, progress=False)
     assert [r["ok"] for r in results] == [True], results

@@ -10,7 +10,7 @@ import yaml
 
 import mzforecast as mzf
 from mzforecast import attainment as A
-from mzforecast import regional
+from mzforecast import regional, terms
 from mzforecast.data import Dataset
 from mzforecast.errors import DataErrors
 
@@ -74,7 +74,7 @@ def _one_at_a_time(plan, ds, **kw):
         for r in regional.regions_of(p, ds):
             base = None
             if t.relative is not None:
-                _, hist = A._history(t.for_region(r, 0.0), ds, kw.get("as_of"))
+                _, hist = terms.history(t.for_region(r, 0.0), ds, kw.get("as_of"))
                 base = float(hist.loc[t.base_year]) if t.base_year in hist.index else None
             tr = t.for_region(r, base)
             if tr.value is None:

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import mzforecast as mzf
-from mzforecast import regional, regional_report as rr
+from mzforecast import regional
+from mzforecast.pages import regions as rr
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ def test_compact_layout_for_many_regions(tmp_path):
 
 @pytest.mark.slow
 def test_regions_dashboard_renders_for_the_bundled_example(tmp_path):
-    from mzforecast import runner
+    from mzforecast import running as runner
     index, results = runner.run([ROOT / "params/jilin-prefectures-example.yaml"], tmp_path / "out", jobs=1,
                                 progress=False)
     assert results[0]["ok"], results[0]["error"]
@@ -123,7 +124,7 @@ def test_chinese_page_is_chinese_throughout(jilin):
             assert ascii_mark not in text + head, (t.id, ascii_mark)
         assert "（" in text and "；" in text and "2025年" in text
     # a level target's goal as reports.goal_text writes it, a relative one in words
-    from mzforecast import reports
+    from mzforecast import pages as reports
     t = p.targets[2]
     assert reports.goal_text(rr.ranked(res, t.id).iloc[0], "zh") in rr.target_section(t, res, ds)
     assert "比基期" in _visible(rr.target_section(p.targets[0], res, ds))

@@ -16,7 +16,7 @@ import pytest
 import mzforecast as mzf
 from mzforecast import backtest as B
 from conftest import ROOT
-from mzforecast import plots, reports, runner
+from mzforecast import pages as reports, plots, running as runner
 
 
 def test_chinese_chart_has_no_missing_glyphs(ds, tmp_path):
@@ -601,7 +601,7 @@ def test_sections_use_generated_ids_not_data_strings(ds):
 
 
 def test_dashboard_header_links_the_plans_evaluation_page(ds):
-    related = reports.related_pages("changchun-14th")
+    related = runner.related_pages("changchun-14th")
     assert related["evaluation"] == ["changchun-14th-evaluation.html"]
     res = mzf.assess_plan("changchun-14th", ds)
     head = reports.plan_header("changchun-14th", ds, res, language="zh", related=related)
@@ -615,7 +615,7 @@ def test_index_lists_each_kind_of_page_under_its_own_heading(tmp_path):
                                                             "plan": "data/examples/jilin-prefectures-example.yaml"}}]
     results = [dict(name=j["name"], html=j["name"] + ".html", ok=True, error=None,
                     records=[{"verdict": "on_track", "latest_year": 2020}]) for j in todo]
-    runner._write_index(tmp_path, results, todo, 1.0, None, ())
+    runner.write_index(tmp_path, results, todo, 1.0, None, ())
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<h2>实施情况评估（中期/总结评估）</h2>" in page and "<h2>分地区监测</h2>" in page
     assert "<h2>其他</h2>" not in page  # nothing left unsorted
@@ -632,7 +632,8 @@ def test_regions_notebook_draws_no_pyplot_charts():
 
 
 def test_regional_dot_plot_inside_chart_style_has_every_glyph(tmp_path):
-    from mzforecast import regional, regional_report as rr
+    from mzforecast import regional
+    from mzforecast.pages import regions as rr
     from mzforecast.targets import get_plan
     d = mzf.load([ROOT / "data/examples/jilin-prefectures-synthetic.csv"])
     p = get_plan(str(ROOT / "data/examples/jilin-prefectures-example.yaml"), d)
@@ -713,7 +714,7 @@ def test_target_line_is_not_on_the_frame_edge(ds):
 def test_index_failure_is_explained_in_chinese_before_the_technical_detail(tmp_path):
     todo = [{"name": "changchun-14th", "params": {"notebook": "plan_dashboard", "plan": "changchun-14th"}}]
     results = [dict(name="changchun-14th", html=None, ok=False, error="ValueError: boom", records=[])]
-    runner._write_index(tmp_path, results, todo, 1.0, None, ())
+    runner.write_index(tmp_path, results, todo, 1.0, None, ())
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "失败</span>（页面未能生成，请将以下技术信息转给技术人员）" in page and "ValueError: boom" in page
 

@@ -12,9 +12,12 @@ from hypothesis import given, settings, strategies as st
 
 import mzforecast as mzf
 from mzforecast import attainment as A
+from mzforecast import plan as P
+from mzforecast import simulate, terms
+from mzforecast.messages import labels
 from mzforecast import backtest as B
 from mzforecast import models as M
-from mzforecast import plots, reports
+from mzforecast import pages as reports, plots
 from mzforecast.data import Indicator
 from mzforecast.errors import ModelError
 from mzforecast.targets import Target, list_plans
@@ -24,7 +27,7 @@ NOW = 2026  # the reference year of the bundled results: late 2026, the 14th pla
 
 @pytest.fixture(scope="module")
 def cc14(ds):
-    return A.assess_plan("changchun-14th", ds, reference=NOW).set_index("target_id")
+    return P.assess_plan("changchun-14th", ds, reference=NOW).set_index("target_id")
 
 
 def S(d):
@@ -108,7 +111,7 @@ def test_cli_assess_changchun_14th_done_when(capsys):
 
 # ---- 3. one observation
 def test_one_observation_is_insufficient_data_with_a_base_rate(ds):
-    res = A.assess_plan("changchun-13th", ds, as_of=2015)
+    res = P.assess_plan("changchun-13th", ds, as_of=2015)
     one = res[(res.n_obs == 1) & res["median"].notna()]
     assert len(one) >= 4 and set(one.verdict) == {"insufficient_data"}
     assert one.note.str.contains("base rate").all()
@@ -119,7 +122,7 @@ def test_notes_say_what_the_model_does(ds):
     """'held flat' only where the median does not move."""
     for plan in list_plans():
         for as_of in (None, 2015):
-            res = A.assess_plan(plan, ds, as_of=as_of, reference=NOW)
+            res = P.assess_plan(plan, ds, as_of=as_of, reference=NOW)
             for r in res[(res.n_obs == 1) & res["median"].notna() & (res.kind == "level")].itertuples():
                 moved = abs(r.median / r.latest_value - 1) > 0.01
                 if moved:
@@ -152,7 +155,7 @@ def test_no_band_left_without_a_reading(ds):
 
 # ---- 5. passed target years and the 2018 reform
 def test_jilin_13th_has_no_live_verdict_for_2020(ds):
-    res = A.assess_plan("jilin-13th", ds, reference=NOW)
+    res = P.assess_plan("jilin-13th", ds, reference=NOW)
     live = res[res.verdict.isin(["on_track", "at_risk", "off_track"]) & (res.target_year == 2020)]
     assert live.empty
     pending = res[res.verdict == "outcome_pending"]
@@ -186,11 +189,11 @@ def test_fields_mean_median_point(ds, cc14):
     assert {"mean", "median", "point", "probability_nowcast", "exceeded", "flags"} <= set(A.FIELDS)
     assert "forecast_mean" not in A.FIELDS
     t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
-    got = A._ratio_sim(t, ds, A._history(t, ds)[1], None, "auto", 0, A.HORIZON_CAP)
-    x = got[0][2025].to_numpy()
+    got = simulate.sample(t, ds, until=A.HORIZON_CAP)
+    x = got.paths[2025].to_numpy()
     r = cc14.loc["table-02-rural-urban-dibao"]
     assert r["mean"] == pytest.approx(x.mean()) and r["median"] == pytest.approx(np.median(x))
-    assert r.point == pytest.approx(got[2][2025])
+    assert r.point == pytest.approx(got.points[2025])
     fc = mzf.forecast(ds.series("changchun", "dibao_standard_urban"), until=2025)
     assert fc.summary_frame().loc[2025, "mean"] == pytest.approx(fc.samples(20000)[2025].mean(), rel=0.01)
 
@@ -200,7 +203,7 @@ def test_probability_text_and_clipping(ds):
     assert A.probability_text(0.5) == "50%" and A.probability_text(None) == "–"
     assert A.probability_text(1.0, known=True) == "100%"
     for plan in list_plans():
-        res = A.assess_plan(plan, ds, as_of=2015, reference=NOW)
+        res = P.assess_plan(plan, ds, as_of=2015, reference=NOW)
         fc = res[res.probability.notna() & (res.method != "observed")]
         assert ((fc.probability >= A.P_MIN) & (fc.probability <= A.P_MAX)).all()
 
@@ -208,7 +211,7 @@ def test_probability_text_and_clipping(ds):
 def test_no_nan_in_notes_and_readings_in_chinese(ds):
     for plan in list_plans():
         for as_of in (None, 2015):
-            res = A.assess_plan(plan, ds, as_of=as_of, reference=NOW)
+            res = P.assess_plan(plan, ds, as_of=as_of, reference=NOW)
             for col in ("note", "flags"):
                 text = " ".join(res[col].fillna(""))
                 assert not re.search(r"\bnan\b", text, re.I), (plan, col)
@@ -227,7 +230,7 @@ def test_text_says_which_judgement_rules(ds, cc14):
 
 def test_every_verdict_has_label_colour_and_order():
     for v in A.VERDICTS:
-        assert v in A.VERDICT_ZH and v in plots.COLORS and v in reports.ORDER
+        assert v in labels("verdict", "zh") and v in plots.COLORS and v in reports.ORDER
 
 
 # ---- 8. readings of the plan documents
@@ -237,7 +240,7 @@ def test_plan_readings_are_flagged(ds, cc14):
     r = cc14.loc["table-08-social-work-professionals"]
     assert "proxy: certified_social_workers" in r["flags"] and r.verdict != "no_data"
     assert r.latest_value == 4139 and "lower bound" in r.note
-    cc13 = A.assess_plan("changchun-13th", ds, reference=NOW).set_index("target_id")
+    cc13 = P.assess_plan("changchun-13th", ds, reference=NOW).set_index("target_id")
     assert "duplicate" in cc13.loc["km2-communities", "flags"] and "duplicate" in cc13.loc["community-space-1000m2", "flags"]
     assert "tolerance" in cc13.loc["social-organisations-count", "flags"]
     t = mzf.get_target("changchun-13th", "social-organisations-count", ds)
@@ -308,9 +311,9 @@ def test_pages_show_the_readings(ds, cc14):
     r = cc14.loc["table-14-nursing-beds-public-homes"].copy()
     r["target_id"] = "table-14-nursing-beds-public-homes"
     assert "目标冲突" in reports.plain_words(r, ds, "zh")
-    cc13 = A.assess_plan("changchun-13th", ds, reference=NOW).set_index("target_id")
+    cc13 = P.assess_plan("changchun-13th", ds, reference=NOW).set_index("target_id")
     assert "重复目标" in reports.plain_words(cc13.loc["km2-communities"], ds, "zh")
-    res = A.assess_plan("changchun-13th", ds, as_of=2015)
+    res = P.assess_plan("changchun-13th", ds, as_of=2015)
     html = reports.risk_table(res, ds, "en")
     assert "base rate" in html and "基础比率" not in html
 

@@ -7,6 +7,7 @@ CSV line of each record) and ``attrs['label']`` (file name, plus the sheet for w
 """
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,6 @@ def sniff(path: Path, head: bytes) -> str:
         if head.startswith(magic):
             if what != "zip":
                 return what
-            import zipfile
             try:
                 with zipfile.ZipFile(path) as z:
                     names = set(z.namelist())

@@ -23,6 +23,7 @@ import pandas as pd
 from .. import units as U
 from ..data import LONG_COLUMNS, Dataset, data_dir, load, read_yaml
 from ..errors import DataError, DataErrors
+from .csv import decode  # the data reader's decoding: UTF-8/BOM, UTF-16, GBK; binary refused
 
 NAME_HEADERS = ("指标名称", "项目", "指标")
 UNIT_HEADERS = ("单位", "计量单位")
@@ -104,7 +105,6 @@ def _rows(path: Path) -> list[list[str]]:
         return tables[0] if tables else []
     if path.suffix.lower() == ".xls":
         raise DataError("old .xls workbooks are not supported", file=str(path), fix="save as .xlsx or CSV (UTF-8)")
-    from .csv import decode  # the data reader's decoding: UTF-8/BOM, UTF-16, GBK; binary refused
     return [r for r in csv.reader(io.StringIO(decode(path, path.read_bytes())))]
 
 

@@ -15,6 +15,7 @@ from .. import units as U
 from ..data import Dataset, load
 from ..errors import DataError
 from ..targets import Plan, get_plan
+from .workbook import save_atomic
 
 DATA_SHEET, HELP_SHEET = "数据", "填写说明"
 KNOWN_FILL = "D9D9D9"
@@ -159,5 +160,4 @@ def write(plan_id: str, out: str | Path, ds: Dataset | None = None, region: str 
         raise DataError("the template is an Excel workbook", file=str(out), fix="give --out a name ending in .xlsx")
     if out.is_dir():
         raise DataError("is a folder", file=str(out), fix="give --out a file name ending in .xlsx")
-    from .workbook import save_atomic
     return save_atomic(build(plan_id, ds, region, year_from, year_to), out)

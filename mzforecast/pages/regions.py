@@ -1,40 +1,28 @@
-"""What the regions dashboard shows: for each target, regions ranked by probability, counts by
-status, the regions behind schedule, and fan charts. One page per plan, not per region.
+"""The regions dashboard (notebooks/regions_dashboard.ipynb): for each target, regions ranked by
+probability, counts by status, the regions behind schedule, and fan charts. One page per plan,
+not per region.
 
 With COMPACT (50) regions or more the page stays short: the ranked table lists the worst
 COMPACT_ROWS, the dot plot becomes a strip of all regions, and fan charts are drawn only for
-the worst ten. The notebook (notebooks/regions_dashboard.ipynb) only calls these.
+the worst ten. Imports leaves, data, `plots`, `html` and the other page modules.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from . import fmt, plots
-from . import reports as R
-from .data import Dataset
-from .targets import Plan, Target
+from .. import fmt, plots
+from ..data import Dataset
+from ..html import e, status_mark, table, verdict_badge
+from ..messages.pages import DASHBOARD, REGIONS
+from ..targets import Plan, Target
+from .charts import target_figure
+from .common import fmt_value, goal_text, kind_word, local_name, probability_cell
+from .dashboard import ORDER
 
 COMPACT = 50
 COMPACT_ROWS = 20
 WORST_CHARTS = 10
-PROGRESS_ZH = {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度"}
-PROGRESS_EN = {"ahead": "ahead of schedule", "on_schedule": "on schedule", "behind": "behind schedule"}
-T = {
-    "zh": dict(rank="排名", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
-               verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
-               none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
-               regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
-               worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
-               semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）"),
-    "en": dict(rank="rank", region="region", latest="latest", goal="target", base="base value", probability="probability",
-               verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
-               none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
-               "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
-               "SYNTHETIC data, not real statistics.", counts="regions by verdict", worst="the {k} regions least likely to "
-               "meet the target", targets="targets", colon=": ", lp=" (", rp=")", sep=", ", semi="; ", year="{y}",
-               dots="probability of meeting the target", nowcast=" (nowcast where the year has passed)"),
-}
 
 
 def chance(r: pd.DataFrame) -> pd.Series:
@@ -58,7 +46,7 @@ def ranked(res: pd.DataFrame, target_id: str) -> pd.DataFrame:
 def status_counts(res: pd.DataFrame, target_id: str | None = None) -> dict[str, int]:
     r = res if target_id is None else res[res.target_id == target_id]
     c = r.verdict.value_counts()
-    return {v: int(c[v]) for v in R.ORDER if v in c} | {v: int(n) for v, n in c.items() if v not in R.ORDER}
+    return {v: int(c[v]) for v in ORDER if v in c} | {v: int(n) for v, n in c.items() if v not in ORDER}
 
 
 def behind(res: pd.DataFrame, target_id: str) -> pd.DataFrame:
@@ -73,15 +61,15 @@ def region_name(ds: Dataset, region: str, language: str) -> str:
     reg = ds.regions.get(region)
     if reg is None:
         return region
-    return reg.name_zh if language == "zh" or not reg.name_en else reg.name_en
+    return local_name(reg, language)
 
 
 def _name(ds: Dataset, region: str, language: str) -> str:
-    return R.e(region_name(ds, region, language))
+    return e(region_name(ds, region, language))
 
 
 def _counts_html(counts: dict, language: str) -> str:
-    return " ".join(f"{R.verdict_badge(v, language)} {n}" for v, n in counts.items())
+    return " ".join(f"{verdict_badge(v, language)} {n}" for v, n in counts.items())
 
 
 def anchor(res: pd.DataFrame, target_id: str) -> str:
@@ -96,15 +84,15 @@ def progress_text(v, language: str = "zh") -> str:
 
 
 def page_header(plan: Plan, ds: Dataset, res: pd.DataFrame, as_of=None, language: str = "zh") -> str:
-    t = T[language]
+    t = REGIONS[language]
     n_reg = res.region.nunique()
-    title = plan.name_zh if language == "zh" else (plan.name_en or plan.name_zh)
-    when = R.L[language]["as_of"].format(y=as_of) if as_of else R.L[language]["all_data"]
-    parts = [f"<h1>{R.e(title)}</h1>",
-             f"<p>{n_reg} {t['regions']} × {len(plan.targets)} {t['targets']}{t['semi']}{R.e(when)}</p>"]
+    title = local_name(plan, language)
+    when = DASHBOARD[language]["as_of"].format(y=as_of) if as_of else DASHBOARD[language]["all_data"]
+    parts = [f"<h1>{e(title)}</h1>",
+             f"<p>{n_reg} {t['regions']} × {len(plan.targets)} {t['targets']}{t['semi']}{e(when)}</p>"]
     if plan.example or any("synthetic" in str(s) for s in ds.observations.get("source", pd.Series(dtype=str)).unique()):
-        parts.append(f"<p><strong>{R.e(t['example'])}</strong></p>")
-    parts.append(f"<p>{R.e(t['counts'])}{t['colon']}{_counts_html(status_counts(res), language)}</p>")
+        parts.append(f"<p><strong>{e(t['example'])}</strong></p>")
+    parts.append(f"<p>{e(t['counts'])}{t['colon']}{_counts_html(status_counts(res), language)}</p>")
     return "\n".join(parts)
 
 
@@ -112,59 +100,49 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
     """Heading, counts by status, ranked table (compact for many regions) and the regions behind schedule.
 
     Visible text is in the page's language only: the indicator's name, the document's quote and
-    the goal (reports.goal_text); the target id appears only in no visible place."""
-    t = T[language]
+    the goal (common.goal_text); the target id appears only in no visible place."""
+    t = REGIONS[language]
     r = ranked(res, target.id)
     meta = ds.indicators[target.indicator]
     unit = target.unit
     lunit = meta.unit if target.kind == "growth" else unit  # latest and base values are levels
-    goal = (R.e(target.relative.describe(language)) if target.relative is not None
-            else R.goal_text(r.iloc[0], language) if len(r) else "")  # goal_text is HTML (&gt;)
-    kind = R.L[language]["binding"] if target.binding else R.L[language]["expected"]
+    goal = (e(target.relative.describe(language)) if target.relative is not None
+            else goal_text(r.iloc[0], language) if len(r) else "")  # goal_text is HTML (&gt;)
+    kind = kind_word(target.binding, language)
     year = t["year"].format(y=target.target_year)
-    html = [f"<h2 id='{anchor(res, target.id)}'>{R.e(meta.name(language))}</h2>",
-            f"<p>{R.e(target.quote)}{t['lp']}{goal}{t['sep']}{R.e(year)}{t['semi']}{R.e(kind)}{t['rp']}</p>",
-            f"<p>{R.e(t['counts'])}{t['colon']}{_counts_html(status_counts(res, target.id), language)}</p>"]
+    html = [f"<h2 id='{anchor(res, target.id)}'>{e(meta.name(language))}</h2>",
+            f"<p>{e(target.quote)}{t['lp']}{goal}{t['sep']}{e(year)}{t['semi']}{e(kind)}{t['rp']}</p>",
+            f"<p>{e(t['counts'])}{t['colon']}{_counts_html(status_counts(res, target.id), language)}</p>"]
     if target.responsible_unit:
-        unit_word = "责任单位" if language == "zh" else "responsible unit"
-        html.insert(2, f"<p>{unit_word}{t['colon']}{R.e(target.responsible_unit)}</p>")
+        html.insert(2, f"<p>{t['responsible']}{t['colon']}{e(target.responsible_unit)}</p>")
     compact = len(r) >= COMPACT
     shown = r.head(COMPACT_ROWS) if compact else r
 
     def prog(v):
-        return R.e(progress_text(v, language))
-
-    def status(v):
-        """超前/符合/滞后序时进度 in the evaluation form's colours; a dash without both progress numbers."""
-        from .evaluation import STATUS_COLORS
-        v = v if isinstance(v, str) else ""
-        label = (PROGRESS_ZH if language == "zh" else PROGRESS_EN).get(v)
-        if not label:
-            return fmt.DASH
-        return f"<span style='color:{STATUS_COLORS[v]};font-weight:bold'>{R.e(label)}</span>"
+        return e(progress_text(v, language))
 
     def when(y):
         return f"{t['lp']}{int(y)}{t['rp']}" if pd.notna(y) else ""
-    rows = [[str(x.rank), _name(ds, x.region, language), R.e(R.fmt_value(x.base_value, lunit, language)),
-             R.e(R.fmt_value(x.latest_value, lunit, language) + when(x.latest_year)),
-             R.e(R.fmt_value(x.target_value, unit, language)), R._probability_cell(x, language),
-             R.verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress),
-             status(getattr(x, "progress_status", ""))]
+    rows = [[str(x.rank), _name(ds, x.region, language), e(fmt_value(x.base_value, lunit, language)),
+             e(fmt_value(x.latest_value, lunit, language) + when(x.latest_year)),
+             e(fmt_value(x.target_value, unit, language)), probability_cell(x, language),
+             verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress),
+             status_mark(getattr(x, "progress_status", ""), language)]
             for x in shown.itertuples()]
-    html.append(R.html_table([t["rank"], t["region"], t["base"], t["latest"], t["goal"], t["probability"],
+    html.append(table([t["rank"], t["region"], t["base"], t["latest"], t["goal"], t["probability"],
                               t["verdict"], t["progress"], t["time"], t["status"]], rows, "risk"))
     if compact:
-        html.append(f"<p>{R.e(t['more'].format(n=len(r) - len(shown), k=len(shown)))}</p>")
+        html.append(f"<p>{e(t['more'].format(n=len(r) - len(shown), k=len(shown)))}</p>")
     b = behind(res, target.id)
-    html.append(f"<h3>{R.e(t['behind'])}{t['lp']}{len(b)}{t['rp']}</h3>")
+    html.append(f"<h3>{e(t['behind'])}{t['lp']}{len(b)}{t['rp']}</h3>")
     if b.empty:
-        html.append(f"<p>{R.e(t['none_behind'])}</p>")
+        html.append(f"<p>{e(t['none_behind'])}</p>")
     else:
         bb = b.head(COMPACT_ROWS) if compact else b
-        html.append(R.html_table(
+        html.append(table(
             [t["region"], t["base"], t["latest"], t["goal"], t["progress"], t["time"]],
-            [[_name(ds, x.region, language), R.e(R.fmt_value(x.base_value, lunit, language)),
-              R.e(R.fmt_value(x.latest_value, lunit, language)), R.e(R.fmt_value(x.target_value, unit, language)),
+            [[_name(ds, x.region, language), e(fmt_value(x.base_value, lunit, language)),
+              e(fmt_value(x.latest_value, lunit, language)), e(fmt_value(x.target_value, unit, language)),
               prog(x.completion_progress), prog(x.time_progress)] for x in bb.itertuples()]))
     return "\n".join(html)
 
@@ -173,7 +151,7 @@ def dot_plot(target: Target, res: pd.DataFrame, ds: Dataset, language: str = "zh
     """Probability by region, coloured by verdict: one labelled row per region, or a strip for 50+ regions.
 
     Drawn outside pyplot, inside plots.chart_style() (the CJK font), names from data as plain text."""
-    t = T[language]
+    t = REGIONS[language]
     r = ranked(res, target.id)
     r = r[chance(r).notna()]
     if r.empty:
@@ -234,7 +212,7 @@ def small_multiples(target: Target, res: pd.DataFrame, ds: Dataset, as_of=None, 
         fig = plots.new_figure(figsize=(12, 3.0 * nrow))
         axes = fig.subplots(nrow, cols, squeeze=False)
         for ax, x in zip(axes.flat, r.itertuples()):
-            R.target_figure(region_target(target, x), ds, as_of, method, language, ax=ax)
+            target_figure(region_target(target, x), ds, as_of, method, language, ax=ax)
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
             ax.set_title(f"{region_name(ds, x.region, language)} · {plots.verdict_label(x.verdict, language)}",

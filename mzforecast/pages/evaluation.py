@@ -1,19 +1,42 @@
-"""The evaluation form (中期评估/总结评估) as a page, a chart and a workbook.
+"""The evaluation page (中期评估/总结评估, notebooks/evaluation.ipynb), its progress chart and the
+summary workbook (summary.xlsx, `assess --format xlsx`).
 
 The numbers come from mzforecast.evaluation (完成进度, 时序进度, 状态); this module lays them
 out the way an office pastes them into its report: binding targets first, a generated
-summary paragraph in Chinese, status colours.
+summary paragraph in Chinese, status colours from `plots`. Imports leaves, data, engine,
+`plots`, `html` and `common`.
 """
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .data import Dataset
-from .errors import MzError
-from .evaluation import STATUS_COLORS, STATUS_ZH, TOLERANCE, _nan, _text, proxy_label, proxy_used
+from .. import fmt
+from ..data import Dataset, load
+from ..errors import DataError, MzError
+from ..evaluation import TOLERANCE, proxy_label, proxy_used
+from ..html import e, img, status_mark, table
+from ..io.workbook import save_atomic
+from ..messages import label
+from ..messages.goal import goal_text
+from ..messages.pages import EVALUATION as W
+from ..plots import STATUS_COLORS, chart_style, new_figure
+from ..targets import get_plan
+from ..units import DISPLAY_ZH
+
+BINDING = label("binding", "binding")  # 约束性: the form is Chinese
+
+
+def _nan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _str(v) -> str:
+    return "" if _nan(v) else str(v)
 
 
 def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
@@ -22,8 +45,6 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     One row per target with its name, 属性, 基期值, 目标值, 现值, progress, status, verdict and
     责任单位; figures stay numbers so the page, the chart and the workbook format them their way.
     """
-    from .attainment import VERDICT_ZH
-    from .targets import get_plan
     try:
         targets = {t.id: t for t in get_plan(plan or res.plan.iloc[0], ds).targets} if len(res) else {}
     except MzError:  # a plan file that is not bundled: the form still shows the assessment's values
@@ -38,14 +59,14 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
         rows.append(dict(
-            indicator_name=name, target_id=r["target_id"], binding="约束性" if r.get("binding") else "预期性",
+            indicator_name=name, target_id=r["target_id"], binding=label("binding", "binding" if r.get("binding") else "expected"),
             base_year=r.get("base_year"), base_value=r.get("base_value"),
             target=_goal(r), target_year=r.get("target_year"),
             latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
             completion_progress=r.get("completion_progress"), time_progress=r.get("time_progress"),
-            progress_status=_text(r.get("progress_status")), probability=r.get("probability"),
-            verdict=VERDICT_ZH.get(r.get("verdict"), r.get("verdict")),
-            verdict_code=r.get("verdict"), proxy=proxy, responsible_unit=_text(r.get("responsible_unit")),
+            progress_status=_str(r.get("progress_status")), probability=r.get("probability"),
+            verdict=label("verdict", r.get("verdict"), default=r.get("verdict")),
+            verdict_code=r.get("verdict"), proxy=proxy, responsible_unit=_str(r.get("responsible_unit")),
             unit=r.get("unit") if t is None or t.kind in ("level", "ratio") else
             (ds.indicators[t.indicator].unit if t.indicator in ds.indicators else "")))
     df = pd.DataFrame(rows)
@@ -53,7 +74,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         return df
     order = {"behind": 0, "on_schedule": 1, "ahead": 2, "": 3}
     df["_t"] = df.verdict_code.eq("transferred")  # 已划出民政: listed after everything scored
-    df["_b"] = df.binding.ne("约束性")
+    df["_b"] = df.binding.ne(BINDING)
     df["_v"] = df.verdict_code.eq("no_data")  # rows with numbers before empty rows
     df["_s"] = df.progress_status.map(order)
     keys = ["_t", "_b", "_v", "_s"]
@@ -62,11 +83,9 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
 
 def _goal(r) -> str:
     """The goal as planners write it (≥ 75.0%, 新增 ≥ 30), from the assessment row."""
-    from .reports import goal_text
     if not r.get("comparator") or _nan(r.get("target_value")):  # hand-made frames without the goal
         return ""
-    import html
-    return html.unescape(goal_text(pd.Series(r), "zh"))  # plain text: the page escapes it, the workbook stores it
+    return goal_text(pd.Series(r), "zh")  # plain text: the page escapes it, the workbook stores it
 
 
 def status_counts(res: pd.DataFrame) -> dict[str, int]:
@@ -85,7 +104,7 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
         return head + "。"
     judged_rows = f[f.progress_status != ""]
     years = sorted({int(y) for y in judged_rows.latest_year.dropna()}) if "latest_year" in f else []
-    parts = [f"{head}，其中约束性指标 {int((f.binding == '约束性').sum())} 项。"]
+    parts = [f"{head}，其中约束性指标 {int((f.binding == BINDING).sum())} 项。"]
     if judged:
         parts.append(f"有基期值和基期后现值、可计算完成进度的 {judged} 项中，超前序时进度 {c['ahead']} 项，"
                      f"符合序时进度 {c['on_schedule']} 项，滞后序时进度 {c['behind']} 项"
@@ -94,16 +113,16 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
         parts.append(f"{c['']} 项均缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
     elif c[""]:
         parts.append(f"另有 {c['']} 项缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
-    behind = f[(f.binding == "约束性") & (f.progress_status == "behind")]
+    behind = f[(f.binding == BINDING) & (f.progress_status == "behind")]
     if len(behind):
         items = "；".join(
             f"{r.indicator_name}（完成进度 {r.completion_progress:.1f}%，时序进度 {r.time_progress:.0f}%"
             + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit else "") + "）"
             for r in behind.itertuples())
         parts.append(f"滞后序时进度的约束性指标 {len(behind)} 项：{items}，需加大推进力度。")
-    elif (judged_rows.binding == "约束性").any():
+    elif (judged_rows.binding == BINDING).any():
         parts.append("约束性指标中没有滞后序时进度的指标。")
-    risky = f[(f.binding == "约束性") & f.verdict_code.isin(["at_risk", "off_track", "not_achieved"])]
+    risky = f[(f.binding == BINDING) & f.verdict_code.isin(["at_risk", "off_track", "not_achieved"])]
     if len(risky):
         items = "；".join(f"{r.indicator_name}（{r.verdict}" + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit
                                                                 else "") + "）" for r in risky.itertuples())
@@ -115,32 +134,26 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
 
 
 def _fmt(v, unit="") -> str:
-    from . import fmt
     return fmt.number(v, unit, "zh")
 
 
 def form_html(res: pd.DataFrame, ds: Dataset) -> str:
     """The form as an HTML table for the evaluation page (binding first, status coloured)."""
-    from . import fmt
-    from .reports import e, html_table
     f = form(res, ds)
-    head = ["指标", "属性", "基期值", "目标值", "现值", "完成进度", "时序进度", "状态", "预测判断", "责任单位"]
     rows = []
     for r in f.itertuples():
         base = _fmt(r.base_value, r.unit) + (f"（{int(r.base_year)}）" if not _nan(r.base_value) else "")
         cur = _fmt(r.latest_value, r.unit) + (f"（{int(r.latest_year)}）" if not _nan(r.latest_value) else "")
         pct = lambda v: fmt.number(v, "percent", "zh")  # noqa: E731
-        colour = STATUS_COLORS[r.progress_status]
-        status = f"<span style='color:{colour};font-weight:bold'>{e(STATUS_ZH[r.progress_status])}</span>"
+        status = status_mark(r.progress_status, "zh", blank=None)
         rows.append([e(r.indicator_name), e(r.binding), e(base), e(f"{r.target}（{int(r.target_year)}年）"), e(cur),
                      e(pct(r.completion_progress)), e(pct(r.time_progress)), status, e(r.verdict),
                      e(r.responsible_unit or fmt.DASH)])
-    return html_table(head, rows, cls="evaluation")
+    return table(W["head"], rows, cls="evaluation")
 
 
 def progress_chart(res: pd.DataFrame, ds: Dataset):
     """Horizontal bars: completion progress per indicator, with its time progress marked."""
-    from .plots import chart_style, new_figure
     f = form(res, ds)
     f = f[f.progress_status != ""]
     if f.empty:
@@ -152,17 +165,15 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
 
 def progress_html(res: pd.DataFrame, ds: Dataset) -> str:
     """The progress chart as an inlined image, or one sentence why there is none (no blank chart)."""
-    from .plots import img_html
     fig = progress_chart(res, ds)
     if fig is None:
-        return ("<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。"
-                "数据补充后，本节按指标画出完成进度与时序进度。</p>")
-    return img_html(fig, "各指标完成进度与时序进度")
+        return W["no_progress"]
+    return img(fig, W["chart_alt"])
 
 
 def _draw_progress(fig, ax, f: pd.DataFrame):
     if f.empty:
-        ax.text(0.5, 0.5, "暂无可计算完成进度的指标", ha="center", va="center")
+        ax.text(0.5, 0.5, W["chart_empty"], ha="center", va="center")
         ax.axis("off")
         return fig
     f = f.iloc[::-1]
@@ -171,18 +182,19 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
     ax.barh(y, comp, color=[STATUS_COLORS[s] for s in f.progress_status], height=0.6)
     ax.scatter(f.time_progress.astype(float), y, marker="|", s=300, color="black", zorder=3)
     last = int(f.target_year.max())
-    labels = [("★ " if b == "约束性" else "") + (n if len(n) <= 22 else n[:21] + "…")
+    labels = [("★ " if b == BINDING else "") + (n if len(n) <= 22 else n[:21] + "…")
               + (f"（{int(y)}年）" if int(y) != last else "")
               for n, b, y in zip(f.indicator_name, f.binding, f.target_year)]
     ax.set_yticks(y, labels, fontsize=8)
     for t in ax.get_yticklabels():  # names from data files: "$" is text, not mathtext
         t.set_parse_math(False)
     ax.axvline(100, color="#888", lw=0.8, ls="--")
-    ax.set_xlabel("%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）")
+    ax.set_xlabel(W["axis"])
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-    handles = [Patch(color=STATUS_COLORS[k], label=f"完成进度：{STATUS_ZH[k]}") for k in ("ahead", "on_schedule", "behind")]
-    handles.append(Line2D([], [], marker="|", ls="", markersize=14, color="black", label="时序进度"))
+    handles = [Patch(color=STATUS_COLORS[k], label=W["legend"].format(s=label("status", k)))
+               for k in ("ahead", "on_schedule", "behind")]
+    handles.append(Line2D([], [], marker="|", ls="", markersize=14, color="black", label=W["time"]))
     ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(f)),
               ncol=4)
     ax.spines[["top", "right"]].set_visible(False)
@@ -217,7 +229,6 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from .units import DISPLAY_ZH
     wb = Workbook()
     wb.remove(wb.active)
     used: set = set()
@@ -235,9 +246,9 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
             for key, _, _ in XLSX_COLUMNS:
                 v = r.get(key)
                 if key == "progress_status":
-                    v = STATUS_ZH[_text(v)] if _text(v) else ""
+                    v = label("status", _str(v)) if _str(v) else ""
                 elif key == "unit":
-                    v = DISPLAY_ZH.get(_text(v), _text(v))
+                    v = DISPLAY_ZH.get(_str(v), _str(v))
                 elif key in ("base_year", "latest_year", "target_year"):
                     v = None if _nan(v) else int(v)
                 elif key in ("completion_progress", "time_progress", "base_value", "latest_value"):
@@ -247,12 +258,12 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 vals.append(v)
             ws.append(vals)
             row = ws.max_row
-            st = _text(r.get("progress_status"))
+            st = _str(r.get("progress_status"))
             if st:
                 c = ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("progress_status") + 1)
                 c.fill = PatternFill("solid", fgColor=STATUS_COLORS[st].lstrip("#"))
                 c.font = Font(color="FFFFFF", bold=True)
-            vc = VERDICT_FILL.get(_text(r.get("verdict_code")))
+            vc = VERDICT_FILL.get(_str(r.get("verdict_code")))
             if vc:
                 ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("verdict") + 1).fill = \
                     PatternFill("solid", fgColor=vc)
@@ -270,12 +281,9 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
 
 def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Path:
     """summary.xlsx (or `assess --format xlsx --out`), written atomically."""
-    from .data import load
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        from .errors import DataError
         raise DataError("the workbook needs a name ending in .xlsx", file=str(path))
-    from .io.workbook import save_atomic
     return save_atomic(summary_workbook(res, ds if ds is not None else load()), path)
 
 
@@ -286,21 +294,18 @@ def kind_of_evaluation(res: pd.DataFrame, target_year: int) -> str:
     years = pd.to_numeric(res.get("latest_year", pd.Series(dtype=float)), errors="coerce").dropna()
     status = res.get("progress_status", pd.Series(dtype=str)).fillna("")
     if len(years) and years.max() >= target_year:
-        return "总结评估"
-    return "中期评估" if (status != "").any() else "实施情况评估（暂无基期后数据）"
+        return W["final"]
+    return W["midterm"] if (status != "").any() else W["nothing_yet"]
 
 
 def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """Header, generated summary paragraph and the form: what an office pastes into its report."""
-    from .reports import e
-    from .targets import get_plan
     p = get_plan(plan_id, ds)
     kind = kind_of_evaluation(res, p.target_year)
     region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
-    when = f"数据截至 {as_of} 年" if as_of else "使用全部已有数据"
-    import re
+    when = W["data_to"].format(y=as_of) if as_of else W["all_data"]
     # back to the plan's dashboard (unlinked by the runner if this run did not make it)
-    dash = f' · <a href="{e(p.id)}.html">规划监测页</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
+    dash = f' · <a href="{e(p.id)}.html">{W["dashboard"]}</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     return (f"<h1>{e(p.name_zh)}：{kind}</h1>"
             f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标{dash}</p>"
             f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"

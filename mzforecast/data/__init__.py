@@ -2,9 +2,13 @@
 
 Every row is checked and every problem collected, so one run of ``mzforecast data check``
 lists everything to fix. Bundled files are read, never written.
+
+Owns the indicator, region and source catalogues, the readers of tables (wide or long), the
+Dataset and its merging; the row-by-row checks are in `data.rows`. Imports the leaves and io.
 """
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -18,11 +22,12 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from . import io as _io, resources as _resources, units as U
-from .errors import DataError, DataErrors
+from .. import io as _io, resources as _resources, units as U
+from ..errors import DataError, DataErrors
+from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, max_abs, parse_number  # noqa: F401
+from .tables import KNOWN_COLUMNS, _column_name, _is_year, normalise_columns, read_table, to_long  # noqa: F401
 
 LONG_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote"]
-YEAR_MIN, YEAR_MAX = 1949, 2100
 
 
 def data_dir() -> Path:
@@ -39,7 +44,7 @@ class Indicator(BaseModel):
     kind: Literal["level", "share", "ratio"] = "level"
     direction: Literal["higher", "lower", "none"] = "higher"
     aggregation: Literal["stock", "period_total", "period_mean"] = "stock"
-    # ---- structure the models respect (issue 9; reasons in data/README.md)
+    # ---- structure the models respect (reasons in data/README.md)
     # monotone: administered standards (低保, 特困, orphan allowances) are only raised or held,
     # so no forecast path falls below the last value or from one year to the next.
     monotone: Literal["nondecreasing", "nonincreasing"] | None = None
@@ -145,7 +150,6 @@ def read_yaml(path: Path):
 
 def validation_errors(e: ValidationError, file: str, prefix: str = "", known=()) -> list[DataError]:
     """Pydantic errors as DataErrors with the key path; unknown keys named with the closest known key."""
-    import difflib
     out = []
     for err in e.errors():
         loc = ".".join(str(x) for x in err["loc"])
@@ -217,86 +221,7 @@ def load_regions(path: Path | None = None) -> dict[str, Region]:
 
 # ---------------------------------------------------------------- reading tables
 # Column names as users write them: case, surrounding spaces and inner spaces do not matter.
-KNOWN_COLUMNS = {"region", "region_name", "indicator", "indicator_name", "year", "value", "unit", "source",
-                 "quote", "note", "kind"}
-_YEAR_HEADER = re.compile(r"(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:年)?", re.I)
-
-
-def _column_name(col) -> str:
-    """'2019年', '2019 年', 'Y2019', '2019.0' -> '2019'; ' Unit ' -> 'unit'; 'Region Name' -> 'region_name'."""
-    s = str(col).strip()
-    m = _YEAR_HEADER.fullmatch(s)
-    if m:
-        return str(int(m.group(1)))  # full-width digits (２０１９年) too
-    key = re.sub(r"\s+", "_", s.lower())
-    return key if key in KNOWN_COLUMNS else s
-
-
-def normalise_columns(df: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Canonical column names; two columns that mean the same thing are refused, not one silently dropped."""
-    names = [_column_name(c) for c in df.columns]
-    seen: dict[str, list[int]] = {}
-    for i, n in enumerate(names):
-        if n:
-            seen.setdefault(n, []).append(i)
-    errs = [DataError(f"column '{n}' appears {len(pos)} times (columns "
-                      + ", ".join(f"{p + 1} '{df.columns[p]}'" for p in pos) + ")", file=file, row=1, column=n,
-                      fix="keep one column per name (and one per year in the wide layout)")
-            for n, pos in seen.items() if len(pos) > 1]
-    rows = df.attrs.get("rows") or list(range(2, len(df) + 2))
-    for i, n in enumerate(names):
-        filled = df.iloc[:, i].astype(str).str.strip().ne("").to_numpy() if not n else []
-        if len(filled) and filled.any():
-            k = int(filled.argmax())
-            errs.append(DataError(f"column {i + 1} has values but no header (first: '{str(df.iloc[k, i])[:40]}')",
-                                  file=file, row=rows[k], fix="give the column a header or delete the stray cells"))
-    if errs:
-        raise DataErrors(errs)
-    keep = [i for i, n in enumerate(names) if n]  # blank-headed columns are empty here: drop them
-    out = df.iloc[:, keep].copy()
-    out.columns = [names[i] for i in keep]
-    out.attrs = dict(df.attrs)
-    return out
-
-
-def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
-    """Read CSV or .xlsx as strings with canonical column names (see mzforecast.io for the readers)."""
-    df = _io.read_table(path, sheet)
-    label = df.attrs.get("label", str(path))
-    df = normalise_columns(df, label)
-    if df.empty:
-        raise DataError("the file has a header but no data rows", file=label,
-                        fix="add data rows under the header (region, indicator, year, value… or one column per year)")
-    return df
-
-
-def _is_year(col: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}", str(col)))
-
-
-def to_long(df: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Turn the wide yearbook layout (one column per year) into the long layout."""
-    year_cols = [c for c in df.columns if _is_year(c)]
-    rows = df.attrs.get("rows") or list(range(2, len(df) + 2))  # spreadsheet rows: header is row 1
-    d = df.copy()
-    d["_row"] = rows
-    if not year_cols:
-        return d
-    both = [c for c in ("year", "value") if c in df.columns]
-    if both:
-        raise DataError(f"the file has both a '{both[0]}' column and year columns ("
-                        + ", ".join(year_cols[:5]) + ")", file=file, row=1, column=both[0],
-                        fix="use the long layout (region, indicator, year, value) or the wide one "
-                        "(region, indicator, one column per year), not both")
-    id_cols = [c for c in df.columns if c not in year_cols]
-    long = d.melt(id_vars=id_cols + ["_row"], value_vars=year_cols, var_name="year", value_name="value")
-    long = long[long["value"].astype(str).str.strip() != ""]
-    return long.sort_values(["_row", "year"]).reset_index(drop=True)
-
-
-# ---------------------------------------------------------------- the dataset
 def _closest(name: str, known) -> str:
-    import difflib
     near = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
     return "; did you mean " + " or ".join(f"'{n}'" for n in near) + "?" if near else ""
 
@@ -359,183 +284,6 @@ class Dataset:
         return ds
 
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-
-
-def parse_number(text) -> float:
-    """A finite number as written in a cell; '1,245.0' and '12,345' read, '5,1' (decimal comma) refused."""
-    s = str(text).strip()
-    if _THOUSANDS.fullmatch(s):
-        s = s.replace(",", "")
-    elif "," in s or "，" in s:
-        raise ValueError(f"value '{text}' has a comma that is not a thousands separator (decimal comma?)")
-    if s.lower().lstrip("+-") in ("nan", "inf", "infinity", "na", "n/a", "null", "none"):
-        raise ValueError(f"value '{text}' is not a finite number")
-    if not _NUMBER.fullmatch(s):
-        raise ValueError(f"value '{str(text)[:60]}' is not a number")
-    v = float(s)
-    if not math.isfinite(v):
-        raise ValueError(f"value '{text}' is not a finite number (too large)")
-    return v
-
-
-# Largest plausible magnitude per unit, after conversion: far above any real civil-affairs figure,
-# far below what a typo or an export glitch (1e308, a cell pasted twice) produces.
-_MAX_ABS = {
-    "yuan": 1e15,                  # 10x China's GDP (about 1.3e14 yuan in 2024)
-    "yuan/person/year": 1e7,       # 100x China's per-capita disposable income
-    "yuan/person/month": 1e6,
-    "percent": 1e4,                # a ratio of 100x; shares are held to 0-100 separately
-    "times": 1e4,
-}
-_MAX_COUNT = 1e10                  # about 7x China's population: no count of people, beds or visits is larger
-_MAX_OTHER = 1e9                   # densities, areas, minutes
-
-
-def max_abs(unit: str) -> float:
-    """The sanity bound for values in canonical `unit` (why: see _MAX_ABS)."""
-    return _MAX_ABS.get(unit) or (_MAX_COUNT if U.is_count(unit) else _MAX_OTHER)
-
-
-_PLAIN = re.compile(r"-?\d+(\.\d+)?")
-ROW_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote", "note", "file", "row"]
-
-
-def _clean_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator],
-                regions: dict[str, Region]) -> pd.DataFrame | None:
-    """The rows `_check_rows` would keep, computed in arrays, when no row has a problem; else None,
-    and the row-by-row check writes the messages. A national county file has a million rows, with
-    few distinct regions, indicators, years and units: each distinct text is read once."""
-    def col(c, fn=str.strip):
-        if c not in df.columns:
-            return np.full(len(df), "", dtype=object)
-        codes, uniq = pd.factorize(df[c].astype(str))
-        return np.array([fn(u) for u in uniq] + [""], dtype=object)[codes]
-    reg, ind = col("region"), col("indicator")
-    if (reg == "").any() or (ind == "").any():
-        return None  # an empty cell: the row-by-row check names it
-    if not (pd.Series(reg).isin(list(regions)).all() and pd.Series(ind).isin(list(indicators)).all()):
-        return None
-    try:
-        year = col("year", lambda y: int(y.strip()) if re.fullmatch(r"\d{4}", y.strip()) else None).astype(int)
-        # plain numbers only; anything else (thousands separators, commas, exponents, words) takes
-        # the row-by-row path, which reads it or says exactly what is wrong
-        val = col("value", lambda v: float(v.strip()) if _PLAIN.fullmatch(v.strip()) else None).astype(float)
-    except (TypeError, ValueError):
-        return None
-    if ((year < YEAR_MIN) | (year > YEAR_MAX)).any() or np.isnan(val).any():
-        return None
-    ind_codes, ind_uniq = pd.factorize(ind)
-    meta_unit = np.array([indicators[i].unit for i in ind_uniq], dtype=object)[ind_codes]
-    unit = col("unit")
-    unit = np.where(unit == "", meta_unit, unit)
-    for (u, mu), idx in pd.DataFrame({"u": unit, "m": meta_unit}).groupby(["u", "m"]).indices.items():
-        try:
-            val[idx] = U.convert(val[idx], u, mu)
-        except DataError:
-            return None
-    if any((np.abs(val[meta_unit == u]) > max_abs(u)).any() for u in set(meta_unit)):
-        return None  # beyond the sanity bound: the row-by-row check names the rows
-    kind = np.array([indicators[i].kind for i in ind_uniq], dtype=object)[ind_codes]
-    if ((val < 0) & np.isin(kind, ["level", "share"])).any() or ((kind == "share") & (val > 100)).any():
-        return None
-    return pd.DataFrame({"region": reg, "indicator": ind, "year": year, "value": val, "unit": meta_unit,
-                         "source": col("source"), "quote": col("quote", str), "note": col("note", str),
-                         "file": file, "row": df["_row"].to_numpy()}, columns=ROW_COLUMNS)
-
-
-def _check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], regions: dict[str, Region],
-                *, require_source: bool) -> tuple[pd.DataFrame, list[DataError]]:
-    errs: list[DataError] = []
-    need = ["region", "indicator", "year", "value"] + (["unit", "source", "quote"] if require_source else [])
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise DataErrors([DataError(f"missing column '{c}'", file=file, column=c,
-                                    fix="long layout needs columns " + ", ".join(need)
-                                    + "; wide layout needs region, indicator and one column per year")
-                          for c in missing])
-    rows = []
-    cols = list(df.columns)  # plain lists: to_dict("records") boxes every cell and halves the speed
-    out = _clean_rows(df, file, indicators, regions)  # issue 14: a million clean rows in arrays
-    for rec in (dict(zip(cols, vals)) for vals in zip(*(df[c].tolist() for c in cols))) if out is None else ():
-        r = rec["_row"]
-        bad = False
-        reg, ind = str(rec["region"]).strip(), str(rec["indicator"]).strip()
-        if not reg or not ind:
-            errs.append(DataError(f"the {'region' if not reg else 'indicator'} cell is empty", file=file, row=r,
-                                  column="region" if not reg else "indicator",
-                                  fix="fill it in on every row (merged or blank cells are not repeated)"))
-            continue
-        if reg not in regions:
-            errs.append(DataError(f"unknown region '{reg[:60]}'", file=file, row=r, column="region",
-                                  fix="add a 'region_name' column to define a new region, or use one of: "
-                                  + ", ".join(regions)))
-            bad = True
-        if ind not in indicators:
-            errs.append(DataError(f"unknown indicator '{ind[:60]}'", file=file, row=r, column="indicator",
-                                  fix="add columns 'indicator_name' and 'unit' (or a companion "
-                                  "<file>.indicators.yaml) to define it, or use a bundled id"))
-            bad = True
-        ys = str(rec["year"]).strip()
-        ym = _YEAR_HEADER.fullmatch(ys)  # 2020, 2020年, Y2020, 2020.0 as in the headers
-        year = int(ym.group(1)) if ym else None
-        if year is None:
-            errs.append(DataError(f"year '{ys[:20]}' is not a whole year", file=file, row=r, column="year",
-                                  fix="write the year as four digits, e.g. 2020"))
-            bad = True
-        elif not YEAR_MIN <= year <= YEAR_MAX:
-            errs.append(DataError(f"year {year} is out of range {YEAR_MIN}-{YEAR_MAX}", file=file, row=r,
-                                  column="year"))
-            bad = True
-        try:
-            val = parse_number(rec["value"])
-        except ValueError as e:
-            errs.append(DataError(str(e), file=file, row=r, column="value",
-                                  fix="write a plain number such as 14.7 (decimal point, not comma) with the "
-                                  "multiplier in the unit column (万张)"))
-            bad = True
-        if bad:
-            continue
-        meta = indicators[ind]
-        unit = str(rec.get("unit") or "").strip() or meta.unit
-        try:
-            val = U.convert(val, unit, meta.unit, file=file, row=r)
-        except DataError as e:
-            errs.append(e)
-            continue
-        limit = max_abs(meta.unit)
-        if not abs(val) <= limit:
-            errs.append(DataError(f"value {rec['value']} ({val:.4g} {meta.unit}) is beyond the sanity bound "
-                                  f"{limit:g} {meta.unit} for {ind}", file=file, row=r, column="value",
-                                  fix="check the number and the unit (万/亿 multipliers, monthly vs yearly)"))
-            continue
-        if val < 0 and meta.kind in ("level", "share"):
-            errs.append(DataError(f"negative value {val:g} for {ind} ({meta.kind})", file=file, row=r,
-                                  column="value", fix="counts, amounts and shares cannot be negative"))
-            continue
-        if meta.kind == "share" and val > 100:
-            errs.append(DataError(f"share {val:g}% is above 100", file=file, row=r, column="value",
-                                  fix="give shares in percent between 0 and 100"))
-            continue
-        rows.append(dict(region=reg, indicator=ind, year=year, value=val, unit=meta.unit,
-                         source=str(rec.get("source", "") or "").strip(), quote=str(rec.get("quote", "") or ""),
-                         note=str(rec.get("note", "") or ""), file=file, row=r))
-    if out is None:
-        out = pd.DataFrame(rows, columns=ROW_COLUMNS)
-    # duplicates with different values
-    if not out.empty:
-        dup = out[out.duplicated(["region", "indicator", "year"], keep=False)]
-        for key, g in dup.groupby(["region", "indicator", "year"]):
-            if g.value.nunique() > 1:
-                errs.append(DataError(
-                    f"{key[0]}/{key[1]}/{key[2]} appears with different values "
-                    + ", ".join(f"{v:g} (row {rr})" for v, rr in zip(g.value, g.row)),
-                    file=file, row=int(g.row.iloc[0]), column="value", fix="keep one row per region, indicator and year"))
-        out = out.drop_duplicates(["region", "indicator", "year"])
-    return out, errs
-
-
 @lru_cache(maxsize=4)
 def _bundled(path: str) -> Dataset:
     d = Path(path)
@@ -544,7 +292,7 @@ def _bundled(path: str) -> Dataset:
     sources = load_sources(d / "sources.yaml")
     f = str(d / "observations.csv")
     df = to_long(read_table(f), f)
-    obs, errs = _check_rows(df, f, indicators, regions, require_source=True)
+    obs, errs = check_rows(df, f, indicators, regions, require_source=True)
     for rec in obs.itertuples():
         if rec.source not in sources:
             errs.append(DataError(f"unknown source '{rec.source}'", file=f, row=rec.row, column="source",
@@ -612,7 +360,7 @@ def load_user_file(path: str | Path, base: Dataset | None = None, sheet: str | N
                                           column=".".join(map(str, err["loc"]))))
     indicators.update(new_ind)
     regions.update(new_reg)
-    rows, row_errs = _check_rows(df, file, indicators, regions, require_source=False)
+    rows, row_errs = check_rows(df, file, indicators, regions, require_source=False)
     errs += row_errs
     if errs:
         raise DataErrors(errs)

@@ -1,0 +1,82 @@
+"""The HTML every page is made of: escaping (through `mzforecast.safe`), tables, verdict badges and
+progress-status marks in the colours of `plots`, generated anchors, inlined chart images, the
+links a partial run removes, and the summary a notebook records for the run's index.
+Imports leaves and `plots`.
+"""
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import json
+import re
+
+import pandas as pd
+
+from . import fmt, plots
+from .messages import label
+from .safe import html_text
+
+SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
+e = html_text  # every string from a file goes through mzforecast.safe
+
+
+def table(head, rows, cls: str | None = None) -> str:
+    """An HTML table from header labels (escaped here) and rows of ready cell HTML."""
+    th = "".join(f"<th>{e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    attr = f' class="{cls}"' if cls else ""
+    return f"<table{attr}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def verdict_badge(v: str, language: str = "zh") -> str:
+    """A verdict as a coloured badge with its word."""
+    return (f'<span class="badge" style="background:{plots.COLORS.get(v, "#ccc")}">'
+            f"{e(plots.verdict_label(v, language))}</span>")
+
+
+def status_mark(status, language: str = "zh", blank: str | None = fmt.DASH) -> str:
+    """超前/符合/滞后序时进度 in the status colours; `blank` (a dash) without a status, or with
+    blank=None the status label of '' in its grey."""
+    status = status if isinstance(status, str) else ""
+    if not status and blank is not None:
+        return blank
+    return (f"<span style='color:{plots.STATUS_COLORS[status]};font-weight:bold'>"
+            f"{e(label('status', status, language))}</span>")
+
+
+def anchors(res: pd.DataFrame) -> dict[str, str]:
+    """Section ids by target: generated from the position, never from data strings."""
+    return {tid: f"t{i + 1}" for i, tid in enumerate(res.target_id)}
+
+
+def img(fig, alt: str) -> str:
+    """A chart as an <img> with alt text, PNG inlined: no dependence on the notebook backend."""
+    data = base64.b64encode(plots.png(fig)).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html_lib.escape(alt)}">'
+
+
+def drop_dead_links(page: str, exists) -> str:
+    """Unlink <a href="x.html"> whose page a run did not make (exists(name) -> bool)."""
+    def fix(m):
+        return m.group(0) if exists(m.group(1)) else m.group(2)
+    return re.sub(r'<a href="([^"#:/]+\.html)">(.*?)</a>', fix, page)
+
+
+def show(fig, alt: str | None = None):
+    """Display a figure as an inlined PNG with alt text (default: its chart titles), under any MPLBACKEND."""
+    from IPython.display import HTML, display
+    if fig is not None:
+        alt = alt or " · ".join(t for t in (ax.get_title() for ax in fig.axes) if t) or "chart"
+        display(HTML(img(fig, alt)))
+
+
+def summary_records(res: pd.DataFrame) -> list[dict]:
+    return json.loads(res.to_json(orient="records", force_ascii=False))
+
+
+def record_summary(res: pd.DataFrame):
+    """Put the assessment into the executed notebook as an output, for the batch index to read."""
+    from IPython.display import display
+    # text/html is empty so the page shows nothing; text/plain helps in JupyterLab
+    display({SUMMARY_MIME: summary_records(res), "text/html": "",
+             "text/plain": f"<{len(res)} assessed targets recorded>"}, raw=True)

@@ -1,0 +1,89 @@
+"""Every word the package shows, in Chinese and English, keyed by code: labels of the engine's codes
+(`mzforecast.codes`), headings, column names and note templates with parameters. The engine emits
+codes with parameters; presentation asks here for the words. Nothing else holds zh/en text.
+
+`label(kind, code, language)` gives a code's label; `note(code, language, **params)` renders a note;
+`goal_text(row, language)` writes a target as planners do. Imports only leaves (fmt).
+"""
+from __future__ import annotations
+
+from .notes import NOTES  # noqa: F401  (note templates: code -> {"zh": ..., "en": ...}, str.format parameters)
+
+LANGUAGES = ("zh", "en")
+
+LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "verdict": {
+        "zh": {"achieved": "已实现", "on_track": "有望实现", "at_risk": "存在风险", "off_track": "难以实现",
+               "not_achieved": "未实现", "insufficient_data": "数据不足", "outcome_pending": "待实际数据",
+               "no_data": "无数据", "transferred": "已划出民政"},
+        "en": {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk", "off_track": "off track",
+               "not_achieved": "not achieved", "insufficient_data": "insufficient data",
+               "outcome_pending": "awaiting outcome", "no_data": "no data", "transferred": "transferred out"},
+    },
+    "verdict_long": {
+        "zh": {"insufficient_data": "数据不足，无法判断趋势", "outcome_pending": "目标年已过，待实际数据",
+               "transferred": "2018年机构改革后已划出民政，仅列示、不评估"},
+        "en": {"insufficient_data": "insufficient data to judge a trend",
+               "outcome_pending": "the target year has passed; awaiting the outcome",
+               "transferred": "moved out of civil affairs in the 2018 reform: listed, not assessed"},
+    },
+    "status": {
+        "zh": {"ahead": "超前序时进度", "on_schedule": "符合序时进度", "behind": "滞后序时进度", "": "—"},
+        "en": {"ahead": "ahead of schedule", "on_schedule": "on schedule", "behind": "behind schedule", "": "—"},
+    },
+    "eurostat": {
+        "zh": {"significant": "显著进展", "moderate": "中等进展", "insufficient": "进展不足",
+               "moving_away": "背离目标", "target_met": "已达标", "": ""},
+        "en": {"significant": "significant progress", "moderate": "moderate progress",
+               "insufficient": "insufficient progress", "moving_away": "moving away", "target_met": "target met",
+               "": ""},
+    },
+    "unsd": {
+        "zh": {"on_track": "按期实现", "acceleration_needed": "需要加速", "stagnation_or_regression": "停滞或倒退",
+               "target_met": "已达标", "": ""},
+        "en": {"on_track": "on track", "acceleration_needed": "acceleration needed",
+               "stagnation_or_regression": "stagnation or regression", "target_met": "target met", "": ""},
+    },
+    "binding": {
+        "zh": {"binding": "约束性", "expected": "预期性"},
+        "en": {"binding": "binding", "expected": "expected"},
+    },
+    "ambition": {
+        "zh": {"safe": "稳妥", "ambitious": "积极", "stretch": "挑战"},
+        "en": {"safe": "safe", "ambitious": "ambitious", "stretch": "stretch"},
+    },
+}
+
+# the columns of a pasted assessment table (plan.localize): field -> header
+PASTE_COLUMNS: dict[str, dict[str, str]] = {
+    "zh": {"plan": "规划", "indicator": "指标", "binding": "属性", "goal": "目标", "target_year": "目标年",
+           "latest_year": "最新数据年份", "latest_value": "最新值", "median": "预测中位数", "lo80": "80%区间下限",
+           "hi80": "80%区间上限", "probability": "实现概率（%）", "verdict": "判断", "unit": "单位",
+           "target_id": "目标编号"},
+    "en": {"plan": "plan", "indicator": "indicator", "binding": "type", "goal": "target", "target_year": "target year",
+           "latest_year": "latest year", "latest_value": "latest value", "median": "forecast median",
+           "lo80": "80% low", "hi80": "80% high", "probability": "probability (%)", "verdict": "verdict",
+           "unit": "unit", "target_id": "target id"},
+}
+
+
+def label(kind: str, code, language: str = "zh", default: str | None = None) -> str:
+    """The word for `code` of `kind` ('verdict', 'status', 'eurostat', 'unsd', 'binding', …)."""
+    table = LABELS[kind]["zh" if language == "zh" else "en"]
+    if code in table:
+        return table[code]
+    return default if default is not None else ("" if code is None else str(code))
+
+
+def labels(kind: str, language: str = "zh") -> dict[str, str]:
+    """All labels of one kind in one language (a copy)."""
+    return dict(LABELS[kind]["zh" if language == "zh" else "en"])
+
+
+def note(code: str, language: str = "zh", /, **params) -> str:
+    """A note rendered from its code and parameters in `language`."""
+    template = NOTES[code]["zh" if language == "zh" else "en"]
+    return template.format(**params)
+
+
+from .goal import goal_text  # noqa: E402  (goal.py reads its words from messages.pages)

@@ -1,0 +1,222 @@
+"""The words of the report pages, in Chinese and English: headings, column names, sentences with
+parameters, chart legends, the index page. Labels of the engine's codes (verdicts, statuses,
+classes) are in `mzforecast.messages.LABELS`; these are the words around them. Imports nothing.
+"""
+from __future__ import annotations
+
+# the plan dashboard and the words shared by every page
+DASHBOARD = {
+    "zh": dict(indicator="指标", target="目标", year="目标年", latest="最新值", forecast="预测中位数",
+               interval="80%区间", probability="实现概率", verdict="判断", counts="各类判断数量",
+               nodata="无数据或不再评估的目标", method="方法", required="所需年均增速", historical="历史年均增速",
+               binding="约束性", expected="预期性", source="来源", quote="原文", value="数值", unit="单位",
+               eurostat="欧盟统计局分类", unsd="联合国统计司分类", reach="预计达标年份", type="属性",
+               detail="详情", section="图表", deep="专题页", total="合计", obs_year="年份", status="状态",
+               data_to="数据截至 {y} 年", as_of="按截至 {y} 年的数据", all_data="使用全部已有数据",
+               targets="项目标", related="相关页面", backtest="{y}年回测", evaluation="实施情况评估", top="↑ 返回概览",
+               sections="各目标详情", overview="目标状态一览"),
+    "en": dict(indicator="indicator", target="target", year="target year", latest="latest", forecast="forecast median",
+               interval="80% interval", probability="probability", verdict="verdict", counts="targets by verdict",
+               nodata="targets with no data or no longer assessed", method="method", required="required yearly growth",
+               historical="historical yearly growth", binding="binding", expected="expected", source="source",
+               quote="quote", value="value", unit="unit", eurostat="Eurostat class", unsd="UNSD class",
+               reach="expected year reached", type="type", detail="detail", section="chart", deep="in depth",
+               total="total", obs_year="year", status="status", data_to="data up to {y}",
+               as_of="with data up to {y}", all_data="all available data", targets="targets",
+               related="related pages", backtest="backtest as of {y}", evaluation="evaluation", top="↑ back to overview",
+               sections="targets in detail", overview="status of every target"),
+}
+# short words and punctuation inside cells and sentences
+WORDS = {
+    "zh": dict(added="新增 ", exceeded=" <small>超额</small>", exceeded_long="（超额完成）", base_rate="基础比率",
+               nowcast="推算", one_point="<br><small>仅1个观测值，无趋势</small>", colon="：", lp="（", rp="）",
+               sep="；", stop="。", asof="截至{y}年", asof_all="现有", reading="解读：", plan_overview="规划总览",
+               header_goal="<p>{target} {goal}（{year}，{kind}） · {back}</p>", yes="是", no="否",
+               backtest_title="<h1>{plan}：{y}年的判断与实际结果</h1>", yearly_growth="年均增长 {x}", change="新增 {x}",
+               level_and_word="{level}（{word}）", moved_out="2018年机构改革后划出民政", no_obs="暂无观测数据",
+               ratio_name="{name}与{lag}{den}之比", lag="上年度", growth_title="（水平与目标增速路径）",
+               change_title="：{y}年以来累计新增", alt="{title}：历史值、预测区间与目标（{goal}）",
+               seen="{y}年：{v}", card_one="仅有一个观测值，画不出趋势", card_none="没有可画的序列",
+               later="实际：{y}年 {v}", path_label="{target}：{word}", add_line="新增 ", auto="自动",
+               auto_chosen="{auto}（{chosen}）",
+               no_milestones="{y}年（规划基年）无观测值，或该目标是增长率、增量目标，无年度分解。"),
+    "en": dict(added="added ", exceeded=" <small>exceeded</small>", exceeded_long=" (exceeded)", base_rate="base rate",
+               nowcast="nowcast", one_point="<br><small>one observation, no trend</small>", colon=": ", lp=" (", rp=")",
+               sep="; ", stop=".", asof="up to {y}", asof_all="available", reading="Reading: ",
+               plan_overview="plan overview", header_goal="<p>{target} {goal} ({year}, {kind}) · {back}</p>",
+               yes="yes", no="no", backtest_title="<h1>{plan}: the verdicts of {y} beside the outcome</h1>",
+               yearly_growth="yearly growth {x}", change="added {x}", level_and_word="{level} ({word})",
+               moved_out="moved out of civil affairs in the 2018 reform", no_obs="no observations",
+               ratio_name="{name} ÷ {lag}{den}", lag="previous-year ", growth_title=" (level and required growth path)",
+               change_title=": change since {y}", alt="{title}: observed values, forecast intervals and the target ({goal})",
+               seen="{y}: {v}", card_one="one observation: no trend to draw", card_none="no series to draw",
+               later="observed later: {v} in {y}", path_label="{target}: {word}", add_line="add ", auto="auto",
+               auto_chosen="{auto} ({chosen})",
+               no_milestones="No observation in the base year {y}, or a growth or change target: no milestone path."),
+}
+# a target as planners write it (mzforecast.messages.goal)
+GOAL = {
+    "zh": dict(reach="达到 {goal}", about="{v}左右（±{d}）", points="个百分点",
+               prefix={"growth": "年均增长 ", "change": "新增 "}),
+    "en": dict(reach="{goal} (met at {a})", about="about {v} (±{d})", points=" pp",
+               prefix={"growth": "yearly growth ", "change": "add "}),
+}
+METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
+                       "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动"},
+                "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
+# the Eurostat and UNSD classes inside a sentence: the English page writes the code in words
+CLASS_WORDS = {"en": lambda kind, code: code.replace("_", " ")}
+PHRASES = {
+    "zh": dict(no_data="<p>{name}：暂无数据，无法判断。</p>",
+               observed="<p>{name}：{year}年实际值 {value}，目标{goal}，{badge}。",
+               forecast="<p>{name}：按目前趋势，{year}年预测中位数为 {median}（80%区间 {interval}），"
+                        "实现目标（{goal}）的概率约为 <b>{p}</b>，判断为 {badge}。",
+               grey="<p>{name}：目标{goal}，{badge}。",
+               growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。", required=" 从最新值出发，需年均增长 {req}。",
+               met_already=" 最新值已达到目标水平，保持即可实现。",
+               eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
+               method=" 预测方法：{m}。",
+               classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
+               classes_observed=" 判断依据实际值；以下分类仅供比较（按增长率计算）：",
+               pending="<p>{name}：目标年{year}年已过，待实际数据。按{asof}数据推算，{year}年预测中位数为 {median}"
+                       "（80%区间 {interval}），推算实现概率约为 {p}，判断为 {badge}。",
+               base_rate="<p>{name}：只有一个观测值，数据不足，无法判断趋势。{year}年预测中位数为 {median}"
+                         "（80%区间 {interval}），基础比率（同类单点序列的经验）约为 {p}，判断为 {badge}。",
+               transferred="<p>{name}：2018年机构改革后已划出民政，仅列示、不评估。</p>"),
+    "en": dict(no_data="<p>{name}: no data, no assessment.</p>",
+               observed="<p>{name}: observed {value} in {year}; target {goal}: {badge}.",
+               forecast="<p>{name}: on the current trend the {year} median forecast is {median} (80% interval "
+                        "{interval}); probability of meeting the target ({goal}) <b>{p}</b>: {badge}.",
+               grey="<p>{name}: target {goal}: {badge}.",
+               growth=" Required yearly growth {req}, historical {hist}.", required=" Required yearly growth {req}.",
+               met_already=" The latest value already meets the target; holding it is enough.",
+               eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}.",
+               method=" Method: {m}.",
+               classes=" The verdict rests on the probability; these classes are for comparison only (they use "
+                       "growth rates and the point forecast, and may differ): ",
+               classes_observed=" The verdict rests on the observed value; these classes are for comparison only: ",
+               pending="<p>{name}: the target year {year} has passed; outcome pending. Nowcast from the data {asof}: "
+                       "median {median} (80% interval {interval}), nowcast probability {p}: {badge}.",
+               base_rate="<p>{name}: one observation, insufficient data to judge a trend. Median for {year} {median} "
+                         "(80% interval {interval}); base rate (how one-point series moved) {p}: {badge}.",
+               transferred="<p>{name}: moved out of civil affairs in the 2018 reform; listed, not scored.</p>"),
+}
+# the indicator (deep-dive) page
+HEADINGS = {
+    "zh": dict(sources="数据与来源", forecast="预测", milestones="年度分解", methods="各方法比较", notes="方法说明"),
+    "en": dict(sources="Data and sources", forecast="Forecast", milestones="Milestone path", methods="Every method",
+               notes="Notes on the method"),
+}
+METHOD_NOTE = {
+    "zh": "区间来自 M1、M3 及旅游预测竞赛的年度序列上同一方法、同一历史长度与预测步长的实际误差分布（经验校准），"
+          "而非模型自带公式；实现概率为 4,000 条抽样路径中达标的比例。",
+    "en": "Intervals are empirical: quantiles of real forecast errors on the M1, M3 and Tourism yearly series for the "
+          "same method, history length and horizon. The probability is the share of 4,000 sample paths that meet "
+          "the target.",
+}
+SOURCE_HEAD = {"zh": ["指标", "年份", "数值", "来源", "原文"], "en": ["indicator", "year", "value", "source", "quote"]}
+MILESTONE_COLUMNS = {"zh": {"year": "年份", "linear": "线性分解", "geometric": "几何分解", "observed": "实际值",
+                            "gap_linear": "与线性分解之差"},
+                     "en": {"year": "year", "linear": "linear path", "geometric": "geometric path",
+                            "observed": "observed", "gap_linear": "gap to linear path"}}
+METHOD_COLUMNS = {"zh": {"method": "方法", "median": "预测中位数", "lo80": "80%下限", "hi80": "80%上限",
+                         "probability": "实现概率", "verdict": "判断"}}
+METHOD_HEAD = {"zh": ["方法", "预测中位数", "80%下限", "80%上限", "实现概率", "判断"],
+               "en": ["method", "forecast median", "80% low", "80% high", "probability", "verdict"]}
+# the backtest page
+BACKTEST_COLUMNS = {
+    "zh": ["指标", "目标", "当时观测点数", "当时预测中位数", "80%区间", "当时实现概率", "当时判断", "实际值", "实际结果", "区间是否覆盖实际"],
+    "en": ["indicator", "target", "points then", "median then", "80% interval", "probability then", "verdict then",
+           "actual", "outcome", "interval held actual"],
+}
+# chart legends and axes
+CHART = {
+    "zh": dict(history="历史值", median="预测中位数", band80="80%预测区间", band95="95%预测区间", target="目标",
+               path="年度分解（线性）", base="规划基年", year="年份", actual="实际值", required="目标路径"),
+    "en": dict(history="observed", median="forecast median", band80="80% interval", band95="95% interval",
+               target="target", path="milestone path (linear)", base="plan base year", year="year",
+               actual="actual", required="required path"),
+}
+# the regions dashboard
+REGIONS = {
+    "zh": dict(rank="排名", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
+               verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
+               none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
+               regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
+               worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
+               semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位"),
+    "en": dict(rank="rank", region="region", latest="latest", goal="target", base="base value", probability="probability",
+               verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
+               none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
+               "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
+               "SYNTHETIC data, not real statistics.", counts="regions by verdict", worst="the {k} regions least likely to "
+               "meet the target", targets="targets", colon=": ", lp=" (", rp=")", sep=", ", semi="; ", year="{y}",
+               dots="probability of meeting the target", nowcast=" (nowcast where the year has passed)",
+               responsible="responsible unit"),
+}
+# 中期评估/总结评估: the form is Chinese only (offices paste it into their report)
+EVALUATION = dict(
+    head=["指标", "属性", "基期值", "目标值", "现值", "完成进度", "时序进度", "状态", "预测判断", "责任单位"],
+    no_progress="<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。数据补充后，本节按指标画出完成进度与时序进度。</p>",
+    chart_alt="各指标完成进度与时序进度", chart_empty="暂无可计算完成进度的指标",
+    axis="%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）", legend="完成进度：{s}", time="时序进度",
+    final="总结评估", midterm="中期评估", nothing_yet="实施情况评估（暂无基期后数据）",
+    data_to="数据截至 {y} 年", all_data="使用全部已有数据", dashboard="规划监测页",
+)
+# 目标测算 (target setting) page
+DRAFT = {
+    "zh": dict(head=["指标", "单位", "最新值(年份)", "草案目标", "实现概率(雄心)", "50%把握可承诺值", "80%把握可承诺值",
+                     "90%把握可承诺值", "隐含年均增速", "历史年均增速", "备注"],
+               table="测算总表", charts="分指标测算", notes="方法说明", ambition="{p}（{word}）",
+               one_point="，仅1个观测值，无趋势", binding="（约束性）", draft="草案", lag="上年度",
+               at="{q}%把握 {v}", nodata="暂无法测算的指标", hint="在数据文件中补充这些指标的年度数据后即可测算。",
+               title="<p>目标测算：基期 {b} 年，目标年 {y} 年。",
+               example="<strong>本草案为示例，目标值为演示用数值，并非正式规划。</strong>",
+               explain="<p>“实现概率（雄心）”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
+                       "&lt;50% 为挑战（更可能未实现）。“80%把握可承诺值”是以 80% 的概率能够达到（越低越好的指标：不超过）的数值，"
+                       "与实现概率出自同一组抽样路径：以该值为目标，实现概率至少为 80%，一般即为 80%；"
+                       "若该值落在保障标准的最新值（只升不降）或比例的上下限上，实现概率更高，备注中注明。</p>",
+               method_note="“实现概率（雄心）”与监测报告的实现概率相同：4000 条抽样路径中草案目标在目标年实现的比例。"
+                           "“X%把握可承诺值”是以 X% 的概率能够达到（越低越好的指标：不超过）的数值，因此以该值为目标，"
+                           "实现概率至少为 X%：保障标准只升不降、比例不越过上下限，部分抽样路径恰好停在最新值或界限上；"
+                           "可承诺值落在这些集中取值上时，实现概率高于 X%，备注中注明实际概率，否则即为 X%（抽样误差内）。"
+                           "基期数据尚未发布时，从最新数据年份起算，预测期更长，区间更宽。"),
+    "en": dict(head=["indicator", "unit", "latest (year)", "draft target", "probability (ambition)", "value at 50%",
+                     "value at 80%", "value at 90%", "implied yearly growth", "historical yearly growth", "notes"],
+               table="Summary table", charts="By indicator", notes="Notes on the method", ambition="{p} ({word})",
+               one_point=", one observation, no trend", binding=" (binding)", draft="draft ", lag="",
+               at="at {q}%: {g}", nodata="targets that cannot be computed yet",
+               hint="Add their yearly values (a --data file) to compute them.",
+               title="<p>Target setting: base year {b}, target year {y}. ",
+               example="<strong>This draft is an example: its values are illustrative, not an official plan.</strong>",
+               explain="<p>Ambition is the probability that the draft target is met in its year, given the data and "
+                       "trend: ≥80% safe, 50–80% ambitious, &lt;50% stretch. The value at 80% is the value reached (for a "
+                       "lower-is-better indicator: not exceeded) with 80% probability, from the same sample paths: a "
+                       "target set there is assessed at 80% or more: at 80% unless the value falls on a point mass (a "
+                       "standard held at its last value, a bound), where the note gives its higher probability.</p>",
+               method_note="Ambition is the share of 4,000 sample paths in which the draft target is met, as in the "
+                           "monitoring reports. The value at X% is met (for a lower-is-better indicator: not exceeded) "
+                           "with probability X% on the same paths, so a target set there is assessed at X% or more: "
+                           "where the value falls on a point mass (a standard held at its last value, a share or ratio "
+                           "at its bound) the note gives the higher probability, elsewhere it is X% within sampling "
+                           "error. Where the base year has no data yet, the horizon starts at the latest observed year "
+                           "and the intervals are wider."),
+}
+# the index page of a run
+INDEX = {
+    "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", data_version="数据版本", as_of="数据截至",
+               report="报告", plan="规划", status="状态", ok="完成", failed="失败", back="← 返回目录",
+               current="当前评估", deep="专题页", backtests="回测：当时的判断与实际结果", other="其他", data_to="数据截至 {y} 年",
+               files="数据文件", stale="失败，显示上次生成的页面（已过期）",
+               evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
+               target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估",
+               failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测"),
+    "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took",
+               data_version="data version", as_of="data up to", report="report", plan="plan", status="status",
+               ok="ok", failed="FAILED", back="← index", current="current assessments", deep="in-depth pages",
+               backtests="backtests: the verdicts then beside the outcome", other="other", data_to="data up to {y}",
+               files="data files", stale="FAILED, showing the previous (stale) page",
+               evaluation="evaluations (mid-term / final)", regions_dashboard="regions",
+               target_setting="target setting (draft plans)", evaluation_suffix=": evaluation",
+               failed_help="the page was not made; technical details", backtest_title="{plan}: backtest as of {y}"),
+}

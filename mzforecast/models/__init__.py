@@ -1,0 +1,363 @@
+"""Trend models for short, gappy yearly series, with empirically calibrated predictive quantiles.
+
+Point forecasts are closed-form so they work with 2-15 points and uneven year spacing, and
+vectorise over many series. Uncertainty does not come from the models' own (badly
+overconfident) formulas: the quantiles of log(actual / forecast) measured on real yearly
+series (M1, M3, Tourism) for the same method, history length, spacing and horizon are applied
+to the point forecast (see calibration.py).
+
+Owns `forecast` and `Forecast` (one series), the structural rules (`structure_many`,
+`structure_notes`, `structure_paths`), the notes a forecast carries (`model_notes`) and the
+inverse-CDF sampling of a quantile grid (`draws`, `sample_grid`), which the many-regions path
+(regional) calls with arrays. Point forecasts are in `models.points`; `auto` hands standards and
+the smooth families of growth.py to the growth model, and scales the calibrated errors of the
+other series to their own smoothness. Imports the leaves, the data layer (describe_years),
+calibration and growth.
+"""
+from __future__ import annotations
+
+import html
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import calibration, growth
+from ..data import YEAR_MAX, YEAR_MIN, describe_years  # the years a plan can speak of
+from ..errors import ModelError
+from ..fmt import plain
+from .points import (COMB_MEMBERS, DAMPING, METHODS, THETA_ALPHAS, choose_method, logistic_many,  # noqa: F401
+                     point_forecast, point_forecasts_many, points_in_years, ses_many, spacing_bucket)
+
+
+def _as_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    s = pd.Series(series).dropna()
+    s = s[~s.index.duplicated(keep="last")].sort_index()
+    t = np.asarray(s.index, dtype=float)
+    y = np.asarray(s.to_numpy(), dtype=float)
+    return t, y
+
+
+class SummaryFrame(pd.DataFrame):
+    """summary_frame's table: exact values, shown rounded (no exponents, sensible digits).
+
+    Analysts read 859 and 0.87, not 859.2841563; the numbers themselves stay exact for the code
+    that computes with them. Frames derived from it are plain DataFrames.
+    """
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _shown(self) -> pd.DataFrame:
+        out = pd.DataFrame(self).copy()
+        for c in out.columns:
+            if out[c].dtype.kind == "f":
+                out[c] = [plain(v) for v in out[c]]
+        return out
+
+    def __repr__(self) -> str:
+        return repr(self._shown())
+
+    def _repr_html_(self) -> str:
+        return self._shown()._repr_html_()
+
+
+@dataclass
+class Forecast:
+    """A forecast of one yearly series, in the spirit of statsmodels' results objects."""
+
+    def __repr__(self) -> str:  # short: the arrays stay out of sight
+        h = self.history.dropna()
+        name = self.history.attrs.get("indicator", self.history.name) or "series"
+        last = self.summary_frame().iloc[-1]
+        span = f"{int(h.index.min())}–{self.last_year}" if len(h) else "no data"
+        return (f"<Forecast {name}: {self.method}, {self.n_obs} obs {span}; {int(self.years[-1])} median "
+                f"{plain(last['median'])} (80% {plain(last['lo80'])}–{plain(last['hi80'])})>")
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<p><b>{html.escape(repr(self))}</b></p>" + (f"<ul>{notes}</ul>" if notes else "")
+                + self.summary_frame()._repr_html_())
+
+    history: pd.Series
+    method: str
+    years: np.ndarray
+    point: np.ndarray
+    quantile_probs: np.ndarray
+    quantile_values: np.ndarray  # shape (len(years), len(probs))
+    kind: str = "level"
+    notes: list[str] = field(default_factory=list)
+    monotone: str | None = None
+    bounds: tuple | None = None
+
+    @property
+    def n_obs(self) -> int:
+        return int(self.history.notna().sum())
+
+    @property
+    def last_year(self) -> int:
+        return int(self.history.dropna().index.max())
+
+    def quantiles(self, probs) -> pd.DataFrame:
+        probs = np.atleast_1d(np.asarray(probs, float))
+        vals = np.vstack([np.interp(probs, self.quantile_probs, row) for row in self.quantile_values])
+        return pd.DataFrame(vals, index=pd.Index(self.years, name="year"), columns=probs)
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Mean of the sampling distribution per year (exact: the quantile grid is linear between
+        its probabilities and `samples` draws u uniformly between the first and the last)."""
+        p, q = self.quantile_probs, self.quantile_values
+        seg = np.diff(p) * (q[:, 1:] + q[:, :-1]) / 2
+        return seg.sum(axis=1) / (p[-1] - p[0])
+
+    def summary_frame(self, levels=(80, 95)) -> pd.DataFrame:
+        """Point forecast (the model's, used by the progress classes), the mean and median of the
+        sample paths and central intervals, one row per year."""
+        out = pd.DataFrame({"point": self.point, "mean": self.mean}, index=pd.Index(self.years, name="year"))
+        out["median"] = self.quantiles([0.5]).iloc[:, 0].to_numpy()
+        for lv in levels:
+            lo, hi = (1 - lv / 100) / 2, 1 - (1 - lv / 100) / 2
+            q = self.quantiles([lo, hi])
+            out[f"lo{lv:g}"], out[f"hi{lv:g}"] = q.iloc[:, 0].to_numpy(), q.iloc[:, 1].to_numpy()
+        out.insert(0, "method", self.method)
+        out["n_obs"] = self.n_obs
+        return SummaryFrame(out)
+
+    def samples(self, n: int = 4000, seed: int = 0) -> pd.DataFrame:
+        """Sample paths (rows = draws, columns = years) by inverse-CDF of the quantile grid.
+
+        One uniform per draw is shared across years, so a path that starts high stays high:
+        first-passage years and growth over the plan stay coherent.
+        """
+        _, j, w = draws(self.quantile_probs, n, seed)
+        vals = sample_grid(self.quantile_values, j, w).T
+        vals = structure_paths(vals, self.monotone, self.bounds, axis=1)
+        return pd.DataFrame(vals, columns=[int(y) for y in self.years])
+
+    def to_frame(self, levels=(80, 95)) -> pd.DataFrame:
+        f = self.summary_frame(levels).reset_index()
+        f.insert(0, "indicator", self.history.attrs.get("indicator", self.history.name))
+        f.insert(0, "region", self.history.attrs.get("region", ""))
+        return f
+
+
+def draws(probs: np.ndarray, n: int, seed: int):
+    """n uniforms between the grid's first and last probability (seeded), with the grid interval
+    each falls in (j) and its weight there (w): the same for every series sampled with this seed."""
+    u = np.random.default_rng(seed).uniform(probs[0], probs[-1], size=n)
+    j = np.clip(np.searchsorted(probs, u, side="right") - 1, 0, len(probs) - 2)
+    w = (u - probs[j]) / (probs[j + 1] - probs[j])
+    return u, j, w
+
+
+def sample_grid(Q: np.ndarray, j, w) -> np.ndarray:
+    """Quantile grids Q (..., probs) -> samples (..., draws) by linear interpolation between the
+    grid's probabilities (as np.interp; exact where neighbouring quantiles are equal, e.g. a series
+    held at its bound)."""
+    a = np.take(Q, j, axis=-1)
+    return a + (np.take(Q, j + 1, axis=-1) - a) * w
+
+
+def _horizon(until) -> int:
+    try:
+        until = int(until)
+    except (TypeError, ValueError):
+        raise ModelError(f"the forecast horizon must be a year, not '{until}'") from None
+    if not YEAR_MIN <= until <= YEAR_MAX:
+        raise ModelError(f"cannot forecast to {until}: the horizon must be a year between {YEAR_MIN} and "
+                         f"{YEAR_MAX} (e.g. --until 2030)")
+    return until
+
+
+def _observed(series: pd.Series, as_of) -> pd.Series:
+    """The series' observations up to as_of; refuses a five-year figure (not a yearly series) and,
+    saying which years have data, an empty series."""
+    s = pd.Series(series).dropna()
+    if as_of is not None:
+        s = s[s.index <= as_of]
+    at = getattr(series, "attrs", {})
+    if at.get("aggregation", "stock") != "stock":
+        raise ModelError(f"{at.get('indicator', 'this indicator')} is a {at['aggregation'].replace('_', ' ')} "
+                         "(a figure over the five years ending in each year), not a yearly series: it is shown as "
+                         "published, not forecast")
+    if len(s) == 0:
+        what = f" of {at['indicator']} in {at['region']}" if "indicator" in at and "region" in at else ""
+        up_to = as_of if as_of is not None else at.get("as_of")
+        have = at.get("years_available")
+        raise ModelError(f"the series{what} has no observations" + (f" up to {up_to}" if up_to is not None else "")
+                         + (f"; years with data: {describe_years(have)}" if have is not None else ""))
+    s.attrs = dict(at)
+    return s
+
+
+def _method(method: str, n: int, kind: str, t: np.ndarray, y: np.ndarray) -> tuple[str, bool]:
+    """The method fitted (and whether a log-linear request was replaced by drift)."""
+    chosen = choose_method(n, kind, spacing_bucket(t)) if method == "auto" else method
+    if chosen not in METHODS:
+        raise ModelError(f"unknown method '{method}'; choose one of: auto, " + ", ".join(METHODS))
+    if n == 1:
+        chosen = "naive"  # model_notes says what the calibrated spread does to the median
+    if chosen == "logistic" and kind != "share":
+        raise ModelError("the logistic model is for shares (0-100%); this indicator is a "
+                         f"{kind}: use auto, drift, theta or comb")
+    if chosen == "loglinear" and np.any(y <= 0):
+        return "drift", True
+    return chosen, False
+
+
+def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray) -> np.ndarray:
+    """Quantiles (series, years, probs) around point forecasts P (series, years) of series Y
+    (series, obs): P * exp(error quantile), or for series with zeros or negatives the errors
+    relative to the series' scale; never crossing. errq is (years, probs), the same for every
+    series, or (series, years, probs), each series' own (scaled to its smoothness)."""
+    E = np.broadcast_to(errq, P.shape + (errq.shape[-1],))
+    pos = (Y > 0).all(axis=1)
+    Q = np.empty(E.shape)
+    Q[pos] = P[pos][:, :, None] * np.exp(E[pos])
+    if (~pos).any():
+        scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
+        Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(E[~pos]) - 1)
+    return np.maximum.accumulate(Q, axis=2)
+
+
+def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str | None = None,
+             as_of: int | None = None, table=None, monotone: str | None = None,
+             bounds: tuple | None = None) -> Forecast:
+    """Fit `method` to a yearly series (index = year) and forecast every year up to `until`.
+
+    `monotone` ('nondecreasing' for administered standards) and `bounds` ((low, high), shares
+    (0, 100)) default to the series' attrs (set by Dataset.series from data/indicators.yaml) and
+    are enforced in every sample path: see `structure_many`.
+
+    >>> fc = forecast(s, until=2025); fc.summary_frame([80, 95])
+    """
+    until = _horizon(until)
+    s = _observed(series, as_of)
+    kind = kind or s.attrs.get("kind", "level")
+    monotone = monotone if monotone is not None else s.attrs.get("monotone")
+    bounds = bounds if bounds is not None else s.attrs.get("bounds")
+    if bounds is None and kind == "share":
+        bounds = (0.0, 100.0)
+    t, y = _as_arrays(s)
+    n = len(y)
+    chosen, replaced = _method(method, n, kind, t, y)
+    last = int(t[-1])
+    if until <= last:
+        raise ModelError(f"nothing to forecast: the series already has data for {last} (until={until})")
+    years = np.arange(last + 1, until + 1)
+    h = (years - last).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        point = point_forecast(chosen, t, y, h)
+    neg = kind in ("level", "share") and bool(np.any(point < 0))
+    if neg:
+        point = np.maximum(point, 0)
+    # standards and the listed smooth families: the growth model (growth.py) when `auto` chooses
+    family = growth.family_of(s.attrs, monotone) if method == "auto" and table is None else None
+    growth_note = None
+    if growth.applies(t, y, kind, family):
+        point, probs, qv, st = growth.quantile_grid(t, y, h, family, monotone)
+        chosen, growth_note = "growth", growth.note(st)
+    else:
+        probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
+        errq = calibration.scale_errors(errq, calibration.smoothness_factor(t, y))  # smooth series: narrower
+        qv = quantile_grid(point[None], y[None], errq)[0]
+    P, Q, at_bound = structure_many(point[None], qv[None], np.array([y[-1]], float), monotone, bounds)
+    point, qv = P[0], Q[0]
+    notes = model_notes(n, chosen, kind, bounds, monotone, constant=chosen not in ("naive", "growth") and np.ptp(y) == 0,
+                        negative=neg and growth_note is None, at_bound=bool(at_bound[0]), replaced=replaced,
+                        growth_line=growth_note,
+                        one_point=(float(np.interp(0.5, probs, qv[min(5, len(years)) - 1])), float(y[-1]),
+                                   min(5, len(years))))
+    return Forecast(s, chosen, years, point, probs, qv, kind, notes, monotone, bounds)
+
+
+def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: bool, negative: bool,
+                at_bound: bool, replaced: bool = False, one_point=None, growth_line: str | None = None) -> list[str]:
+    """A forecast's notes, in order: what the history allows, what was replaced or held, the
+    bounds, the growth model's line (`growth_line`), the structure, and for one observation what the
+    calibrated spread does to the median (one_point = (median after k years, last value, k))."""
+    notes = []
+    if n == 2 and chosen != "naive":
+        notes.append("only two observations: the trend rests on two points, intervals are wide")
+    if replaced:
+        notes.append("zeros or negatives in the series: log-linear model replaced by drift")
+    if constant:
+        notes.append("the series is constant: the point forecast is held at that value")
+    if kind == "share" and chosen not in ("logistic", "naive"):
+        notes.append("share indicator: forecasts and intervals clipped to 0-100%")
+    elif bounds is not None and kind != "share" and any(b is not None for b in bounds):
+        notes.append("forecasts and intervals kept within " + bounds_text(bounds))
+    if negative:
+        notes.append("the trend crosses zero: negative forecasts set to 0")
+    if growth_line:
+        notes.append(growth_line)
+    notes += structure_notes(monotone, bounds, at_bound)
+    if n == 1 and one_point is not None:
+        med, last, k = one_point
+        move = (med / last - 1) * 100 if last else 0.0
+        if abs(move) < 0.5:
+            notes.append("only one observation: no trend can be estimated, the level is held flat")
+        else:
+            notes.append(f"only one observation, so no trend can be estimated: the point forecast stays at the last "
+                         f"value, and the median moves {move:+.0f}% in {k} years because the spread is how "
+                         "one-point series in the reference corpus moved")
+    return notes
+
+
+def bounds_text(bounds) -> str:
+    lo, hi = bounds
+    return f"{'-inf' if lo is None else f'{lo:g}'}-{'inf' if hi is None else f'{hi:g}'}"
+
+
+def structure_many(P: np.ndarray, Q: np.ndarray, last: np.ndarray, monotone, bounds):
+    """Enforce an indicator's structure on point forecasts P (series, years) and quantile grids Q
+    (series, years, probs) of series whose last values are `last`; returns P, Q and which series
+    sit at their upper bound (forecast at the bound).
+
+    Sample paths are comonotone (one uniform u per path: value in year t = Q_t(u)), so taking
+    each path's running maximum from the last observation, max(last, Q_1(u), ..., Q_t(u)), is
+    the same as taking the running maximum of each quantile over the years: the quantile grid,
+    the summary frame and the samples stay in agreement. Clipping to bounds commutes the same way."""
+    lo, hi = bounds if bounds is not None else (None, None)
+    at_bound = (last >= hi - 1e-9) if hi is not None else np.zeros(len(last), bool)
+    if monotone == "nondecreasing":
+        P = np.maximum.accumulate(np.maximum(P, last[:, None]), axis=1)
+        Q = np.maximum.accumulate(np.maximum(Q, last[:, None, None]), axis=1)
+    elif monotone == "nonincreasing":
+        P = np.minimum.accumulate(np.minimum(P, last[:, None]), axis=1)
+        Q = np.minimum.accumulate(np.minimum(Q, last[:, None, None]), axis=1)
+    if lo is not None or hi is not None:
+        P, Q = np.clip(P, lo, hi), np.clip(Q, lo, hi)
+    if at_bound.any():
+        P, Q = P.copy(), Q.copy()
+        P[at_bound], Q[at_bound] = hi, hi
+    return P, Q, at_bound
+
+
+def structure_notes(monotone, bounds, at_bound: bool) -> list[str]:
+    """What `structure_many` did to one series, in words (the notes every path shows)."""
+    if at_bound:
+        return [f"the series is at its upper bound ({bounds[1]:g}): forecast held at the bound"]
+    if monotone == "nondecreasing":
+        return ["administered standard, only raised or held: no forecast path falls below the last "
+                "observed value or from one year to the next"]
+    if monotone == "nonincreasing":
+        return ["only ever held or lowered: no forecast path rises above the last observed value "
+                "or from one year to the next"]
+    return []
+
+
+def structure_paths(V: np.ndarray, monotone, bounds, axis: int = -1) -> np.ndarray:
+    """Sample paths (years along `axis`) after the structure: the grid already honours it, this
+    removes rounding at the last digit of the interpolation."""
+    if monotone == "nondecreasing":
+        V = np.maximum.accumulate(V, axis=axis)
+    elif monotone == "nonincreasing":
+        V = np.minimum.accumulate(V, axis=axis)
+    if bounds is not None:
+        V = np.clip(V, *bounds)
+    return V

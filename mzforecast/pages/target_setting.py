@@ -1,0 +1,145 @@
+"""The 目标测算 (target setting) page of a draft plan (notebooks/target_setting.ipynb): its ambition
+and what can be promised at 50/80/90%, per indicator. Numbers come from propose.assess_draft,
+so a page and `mzforecast draft` agree. Every string from a data file is HTML-escaped. Imports
+leaves, data, engine, `plots`, `html` and the other page modules.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import fmt, plots
+from ..attainment import target_fan
+from ..data import Dataset
+from ..html import e, table as html_table
+from ..messages import label, note as message
+from ..messages.goal import comparison
+from ..messages.pages import CHART, DRAFT, WORDS
+from ..propose import get_draft
+from ..targets import Target
+from .common import fmt_value, local_name, unit_label
+from .notes import draft_note
+
+def _pct(x) -> str:
+    return fmt.number(x, "percent")
+
+
+def _cut(v, comparator: str, unit: str, language: str) -> str:
+    if v is None or pd.isna(v):
+        return "–"
+    return comparison(comparator, v, unit, language)
+
+
+def header(plan, ds: Dataset, language: str = "zh") -> str:
+    """Title, the example warning where the file says so, and what ambition means."""
+    p = get_draft(plan, ds)
+    W = DRAFT[language]
+    out = f"<h1>{e(local_name(p, language))}</h1>"
+    out += W["title"].format(b=p.base_year, y=p.target_year)
+    if p.example:
+        out += W["example"]
+    out += "</p>"
+    return out + W["explain"] + f"<p>{e(message('growth_spread', language))}</p>"
+
+
+def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
+    """The table an office pastes into its drafting notes, as text cells (one row per target)."""
+    W = DRAFT[language]
+    rows = []
+    for r in d.itertuples():
+        name = quantity_name(r._asdict(), ds, language)
+        latest = "–" if pd.isna(r.latest_value) else (
+            f"{fmt_value(r.latest_value, r.unit, language)}({int(r.latest_year)})")
+        word = label("ambition", r.ambition_class, language, default="")
+        amb = "–" if pd.isna(r.ambition) else W["ambition"].format(p=f"{r.ambition:.0%}", word=word)
+        if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
+            amb += W["one_point"]
+        target = _cut(r.target_value, r.comparator, r.unit, language)
+        if r.comparator == "between":
+            target = f"{fmt_value(r.target_value, r.unit, language)}–…"
+        sign = "≤" if r.comparator in ("<=", "<") else "≥"
+        cuts = [_cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language) for q in (50, 80, 90)]
+        unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
+        rows.append([name, unit, latest,
+                     target + (W["binding"] if r.binding else ""),
+                     amb, *cuts, _pct(r.target_cagr), _pct(r.historical_cagr), draft_note(r.note, ds, language)])
+    return pd.DataFrame(rows, columns=W["head"])
+
+
+def table_html(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
+    t = table(d, ds, language)
+    return html_table(list(t.columns), [[e(str(c)) for c in row] for row in t.itertuples(index=False)], "risk")
+
+
+def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh"):
+    """Fan chart of what the target is judged on, to its year, with the draft target and the
+    values promisable at 50/80/90% marked at the target year. None when there is nothing to chart."""
+    hist, bands = target_fan(t, ds, as_of=as_of, method=method)
+    if bands is None:
+        return None
+    meta = ds.indicators[t.indicator]
+    title = f"{ds.regions[t.region].name_zh} {meta.name(language)}"
+    if t.kind == "ratio":
+        den = ds.indicators[t.denominator].name(language)
+        title += f" ÷ {DRAFT[language]['lag'] if t.denominator_lag else ''}{den}"
+    fig = plots.fan_chart(hist, bands, target=t, title=title, unit=unit_label(t.unit, language), language=language)
+    with plots.chart_style():  # text added here (legend, labels) takes the CJK font too
+        ax = fig.axes[0]
+        if not len(hist):  # nothing observed in the target's own terms: the bands alone
+            ax.fill_between(bands.index, bands.lo80, bands.hi80, color="#4292c6", alpha=0.45, lw=0,
+                            label=CHART[language]["band80"])
+            ax.plot(bands.index, bands["median"], color="#08519c", lw=1.8, ls="--", label=CHART[language]["median"])
+        for ln in ax.get_lines():  # the target line is the draft's
+            if ln.get_label().startswith(CHART[language]["target"] + " "):
+                ln.set_label(DRAFT[language]["draft"] + ln.get_label())
+        T = t.target_year
+        for q, colour in ((50, "#08519c"), (80, "#31a354"), (90, "#006d2c")):
+            v = row.get(f"proposed_{q}") if hasattr(row, "get") else getattr(row, f"proposed_{q}", None)
+            if v is None or pd.isna(v):
+                continue
+            word = DRAFT[language]["at"].format(q=q, v=fmt_value(v, t.unit, language), g=f"{v:,.4g}")
+            ax.plot([T], [v], marker="_", ms=22, mew=2.5, color=colour, label=word, ls="none")
+        ax.legend(fontsize=8, loc="best", frameon=False)
+    return fig
+
+
+def quantity_name(r, ds: Dataset, language: str = "zh") -> str:
+    """What a draft target is judged on: the indicator, or for a ratio 'A ÷ (上年度) B'."""
+    name = ds.indicators[r["indicator"]].name(language)
+    if r.get("kind") == "ratio" and r.get("denominator"):
+        prev = WORDS[language]["lag"] if r.get("denominator_lag") else ""
+        name += f" ÷ {prev}{ds.indicators[r['denominator']].name(language)}"
+    return name
+
+
+def chart_heading(i: int, r, ds: Dataset, language: str = "zh") -> str:
+    """The heading above a target's chart (id t1, t2…): a ratio is named as a ratio, so the rural
+    低保 level and rural ÷ urban 低保 are told apart."""
+    return f"<h3 id='t{i}'>{e(quantity_name(r, ds, language))}</h3>"
+
+
+def charted(d: pd.DataFrame) -> pd.DataFrame:
+    """The draft's targets that have proposed values (the rest are listed as without data)."""
+    return d[d.filter(like="proposed_").notna().any(axis=1)]
+
+
+def without_data(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
+    nd = d[d.filter(like="proposed_").isna().all(axis=1)]
+    if nd.empty:
+        return ""
+    items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>("
+                    + ("" if language == "zh" else f"{e(r.target_id)}: ")  # ids are English: not on a zh page
+                    + f"{e(draft_note(r.note, ds, language))})</small></li>" for r in nd.itertuples())
+    W = DRAFT[language]
+    return f"<h2>{W['nodata']}（{len(nd)}）</h2><p>{W['hint']}</p><ul>{items}</ul>"
+
+
+def section_heading(key: str, language: str = "zh") -> str:
+    """A section heading in the page's language (the notebook holds no prose of its own)."""
+    return f"<h2>{DRAFT[language][key]}</h2>"
+
+
+def method_note(language: str = "zh") -> str:
+    """How the values are computed, in the page's language."""
+    W = DRAFT[language]
+    return f"<h2>{W['notes']}</h2><p>{W['method_note']}</p>"

@@ -1,0 +1,302 @@
+"""One plan, every region: assess the same targets in hundreds or thousands of regions at once.
+
+`attainment.assess` handles one (target, region) at a time and costs a few milliseconds of
+pandas work per series. Here the series of all regions are cut from one sorted array, grouped
+by their observed-year pattern (so length, spacing, last year and hence the `auto` method are
+shared), fitted with `models.point_forecasts_many`, given calibrated quantiles in arrays with
+`models.forecast`'s steps and notes (including `models.structure_many`'s rules: administered
+standards never cut, bounds, a series at its upper bound held there) and sampled with the same
+inverse-CDF formula and seed as `Forecast.samples`. Each row is then built by the scalar path's
+own pure functions: `attainment.forecast_fields` (verdict, clipped probability or nowcast,
+quantiles, mean, point, exceeded), `attainment.expected_fields`, `attainment.growth_fields` and
+`evaluation.evaluate_series`, so the rows equal `attainment.assess` + `evaluation.add_evaluation`
+(tests/test_regional.py compares every field, row by row, on a sample with every case).
+
+Covered by the arrays: level, growth and change targets on yearly (stock) series, ratio targets
+(as the ratio's own series with two or more common positive years, or one for two administered
+standards; else numerator and denominator forecast separately), relative targets (`relative: {pct: 20}`), any comparator or tolerance,
+method `auto` or a fixed closed-form method, target years ahead of or (outcome_pending) behind
+the reference year, and target years between observations (no_data, as attainment.assess says).
+Row by row through `attainment.assess` (same meaning, slower; none of the rows in
+bench/scale.py): targets already observed in their year, transferred or proxy targets, regions
+without data, five-year totals, ratios read through a same-year lower bound (a lagged
+denominator that is never cut), and `loglinear`/`logistic` asked for explicitly.
+
+CONSTRAINTS is an extension hook: functions on a (n_series, n_samples, n_years) array of sample
+paths applied after the indicator's own structure (empty by default).
+"""
+from __future__ import annotations
+
+import sys
+import warnings
+from typing import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from .. import attainment as A
+from .. import models as M
+from .. import terms
+from ..data import Dataset
+from ..errors import DataError
+from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series
+from ..simulate import HORIZON_CAP, ratio_how
+from ..targets import Plan, Target, get_plan
+from .arrays import CHUNK, QS, YEAR_QS, Group, Store, draws, expected_years, quantiles, split_ratio
+
+# functions f(paths, info) -> paths on a (n_series, n_samples, n_years) array of sample paths
+# for the years after the last observation (info: dict with kind, indicator, years, last = the
+# last observed year, last_value = each series' last observed value). Each must keep every
+# path's order in the draws (a draw that is higher in one region-year stays higher), as
+# clipping and running maxima from the last value do. attainment.assess knows nothing of them:
+# with a constraint set, rows differ from the one-at-a-time path by design.
+CONSTRAINTS: list[Callable[[np.ndarray, dict], np.ndarray]] = []
+def columns() -> list[str]:
+    return list(A.FIELDS) + [c for c in EVALUATION_FIELDS if c not in A.FIELDS]
+
+
+def regions_of(plan: Plan, ds: Dataset) -> list[str]:
+    """The plan's regions: its one region, its list, or (regions: all) every region with data on its indicators."""
+    if plan.regions is None:
+        return [plan.region]
+    if plan.regions != "all":
+        return list(plan.regions)
+    inds = {t.indicator for t in plan.targets}
+    have = set(ds.observations.loc[ds.observations.indicator.isin(inds), "region"].unique())
+    return [r for r in ds.regions if r in have]
+
+
+def is_regional(plan: Plan) -> bool:
+    """Plans that need this module: several regions, or targets set from each region's base value."""
+    return plan.regions is not None or any(t.relative is not None for t in plan.targets)
+
+
+def _ratio_hist(t: Target, ds: Dataset, ny, nv, dy, dv):
+    """The ratio's observed series (numerator / lagged denominator in common years), as terms.history."""
+    dy = dy + t.denominator_lag
+    common, ia, ib = np.intersect1d(ny, dy, return_indices=True)
+    return common, np.asarray(terms.to_target_terms(t, nv[ia], dv[ib], ds), float)
+
+
+def _value_in(y, v, year):
+    k = int(y.searchsorted(year))
+    return float(v[k]) if k < len(y) and y[k] == year else None
+
+
+def _bound_years(t: Target, ds: Dataset, sy, dy, hy) -> bool:
+    """Does attainment._history add same-year ratios (a lower bound) for this series? Those rows go
+    through attainment.assess."""
+    if t.kind != "ratio" or t.denominator_lag <= 0 or ds.indicators[t.denominator].monotone != "nondecreasing":
+        return False
+    return bool(len(np.intersect1d(np.setdiff1d(sy, hy), dy)))
+
+
+def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, method="auto", seed=0,
+                  store: Store | None = None, reference: int | None = None) -> pd.DataFrame:
+    """One target in many regions: one row per region, columns `columns()`, in the order of `regions`.
+
+    Each row is attainment.assess's row for that region (plus evaluation.add_evaluation's fields).
+    Rows the arrays below do not cover go through attainment.assess itself: targets that are
+    transferred, have a proxy, or a year already observed; regions without data; ratios that use a
+    same-year bound; log-linear or logistic asked for explicitly."""
+    store = store or Store(ds, {t.indicator} | ({t.denominator} if t.denominator else set()), as_of)
+    ref = reference if reference is not None else A.reference_year(as_of)
+    T, base_year = t.target_year, t.base_year
+    meta = ds.indicators[t.indicator]
+    until = max(T, HORIZON_CAP)
+    standards = t.kind == "ratio" and terms.standards(t, ds)
+    vector_ok = not (t.transferred or t.proxy) and meta.aggregation == "stock" and \
+        method in ("auto",) + tuple(m for m in M.METHODS if m not in ("loglinear", "logistic"))
+    rows: list[dict | None] = [None] * len(regions)
+    fallback, jobs, split = [], {}, {}  # jobs: year pattern -> [(row index, values)]; split: ratio by parts
+    hists, targets = [], []
+    for i, r in enumerate(regions):
+        sy, sv = store.get(r, t.indicator)
+        dy = None
+        if t.kind == "ratio":
+            dy, dv = store.get(r, t.denominator)
+            hy, hv = _ratio_hist(t, ds, sy, sv, dy, dv)
+        else:
+            hy, hv = sy, sv
+        hists.append((hy, hv, sy, sv))
+        base = _value_in(hy, hv, base_year) if t.kind in ("level", "ratio") else None
+        tr = t.for_region(r, base)
+        targets.append(tr)
+        if tr.value is None:  # relative target with no base-year value: nothing to compare with
+            rows[i] = dict(verdict="no_data",
+                           note=f"no observed value of {t.indicator} in {r} in the base year {base_year}: "
+                                "a relative target needs it")
+            continue
+        if not vector_ok or not len(sy) or (t.kind == "ratio" and (not len(dy) or _bound_years(t, ds, sy, dy, hy))):
+            fallback.append(i)
+            continue
+        judged = hy if t.kind == "ratio" else sy
+        if T in judged or (t.kind == "ratio" and T in sy):  # observed (or a ratio decided by its parts)
+            fallback.append(i)
+            continue
+        if len(judged) and T < judged[-1]:
+            rows[i] = dict(verdict="no_data", note=A.gap_note(T))
+            continue
+        if t.kind == "ratio" and not terms.direct_ratio(hv, standards):
+            # numerator and denominator forecast separately, as attainment._ratio_sim does
+            split.setdefault((sy.tobytes(), dy.tobytes()), []).append((i, sv, dv))
+            continue
+        fy, fv = (hy, hv) if t.kind == "ratio" else (sy, sv)
+        if T <= fy[-1]:
+            fallback.append(i)
+            continue
+        jobs.setdefault(fy.tobytes(), []).append((i, fv))
+    if fallback:  # the one-at-a-time path on just these regions' series: rare cases, same meaning
+        o = ds.observations
+        inds = [x for x in (t.indicator, t.denominator, t.proxy) if x]
+        keep = o.region.isin([regions[i] for i in fallback]) & o.indicator.isin(inds)
+        sub = Dataset(o[keep.to_numpy()], ds.indicators, ds.regions, ds.sources)
+        for i in fallback:
+            row = A.assess(targets[i], sub, as_of=as_of, method=method, seed=seed, reference=ref)
+            rows[i] = add_evaluation(row, targets[i], sub, as_of).to_dict()
+    u, j, w = draws(seed)
+    order = np.argsort(u, kind="stable")
+    direct = t.kind in ("level", "ratio")
+    fkind = "level" if t.kind == "ratio" else meta.kind
+    monotone = None if t.kind == "ratio" else meta.monotone
+    bounds = t.bounds if t.kind == "ratio" else meta.bounds
+    how = None
+    for key, members in jobs.items():
+        yrs = np.frombuffer(key, dtype=np.int64)
+        Y = np.vstack([v for _, v in members])
+        g = Group(yrs, Y, fkind, method, until, monotone, bounds, CONSTRAINTS, "" if t.kind == "ratio" else t.indicator)
+        k = int(np.searchsorted(g.years, T))  # column of the target year
+        if t.kind == "ratio":
+            how = ratio_how(g.n)
+        idx = [i for i, _ in members]
+        for c0 in range(0, len(idx), CHUNK):
+            sl = slice(c0, c0 + CHUNK)
+            rows_c = idx[sl]
+            info = dict(kind=fkind, indicator=t.indicator, years=g.years[:k + 1], last=int(yrs[-1]),
+                        last_value=Y[sl, -1])
+            X = g.at(sl, k, j, w, info)  # (chunk, draws): the target year's samples
+            P = g.P[sl, k]
+            if t.kind in ("growth", "change"):
+                b = np.array([_value_in(hists[i][2], hists[i][3], base_year) for i in rows_c], float)[:, None]
+                with np.errstate(all="ignore"):
+                    if t.kind == "growth":
+                        n_y = T - base_year
+                        x = ((X / b) ** (1 / n_y) - 1) * 100 if n_y > 0 else np.nan * X
+                        x = np.where((X > 0) & (b > 0), x, np.nan)
+                        point = np.array([A.cagr(bb, pp, n_y) for bb, pp in zip(b[:, 0], P)])
+                    else:
+                        x, point = X - b, P - b[:, 0]
+            else:
+                x, point = X, P
+            if t.relative is None:
+                met = t.met(x)
+            else:
+                met = np.vstack([targets[i].met(x[m]) for m, i in enumerate(rows_c)])
+            share = met.mean(axis=1)
+            q = quantiles(x, order)
+            xmean = x.mean(axis=1)
+            if direct:
+                ey = expected_years(t, targets, rows_c, g, sl, j, w, order, info)
+            for m, i in enumerate(rows_c):
+                notes = g.row_notes(c0 + m, float(Y[c0 + m, -1]))
+                out = dict(method=g.row_method(c0 + m))
+                if t.kind in ("growth", "change") and np.isnan(b[m, 0]):  # as attainment.assess says it
+                    rows[i] = dict(out, verdict="no_data",
+                                   note=A.notes_text(notes + [f"no observed value in the base year {base_year}"]))
+                    continue
+                if how:
+                    notes.append(how)
+                fields, more = A.forecast_fields(targets[i], share[m], q[:, m], xmean[m], point[m], g.n, ref)
+                out.update(fields)
+                if direct:
+                    out.update(A.expected_fields([ey[0][m], ey[1][m], ey[2][m]]))
+                hy, hv = hists[i][0], hists[i][1]
+                out.update(A.growth_fields(targets[i], hy, hv, base_year, out["point"]))
+                out["note"] = A.notes_text(notes + more)
+                rows[i] = out
+    for (nk, dk), members in split.items():
+        split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
+                     targets, hists, rows, method, seed, until, ref, CONSTRAINTS)
+    return _frame(t, regions, rows, hists, targets, as_of)
+
+
+def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
+    """Rows in attainment.assess's shape: its header fields, the row's own, then the evaluation
+    fields (evaluation.evaluate_series on the same observations; fallback rows carry their own)."""
+    cols = columns()
+    known = set(cols)
+    flags = "; ".join(t.readings())
+    recs = []
+    for r, out, (hy, hv, sy, sv), tr in zip(regions, rows, hists, targets):
+        if "plan" in out:  # attainment.assess's own row
+            rec = dict.fromkeys(cols)
+            rec.update({k: v for k, v in out.items() if k in known})
+            rec["region"] = r
+            recs.append(rec)
+            continue
+        rec = dict.fromkeys(cols)
+        rec.update(plan=t.plan, target_id=t.id, region=r, indicator=t.indicator, kind=t.kind,
+                   target_year=t.target_year, comparator=t.comparator, target_value=tr.value,
+                   target_value_high=t.value_high, unit=t.unit, binding=t.binding, as_of=as_of,
+                   flags="; ".join(tr.readings()) if tr.value is not None else flags, note="", exceeded=False,
+                   n_obs=int(len(hy) if t.kind == "ratio" else len(sy)))
+        if len(hy):
+            rec["latest_year"], rec["latest_value"] = int(hy[-1]), float(hv[-1])
+        rec.update({k: v for k, v in out.items() if k in known})
+        if tr.value is not None:
+            rec.update(evaluate_series(tr, hy, hv) if t.kind == "ratio" else evaluate_series(tr, sy, sv))
+        else:
+            rec.update(base_year=int(t.base_year), base_value=float("nan"), responsible_unit=t.responsible_unit)
+        recs.append(rec)
+    return pd.DataFrame(recs, columns=cols)
+
+
+def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
+                progress: bool = False, reference: int | None = None) -> Iterator[pd.DataFrame]:
+    """Every target of a plan in every one of its regions, one DataFrame per target (stream these)."""
+    p = get_plan(plan, ds)
+    regions = regions_of(p, ds)
+    if not regions:
+        raise DataError(f"plan '{p.id}' names no region with data on its indicators",
+                        fix="check the data file's region and indicator columns")
+    inds = {t.indicator for t in p.targets} | {t.denominator for t in p.targets if t.denominator}
+    store = Store(ds, inds, as_of)
+    bar = tqdm(total=len(p.targets) * len(regions), unit="region-target", disable=not progress)
+    try:
+        for t in p.targets:
+            yield assess_target(t, regions, ds, as_of=as_of, method=method, seed=seed, store=store,
+                                reference=reference)
+            bar.update(len(regions))
+    finally:
+        bar.close()
+
+
+def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
+                   reference: int | None = None) -> pd.DataFrame:
+    """One row per target per region (the whole table; `iter_assess` streams it)."""
+    frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
+    if not frames:
+        return pd.DataFrame(columns=columns())
+    with warnings.catch_warnings():
+        # pandas 2.1-2.x warn that all-NA columns (e.g. no nowcast in one target's rows) will stop
+        # being ignored when concat picks dtypes; infer_objects gives the same dtypes either way
+        warnings.filterwarnings("ignore", message=".*concatenation with empty or all-NA entries.*",
+                                category=FutureWarning)
+        return pd.concat(frames, ignore_index=True).infer_objects()
+
+
+def write_rows(plan: str | Plan, ds: Dataset, out, *, as_of=None, method="auto", seed=0,
+               progress: bool | None = None) -> int:
+    """Stream every region-target row as CSV to `out`, one target at a time (no per-region notebooks).
+
+    The plan and data are fully validated before the header is written; returns the row count.
+    The progress bar shows only on a terminal (stderr).
+    """
+    p = get_plan(plan, ds)
+    show = sys.stderr.isatty() if progress is None else progress
+    n = 0
+    for k, chunk in enumerate(iter_assess(p, ds, as_of=as_of, method=method, seed=seed, progress=show)):
+        chunk.to_csv(out, index=False, header=k == 0)
+        n += len(chunk)
+    return n

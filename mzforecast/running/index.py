@@ -1,0 +1,131 @@
+"""The pages of a run as files: a notebook as a self-contained HTML page (no code, images inlined,
+the CJK glyphs it shows embedded), and the index page listing every report with its counts by
+verdict, the year the data run to and the data version. Words from `mzforecast.messages`.
+Imports leaves, data and presentation.
+"""
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import os
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .._version import __version__
+from ..codes import VERDICT_ORDER
+from ..data import data_dir, load
+from ..messages.pages import INDEX
+from ..pages.common import local_name
+from ..plots import COLORS, embedded_font_css, verdict_label
+from ..targets import get_plan, get_target
+from .output import atomic_write, run_stamp
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+def data_version(extra=()) -> str:
+    """Hash of every data file the run reads: reports say which data they were made from."""
+    h = hashlib.sha256()
+    files = sorted(p for p in data_dir().rglob("*") if p.is_file()) + [Path(x) for x in extra]
+    for p in files:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def css() -> str:
+    return (TEMPLATES / "style.css").read_text(encoding="utf-8")
+
+
+def _env():
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+
+
+def notebook_to_html(nb_path: Path, title: str, language: str) -> str:
+    """Self-contained page: no code cells, images inlined, no scripts from the internet.
+
+    The browser-tab title is the page's own <h1> (the plan's name), not the job id; an image
+    without alt text gets the title as its alt.
+    """
+    import nbformat
+    from markupsafe import Markup
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                       exclude_output_prompt=True)
+    body, _ = exp.from_notebook_node(nbformat.read(str(nb_path), as_version=4))
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+    if h1:
+        title = html_lib.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).strip() or title
+    body = body.replace('alt="No description has been provided for this image"', f'alt="{html_lib.escape(title)}"')
+    return render("page.html.j2", lang=language, title=title, body=Markup(body), version=__version__,
+                   generated=INDEX[language]["title"], back=INDEX[language]["back"])
+
+
+def render(template: str, **ctx) -> str:
+    """Render a page, then embed the CJK font subset for exactly the characters it shows."""
+    from markupsafe import Markup
+
+    page = _env().get_template(template).render(css=Markup(css()), fontface=Markup(""), **ctx)
+    text = re.sub(r"data:[^\"')]+", "", page)  # glyphs of the text, not of base64 images
+    return _env().get_template(template).render(css=Markup(css()), fontface=Markup(embedded_font_css(text)), **ctx)
+
+
+def job_title(params: dict, ds, lang: str, fallback: str) -> str:
+    """What a page is, in words: the plan's name, 'indicator · plan', or 'plan: backtest of 2015'."""
+    try:
+        p = get_plan(params.get("plan"), ds)
+    except Exception:
+        return fallback
+    plan = local_name(p, lang)
+    nb = params.get("notebook", "plan_dashboard")
+    try:
+        if nb == "indicator_report":
+            t = get_target(p.id, params.get("target_id"), ds)
+            return f"{ds.indicators[t.indicator].name(lang)} · {plan}"
+    except Exception:
+        return plan  # the error column names the job
+    if nb == "backtest":
+        return INDEX[lang]["backtest_title"].format(plan=plan, y=params.get("as_of"))
+    return plan
+
+
+def write_index(stage: Path, results, todo, elapsed, as_of, data):
+    """The index: current assessments, deep-dive pages and backtests listed separately, the
+    year the data run to, the run date, every page linked."""
+    lang = todo[0]["params"].get("language", "zh") if todo else "zh"
+    params = {j["name"]: j["params"] for j in todo}
+    try:
+        ds = load(list(data) or None)
+    except Exception:
+        ds = None
+    groups = {"plan_dashboard": [], "evaluation": [], "indicator_report": [], "backtest": [],
+              "regions_dashboard": [], "target_setting": [], "other": []}
+    t = INDEX[lang]
+    years = []
+    for r in results:
+        p = params.get(r["name"], {})
+        nb = p.get("notebook", "plan_dashboard")
+        counts = {}
+        for rec in r["records"]:
+            counts[rec["verdict"]] = counts.get(rec["verdict"], 0) + 1
+        if nb == "plan_dashboard":
+            years += [int(rec["latest_year"]) for rec in r["records"] if rec.get("latest_year") is not None
+                      and (as_of is None or rec["latest_year"] <= as_of)]
+        title = job_title(p, ds, lang, r["name"]) if ds is not None else r["name"]
+        if nb == "evaluation" and title != r["name"]:
+            title += t["evaluation_suffix"]
+        groups[nb if nb in groups else "other"].append(
+            dict(name=r["name"], title=title, html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
+                 stale=r.get("stale", False)))
+    data_year = as_of if as_of and not years else (max(years) if years else None)
+    shown = [v for v in VERDICT_ORDER if any(j["counts"].get(v) for g in groups.values() for j in g)]
+    html = render(
+        "index.html.j2", lang=lang, t=t, groups=groups, verdicts=shown, colors=COLORS,
+        labels={v: verdict_label(v, lang) for v in VERDICT_ORDER}, data_version=data_version(data), data_year=data_year,
+        run_time=run_stamp(), elapsed=None if os.environ.get("SOURCE_DATE_EPOCH") else elapsed, as_of=as_of)
+    atomic_write(stage / "index.html", html)
+
+

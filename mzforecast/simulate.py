@@ -1,0 +1,135 @@
+"""Sample paths of the quantity a target is judged on, for any target kind: one function,
+`sample`, used by attainment (one target), propose (target setting) and regional (its fallback
+rows and the split-ratio rule it mirrors in arrays).
+
+A level, growth or change target is judged on its indicator's paths; a ratio target on the ratio's
+own paths (its series forecast directly, `terms.direct_ratio`) or on the numerator's and the
+denominator's paths divided path by path. Observed years are constant paths. Every path honours
+the indicator's declared structure (monotone, bounds) through `models.forecast`.
+
+Imports the leaves, the data layer, the models layer and `terms`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import terms
+from .data import Dataset
+from .models import Forecast, forecast
+from .targets import Target
+
+N_SAMPLES = 4000
+HORIZON_CAP = 2050  # paths run to this year at least, so a first-passage year can lie past the target year
+NEVER = 10 ** 6  # the "first year" of a path that never meets its target by HORIZON_CAP
+
+# how a ratio target was forecast (the note that comes with its paths)
+RATIO_DIRECT = "the ratio forecast from its {n} observed years (numerator and denominator move together)"
+RATIO_DIRECT_ONE = ("the ratio forecast from its one observed year (two administered standards "
+                    "move together)")
+RATIO_SPLIT = "numerator and denominator forecast separately (independent errors: a cautious spread)"
+
+
+def ratio_how(n_years: int) -> str:
+    """The note of a ratio forecast from its own series of `n_years` observed years."""
+    return RATIO_DIRECT.format(n=n_years) if n_years >= 2 else RATIO_DIRECT_ONE
+
+
+class IndicatorPaths:
+    """Samples of one indicator's value in given years: observed values where known, else forecast."""
+
+    def __init__(self, ds: Dataset, region: str, indicator: str, as_of, method: str, seed: int, until: int):
+        self.s = ds.series(region, indicator, as_of)
+        meta = ds.indicators[indicator]
+        self.fc = None
+        if len(self.s) and until > self.s.index.max() and meta.aggregation == "stock":
+            self.fc = forecast(self.s, until=until, method=method, kind=meta.kind)
+            self.paths = self.fc.samples(N_SAMPLES, seed=seed)
+
+    def at(self, year):
+        v = terms.value_at(self.s, year)
+        if v is not None:
+            return np.full(N_SAMPLES, v)
+        if self.fc is not None and year in self.paths.columns:
+            return self.paths[year].to_numpy()
+        return None
+
+    def point_at(self, year):
+        v = terms.value_at(self.s, year)
+        if v is not None:
+            return v
+        if self.fc is not None and year in self.fc.years:
+            return float(self.fc.point[list(self.fc.years).index(year)])
+        return None
+
+
+@dataclass
+class Sampled:
+    """Sample paths (rows = draws, columns = forecast years) of the quantity a target is judged on
+    (a level, growth or change target: its indicator; a ratio target: the ratio), the point
+    forecasts by year, the fitted model and what the sampling adds to its notes."""
+
+    paths: pd.DataFrame
+    points: pd.Series
+    forecast: Forecast
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def method(self) -> str:
+        return self.forecast.method
+
+    def all_notes(self) -> list[str]:
+        return list(self.forecast.notes) + list(self.notes)
+
+
+def _divided(target: Target, ds: Dataset, num: IndicatorPaths, den: IndicatorPaths) -> pd.DataFrame:
+    lag = target.denominator_lag
+    cols = [y for y in num.paths.columns if den.at(y - lag) is not None]
+    paths = pd.DataFrame({y: terms.to_target_terms(target, num.at(y), den.at(y - lag), ds) for y in cols})
+    if target.bounds is not None and not paths.empty:
+        paths = paths.clip(*target.bounds)
+    return paths
+
+
+def _ratio(target: Target, ds: Dataset, hist: pd.Series, as_of, method, seed, until) -> Sampled | None:
+    if terms.direct_ratio(hist, terms.standards(target, ds)):
+        if until <= hist.index.max():
+            return None
+        fc = forecast(hist, until=until, method=method, kind="level", bounds=target.bounds)
+        return Sampled(fc.samples(N_SAMPLES, seed=seed), pd.Series(fc.point, index=fc.years), fc,
+                       [ratio_how(len(hist))])
+    num = IndicatorPaths(ds, target.region, target.indicator, as_of, method, seed, until)
+    if num.fc is None:
+        return None
+    den = IndicatorPaths(ds, target.region, target.denominator, as_of, method, seed + 1, until)
+    paths = _divided(target, ds, num, den)
+    if paths.empty:
+        return None
+    lag = target.denominator_lag
+    pts = pd.Series({y: float(terms.to_target_terms(target, num.point_at(y), den.point_at(y - lag), ds))
+                     for y in paths.columns})
+    return Sampled(paths, pts, num.fc, [RATIO_SPLIT])
+
+
+def sample(target: Target, ds: Dataset, *, as_of=None, method: str = "auto", seed: int = 0, until: int,
+           hist: pd.Series | None = None) -> Sampled | None:
+    """The target's sample paths up to `until` (None when there is nothing to forecast).
+
+    `hist` is the ratio's observed series (terms.history) when the caller has it already. Raises
+    ModelError where the model refuses the series."""
+    if target.kind == "ratio":
+        if hist is None:
+            hist = terms.history(target, ds, as_of)[1]
+        return _ratio(target, ds, hist, as_of, method, seed, until)
+    ind = IndicatorPaths(ds, target.region, target.indicator, as_of, method, seed, until)
+    if ind.fc is None:
+        return None
+    return Sampled(ind.paths, pd.Series(ind.fc.point, index=ind.fc.years), ind.fc)
+
+
+def first_year(met: np.ndarray, years) -> np.ndarray:
+    """First year each path meets the target (met: (..., years) booleans); NEVER where it never does."""
+    years = np.asarray(years)
+    return np.where(met.any(axis=-1), years[np.argmax(met, axis=-1)], NEVER)
