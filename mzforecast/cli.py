@@ -12,18 +12,23 @@ from .plan import assess_plan
 from .data import YEAR_MAX, YEAR_MIN
 from .errors import DataErrors, MzError
 from .models import METHODS, forecast as _forecast
-from .safe import neutralise_frame, terminal
+from .io.write import check_target, csv_text
+from .safe import terminal
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
                 "latest_value", "mean", "median", "lo80", "hi80", "probability", "probability_nowcast", "verdict"]
 ASSESS_TABLE += ["completion_progress", "time_progress", "progress_status"]  # issue 11: 完成进度/时序进度
 
 
+MAX_ERRORS = 50  # problems listed before the rest are counted
+
+
 def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
     if fmt == "csv":
-        neutralise_frame(df).to_csv(sys.stdout, index=False)  # a cell "=HYPERLINK(…)" stays text in Excel
+        sys.stdout.write(terminal(csv_text(df)))  # a cell "=HYPERLINK(…)" stays text in Excel
     elif fmt == "json":
-        print(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
+        print(terminal(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False,
+                                  indent=1)))
     else:
         view = (df[table_cols] if table_cols else df).copy()
         for c in view.columns:
@@ -46,8 +51,10 @@ def _dataset(args):
 def cmd_data_check(args):
     errs = D.check_files(args.files, sheet=args.sheet)
     if errs:
-        for e in errs:
+        for e in errs[:MAX_ERRORS]:
             print(terminal(e), file=sys.stderr)
+        if len(errs) > MAX_ERRORS:
+            print(f"… and {len(errs) - MAX_ERRORS} more problems", file=sys.stderr)
         print(f"{len(errs)} problem(s) found", file=sys.stderr)
         return 2
     print("ok: " + (", ".join(args.files) if args.files else "bundled data") + " valid")
@@ -88,9 +95,16 @@ def cmd_forecast(args):
 
 
 def cmd_assess(args):
+    if args.format == "xlsx":  # refused before any work: never over an input or a file it did not write
+        if not args.out:
+            raise MzError("--format xlsx writes a workbook: give --out FILE.xlsx")
+        check_target(args.out, args.data, args.force, ".xlsx")
     ds = _dataset(args)
     # issue 14: a plan for many regions (or with targets relative to each region's base value)
     if args.plan and regional.is_regional(T.get_plan(args.plan, ds)):
+        if args.format == "xlsx":
+            raise MzError("a plan for many regions is not written as a workbook: use --format csv > FILE.csv "
+                          "(one row per region and target)")
         if args.format == "csv":
             regional.write_rows(args.plan, ds, sys.stdout, as_of=args.as_of, method=args.method)
             return 0
@@ -153,33 +167,36 @@ def count(minimum: int):
 # ---- issue 11: Excel template, statistical-report import (logic in mzforecast/io/)
 def cmd_template(args):
     from .io.template import write
+    check_target(args.out, (), args.force, ".xlsx")
     out = write(args.plan, args.out, D.load(), args.region, args.year_from, args.year_to)
     print(f"wrote {out}: fill the empty year cells, then `mzforecast run --data {out}`")
     return 0
 
 
 def cmd_data_import(args):
-    from .io.statreport import read_report, write_csv
+    from .io import check_readable
+    from .io.statreport import read_report
+    from .io.write import csv_file
+    check_readable(args.file)  # a device or FIFO is refused before it is opened
+    if args.out:
+        check_target(args.out, [args.file], args.force)
     got = read_report(args.file, args.region, args.year, D.load())
     for line, name in got.unrecognised:
-        print(f"not recognised: row {line}: {name} (add it to data/statreport_items.yaml to import it)",
+        print(terminal(f"not recognised: row {line}: {name} (add it to data/statreport_items.yaml to import it)"),
               file=sys.stderr)
     for line, name in got.empty:
-        print(f"no number: row {line}: {name}", file=sys.stderr)
+        print(terminal(f"no number: row {line}: {name}"), file=sys.stderr)
     if args.out:
-        write_csv(got.rows, args.out)
-        print(f"wrote {len(got.rows)} rows to {args.out}; {len(got.unrecognised)} item(s) not recognised",
+        csv_file(got.rows, args.out, float_format="%.10g")
+        print(terminal(f"wrote {len(got.rows)} rows to {args.out}; {len(got.unrecognised)} item(s) not recognised"),
               file=sys.stderr)
     else:
-        got.rows.to_csv(sys.stdout, index=False, float_format="%.10g")
+        sys.stdout.write(terminal(csv_text(got.rows, float_format="%.10g")))
     return 0
 
 
 def cmd_assess_xlsx(df, args, ds):
-    from .errors import DataError
     from .pages.evaluation import write_summary_xlsx
-    if not args.out:
-        raise DataError("--format xlsx writes a workbook: give --out FILE.xlsx")
     out = write_summary_xlsx(df, args.out, ds)
     print(f"wrote {out}: {len(df)} targets, one sheet per plan")
     return 0
@@ -191,6 +208,7 @@ def add_issue11_parsers(sub, dsub):
     i.add_argument("--region", required=True)
     i.add_argument("--year", required=True, type=int, help="the year the report covers")
     i.add_argument("--out", help="FILE.csv (default: print to the screen)")
+    i.add_argument("--force", action="store_true", help="replace --out if it exists")
     i.set_defaults(func=cmd_data_import)
     t = sub.add_parser("template", help="Excel workbook to fill with your own yearly figures for a plan")
     t.add_argument("plan")
@@ -198,6 +216,7 @@ def add_issue11_parsers(sub, dsub):
     t.add_argument("--from", dest="year_from", type=int, help="first year column (default: the base year)")
     t.add_argument("--to", dest="year_to", type=int, help="last year column (default: the target year)")
     t.add_argument("--out", required=True, help="FILE.xlsx")
+    t.add_argument("--force", action="store_true", help="replace --out if it exists (a filled template is lost)")
     t.set_defaults(func=cmd_template)
 
 
@@ -260,7 +279,7 @@ def cmd_propose(args):
                  method=args.method, denominator=args.denominator, denominator_lag=args.lag, unit=args.unit)
     for n in (df.note.iloc[0] or "").split("; "):
         if n:
-            print("note:", n, file=sys.stderr)
+            print("note:", terminal(n), file=sys.stderr)
     _emit(df, args.format, PROPOSE_TABLE)
     return 0
 
@@ -273,9 +292,20 @@ def cmd_draft(args):
     return 0
 
 
+def probability(text: str) -> float:
+    """A probability a plan can promise: 0.01-0.99 (the simulated tails hold nothing beyond)."""
+    try:
+        p = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0.01 <= p <= 0.99:
+        raise argparse.ArgumentTypeError(f"{text} is outside 0.01-0.99 (give a fraction such as 0.8)")
+    return p
+
+
 def _target_setting_parsers(sub, fmt, as_of_method, datafiles):
     def probabilities(p):
-        p.add_argument("--probability", type=float, nargs="+", default=[0.5, 0.8, 0.9],
+        p.add_argument("--probability", type=probability, nargs="+", default=[0.5, 0.8, 0.9],
                        help="probabilities of meeting the value, as fractions")
 
     g = sub.add_parser("propose", help="the value met with each probability in a year: what a plan can promise")
@@ -350,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     datafiles(a)
     a.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
     a.add_argument("--out", help="FILE.xlsx for --format xlsx")
+    a.add_argument("--force", action="store_true", help="replace --out if it exists")
     a.set_defaults(func=cmd_assess)
 
     b = sub.add_parser("backtest", help="what the tool would have said in the past vs what happened")
@@ -383,8 +414,10 @@ def main(argv=None) -> int:
     try:
         return args.func(args) or 0
     except DataErrors as e:
-        for err in e.errors:
+        for err in e.errors[:MAX_ERRORS]:
             print("error:", terminal(err), file=sys.stderr)
+        if len(e.errors) > MAX_ERRORS:
+            print(f"error: … and {len(e.errors) - MAX_ERRORS} more problems", file=sys.stderr)
         return 2
     except MzError as e:
         print("error:", terminal(e), file=sys.stderr)

@@ -152,7 +152,10 @@ def plain(v) -> str:
     """A bare number for tables with no unit: thousands separators, no exponent."""
     if missing(v):
         return DASH
-    v = float(v)
+    try:
+        v = float(v)
+    except (TypeError, ValueError):  # a text cell in a numeric column (a region without base-year data)
+        return str(v).strip() or DASH
     if v == int(v) and abs(v) < 1e15:
         return f"{v:,.0f}"
     return _num(v, decimals(v), strip=False)

@@ -18,11 +18,34 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # ANSI/VT escape sequences (CSI, OSC, single-character escapes) and other C0/C1 control characters
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# characters that change how text is shown without being seen: bidi overrides/isolates and
+# zero-width marks make two different ids look identical, or reorder a line on screen
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# characters XML 1.0 cannot hold (openpyxl raises IllegalCharacterError on them)
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _mark(m: re.Match) -> str:
+    return f"\u27e8U+{ord(m.group()):04X}\u27e9"
+
+
+def visible(text) -> str:
+    """Text with every bidi control and zero-width character shown as ⟨U+202E⟩."""
+    return _INVISIBLE.sub(_mark, str(text))
+
+
+def check_id(value: str) -> str:
+    """An id (plan, target) must look like what it is: no control, bidi or zero-width characters."""
+    bad = _INVISIBLE.search(value) or _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"holds the invisible character U+{ord(bad.group()):04X} ({visible(terminal(value))}): "
+                         "type the id again with plain letters, digits, - and _")
+    return value
 
 
 def html_text(value) -> str:
     """Text between tags: &, <, >, ' and " escaped (also safe inside quoted attributes)."""
-    return str(escape("" if value is None else str(value)))
+    return str(escape("" if value is None else visible(value)))
 
 
 def html_attr(value) -> str:
@@ -35,9 +58,22 @@ def html_id(value, prefix: str = "t") -> str:
     return f"{prefix}-{hashlib.sha256(str(value).encode('utf-8')).hexdigest()[:10]}"
 
 
+def xml_text(value: str) -> str:
+    """Text an XLSX part can hold: U+000B/U+000C (Word line and page breaks) as newlines, other
+    characters XML 1.0 forbids shown as ⟨U+0001⟩, bidi/zero-width characters made visible."""
+    return visible(_XML_ILLEGAL.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else _mark(m), str(value)))
+
+
 def csv_cell(value):
-    """A spreadsheet cell that is data, not a formula: numbers stay numbers, risky text gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A spreadsheet cell that is data, not a formula: numbers stay numbers, risky text gets a leading '.
+
+    Also safe for XLSX: a Word line break (U+000B) becomes a newline, other characters XML cannot
+    hold are shown as ⟨U+0001⟩, and bidi/zero-width characters are made visible.
+    """
+    if not isinstance(value, str):
+        return value
+    value = xml_text(value)
+    if value.lstrip(" ").startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -53,6 +89,7 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def terminal(text) -> str:
-    """Text for a terminal: escape sequences and control characters removed (newlines and tabs kept)."""
+    """Text for a terminal: escape sequences and control characters removed (newlines and tabs kept),
+    bidi and zero-width characters shown as ⟨U+202E⟩."""
     s = _ANSI.sub("", str(text))
-    return _CONTROL.sub("", s)
+    return visible(_CONTROL.sub("", s))

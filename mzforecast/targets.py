@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, fiel
 from . import units as U
 from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
 from .errors import DataError, DataErrors
+from .safe import check_id
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
@@ -71,6 +72,8 @@ class Target(BaseModel):
     proxy: str | None = None  # indicator assessed when this one has no data (a lower bound; why: note)
     flags: list[str] = []  # conflicts with / duplicates of other targets, in words
     bounds: tuple[float, float] | None = None  # a ratio target's ratio stays inside (rural ÷ urban ≤ 100 %)
+
+    _plain_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))  # two ids must never look alike
 
     @field_validator("unit")
     @classmethod
@@ -200,6 +203,7 @@ class Plan(BaseModel):
     target_year: Year
     targets: list[Target]
     example: bool = False  # an illustrative draft (data/drafts), not an official plan
+    _plain_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
 
     @model_validator(mode="after")
     def _years(self):

@@ -2,7 +2,7 @@
 has no data), the observed series of the quantity it is judged on (a ratio target: numerator over
 lagged denominator, in the target's unit), the observed outcome in its year, and compound growth.
 
-Owns: `effective`, `history`, `target_series`, `to_target_terms`, `standards`, `direct_ratio`,
+Owns: `effective`, `history`, `check_denominator`, `target_series`, `to_target_terms`, `standards`, `direct_ratio`,
 `value_at`, `outcome`, `cagr`. Imports the leaves and the data layer only.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import units as U
 from .data import Dataset, load
+from .errors import DataError
 from .targets import Target
 
 
@@ -53,6 +54,21 @@ def direct_ratio(hist: pd.Series, two_standards: bool = False) -> bool:
     return len(hist) >= (1 if two_standards else 2) and bool((hist > 0).all())
 
 
+def check_denominator(target: Target, region: str, years, values, ds: Dataset):
+    """Refuse a ratio target whose denominator is 0 or below in some year, naming the region, the
+    year and the row's source: a ratio to 0 is inf %, to a negative value nonsense."""
+    years, values = np.asarray(years), np.asarray(values, float)
+    bad = values <= 0
+    if not bad.any():
+        return
+    y, v = int(years[bad][0]), float(values[bad][0])
+    o = ds.observations
+    hit = o[(o.region == region) & (o.indicator == target.denominator) & (o.year == y)]
+    src = str(hit.source.iloc[0]) if len(hit) and "source" in o.columns else ""
+    raise DataError(f"{target.denominator} is {v:g} in {y} for {region}: the target '{target.id}' divides by it",
+                    file=src, fix="correct that value (a standard or count used as a denominator is above 0)")
+
+
 def history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Series]:
     """The indicator's observations, and the observed series in the target's own terms
     (for a ratio target: numerator / lagged denominator in the years both are known).
@@ -64,6 +80,7 @@ def history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Seri
     if target.kind != "ratio":
         return s, s
     d0 = ds.series(target.region, target.denominator, as_of)
+    check_denominator(target, target.region, d0.index, d0.to_numpy(), ds)
     d = d0.copy()
     d.index = d.index + target.denominator_lag
     common = s.index.intersection(d.index)

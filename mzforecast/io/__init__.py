@@ -40,20 +40,30 @@ def sniff(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
-    """Read a CSV (UTF-8, BOM, GBK) or .xlsx/.xlsm file as strings, or say why it cannot be read."""
+def check_readable(path: str | Path, max_bytes: int | None = None) -> Path:
+    """Refuse, before opening it, what no reader should read: a missing path, a folder, a device or
+    FIFO (/dev/zero never ends, a FIFO blocks forever) and a file larger than any table."""
     path = Path(path)
     file = str(path)
     if not path.exists():
         raise DataError("file not found", file=file, fix="check the path")
     if path.is_dir():
         raise DataError("this is a folder, not a file", file=file, fix="give the path of a CSV or .xlsx file")
-    if not path.is_file():  # a FIFO or device (/dev/stdin, /dev/zero) would block or never end
+    if not path.is_file():
         raise DataError("this is not a regular file (a device or pipe)", file=file,
                         fix="save the table to a file and give its path")
-    if path.stat().st_size > MAX_BYTES:
-        raise DataError(f"the file is {path.stat().st_size / 1e6:.0f} MB, more than any statistical table "
-                        f"({MAX_BYTES // 10**6} MB limit)", file=file, fix="check that this is the right file")
+    size = path.stat().st_size
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    if size > max_bytes:
+        raise DataError(f"the file is {size / 1e6:.0f} MB, more than any statistical table "
+                        f"({max_bytes // 10**6} MB limit)", file=file, fix="check that this is the right file")
+    return path
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV (UTF-8, BOM, GBK) or .xlsx/.xlsm file as strings, or say why it cannot be read."""
+    path = check_readable(path)
+    file = str(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(8192)

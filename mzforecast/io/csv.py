@@ -6,7 +6,7 @@ and a line with an extra or missing field is named, not silently shifted into ot
 from __future__ import annotations
 
 import csv
-import unicodedata
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +14,7 @@ import pandas as pd
 from ..errors import DataError, DataErrors
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc but tab, CR, LF
 MAX_REPORTED = 20  # field-count problems listed before the rest are summarised
 
 
@@ -29,9 +30,9 @@ def decode(path: Path, raw: bytes) -> str:
     else:
         raise DataError("cannot decode the file as UTF-8 or GBK text: it looks binary or damaged", file=str(path),
                         fix="in Excel choose 'CSV UTF-8 (逗号分隔)' when saving")
-    sample = text[:8192]
-    ctrl = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
-    if "\x00" in text or (sample and ctrl > max(2, len(sample) // 20)):
+    # the whole text, not a sample: an escape sequence after the first lines must not reach a terminal
+    ctrl = len(_CONTROL.findall(text))
+    if "\x00" in text or (text and ctrl > max(2, len(text) // 20)):
         raise DataError("the file holds binary data (control characters), not a text table", file=str(path),
                         fix="export the table again from Excel as 'CSV UTF-8 (逗号分隔)' or .xlsx")
     return text

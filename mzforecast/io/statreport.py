@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,19 +184,3 @@ def read_report(path: str | Path, region: str, year: int, ds: Dataset | None = N
         raise DataErrors(errs)
     return Imported(pd.DataFrame(out, columns=LONG_COLUMNS), unknown, empty)
 
-
-def write_csv(df: pd.DataFrame, out: str | Path) -> Path:
-    """UTF-8 with BOM (Excel opens it in Chinese), written atomically."""
-    out = Path(out)
-    if out.is_dir():
-        raise DataError("is a folder", file=str(out), fix="give --out a file name ending in .csv")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        df.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.10g")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out

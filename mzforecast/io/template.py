@@ -14,8 +14,9 @@ from pathlib import Path
 from .. import units as U
 from ..data import Dataset, load
 from ..errors import DataError
+from ..safe import csv_cell, xml_text
 from ..targets import Plan, get_plan
-from .workbook import save_atomic
+from .write import workbook_file
 
 DATA_SHEET, HELP_SHEET = "数据", "填写说明"
 KNOWN_FILL = "D9D9D9"
@@ -86,21 +87,21 @@ def build(plan_id: str, ds: Dataset | None = None, region: str | None = None, ye
     grey = PatternFill("solid", fgColor=KNOWN_FILL)
     obs = ds.observations
     first_year_col = len(FIXED) + 1
-    n_known = 0
+    n_known, r = 0, 1
     for ind, tids in need.items():
         meta = ds.indicators[ind]
         row = [meta.name_zh, ind, region, unit_for_file(meta.unit), ""] + [None] * len(years) + ["、".join(tids)]
-        ws.append(row)
-        r = ws.max_row
+        ws.append([csv_cell(v) for v in row])  # names and ids come from plan and data files
+        r += 1
         mine = obs[(obs.region == region) & (obs.indicator == ind) & obs.year.between(y0, y1)]
         for rec in mine.itertuples():
             c = ws.cell(row=r, column=first_year_col + years.index(int(rec.year)), value=float(rec.value))
             c.fill = grey
             src = ds.sources.get(rec.source)
             title = f"{src.title}（{src.issuer}，{src.date}）" if src else str(rec.source)
-            c.comment = Comment(f"已有数据，来源：{title}", "mzforecast", width=300, height=80)
+            c.comment = Comment(xml_text(f"已有数据，来源：{title}"), "mzforecast", width=300, height=80)
             n_known += 1
-    last = ws.max_row
+    last = r
     # number-only year cells
     dv = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
                         allow_blank=True, showErrorMessage=True, errorTitle="只能填写数字",
@@ -120,7 +121,7 @@ def build(plan_id: str, ds: Dataset | None = None, region: str | None = None, ye
     hs = wb.create_sheet(HELP_SHEET)
     hs.column_dimensions["A"].width = 110
     for line in help_lines(plan, region, years, n_known):
-        hs.append([line])
+        hs.append([csv_cell(line)])
         hs.cell(row=hs.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     hs.cell(row=1, column=1).font = Font(bold=True, size=14)
     return wb
@@ -160,4 +161,4 @@ def write(plan_id: str, out: str | Path, ds: Dataset | None = None, region: str 
         raise DataError("the template is an Excel workbook", file=str(out), fix="give --out a name ending in .xlsx")
     if out.is_dir():
         raise DataError("is a folder", file=str(out), fix="give --out a file name ending in .xlsx")
-    return save_atomic(build(plan_id, ds, region, year_from, year_to), out)
+    return workbook_file(build(plan_id, ds, region, year_from, year_to), out)

@@ -1,4 +1,4 @@
-"""Save openpyxl workbooks (the writer beside the xlsx reader) atomically and, with SOURCE_DATE_EPOCH, byte for byte reproducibly.
+"""Serialise openpyxl workbooks byte for byte reproducibly (SOURCE_DATE_EPOCH); io.write saves them.
 
 openpyxl stamps the document properties and every zip entry with the current time; the run
 pins both so the same inputs give the same summary.xlsx, as they give the same pages.
@@ -9,9 +9,7 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 import zipfile
-from pathlib import Path
 
 
 def _stamp() -> dt.datetime:
@@ -20,9 +18,8 @@ def _stamp() -> dt.datetime:
     return when.replace(tzinfo=None, microsecond=0)
 
 
-def save_atomic(wb, path: str | Path) -> Path:
-    """Write the workbook beside its destination, then move it into place (never half-written)."""
-    path = Path(path)
+def workbook_bytes(wb) -> bytes:
+    """The .xlsx bytes, with document and zip times pinned by SOURCE_DATE_EPOCH."""
     when = _stamp()
     wb.properties.created = wb.properties.modified = when
     buf = io.BytesIO()
@@ -38,13 +35,5 @@ def save_atomic(wb, path: str | Path) -> Path:
                 iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, data)
             zout.writestr(fixed, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(out.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return out.getvalue()
+

@@ -39,6 +39,25 @@ def _text(v) -> str:
     return str(v)
 
 
+MAX_XML = 40 * 10**6  # uncompressed sheet XML: a yearbook table is well under 1 MB
+
+
+def _check_declared_size(path: Path):
+    """Refuse a workbook whose sheets unpack to more than MAX_XML before openpyxl inflates them
+    (a 141 KB file can declare hundreds of MB of repeated cells)."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(i.file_size for i in z.infolist() if i.filename.startswith("xl/"))
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise DataError(f"cannot read the workbook ({type(e).__name__}: {e})", file=str(path),
+                        fix="open it in Excel and save it again as .xlsx") from None
+    if size > MAX_XML:
+        raise DataError(f"the workbook unpacks to {size / 1e6:.0f} MB of sheet data, more than any statistical "
+                        f"table ({MAX_XML // 10**6} MB limit)", file=str(path),
+                        fix="delete stray cells far below or right of the table, or copy the table into a new workbook")
+
+
 def _open(path: Path, data_only: bool):
     import openpyxl
     with warnings.catch_warnings():
@@ -54,6 +73,8 @@ MAX_CELLS = 5_000_000  # a yearbook table is thousands of cells; a stray cell at
 
 
 def _has_data(ws) -> bool:
+    if not hasattr(ws, "_cells"):  # a chart sheet holds a chart, never data
+        return False
     return any(v is not None and str(v).strip() for v in (c.value for c in ws._cells.values()))
 
 
@@ -62,24 +83,29 @@ NOTE_SHEETS = {"填写说明", "说明", "使用说明", "readme", "notes", "ins
 
 
 def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    _check_declared_size(path)
     wb = _open(path, data_only=True)
-    names = wb.sheetnames
+    names = [n for n in wb.sheetnames if wb[n].sheet_state == "visible"]  # hidden sheets are never read or named
+    hidden = [n for n in wb.sheetnames if wb[n].sheet_state == "hidden"]
+    skipped = f" (hidden sheets skipped: {', '.join(repr(n) for n in hidden)})" if hidden else ""
     if sheet is not None:
-        if sheet not in names:
-            raise DataError(f"the workbook has no sheet '{sheet}'", file=str(path),
-                            fix="sheets: " + ", ".join(f"'{n}'" for n in names))
+        if sheet not in names or not hasattr(wb[sheet], "_cells"):
+            what = (f"the sheet '{sheet}' is hidden" if sheet in hidden else f"the sheet '{sheet}' is a chart"
+                    if sheet in names else f"the workbook has no sheet '{sheet}'")
+            raise DataError(what, file=str(path), fix="sheets: " + ", ".join(f"'{n}'" for n in names))
         ws = wb[sheet]
     else:
         full = [n for n in names if n.strip().lower() not in NOTE_SHEETS and _has_data(wb[n])]
         if not full:
-            raise DataError("the workbook has no data on any sheet", file=str(path),
-                            fix="put a header row and data rows on the first sheet")
+            raise DataError("the workbook has no data on any sheet" + skipped, file=str(path),
+                            fix="put a header row and data rows on the first sheet" + (
+                                ", or unhide the sheet in Excel" if hidden else ""))
         if len(full) > 1:
             raise DataError("the workbook has data on several sheets: " + ", ".join(f"'{n}'" for n in full),
                             file=str(path), fix=f"choose one with --sheet NAME (e.g. --sheet '{full[-1]}'), "
                             "or keep one sheet per file")
         ws = wb[full[0]]
-    label = str(path) if len(names) == 1 else f"{path} [sheet '{ws.title}']"
+    label = str(path) if len(wb.sheetnames) == 1 else f"{path} [sheet '{ws.title}']"
     if ws.max_row * ws.max_column > MAX_CELLS:
         raise DataError(f"the sheet spans {ws.dimensions} ({ws.max_row} rows x {ws.max_column} columns)",
                         file=label, fix="delete stray cells far below or right of the table, or copy the table "

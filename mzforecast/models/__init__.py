@@ -208,11 +208,12 @@ def _method(method: str, n: int, kind: str, t: np.ndarray, y: np.ndarray) -> tup
     return chosen, False
 
 
-def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray) -> np.ndarray:
+def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray, kind: str | None = None) -> np.ndarray:
     """Quantiles (series, years, probs) around point forecasts P (series, years) of series Y
     (series, obs): P * exp(error quantile), or for series with zeros or negatives the errors
-    relative to the series' scale; never crossing. errq is (years, probs), the same for every
-    series, or (series, years, probs), each series' own (scaled to its smoothness)."""
+    relative to the series' scale; never crossing, and for a count or share (kind level/share)
+    never below 0. errq is (years, probs), the same for every series, or (series, years, probs),
+    each series' own (scaled to its smoothness)."""
     E = np.broadcast_to(errq, P.shape + (errq.shape[-1],))
     pos = (Y > 0).all(axis=1)
     Q = np.empty(E.shape)
@@ -220,7 +221,8 @@ def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray) -> np.ndarray:
     if (~pos).any():
         scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
         Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(E[~pos]) - 1)
-    return np.maximum.accumulate(Q, axis=2)
+    Q = np.maximum.accumulate(Q, axis=2)
+    return np.maximum(Q, 0) if kind in ("level", "share") else Q
 
 
 def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str | None = None,
@@ -264,10 +266,11 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     else:
         probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
         errq = calibration.scale_errors(errq, calibration.smoothness_factor(t, y))  # smooth series: narrower
-        qv = quantile_grid(point[None], y[None], errq)[0]
+        qv = quantile_grid(point[None], y[None], errq, kind)[0]
     P, Q, at_bound = structure_many(point[None], qv[None], np.array([y[-1]], float), monotone, bounds)
     point, qv = P[0], Q[0]
-    notes = model_notes(n, chosen, kind, bounds, monotone, constant=chosen not in ("naive", "growth") and np.ptp(y) == 0,
+    notes = model_notes(n, chosen, kind, bounds, monotone,
+                        constant=chosen not in ("naive", "growth") and np.ptp(y) == 0,
                         negative=neg and growth_note is None, at_bound=bool(at_bound[0]), replaced=replaced,
                         growth_line=growth_note,
                         one_point=(float(np.interp(0.5, probs, qv[min(5, len(years)) - 1])), float(y[-1]),

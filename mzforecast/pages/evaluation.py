@@ -20,11 +20,12 @@ from ..data import Dataset, load
 from ..errors import DataError, MzError
 from ..evaluation import TOLERANCE, proxy_label, proxy_used
 from ..html import e, img, status_mark, table
-from ..io.workbook import save_atomic
+from ..io.write import workbook_file
 from ..messages import label
 from ..messages.goal import goal_text
 from ..messages.pages import EVALUATION as W
 from ..plots import STATUS_COLORS, chart_style, new_figure
+from ..safe import csv_cell
 from ..targets import get_plan
 from ..units import DISPLAY_ZH
 
@@ -237,6 +238,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
         f = form(res[res["plan"] == plan], ds, plan)
         ws = wb.create_sheet(_sheet_name(plan, used))
         ws.append([h for _, h, _ in XLSX_COLUMNS])
+        row = 1
         for c in ws[1]:
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -256,8 +258,8 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 elif key == "probability":
                     v = None if _nan(v) else round(float(v), 3)
                 vals.append(v)
-            ws.append(vals)
-            row = ws.max_row
+            ws.append([csv_cell(v) for v in vals])  # ids, names and 责任单位 come from plan files
+            row += 1  # not ws.max_row: it scans every cell, once per row
             st = _str(r.get("progress_status"))
             if st:
                 c = ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("progress_status") + 1)
@@ -284,7 +286,7 @@ def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Pa
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise DataError("the workbook needs a name ending in .xlsx", file=str(path))
-    return save_atomic(summary_workbook(res, ds if ds is not None else load()), path)
+    return workbook_file(summary_workbook(res, ds if ds is not None else load()), path)
 
 
 # ---------------------------------------------------------------- the page

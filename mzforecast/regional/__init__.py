@@ -40,6 +40,7 @@ from .. import models as M
 from .. import terms
 from ..data import Dataset
 from ..errors import DataError
+from ..io.write import csv_stream
 from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series
 from ..simulate import HORIZON_CAP, ratio_how
 from ..targets import Plan, Target, get_plan
@@ -116,6 +117,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
         dy = None
         if t.kind == "ratio":
             dy, dv = store.get(r, t.denominator)
+            terms.check_denominator(t, r, dy, dv, ds)
             hy, hv = _ratio_hist(t, ds, sy, sv, dy, dv)
         else:
             hy, hv = sy, sv
@@ -297,6 +299,6 @@ def write_rows(plan: str | Plan, ds: Dataset, out, *, as_of=None, method="auto",
     show = sys.stderr.isatty() if progress is None else progress
     n = 0
     for k, chunk in enumerate(iter_assess(p, ds, as_of=as_of, method=method, seed=seed, progress=show)):
-        chunk.to_csv(out, index=False, header=k == 0)
+        csv_stream(chunk, out, header=k == 0)  # region and target names are data: no live formula
         n += len(chunk)
     return n

@@ -4,6 +4,7 @@
 - `execute`: one notebook under papermill in a worker that dies with the run;
 - `output`: the output folder (staging, swap, marker, carried-over files) and the summaries;
 - `index`: a notebook as a self-contained page, and the index page;
+- `lock`: one run per --out folder, the page list that keeps earlier pages, name clashes;
 - `batch`: the run itself (`run`, `main`), on top of the others.
 
 Imports everything below it (leaves, data, engine, presentation, `params`, `kernel`).

@@ -23,6 +23,7 @@ from ..html import drop_dead_links
 from .execute import die_with_parent, kill_children, mp_context, run_one
 from .index import write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
+from .lock import Lock, check_entries, keep_earlier_pages, write_pages
 from .output import (MARKER, README, OutputFolder, atomic_write, clean_staging, marker_text, output_error,
                      run_stamp, swap, write_summary)
 
@@ -34,7 +35,16 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
 
     Nothing is executed until every input is valid. The folder is swapped only if at least one
     notebook succeeded; `execute` (a function like run_one) runs the jobs in this process, for tests.
+    One run at a time per folder: a second one exits 2 (lock.Lock).
     """
+    lock = Lock(Path(out).resolve())
+    try:
+        return _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock)
+    finally:
+        lock.release()
+
+
+def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock):
     from tqdm import tqdm
 
     t0 = time.time()
@@ -42,7 +52,9 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
     todo = collect_jobs(param_files, as_of, data)
     validate_jobs(todo)
     out = Path(out).resolve()
+    lock.acquire()  # after every input is checked (bad input creates nothing), before the folder is read
     old = OutputFolder(out)
+    check_entries(out)
     old.check_names({n for j in todo for n in (f"{j['name']}.html", f"{j['name']}.ipynb")})
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -99,8 +111,10 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
         for r in results:
             if not r["ok"]:
                 old.keep_previous_page(r, stage)
-        write_summary(stage, results)
-        write_index(stage, results, todo, time.time() - t0, as_of, data)
+        kept, kept_jobs = keep_earlier_pages(out, old.written, stage, todo)  # pages not rebuilt stay
+        write_summary(stage, results + kept)
+        write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data)
+        write_pages(stage, results + kept, todo + kept_jobs)
         for page in stage.glob("*.html"):  # links to pages this run did not make (a partial run)
             atomic_write(page, drop_dead_links(page.read_text(encoding="utf-8"), lambda n: (stage / n).exists()))
         atomic_write(stage / "README.md", README.format(stamp=run_stamp()))

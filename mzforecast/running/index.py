@@ -19,6 +19,7 @@ from ..data import data_dir, load
 from ..messages.pages import INDEX
 from ..pages.common import local_name
 from ..plots import COLORS, embedded_font_css, verdict_label
+from ..safe import visible  # a bidi override in a plan name must not reorder the index
 from ..targets import get_plan, get_target
 from .output import atomic_write, run_stamp
 
@@ -118,7 +119,7 @@ def write_index(stage: Path, results, todo, elapsed, as_of, data):
         if nb == "evaluation" and title != r["name"]:
             title += t["evaluation_suffix"]
         groups[nb if nb in groups else "other"].append(
-            dict(name=r["name"], title=title, html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
+            dict(name=r["name"], title=visible(title), html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
                  stale=r.get("stale", False)))
     data_year = as_of if as_of and not years else (max(years) if years else None)
     shown = [v for v in VERDICT_ORDER if any(j["counts"].get(v) for g in groups.values() for j in g)]

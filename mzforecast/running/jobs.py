@@ -13,6 +13,7 @@ from ..errors import DataError, DataErrors
 from ..params import load as load_params
 from ..propose import get_draft
 from ..targets import get_plan, list_plans
+from .lock import name_clashes
 
 
 def params_dir() -> Path:
@@ -35,14 +36,14 @@ def validate_options(jobs=0, timeout=300, as_of=None, out=None):
         raise DataErrors(errs)
 
 
-def params_path(name: str) -> str:
-    """A path named in a params file: as given if absolute; else from the current folder if it is
-    there; else from the bundled data's parent, where the bundled params' `data/examples/…` live
-    (the checkout, or the installed package)."""
+def params_path(name: str, near: Path | None = None) -> str:
+    """A path named in a params file: as given if absolute; else beside the params file (near), or
+    from the current folder, if it is there; else from the bundled data's parent, where the bundled
+    params' `data/examples/…` live (the checkout, or the installed package)."""
     p = Path(name)
     if p.is_absolute():
         return str(p)
-    for base in (Path.cwd(), data_dir().parent):
+    for base in ([near] if near else []) + [Path.cwd(), data_dir().parent]:
         if (base / p).exists():
             return str((base / p).resolve())
     return str((Path.cwd() / p).resolve())
@@ -69,11 +70,12 @@ def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
             paths = [str(Path(x).resolve()) for x in data]
             p["data_file"] = paths[0] if len(paths) == 1 else paths  # the notebooks load a path or a list
         elif p.get("data_file"):  # the notebooks run in the output folder: give them absolute paths
-            p["data_file"] = ([params_path(x) for x in p["data_file"]] if isinstance(p["data_file"], list)
-                              else params_path(p["data_file"]))
+            p["data_file"] = ([params_path(x, f.parent) for x in p["data_file"]] if isinstance(p["data_file"], list)
+                              else params_path(p["data_file"], f.parent))
         if isinstance(p.get("plan"), str) and Path(p["plan"]).suffix in (".yaml", ".yml"):  # a plan file, same rule
-            p["plan"] = params_path(p["plan"])
+            p["plan"] = params_path(p["plan"], f.parent)
         jobs.append({"name": f.stem, "file": str(f), "params": p, "own_data": bool(p.get("data_file")) and not data})
+    errs += name_clashes(jobs)
     names = [j["name"] for j in jobs]
     for n in sorted({n for n in names if names.count(n) > 1}):
         errs.append(DataError(f"two params files are named '{n}': their reports would overwrite each other",

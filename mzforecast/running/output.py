@@ -19,6 +19,7 @@ from ..attainment import FIELDS
 from ..errors import DataError
 from ..pages.evaluation import write_summary_xlsx
 from ..safe import neutralise_frame
+from .lock import PAGES
 
 
 def atomic_write(path: Path, text: str):
@@ -37,7 +38,7 @@ def output_error(e: OSError, out: Path) -> DataError:
 
 
 MARKER = ".mzforecast-output"
-KEEP = {".gitkeep", MARKER}
+KEEP = {".gitkeep", MARKER, PAGES}
 README = """# Reports (generated)
 
 Written by `mzforecast run` at {stamp}: executed notebooks, one HTML page per notebook,
