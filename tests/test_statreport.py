@@ -63,7 +63,9 @@ def test_csv_report_with_title_rows_gbk(tmp_path, ds):
     p = tmp_path / "季报.csv"
     p.write_bytes("社会服务统计季报\n\n指标名称,单位,数量\n城市低保平均标准,元/人·月,\"1,245.0\"\n"
                   "养老服务床位,万张,11.3\n".encode("gb18030"))
-    got = S.read_report(p, "changchun", 2024, ds)
+    with pytest.raises(DataError, match="季报"):  # a quarterly report is never read as a year's
+        S.read_report(p, "changchun", 2024, ds)
+    got = S.read_report(p, "changchun", 2024, ds, period="2024Q2")
     assert dict(zip(got.rows.indicator, got.rows.value)) == {"dibao_standard_urban": 1245.0,
                                                            "elderly_care_beds": pytest.approx(113000)}
     assert got.unrecognised == []
@@ -90,7 +92,7 @@ def test_mapping_file_is_checked(tmp_path, ds):
     p.write_text("items:\n  - indicator: no_such_thing\n    names: [x]\n", encoding="utf-8")
     with pytest.raises(DataErrors, match="no_such_thing"):
         S.load_items(p, ds)
-    assert S.load_items(ds=ds)["养老机构床位"] == "elderly_care_institution_beds"
+    assert S.load_items(ds=ds).names["养老机构床位"] == "elderly_care_institution_beds"
 
 
 def test_report_on_a_later_sheet_and_out_folder(tmp_path, ds, capsys):

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from .. import io as _io, resources as _resources, units as U
 from ..errors import DataError, DataErrors
-from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, max_abs, parse_number  # noqa: F401
+from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, check_value, max_abs, parse_number  # noqa: F401
 from .tables import KNOWN_COLUMNS, _column_name, _is_year, normalise_columns, read_table, to_long  # noqa: F401
 
 LONG_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote"]
