@@ -15,7 +15,8 @@ where the samples are continuous there. Where the p-quantile falls on a point ma
 standard held at its last value, or a bound), v is that value and its probability is higher than
 p: the row's `assessed_probability` and `held` columns and the note say so (tests/test_propose.py).
 
-Imports the leaves, the data layer and attainment/terms/simulate/draft_floors of the engine.
+Imports the leaves, the data layer, growth (its spread note) and attainment/terms/simulate/draft_floors
+of the engine.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import attainment as A
+from . import growth
 from .data import Dataset, data_dir, load
 from .draft_floors import apply as apply_floors  # policy floors, the previous period's trend, 起草说明
 from .errors import DataError, ModelError
@@ -248,7 +250,8 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
                          base_year=B, base_value=float(hist.loc[B]) if bobs else float("nan"),
                          base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
                          n_obs=int(len(hist)), assessed_probability=got, held=held))
-    note = "; ".join([n for n in notes if n] + ([bn] if bn else []) + held_notes)
+    spread = [growth.spread_note("en")] if fc is not None and getattr(fc, "method", "") == "growth" else []
+    note = "; ".join([n for n in notes if n] + ([bn] if bn else []) + held_notes + spread)
     for r in rows:
         r["note"] = note
     return pd.DataFrame(rows, columns=COLUMNS)

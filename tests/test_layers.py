@@ -16,7 +16,7 @@ PKG = Path(__file__).resolve().parents[1] / "mzforecast"
 LAYERS = [
     ("leaves", {"errors", "units", "resources", "safe", "codes", "messages", "fmt", "_version", "chart", "columns"}),
     ("data", {"data", "io", "targets", "frames", "discover"}),
-    ("models", {"calibration", "models", "compare"}),
+    ("models", {"calibration", "growth", "models", "compare"}),
     ("engine", {"terms", "simulate", "closing", "rules", "attainment", "evaluation", "backtest", "propose",
                 "draft_floors", "regional"}),
     ("plan", {"plan"}),

@@ -7,7 +7,7 @@ codes with parameters; presentation asks here for the words. Nothing else holds 
 """
 from __future__ import annotations
 
-
+from .notes import NOTES  # noqa: F401  (note templates: code -> {"zh": ..., "en": ...}, str.format parameters)
 
 LANGUAGES = ("zh", "en")
 
@@ -83,9 +83,6 @@ PASTE_COLUMNS: dict[str, dict[str, str]] = {
            "band80": "80% interval", "probability": "probability (%)", "probability_basis": "probability basis",
            "verdict": "verdict", "unit": "unit", "target_id": "target id"},
 }
-
-# note templates: code -> {"zh": ..., "en": ...}, str.format parameters
-NOTES: dict[str, dict[str, str]] = {}
 
 
 def label(kind: str, code, language: str = "zh", default: str | None = None) -> str:

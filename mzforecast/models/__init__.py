@@ -10,7 +10,9 @@ Owns `forecast` and `Forecast` (one series), the structural rules (`structure_ma
 `structure_notes`, `structure_paths`), the notes a forecast carries (`model_notes`) and the
 inverse-CDF sampling of a quantile grid (`draws`, `sample_grid`), which the many-regions path
 (regional) calls with arrays; a Forecast's table, summary and plot (drawn by the leaf `chart`).
-Point forecasts are in `models.points`. Imports the leaves, the data layer and calibration.
+Point forecasts are in `models.points`; `auto` hands standards and the smooth families of growth.py
+to the growth model, and scales the calibrated errors of the other series to their own smoothness.
+Imports the leaves, the data layer, calibration and growth.
 """
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import calibration, chart
+from .. import calibration, chart, growth
 from ..columns import SummaryFrame
 from ..data import YEAR_MAX, YEAR_MIN, describe_years  # the years a plan can speak of
 from ..errors import ModelError
 from ..fmt import interval, number, plain
 from ..frames import yearly
+from .structure import bounds_text, structure_many, structure_notes, structure_paths  # noqa: F401
 from .points import (COMB_MEMBERS, DAMPING, METHODS, THETA_ALPHAS, choose_method, logistic_many,  # noqa: F401
                      point_forecast, point_forecasts_many, points_in_years, ses_many, spacing_bucket)
 
@@ -276,13 +279,15 @@ def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray, kind: str | No
     """Quantiles (series, years, probs) around point forecasts P (series, years) of series Y
     (series, obs): P * exp(error quantile), or for series with zeros or negatives the errors
     relative to the series' scale; never crossing, and for a count or share (kind level/share)
-    never below 0."""
+    never below 0. errq is (years, probs), the same for every series, or (series, years, probs),
+    each series' own (scaled to its smoothness)."""
+    E = np.broadcast_to(errq, P.shape + (errq.shape[-1],))
     pos = (Y > 0).all(axis=1)
-    Q = np.empty(P.shape + (errq.shape[1],))
-    Q[pos] = P[pos][:, :, None] * np.exp(errq)[None]
+    Q = np.empty(E.shape)
+    Q[pos] = P[pos][:, :, None] * np.exp(E[pos])
     if (~pos).any():
         scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
-        Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(errq) - 1)[None]
+        Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(E[~pos]) - 1)
     Q = np.maximum.accumulate(Q, axis=2)
     return np.maximum(Q, 0) if kind in ("level", "share") else Q
 
@@ -344,22 +349,32 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     neg = kind in ("level", "share") and bool(np.any(point < 0))
     if neg:
         point = np.maximum(point, 0)
-    probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
-    qv = quantile_grid(point[None], y[None], errq, kind)[0]
+    # standards and the listed smooth families: the growth model (growth.py) when `auto` chooses
+    family = growth.family_of(s.attrs, monotone) if method == "auto" and table is None else None
+    growth_note = None
+    if growth.applies(t, y, kind, family):
+        point, probs, qv, st = growth.quantile_grid(t, y, h, family, monotone)
+        chosen, growth_note = "growth", growth.note(st)
+    else:
+        probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
+        errq = calibration.scale_errors(errq, calibration.smoothness_factor(t, y))  # smooth series: narrower
+        qv = quantile_grid(point[None], y[None], errq, kind)[0]
     P, Q, at_bound = structure_many(point[None], qv[None], np.array([y[-1]], float), monotone, bounds)
     point, qv = P[0], Q[0]
-    notes = model_notes(n, chosen, kind, bounds, monotone, constant=chosen != "naive" and np.ptp(y) == 0,
-                        negative=neg, at_bound=bool(at_bound[0]), replaced=replaced,
+    notes = model_notes(n, chosen, kind, bounds, monotone,
+                        constant=chosen not in ("naive", "growth") and np.ptp(y) == 0,
+                        negative=neg and growth_note is None, at_bound=bool(at_bound[0]), replaced=replaced,
+                        growth_line=growth_note,
                         one_point=(float(np.interp(0.5, probs, qv[min(5, len(years)) - 1])), float(y[-1]),
                                    min(5, len(years))))
     return Forecast(s, chosen, years, point, probs, qv, kind, notes, monotone, bounds)
 
 
 def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: bool, negative: bool,
-                at_bound: bool, replaced: bool = False, one_point=None) -> list[str]:
+                at_bound: bool, replaced: bool = False, one_point=None, growth_line: str | None = None) -> list[str]:
     """A forecast's notes, in order: what the history allows, what was replaced or held, the
-    bounds, the structure, and for one observation what the calibrated spread does to the median
-    (one_point = (median after k years, last value, k))."""
+    bounds, the growth model's line (`growth_line`), the structure, and for one observation what the
+    calibrated spread does to the median (one_point = (median after k years, last value, k))."""
     notes = []
     if n == 2 and chosen != "naive":
         notes.append("only two observations: the trend rests on two points, intervals are wide")
@@ -373,6 +388,8 @@ def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: b
         notes.append("forecasts and intervals kept within " + bounds_text(bounds))
     if negative:
         notes.append("the trend crosses zero: negative forecasts set to 0")
+    if growth_line:
+        notes.append(growth_line)
     notes += structure_notes(monotone, bounds, at_bound)
     if n == 1 and one_point is not None:
         med, last, k = one_point
@@ -384,58 +401,3 @@ def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: b
                          f"value, and the median moves {move:+.0f}% in {k} years because the spread is how "
                          "one-point series in the reference corpus moved")
     return notes
-
-
-def bounds_text(bounds) -> str:
-    lo, hi = bounds
-    return f"{'-inf' if lo is None else f'{lo:g}'}-{'inf' if hi is None else f'{hi:g}'}"
-
-
-def structure_many(P: np.ndarray, Q: np.ndarray, last: np.ndarray, monotone, bounds):
-    """Enforce an indicator's structure on point forecasts P (series, years) and quantile grids Q
-    (series, years, probs) of series whose last values are `last`; returns P, Q and which series
-    sit at their upper bound (forecast at the bound).
-
-    Sample paths are comonotone (one uniform u per path: value in year t = Q_t(u)), so taking
-    each path's running maximum from the last observation, max(last, Q_1(u), ..., Q_t(u)), is
-    the same as taking the running maximum of each quantile over the years: the quantile grid,
-    the summary frame and the samples stay in agreement. Clipping to bounds commutes the same way."""
-    lo, hi = bounds if bounds is not None else (None, None)
-    at_bound = (last >= hi - 1e-9) if hi is not None else np.zeros(len(last), bool)
-    if monotone == "nondecreasing":
-        P = np.maximum.accumulate(np.maximum(P, last[:, None]), axis=1)
-        Q = np.maximum.accumulate(np.maximum(Q, last[:, None, None]), axis=1)
-    elif monotone == "nonincreasing":
-        P = np.minimum.accumulate(np.minimum(P, last[:, None]), axis=1)
-        Q = np.minimum.accumulate(np.minimum(Q, last[:, None, None]), axis=1)
-    if lo is not None or hi is not None:
-        P, Q = np.clip(P, lo, hi), np.clip(Q, lo, hi)
-    if at_bound.any():
-        P, Q = P.copy(), Q.copy()
-        P[at_bound], Q[at_bound] = hi, hi
-    return P, Q, at_bound
-
-
-def structure_notes(monotone, bounds, at_bound: bool) -> list[str]:
-    """What `structure_many` did to one series, in words (the notes every path shows)."""
-    if at_bound:
-        return [f"the series is at its upper bound ({bounds[1]:g}): forecast held at the bound"]
-    if monotone == "nondecreasing":
-        return ["administered standard, only raised or held: no forecast path falls below the last "
-                "observed value or from one year to the next"]
-    if monotone == "nonincreasing":
-        return ["only ever held or lowered: no forecast path rises above the last observed value "
-                "or from one year to the next"]
-    return []
-
-
-def structure_paths(V: np.ndarray, monotone, bounds, axis: int = -1) -> np.ndarray:
-    """Sample paths (years along `axis`) after the structure: the grid already honours it, this
-    removes rounding at the last digit of the interpolation."""
-    if monotone == "nondecreasing":
-        V = np.maximum.accumulate(V, axis=axis)
-    elif monotone == "nonincreasing":
-        V = np.minimum.accumulate(V, axis=axis)
-    if bounds is not None:
-        V = np.clip(V, *bounds)
-    return V

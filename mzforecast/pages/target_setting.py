@@ -12,7 +12,7 @@ from .. import fmt, plots
 from ..attainment import target_fan
 from ..data import Dataset
 from ..html import e, table as html_table
-from ..messages import label
+from ..messages import label, note as message
 from ..messages.closing import DRAFT as PERIOD
 from ..messages.goal import comparison
 from ..messages.pages import CHART, DRAFT, WORDS
@@ -40,7 +40,7 @@ def header(plan, ds: Dataset, language: str = "zh") -> str:
     if p.example:
         out += W["example"]
     out += "</p>"
-    return out + W["explain"]
+    return out + W["explain"] + f"<p>{e(message('growth_spread', language))}</p>"
 
 
 def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:

@@ -167,7 +167,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     for key, members in jobs.items():
         yrs = np.frombuffer(key, dtype=np.int64)
         Y = np.vstack([v for _, v in members])
-        g = Group(yrs, Y, fkind, method, until, monotone, bounds, CONSTRAINTS)
+        g = Group(yrs, Y, fkind, method, until, monotone, bounds, CONSTRAINTS, "" if t.kind == "ratio" else t.indicator)
         k = int(np.searchsorted(g.years, T))  # column of the target year
         if t.kind == "ratio":
             how = ratio_how(g.n)
@@ -202,7 +202,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
                 ey = expected_years(t, targets, rows_c, g, sl, j, w, order, info)
             for m, i in enumerate(rows_c):
                 notes = g.row_notes(c0 + m, float(Y[c0 + m, -1]))
-                out = dict(method=g.method)
+                out = dict(method=g.row_method(c0 + m))
                 if t.kind in ("growth", "change") and np.isnan(b[m, 0]):  # as attainment.assess says it
                     rows[i] = dict(out, verdict="no_data",
                                    note=A.notes_text(notes + [f"no observed value in the base year {base_year}"]))
