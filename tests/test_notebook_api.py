@@ -244,7 +244,7 @@ def test_year_indexed_predictions_and_summary(fc):
     np.testing.assert_allclose(mean.to_numpy(), fc.mean)
     assert med.attrs["unit"] == mean.attrs["unit"] == "yuan/person/month"
     text = fc.summary()
-    assert "comb" in text and "2027" in text and "e+0" not in text
+    assert fc.method in text and "2027" in text and "e+0" not in text
 
 
 def test_forecast_frame_compares_methods_in_one_long_frame():
