@@ -392,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: this Python, %s, not any installed kernelspec)" % sys.executable.replace("%", "%%"))
     r.add_argument("--kernel-timeout", type=count(1), default=60, metavar="SECONDS",
                    help="how long to wait for a kernel to start")
+    r.add_argument("--quiet", action="store_true", help="no progress while it runs (a bar on a terminal, "
+                   "otherwise one line per notebook finished)")
     r.set_defaults(func=cmd_run)
     add_issue11_parsers(sub, dsub)
     _target_setting_parsers(sub, fmt, as_of_method, datafiles)

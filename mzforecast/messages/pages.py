@@ -206,14 +206,14 @@ DRAFT = {
 }
 # the index page of a run
 INDEX = {
-    "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", data_version="数据版本", as_of="数据截至",
+    "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", seconds="用时", data_version="数据版本", as_of="数据截至",
                report="报告", plan="规划", status="状态", ok="完成", failed="失败", back="← 返回目录",
                current="当前评估", deep="专题页", backtests="回测：当时的判断与实际结果", other="其他", data_to="数据截至 {y} 年",
                files="数据文件", stale="失败，显示上次生成的页面（已过期）",
                evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
                target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估",
                failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测"),
-    "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took",
+    "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took", seconds="took",
                data_version="data version", as_of="data up to", report="report", plan="plan", status="status",
                ok="ok", failed="FAILED", back="← index", current="current assessments", deep="in-depth pages",
                backtests="backtests: the verdicts then beside the outcome", other="other", data_to="data up to {y}",
