@@ -72,7 +72,8 @@ def our_quantiles(method, H, tables, names, spacing=1):
     for nm in set(names):
         rows = np.array([x == nm for x in names])
         _, e = C.error_quantiles(m, n, spacing, np.arange(1, 7), table=tables[nm])
-        Q[rows] = P[rows][:, :, None] * np.exp(e)[None]
+        k = np.array([C.smoothness_factor(np.arange(n) * spacing, h) for h in H[rows]])
+        Q[rows] = P[rows][:, :, None] * np.exp(C.scale_errors(e[None], k[:, None, None]))
     return P, Q
 
 

@@ -182,7 +182,7 @@ def run(k, data):
             preds.setdefault("mean(theta, pooled gradient boosting)", np.full_like(A, np.nan))[rows] = \
                 (preds["theta"][rows] + gb[rows]) / 2
         # the calibrated median: point x exp(median log error), table from the other two competitions
-        table = build_table(train, methods=("theta", "comb"))
+        table = build_table(train, methods=("theta", "comb"), smooth=False)  # applied unscaled below
         for m in ("theta", "comb"):
             _, e = error_quantiles(m, Y.shape[1], 1, HS, table=table)
             med = e[:, list(PROBS).index(0.5)]

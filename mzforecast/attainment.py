@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import fmt
+from .closing import exceeded as past_band
 from .codes import VERDICTS  # noqa: F401  (the verdicts a row can carry, most urgent first: codes.VERDICT_ORDER)
 from .data import Dataset, load
 from .errors import ModelError
@@ -42,7 +43,9 @@ FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "co
           "expected_year", "expected_year_lo80", "expected_year_hi80", "method", "n_obs", "as_of", "flags", "note",
           # the evaluation form's fields (evaluation.FIELDS), filled by plan.assess_plan
           "base_year", "base_value", "completion_progress", "time_progress", "progress_status",
-          "responsible_unit"]
+          "responsible_unit",
+          # how the target ended (closing.FIELDS), filled by plan.assess_plan with the fields above
+          "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
 __all__ = ["FIELDS", "HORIZON_CAP", "N_SAMPLES", "P_MAX", "P_MIN", "VERDICTS", "assess", "cagr", "outcome", "notes_text",
            "milestones", "target_fan", "reference_year"]
 
@@ -108,7 +111,7 @@ def target_fan(target: Target, data: Dataset | None = None, *, as_of=None, metho
     same sample paths `assess` uses. Returns (history, bands) with bands indexed by year and
     columns median, lo80, hi80, lo95, hi95 (None when there is nothing to forecast).
     """
-    ds = data if data is not None else load()
+    ds = load(data)
     target = effective(target, ds, as_of)
     s, hist = history(target, ds, as_of)
     T = target.target_year
@@ -172,13 +175,15 @@ def expected_fields(qs) -> dict:
     return dict(expected_year=year(qs[0]), expected_year_lo80=year(qs[1]), expected_year_hi80=year(qs[2]))
 
 
-def _header(target: Target, as_of) -> dict:
-    """The row's fields that restate the target."""
+def _header(target: Target, as_of, ds: Dataset) -> dict:
+    """The row's fields that restate the target; a proxy is named in the flags only where it is used."""
     out = dict.fromkeys(FIELDS, None)
     out.update(plan=target.plan, target_id=target.id, region=target.region, indicator=target.indicator,
                kind=target.kind, target_year=target.target_year, comparator=target.comparator,
                target_value=target.value, target_value_high=target.value_high, unit=target.unit,
-               binding=target.binding, as_of=as_of, flags=Notes(target.readings()), note="", exceeded=False)
+               binding=target.binding, as_of=as_of, note="", exceeded=False,
+               flags=Notes(f for f in target.readings()
+                           if not (f.code == "proxy" and effective(target, ds, as_of) is target)))
     return out
 
 
@@ -195,15 +200,20 @@ class _Row:
 
 
 def _observed(row: _Row, target: Target, x_obs: float, hist: pd.Series) -> pd.Series:
-    """Final evaluation (总结评估): the target year's value is observed."""
-    met = bool(target.met(x_obs))
+    """Final evaluation (总结评估): the target year's value is observed. No Eurostat/UNSD class:
+    the outcome is known, not a trend to compare."""
+    base = value_at(hist, target.base_year)
+    # past the far end of a `between` band (above b when rising from the base) is 超额, not missed
+    over = bool(target.exceeded(x_obs)) or (target.comparator == "between" and past_band(
+        target, x_obs, float("nan") if base is None else base))
+    met = bool(target.met(x_obs)) or over
     if target.kind in ("level", "ratio"):
         row.out.update(latest_year=target.target_year, latest_value=float(x_obs))
     row.out.update(probability=float(met), verdict="achieved" if met else "not_achieved", method="observed",
-                   exceeded=bool(target.exceeded(x_obs)))
+                   exceeded=over)
     if target.kind in ("level", "ratio"):
         return _add_growth(row.done(note=Note("observed")), target, hist,
-                           target.base_year)
+                           target.base_year, classes=False)
     return row.done(note=Note("observed_many"))
 
 
@@ -236,16 +246,24 @@ def _judged_samples(target: Target, got, s: pd.Series):
     return x - b, point - b, None
 
 
-def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = None, method: str = "auto",
+def assess(target: Target, data: Dataset | None = None, *, value=None, year: int | None = None,
+           unit: str | None = None, as_of: int | None = None, method: str = "auto",
            seed: int = 0, reference: int | None = None) -> pd.Series:
     """Assess one target; returns a Series with the FIELDS above.
 
+    `value`, `year` (and the `unit` of `value`): assess the target as if it were set so
+    (Target.with_value). A level target in another unit than its indicator (a yearly amount for
+    a monthly standard) is converted, or refused with a DataError when no conversion exists.
     `reference` is the year the run stands in (default: reference_year(as_of)); a target year
     before it with no observed outcome gives `outcome_pending`."""
-    ds = data if data is not None else load()
+    ds = load(data)
+    if value is not None or year is not None:
+        target = target.with_value(target.value if value is None else value, unit=unit, year=year)
+    if target.kind in ("level", "change") and target.indicator in ds.indicators:
+        target = target.in_unit(ds.indicators[target.indicator].unit)
     ref = reference if reference is not None else reference_year(as_of)
     T = target.target_year
-    row = _Row(_header(target, as_of))
+    row = _Row(_header(target, as_of, ds))
     if target.proxy and target.proxy != target.indicator:
         eff = effective(target, ds, as_of)
         if eff.indicator != target.indicator:
@@ -292,9 +310,14 @@ def assess(target: Target, data: Dataset | None = None, *, as_of: int | None = N
     return _add_growth(row.done(), target, hist, target.base_year, projected=row.out["point"])
 
 
-def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None) -> pd.Series:
+def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None, classes: bool = True) -> pd.Series:
     out = dict(out)
-    out.update(growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected))
+    hist = hist[hist.index <= target.target_year]  # the classes judge the way to the target year, not after
+    got = growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected)
+    if not classes:
+        got.pop("eurostat_class", None)
+        got.pop("unsd_class", None)
+    out.update(got)
     return pd.Series(out)
 
 
@@ -326,8 +349,20 @@ def growth_fields(target, hy, hv, base_year: int, projected=None) -> dict:
 
 def milestones(target: Target, data: Dataset | None = None) -> pd.DataFrame:
     """Yearly path (年度分解) from the plan's base value to the target, linear and geometric,
-    with each observed year's gap to the linear path (for a ratio target, of the ratio)."""
-    ds = data if data is not None else load()
+    with each observed year's gap to the linear path (for a ratio target, of the ratio).
+
+    Parameters
+    ----------
+    target : Target
+    data : Dataset, str, Path, DataFrame or list, optional
+        Data as ``mzf.load`` takes it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        year, linear, geometric, observed, gap_linear (empty without a base-year value).
+    """
+    ds = load(data)
     _, s = history(effective(target, ds), ds)  # for a ratio target: the ratio itself
     B, T = target.base_year, target.target_year
     if target.kind not in ("level", "ratio") or B not in s.index:

@@ -27,8 +27,28 @@ def backtest_plan(plan: str = "changchun-13th", as_of: int = 2015, data: Dataset
 
     The outcome is in the target's own terms, like the forecast it is compared with: a level or
     ratio, the realised yearly growth for a growth target, the realised change for a change target.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan, default "changchun-13th"
+        A bundled plan id, a plan YAML file or a Plan.
+    as_of : int, default 2015
+        The forecast origin: only observations up to this year are used for the forecast.
+    data : Dataset, str, Path, DataFrame or list, optional
+        Data as ``mzf.load`` takes it, merged over the bundled data.
+    method : str, default "auto"
+        Forecast method (see ``mzf.forecast``).
+    seed : int, default 0
+        Seed of the sample paths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target: the verdict and probability then (``verdict_then``,
+        ``probability_then``), the forecast median and band, the ``actual`` outcome and
+        ``verdict_actual``.
     """
-    ds = data if data is not None else load()
+    ds = load(data)
     p = get_plan(plan, ds)
     rows = []
     for t in p.targets:
@@ -83,7 +103,25 @@ def score_line(bt: pd.DataFrame, as_of: int, language: str = "en") -> str:
 
 def backtest_series(series: pd.Series, method: str = "auto", min_obs: int = 2, kind: str = "level") -> pd.DataFrame:
     """Rolling origin: from every origin with at least `min_obs` points, forecast each later
-    observed year and record the error and whether the 80%/95% intervals held it."""
+    observed year and record the error and whether the 80%/95% intervals held it.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Yearly values indexed by year (``mzf.series`` gives one).
+    method : str, default "auto"
+        Forecast method (see ``mzf.forecast``).
+    min_obs : int, default 2
+        Fewest observations an origin needs.
+    kind : {"level", "share", "ratio"}, default "level"
+        The indicator's kind (shares are kept within 0-100).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per origin and later year: origin, year, h, n_obs, method, forecast, median,
+        actual, ape (absolute % error), inside80, inside95.
+    """
     s = pd.Series(series).dropna().sort_index()
     s.attrs = dict(getattr(series, "attrs", {}))
     rows = []

@@ -4,7 +4,8 @@ For each method, history length n, spacing of the observed years (1 = consecutiv
 point every five years, as plan documents report them) and horizon h (years after the last
 observation), the table holds quantiles of log(actual / forecast) measured by rolling origins
 on the yearly series of the M1, M3 and Tourism competitions. A forecast's quantiles are
-point * exp(q). This module only looks the table up; scripts/build_calibration.py builds it.
+point * exp(q), the errors scaled to the series' own smoothness (`smoothness_factor`). This
+module only looks the table up; scripts/build_calibration.py builds it.
 Imports nothing of the package.
 """
 from __future__ import annotations
@@ -68,10 +69,50 @@ def _lookup(table: pd.DataFrame, method: str, n: int, spacing: int):
     raise KeyError(f"no calibration rows for {(m, spacing)}")
 
 
+# Median spread (sd) of the yearly log growth of the corpus's histories of the last n points
+# (M1, M3 and Tourism yearly; `python scripts/build_calibration.py --spreads` recomputes them): what a
+# "typical" series of that length looks like.
+SPREAD_MEDIANS = {3: 0.0451, 5: 0.0717, 8: 0.0892}
+SMOOTH_POWER = 0.5          # the own spread of a short history is noisy: take its square root
+SMOOTH_CLIP = (0.5, 2.0)    # and never narrow or widen by more than a factor two
+
+
+def growth_spread(t, y) -> float | None:
+    """Spread of a series' annualised log growth (each interval weighted by its length), or None
+    with fewer than two intervals or a non-positive value."""
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    if len(y) < 3 or np.any(y <= 0):
+        return None
+    dt = np.diff(t)
+    g = np.diff(np.log(y)) / dt
+    mu = float((g * dt).sum() / dt.sum())
+    return float(np.sqrt((dt * (g - mu) ** 2).sum() / (len(g) - 1)))
+
+
+def smoothness_factor(t, y) -> float:
+    """How much wider (> 1) or narrower (< 1) than the table a series' intervals are: its own growth
+    spread relative to the corpus median for its length, to the power SMOOTH_POWER, clipped."""
+    own = growth_spread(t, y)
+    if own is None:
+        return 1.0
+    n = len(y)
+    typical = float(np.interp(n, list(SPREAD_MEDIANS), list(SPREAD_MEDIANS.values())))
+    return float(np.clip((max(own, 1e-6) / typical) ** SMOOTH_POWER, *SMOOTH_CLIP))
+
+
+def scale_errors(errq: np.ndarray, factor) -> np.ndarray:
+    """Error quantiles (..., len(PROBS)) times `factor` (scalar or array broadcasting against
+    errq): the table holds log errors divided by each history's smoothness_factor
+    (scripts/build_calibration.py), so a series' own factor gives its errors back."""
+    return errq * np.asarray(factor, float)
+
+
 def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataFrame | None = None):
     """Quantiles of log(actual/forecast), shape (len(horizons), len(PROBS)).
 
-    Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row.
+    Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row. The table
+    is in units of smoothness: callers scale the quantiles to a series with
+    `scale_errors(errq, smoothness_factor(t, y))`.
     """
     table = load_table() if table is None else table
     hs, q = _lookup(table, method, n, spacing)

@@ -176,25 +176,8 @@ def cmd_template(args):
 
 
 def cmd_data_import(args):
-    from .io import check_readable
-    from .io.statreport import read_report
-    from .io.write import csv_file
-    check_readable(args.file)  # a device or FIFO is refused before it is opened
-    if args.out:
-        check_target(args.out, [args.file], args.force)
-    got = read_report(args.file, args.region, args.year, D.load())
-    for line, name in got.unrecognised:
-        print(terminal(f"not recognised: row {line}: {name} (add it to data/statreport_items.yaml to import it)"),
-              file=sys.stderr)
-    for line, name in got.empty:
-        print(terminal(f"no number: row {line}: {name}"), file=sys.stderr)
-    if args.out:
-        csv_file(got.rows, args.out, float_format="%.10g")
-        print(terminal(f"wrote {len(got.rows)} rows to {args.out}; {len(got.unrecognised)} item(s) not recognised"),
-              file=sys.stderr)
-    else:
-        sys.stdout.write(terminal(csv_text(got.rows, float_format="%.10g")))
-    return 0
+    from .io.statreport_cli import data_import
+    return data_import(args)
 
 
 def cmd_assess_xlsx(df, args, ds):
@@ -208,10 +191,13 @@ def add_issue11_parsers(sub, dsub):
     i = dsub.add_parser("import", help="turn a statistical report (指标名称 | 单位 | 数量) into rows --data reads")
     i.add_argument("file", help="the report, CSV or XLSX")
     i.add_argument("--region", required=True)
-    i.add_argument("--year", required=True, type=int, help="the year the report covers")
+    i.add_argument("--year", type=int, help="the year the report covers (default: from its title)")
     i.add_argument("--out", help="FILE.csv (default: print to the screen)")
     i.add_argument("--force", action="store_true", help="replace --out if it exists")
+    from .io.statreport_cli import add_import_options, add_plan_import
+    add_import_options(i)
     i.set_defaults(func=cmd_data_import)
+    add_plan_import(sub)
     t = sub.add_parser("template", help="Excel workbook to fill with your own yearly figures for a plan")
     t.add_argument("plan")
     t.add_argument("--region", help="region id (default: the plan's region)")
@@ -254,6 +240,10 @@ EXAMPLES = {
     "propose": "mzforecast propose changchun dibao_standard_urban --year 2030 --probability 0.5 0.8 --format json",
     "draft": "mzforecast draft changchun-15th-draft-example",
     "data import": "mzforecast data import 2023年报.xlsx --region changchun --year 2023 --out changchun-2023.csv",
+    "plan": "mzforecast plan import 主要指标.xlsx --id changchun-15th --region changchun --base-year 2025 "
+            "--target-year 2030 --out changchun-15th.yaml",
+    "plan import": "mzforecast plan import 主要指标.xlsx --id changchun-15th --region changchun --base-year 2025 "
+                   "--target-year 2030 --out changchun-15th.yaml",
 }
 
 
@@ -404,6 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: this Python, %s, not any installed kernelspec)" % sys.executable.replace("%", "%%"))
     r.add_argument("--kernel-timeout", type=count(1), default=60, metavar="SECONDS",
                    help="how long to wait for a kernel to start")
+    r.add_argument("--quiet", action="store_true", help="no progress while it runs (a bar on a terminal, "
+                   "otherwise one line per notebook finished)")
     r.set_defaults(func=cmd_run)
     add_issue11_parsers(sub, dsub)
     _target_setting_parsers(sub, fmt, as_of_method, datafiles)

@@ -9,23 +9,27 @@ Definitions (docs/methods.md, "完成进度与时序进度"):
     growth targets (年均增长 g%) on the implied level 基期值 × (1+g)^(目标年−基期年), i.e. the
     cumulative growth achieved over the cumulative growth needed; change targets (新增 X) on the
     implied level 基期值 + X. "<=" targets work the same way (both differences are negative).
-    A range "a–b" counts from its lower end a. A target already met gives at least 100.
+    The true share of the way (closing.progress): a range "a–b" counts towards its near end and
+    stops at 100 once inside; a base value that already met the target gives 100 while it still does.
   时序进度 = (现值年份 − 基期年) / (目标年 − 基期年) × 100, clipped to 0–100. The reference year
     is the year of the latest observation (现值), not the calendar year: the office compares the
     progress the data show with the time the data cover.
   状态: 完成进度 − 时序进度 ≥ +TOLERANCE → ahead (超前); ≤ −TOLERANCE → behind (滞后);
     otherwise on_schedule (符合). Empty when there is no 现值 after the base year.
 
-Imports the leaves, the data layer and `terms` (the target's series in its own terms); the words
+Once the target year is observed (总结评估) the form reads closing.completion's status instead of
+时序进度. Imports the leaves, the data layer, `terms` (the target's series in its own terms),
+`closing` and `attainment.reference_year`; the words
 for the statuses are in `mzforecast.messages` (label("status", code)).
 """
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
+from . import closing
+from .attainment import reference_year
 from .data import Dataset
 from .errors import MzError
 from .targets import Target
@@ -33,7 +37,7 @@ from .terms import effective, target_series
 
 TOLERANCE = 5.0  # percentage points of 时序进度 counted as 符合序时进度
 FIELDS = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",
-          "responsible_unit"]
+          "responsible_unit", "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
 STATUS_COLORS = {"ahead": "#1a9850", "on_schedule": "#66bd63", "behind": "#d73027", "": "#bdbdbd"}
 
 
@@ -53,36 +57,23 @@ def time_progress(base_year: int, target_year: int, current_year) -> float:
 
 
 def implied_goal(target: Target, base_value: float, base_year: int | None = None) -> float:
-    """The target as a value of the same quantity as 基期值 and 现值 (see the module docstring);
+    """The target as a value of the same quantity as 基期值 and 现值 (closing.implied_goal);
     `base_year` when the 基期值 stands in from a later year (growth compounds from there)."""
-    if target.kind == "growth":
-        b = target.base_year if base_year is None else base_year
-        return base_value * (1 + target.value / 100) ** (target.target_year - b)
-    if target.kind == "change":
-        return base_value + target.value
-    return target.value
+    return closing.implied_goal(target, base_value, target.base_year if base_year is None else base_year)
 
 
 def completion_progress(target: Target, base_value, current_value, base_year: int | None = None) -> float:
-    """完成进度 in percent; NaN when 基期值 or 现值 is unknown or the target sits at the base value."""
+    """完成进度 in percent (closing.progress: the true share of the way); 100 where the base value
+    already met the target and the 现值 still does; NaN when 基期值 or 现值 is unknown or the base
+    met the target and the 现值 has fallen back."""
     if _nan(base_value) or _nan(current_value):
         return float("nan")
-    goal = implied_goal(target, float(base_value), base_year)
-    if target.kind in ("growth", "change"):  # mid-plan: met once the implied goal level is reached
-        met = _reached(target, current_value, goal)
-    else:
-        met = bool(target.met(current_value))
-    gap = goal - float(base_value)
-    if gap == 0 or (target.comparator in (">=", ">", "between") and gap < 0) \
-            or (target.comparator in ("<=", "<") and gap > 0):
-        # the base value already met the target: 100 if it still does, else unknown (fell back)
-        return 100.0 if met else float("nan")
-    pct = (float(current_value) - float(base_value)) / gap * 100
-    return max(pct, 100.0) if met else pct
-
-
-def _reached(target: Target, current, goal) -> bool:
-    return float(current) <= goal + 1e-9 if target.comparator in ("<=", "<") else float(current) >= goal - 1e-9
+    B = target.base_year if base_year is None else base_year
+    pr = closing.progress(target, float(base_value), B, float(current_value))
+    if _nan(pr):
+        x = closing.judged_value(target, float(base_value), B, float(current_value), target.target_year)
+        return 100.0 if not _nan(x) and bool(target.met(x)) else float("nan")
+    return pr
 
 
 def progress_status(completion: float, time: float, tolerance: float = TOLERANCE) -> str:
@@ -93,8 +84,9 @@ def progress_status(completion: float, time: float, tolerance: float = TOLERANCE
     return "ahead" if d >= tolerance else ("behind" if d <= -tolerance else "on_schedule")
 
 
-def evaluate(target: Target, ds: Dataset, as_of=None) -> dict:
-    """The evaluation fields of one target (FIELDS), from the observations up to as_of.
+def evaluate(target: Target, ds: Dataset, as_of=None, reference: int | None = None) -> dict:
+    """The evaluation fields of one target (FIELDS), from the observations up to as_of; `reference`
+    is the year the run stands in (default: attainment.reference_year(as_of), as assess reads it).
 
     A proxy target is read on the series it is assessed through (terms.effective), so
     基期值 and 现值 (the assessment's latest value) come from the same series."""
@@ -104,35 +96,39 @@ def evaluate(target: Target, ds: Dataset, as_of=None) -> dict:
         s = target_series(effective(target, ds, as_of), ds, as_of)
     except MzError:  # unknown indicator/region: assess() reports it; the form stays empty
         return out
-    return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float))}
+    if reference is None:
+        reference = reference_year(as_of)
+    return {**out, **evaluate_series(target, s.index.to_numpy(), s.to_numpy(float),
+                                     level_unit=level_unit(target, ds), reference=reference)}
 
 
-def evaluate_series(target: Target, years, values) -> dict:
+def level_unit(target: Target, ds: Dataset) -> str:
+    """The unit 基期值 and 现值 are read in: the indicator's for a growth or 新增 target, else the target's."""
+    if target.kind in ("growth", "change") and target.indicator in ds.indicators:
+        return ds.indicators[target.indicator].unit
+    return target.unit
+
+
+def evaluate_series(target: Target, years, values, *, level_unit: str = "", reference: int | None = None) -> dict:
     """The evaluation fields of one target from its observed years (ascending) and values in the
-    quantity 基期值/现值 are read on; no data access, so the many-regions path (regional.py) uses it too."""
-    out = dict(base_year=int(target.base_year), base_value=float("nan"), completion_progress=float("nan"),
-               time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit)
-    years = np.asarray(years)
-    B, T = int(target.base_year), target.target_year
-    at = np.flatnonzero(years == B)
-    after = np.flatnonzero((years > B) & (years <= T))
-    if not len(after):
-        if len(at):
-            out["base_value"] = float(values[at[0]])
+    quantity 基期值/现值 are read on; no data access, so the many-regions path (regional) uses it too.
+
+    基期值, 完成进度 and the closing status come from closing.completion (one reading for every
+    target kind); 序时进度 status only for a target whose year is not yet observed: once it is,
+    the question is whether it was met (closing_status), not whether work kept pace."""
+    c = closing.completion(target, years, values, level_unit=level_unit, reference=reference)
+    out = dict(base_year=int(c["base_year"]), base_value=c["base_value"], completion_progress=float("nan"),
+               time_progress=float("nan"), progress_status="", responsible_unit=target.responsible_unit,
+               **{k: c[k] for k in closing.FIELDS})
+    if c["current_year"] is None:
         return out
-    cy, cv = int(years[after[-1]]), float(values[after[-1]])
-    if len(at):
-        out["base_value"] = float(values[at[0]])
-    elif len(after) >= 2:
-        # no 基期值 in the data (offices often fill only the plan years): the earliest later year
-        # stands in, and progress is measured from there (base_year says which year it is)
-        B = int(years[after[0]])
-        out["base_year"], out["base_value"] = B, float(values[after[0]])
-    out["time_progress"] = time_progress(B, T, cy)  # needs only the 现值's year
-    if np.isnan(out["base_value"]):
-        return out
-    out["completion_progress"] = completion_progress(target, out["base_value"], cv, B)
-    out["progress_status"] = progress_status(out["completion_progress"], out["time_progress"])
+    out["time_progress"] = time_progress(c["base_year"], target.target_year, c["current_year"])
+    pr = c["completion_progress"]
+    if _nan(pr) and c["met"] and not _nan(c["base_value"]):
+        pr = 100.0  # the base already met the target and still does: nothing left to do
+    out["completion_progress"] = pr
+    if not c["final"] and not c["closing_status"]:
+        out["progress_status"] = progress_status(pr, out["time_progress"])
     return out
 
 
@@ -155,9 +151,9 @@ def proxy_label(proxy: str, ds: Dataset) -> str:
     return f"（以{name}计，下限）"
 
 
-def add_evaluation(row: pd.Series, target: Target, ds: Dataset, as_of=None) -> pd.Series:
+def add_evaluation(row: pd.Series, target: Target, ds: Dataset, as_of=None, reference: int | None = None) -> pd.Series:
     """One assessment row with the evaluation fields added (binding is already there)."""
     out = row.copy()
-    for k, v in evaluate(target, ds, as_of).items():
+    for k, v in evaluate(target, ds, as_of, reference).items():
         out[k] = v
     return out

@@ -114,6 +114,21 @@ def number(v, unit: str = "", language: str = "zh", *, with_unit: bool = True, v
     return _join(num, unit, language, with_unit)
 
 
+def beside(v, threshold, unit: str = "", language: str = "zh", *, with_unit: bool = True) -> str:
+    """A value next to the threshold it is judged against, with enough digits to see which side
+    it is on: 1229/820 = 1.4988 against 1.5 reads 1.499, never 1.50."""
+    text = number(v, unit, language, with_unit=with_unit)
+    if missing(v) or missing(threshold) or float(v) == float(threshold):
+        return text
+    v, th = float(v), float(threshold)
+    d = decimals(abs(v), unit)
+    while d < 6 and (round(v, d) == round(th, d) or (round(v, d) - th) * (v - th) <= 0):
+        d += 1  # the rounded value sits on the threshold or on its other side: one more digit
+    if d == decimals(abs(v), unit):
+        return text
+    return _join(_num(v, d, strip=False), unit, language, with_unit)
+
+
 def interval(lo, hi, unit: str = "", language: str = "zh", *, with_unit: bool = True, sep: str = " – ",
              exact: bool = False) -> str:
     """'5,275 – 11,400人' or '2.84万 – 6.21万张': one scale and one precision for both ends.
@@ -206,8 +221,10 @@ def table_view(view, source=None, language: str = "en"):
         if "year" in c:
             out[c] = [DASH if missing(v) else str(int(v)) if isinstance(v, (int, float, numbers.Number)) else str(v)
                       for v in view[c]]  # a span such as '2016-2020' stays as written
-        elif c in PROB_COLUMNS:
-            out[c] = [probability(v) for v in view[c]]
+        elif c in PROB_COLUMNS:  # an observed outcome's probability is known: 100 % / 0 %
+            known = (src.loc[view.index, "method"] == "observed").tolist() if "method" in src.columns \
+                else [False] * len(view)
+            out[c] = [probability(v, k) for v, k in zip(view[c], known)]
         elif c in RATE_COLUMNS:
             out[c] = [number(v, "percent", language) for v in view[c]]
         elif c in VALUE_COLUMNS and units is not None:

@@ -15,7 +15,8 @@ where the samples are continuous there. Where the p-quantile falls on a point ma
 standard held at its last value, or a bound), v is that value and its probability is higher than
 p: the row's `assessed_probability` and `held` columns and the note say so (tests/test_propose.py).
 
-Imports the leaves, the data layer and attainment/terms/simulate of the engine.
+Imports the leaves, the data layer, growth (its spread note) and attainment/terms/simulate/draft_floors
+of the engine.
 """
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from . import attainment as A
+from . import growth
 from .data import Dataset, data_dir, load
+from .draft_floors import apply as apply_floors  # policy floors, the previous period's trend, 起草说明
 from .errors import DataError, ModelError
 from .messages.notes import Note, Notes
 from .simulate import HORIZON_CAP, sample
@@ -200,8 +203,24 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
 
     `t` gives the region, indicator (and denominator for a ratio), year and base year; its
     value is not used. One row per probability, columns COLUMNS.
+
+    Parameters
+    ----------
+    t : Target
+    data : Dataset, str, Path, DataFrame or list, optional
+    probabilities : sequence of float
+        Probabilities (0-1) at which to read the promisable value.
+    as_of : int, optional
+    method : str, default "auto"
+    seed : int, default 0
+    direction : {"higher", "lower"}, optional
+        Default: from the target's comparator.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
-    ds = data if data is not None else load()
+    ds = load(data)
     ps = _check_probabilities(probabilities)
     direction = direction or direction_of(t, ds)
     x, hist, fc, notes = samples_at(t, ds, as_of=as_of, method=method, seed=seed)
@@ -228,7 +247,8 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
                          base_year=B, base_value=float(hist.loc[B]) if bobs else float("nan"),
                          base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
                          n_obs=int(len(hist)), assessed_probability=got, held=held))
-    note = Notes([n for n in notes if n] + ([bn] if bn else []) + held_notes)
+    spread = [growth.spread_note("en")] if fc is not None and getattr(fc, "method", "") == "growth" else []
+    note = Notes([n for n in notes if n] + ([bn] if bn else []) + held_notes + spread)
     for r in rows:
         r["note"] = note
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -266,9 +286,40 @@ def propose(region: str, indicator: str, year: int = 2030, probabilities=PROBABI
     'percent'), inside `bounds` (default: as an official plan declares them for that ratio).
     `base_year` (default year - 5, a five-year plan) only decides the base-year note.
 
-    >>> propose("changchun", "dibao_standard_urban", 2030, [0.5, 0.8])
+    Parameters
+    ----------
+    region, indicator : str
+        Ids or names (``"长春"``, ``"城市低保标准"``).
+    year : int, default 2030
+        The year the value is for.
+    probabilities : sequence of float
+        Probabilities (0-1) at which the value is met.
+    as_of : int, optional
+        Use only observations up to this year.
+    data : Dataset, str, Path, DataFrame or list, optional
+        Data as ``mzf.load`` takes it.
+    method : str, default "auto"
+    seed : int, default 0
+    base_year : int, optional
+        The plan's base year (for the growth the value implies).
+    denominator : str, optional
+        Propose a ratio indicator / denominator instead.
+    denominator_lag : int, default 0
+    unit : str, optional
+        The ratio's unit: 'times' or 'percent'.
+    bounds : tuple, optional
+        (low, high) the ratio stays within.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per probability: the value met with that probability and what it implies.
+
+    Examples
+    --------
+    >>> propose("changchun", "dibao_standard_urban", 2030, [0.5, 0.8])  # doctest: +SKIP
     """
-    ds = data if isinstance(data, Dataset) else load(data)
+    ds = load(data)
     t = _probe(region, indicator, year, ds, base_year=base_year, denominator=denominator,
                denominator_lag=denominator_lag, unit=unit, bounds=bounds)
     d = "lower" if ds.indicators[indicator].direction == "lower" else "higher"
@@ -307,8 +358,23 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
     `proposed_50`, `proposed_80`… : the values met with 50%, 80%… probability, in the target's
     direction (its comparator). `note` says why a value is missing and when the base year has
     no data yet.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        A draft plan id (``"changchun-15th-draft-example"``), file or Plan.
+    data : Dataset, str, Path, DataFrame or list, optional
+    probabilities : sequence of float
+    as_of : int, optional
+    method : str, default "auto"
+    seed : int, default 0
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target: ambition, proposed_50, proposed_80…, note.
     """
-    ds = data if isinstance(data, Dataset) else load(data)
+    ds = load(data)
     ps = _check_probabilities(probabilities)
     p = get_draft(plan, ds)
     rows = []
@@ -350,4 +416,4 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         row["note"] = Notes(n for n in notes if n)
         rows.append(row)
     cols = DRAFT_COLUMNS + [f"proposed_{round(q * 100):d}" for q in ps] + ["note"]
-    return pd.DataFrame(rows, columns=cols)
+    return apply_floors(pd.DataFrame(rows, columns=cols), p, ds, as_of)

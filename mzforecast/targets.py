@@ -26,28 +26,25 @@ Flag = Annotated[bool, Strict()]
 
 
 class Duplicate(BaseModel):
-    """The same indicator and target stated twice in a plan: `of` the other target's id, `what` in words."""
-
+    """The same indicator and target stated twice in a plan: `other` target's id, `what` in words."""
     model_config = ConfigDict(extra="forbid")
-    of: str
+    other: str
     what: str
 
 
 class Conflict(BaseModel):
     """The plan's table and text give different targets for one indicator and year; both are assessed."""
-
     model_config = ConfigDict(extra="forbid")
     source: Literal["table", "text"]  # where this target is stated
-    says: str  # its goal as the plan writes it (≥ 55%)
+    goal: str  # as the plan writes it (≥ 55%)
     year: Year
     other: str  # the other target's id
     other_source: Literal["table", "text"]
-    other_says: str
+    other_goal: str
 
 
 class Reading(BaseModel):
     """A reading of the document that concerns other targets: exactly one of `duplicate`, `conflict`."""
-
     model_config = ConfigDict(extra="forbid")
     duplicate: Duplicate | None = None
     conflict: Conflict | None = None
@@ -55,16 +52,13 @@ class Reading(BaseModel):
     @model_validator(mode="after")
     def _one(self):
         if (self.duplicate is None) == (self.conflict is None):
-            raise ValueError("a flag is one of 'duplicate: {of, what}' or 'conflict: {source, says, year, other, "
-                             "other_source, other_says}'")
+            raise ValueError("a flag is one of 'duplicate: {other, what}' or 'conflict: {source, goal, year, other, "
+                             "other_source, other_goal}'")
         return self
 
     def note(self) -> Note:
-        if self.duplicate is not None:
-            return Note("duplicate", other=self.duplicate.of, what=self.duplicate.what)
-        c = self.conflict
-        return Note("conflict", source=c.source, goal=c.says, year=c.year, other_source=c.other_source,
-                    other=c.other, other_goal=c.other_says)
+        code = "duplicate" if self.duplicate is not None else "conflict"
+        return Note(code, **getattr(self, code).model_dump())
 
 
 class Relative(BaseModel):
@@ -194,6 +188,73 @@ class Target(BaseModel):
     def target_year(self) -> int:
         return int(self.year)
 
+    def in_unit(self, unit: str) -> "Target":
+        """The same target with its numbers in `unit` (value, upper aim, tolerance, an added
+        amount), e.g. a yearly 9,600 元/人·年 as 800 yuan/person/month.
+
+        Raises
+        ------
+        DataError
+            When the target's unit cannot be converted to `unit` (a count to money, say).
+        """
+        if unit == self.unit:
+            return self
+        canon, mult = U.normalise(unit)
+        try:
+            f = U.convert(1.0, self.unit, canon) / mult
+        except DataError:
+            raise DataError(f"target '{self.id}' is in '{self.unit}' but its indicator {self.indicator} is in "
+                            f"'{unit}'", column="unit", fix=f"give the target in '{unit}' or a convertible unit "
+                            "(万/亿 multipliers, per month or per year)") from None
+        scaled = lambda v: None if v is None else v * f  # noqa: E731
+        rel = self.relative
+        if rel is not None and rel.add is not None:
+            rel = rel.model_copy(update={"add": rel.add * f})
+        return self.model_copy(update=dict(value=scaled(self.value), value_high=scaled(self.value_high),
+                                           tolerance=scaled(self.tolerance), relative=rel, unit=unit))
+
+    def with_value(self, value, *, unit: str | None = None, year: int | None = None) -> "Target":
+        """What if the target were `value` (in `unit`, default the target's), by `year`?
+
+        Parameters
+        ----------
+        value : float
+            The new target number. A level target's value in another unit is converted
+            (``unit="元/人·年"`` for a monthly standard divides by 12; ``"万人"`` multiplies by 10,000).
+        unit : str, optional
+            The unit `value` is written in; default the target's own unit.
+        year : int, optional
+            A new target year (default: unchanged).
+
+        Returns
+        -------
+        Target
+            A validated copy, in the target's unit. For '≥'/'>' targets an upper aim below the new
+            value no longer applies and is dropped; a 'between' band keeps its upper end.
+
+        Raises
+        ------
+        DataError
+            A value that is not a finite number, a unit that cannot be converted, or a year out of
+            range or before the plan's base year.
+        """
+        if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+            raise DataError(f"the target value must be a number, not {value!r}", column="value")
+        value = float(value)
+        if unit is not None:
+            canon, mult = U.normalise(self.unit)
+            value = U.convert(value, unit, canon) / mult
+        upd = self.model_dump()
+        upd.update(value=value, relative=None)
+        if year is not None:
+            upd["year"] = year
+        if self.comparator != "between" and self.value_high is not None and self.value_high < value:
+            upd["value_high"] = None
+        try:
+            return Target.model_validate(upd)
+        except ValidationError as e:
+            raise DataErrors(validation_errors(e, f"target '{self.id}'", known=Target.model_fields)) from None
+
     def met(self, x):
         """Elementwise: does value x (in the target's terms) meet the target?"""
         x = np.asarray(x, float)
@@ -289,18 +350,12 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
                                           column=f"targets[{i}].{key}", fix="define it in data/indicators.yaml"))
             if t.kind in ("level", "change") and t.indicator in dataset.indicators:
                 iu = dataset.indicators[t.indicator].unit
-                if t.unit != iu:
-                    try:
-                        f = U.convert(1.0, t.unit, iu)
-                        t.value = None if t.value is None else t.value * f
-                        if t.relative is not None and t.relative.add is not None:
-                            t.relative.add *= f
-                        t.value_high = None if t.value_high is None else t.value_high * f
-                        t.unit = iu
-                    except DataError:
-                        errs.append(DataError(f"target '{t.id}' is in '{t.unit}' but {t.indicator} is in '{iu}'",
-                                              file=str(path), column=f"targets[{i}].unit",
-                                              fix=f"give the target in '{iu}' or a convertible unit"))
+                try:
+                    plan.targets[i] = t.in_unit(iu)
+                except DataError:
+                    errs.append(DataError(f"target '{t.id}' is in '{t.unit}' but {t.indicator} is in '{iu}'",
+                                          file=str(path), column=f"targets[{i}].unit",
+                                          fix=f"give the target in '{iu}' or a convertible unit"))
             if plan.regions is None and t.region not in dataset.regions:
                 errs.append(DataError(f"unknown region '{t.region}'", file=str(path), column="region"))
         for j, r in enumerate(plan.regions if isinstance(plan.regions, list) else []):
@@ -320,10 +375,36 @@ def plans_dir() -> Path:
 
 
 def list_plans() -> list[str]:
+    """The bundled plans' ids.
+
+    Returns
+    -------
+    list of str
+        Ids to give ``get_plan`` or ``assess_plan`` (``"changchun-14th"``…).
+    """
     return sorted(p.stem for p in plans_dir().glob("*.yaml"))
 
 
 def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
+    """A plan, validated.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        A bundled plan id (``list_plans()``), a draft id, a YAML file, or a Plan (returned as is).
+    dataset : Dataset, optional
+        When given, indicator and region ids are checked against it and level targets are put in
+        their indicator's unit.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    DataError, DataErrors
+        Unknown plan, or every problem in the file with its key path.
+    """
     if isinstance(plan, Plan):
         return plan
     p = Path(plan)
@@ -341,6 +422,26 @@ def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
 
 
 def get_target(plan: str, target_id: str, dataset: Dataset | None = None) -> Target:
+    """One target of a plan.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        As for ``get_plan``.
+    target_id : str
+        The target's id (``get_plan(plan).targets`` lists them).
+    dataset : Dataset, optional
+        As for ``get_plan``.
+
+    Returns
+    -------
+    Target
+
+    Raises
+    ------
+    DataError
+        The plan has no such target (the message lists its targets).
+    """
     p = get_plan(plan, dataset)
     for t in p.targets:
         if t.id == target_id:

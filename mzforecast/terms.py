@@ -2,8 +2,9 @@
 has no data), the observed series of the quantity it is judged on (a ratio target: numerator over
 lagged denominator, in the target's unit), the observed outcome in its year, and compound growth.
 
-Owns: `effective`, `history`, `check_denominator`, `target_series`, `to_target_terms`, `standards`, `direct_ratio`,
-`value_at`, `outcome`, `cagr`. Imports the leaves and the data layer only.
+Owns: `effective`, `history`, `check_denominator`, `target_series`, `to_target_terms`, `standards`,
+`direct_ratio`, `value_at`, `base_of` (the base value, or the earliest later year standing in),
+`outcome`, `cagr`. Imports the leaves and the data layer only.
 """
 from __future__ import annotations
 
@@ -34,6 +35,22 @@ def to_target_terms(target: Target, num, den, ds: Dataset):
     den = np.asarray(den, float) * U.factor(du, nu) if U.convertible(du, nu) else np.asarray(den, float)
     r = np.asarray(num, float) / den
     return r * 100 if target.unit == "percent" else r
+
+
+def base_of(target: Target, years, values, until: int | None = None):
+    """(base year, base value, stand_in): the plan's base year where observed, else the earliest
+    observed year after it and before `until` (the 现值's year; default the target year), else
+    (base year, NaN, False). Offices often fill only the plan years: a later year then stands in."""
+    years = np.asarray(years)
+    B = int(target.base_year)
+    at = np.flatnonzero(years == B)
+    if len(at):
+        return B, float(values[at[0]]), False
+    later = np.flatnonzero((years > B) & (years < (until if until is not None else target.target_year)))
+    if len(later):
+        i = later[np.argmin(years[later])]
+        return int(years[i]), float(values[i]), True
+    return B, float("nan"), False
 
 
 def standards(target: Target, ds: Dataset) -> bool:
@@ -113,7 +130,7 @@ def effective(target: Target, ds: Dataset, as_of=None) -> Target:
 def outcome(target: Target, data: Dataset | None = None, as_of: int | None = None):
     """The observed value in the target's terms in its year (level, ratio, growth in % a year,
     or change since the base year), or None if not observed."""
-    ds = data if data is not None else load()
+    ds = load(data)
     target = effective(target, ds, as_of)
     s, hist = history(target, ds, as_of)
     T = target.target_year
@@ -125,7 +142,10 @@ def outcome(target: Target, data: Dataset | None = None, as_of: int | None = Non
             # a lower bound of the ratio decides only a target it already meets ('>=', '>')
             return v if target.comparator in (">=", ">") and bool(target.met(v)) else None
         return v
-    b, v = value_at(s, target.base_year), value_at(s, T)
-    if b is None or v is None:
+    v = value_at(s, T)
+    if v is None:
         return None
-    return cagr(b, v, T - target.base_year) if target.kind == "growth" else v - b
+    B, b, _ = base_of(target, s.index.to_numpy(), s.to_numpy(float), T)
+    if np.isnan(b):
+        return None
+    return cagr(b, v, T - B) if target.kind == "growth" else v - b

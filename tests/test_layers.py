@@ -14,12 +14,13 @@ PKG = Path(__file__).resolve().parents[1] / "mzforecast"
 # Lowest first. A module may import modules of its own layer (without a cycle) and of the layers
 # below it, never above.
 LAYERS = [
-    ("leaves", {"errors", "units", "resources", "safe", "codes", "messages", "fmt", "_version"}),
-    ("data", {"data", "io", "targets"}),
-    ("models", {"calibration", "models"}),
-    ("engine", {"terms", "simulate", "attainment", "evaluation", "backtest", "propose", "regional"}),
+    ("leaves", {"errors", "units", "resources", "safe", "codes", "messages", "fmt", "_version", "chart", "columns"}),
+    ("data", {"data", "io", "targets", "frames", "discover"}),
+    ("models", {"calibration", "growth", "models", "compare"}),
+    ("engine", {"terms", "simulate", "closing", "rules", "attainment", "evaluation", "backtest", "propose",
+                "draft_floors", "regional"}),
     ("plan", {"plan"}),
-    ("presentation", {"html", "plots", "present", "pages"}),
+    ("presentation", {"html", "plots", "present", "pages", "assessment"}),
     ("running", {"running", "params", "kernel"}),
     ("cli", {"cli", "__main__", "__init__"}),
 ]

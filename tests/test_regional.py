@@ -258,8 +258,10 @@ def test_a_never_cut_standard_can_only_raise_the_chance_of_a_floor(synth):
     assert ds.indicators["syn_01"].monotone == "nondecreasing"
     regs = regional.regions_of(p, ds)
     inds = dict(ds.indicators, syn_01=ds.indicators["syn_01"].model_copy(update={"monotone": None}))
-    before = regional.assess_target(t, regs, Dataset(ds.observations, inds, ds.regions, ds.sources))
-    after = regional.assess_target(t, regs, ds)
+    # one method for both (auto would switch a never-cut standard to the growth model): the rule alone
+    before = regional.assess_target(t, regs, Dataset(ds.observations, inds, ds.regions, ds.sources), method="theta")
+    after = regional.assess_target(t, regs, ds, method="theta")
+    assert "growth" in set(regional.assess_target(t, regs, ds).method)  # one-observation regions stay naive
     f = before.method.ne("observed") & before.verdict.ne("no_data")
     assert (after.probability[f] >= before.probability[f]).all()
     assert (after.probability[f] > before.probability[f]).any()

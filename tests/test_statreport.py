@@ -33,7 +33,8 @@ def test_clean_name_and_number():
         S.parse_number("约100")
 
 
-def test_import_fixture(ds, tmp_path, capsys):
+def test_import_fixture(ds, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "2025")  # mid-plan: 时序进度 is read (not the closing form)
     out = tmp_path / "rows.csv"
     assert cli.main(["data", "import", str(FIXTURE), "--region", "changchun", "--year", "2023",
                      "--out", str(out)]) == 0
@@ -63,7 +64,9 @@ def test_csv_report_with_title_rows_gbk(tmp_path, ds):
     p = tmp_path / "季报.csv"
     p.write_bytes("社会服务统计季报\n\n指标名称,单位,数量\n城市低保平均标准,元/人·月,\"1,245.0\"\n"
                   "养老服务床位,万张,11.3\n".encode("gb18030"))
-    got = S.read_report(p, "changchun", 2024, ds)
+    with pytest.raises(DataError, match="季报"):  # a quarterly report is never read as a year's
+        S.read_report(p, "changchun", 2024, ds)
+    got = S.read_report(p, "changchun", 2024, ds, period="2024Q2")
     assert dict(zip(got.rows.indicator, got.rows.value)) == {"dibao_standard_urban": 1245.0,
                                                            "elderly_care_beds": pytest.approx(113000)}
     assert got.unrecognised == []
@@ -90,7 +93,7 @@ def test_mapping_file_is_checked(tmp_path, ds):
     p.write_text("items:\n  - indicator: no_such_thing\n    names: [x]\n", encoding="utf-8")
     with pytest.raises(DataErrors, match="no_such_thing"):
         S.load_items(p, ds)
-    assert S.load_items(ds=ds)["养老机构床位"] == "elderly_care_institution_beds"
+    assert S.load_items(ds=ds).names["养老机构床位"] == "elderly_care_institution_beds"
 
 
 def test_report_on_a_later_sheet_and_out_folder(tmp_path, ds, capsys):

@@ -4,7 +4,8 @@ Every row is checked and every problem collected, so one run of ``mzforecast dat
 lists everything to fix. Bundled files are read, never written.
 
 Owns the indicator, region and source catalogues, the readers of tables (wide or long), the
-Dataset and its merging; the row-by-row checks are in `data.rows`. Imports the leaves and io.
+Dataset and its loading (files or pandas objects, through `frames`); the row-by-row checks are in
+`data.rows`, merging in `data.merging`, names to ids in `data.names`. Imports the leaves, io and frames.
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from .. import io as _io, resources as _resources, units as U
+from .. import frames, io as _io, resources as _resources, units as U
 from ..errors import DataError, DataErrors
-from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, max_abs, parse_number  # noqa: F401
+from .merging import merge
+from .names import resolve_id
+from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, check_value, max_abs, parse_number  # noqa: F401
 from .tables import KNOWN_COLUMNS, _column_name, _is_year, normalise_columns, read_table, to_long  # noqa: F401
 
 LONG_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote"]
@@ -250,7 +253,10 @@ class Dataset:
     messages: list[str] = field(default_factory=list)
 
     def series(self, region: str, indicator: str, as_of: int | None = None) -> pd.Series:
-        """Yearly values of one indicator, indexed by year; only years <= as_of if given."""
+        """Yearly values of one indicator, indexed by year; only years <= as_of if given.
+
+        `region` and `indicator` are ids or Chinese/English names ('长春', '长春市', 'Changchun')."""
+        region, indicator = self.region_id(region), self.indicator_id(indicator)
         if indicator not in self.indicators:
             raise DataError(f"unknown indicator '{indicator}'" + _closest(indicator, self.indicators),
                             fix="see `mzforecast data export` or data/indicators.yaml for the ids")
@@ -266,8 +272,17 @@ class Dataset:
         out.attrs.update(region=region, indicator=indicator, as_of=as_of, unit=self.indicators[indicator].unit,
                          kind=self.indicators[indicator].kind, aggregation=self.indicators[indicator].aggregation,
                          years_available=years_all,
-                         monotone=self.indicators[indicator].monotone, bounds=self.indicators[indicator].bounds)
+                         monotone=self.indicators[indicator].monotone, bounds=self.indicators[indicator].bounds,
+                         region_name=self.regions[region].name_zh, indicator_name=self.indicators[indicator].name_zh)
         return out
+
+    def region_id(self, name: str) -> str:
+        """The id of a region given by id or by name (长春市, 长春, Changchun); unknown names come back as given."""
+        return resolve_id(name, self.regions, ("市", "省", "县", "区", "盟", "州"))
+
+    def indicator_id(self, name: str) -> str:
+        """The id of an indicator given by id or by its Chinese or English name."""
+        return resolve_id(name, self.indicators, ())
 
     def _groups(self) -> dict:
         """Observations split by (region, indicator) once: series() is called per target and year."""
@@ -308,22 +323,28 @@ def load_bundled(path: str | Path | None = None) -> Dataset:
     return Dataset(b.observations.copy(), dict(b.indicators), dict(b.regions), dict(b.sources), [])
 
 
-def load_user_file(path: str | Path, base: Dataset | None = None, sheet: str | None = None) -> pd.DataFrame:
+def load_user_file(path, base: Dataset | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Validate an analyst's CSV/XLSX (long or wide) against the dataset's metadata.
 
     New regions come with a `region_name` column; new indicators with `indicator_name` and
     `unit` columns or a companion `<file>.indicators.yaml`. Returns the validated rows with
     `.attrs['indicators']` and `.attrs['regions']` holding any new metadata.
     """
+    if not isinstance(path, (str, Path)):  # a pandas object: the same checks as a file's table
+        table = frames.series_table(path) if isinstance(path, pd.Series) else frames.table(path)
+        return validate_table(normalise_columns(table, table.attrs["label"]), base, None)
+    return validate_table(read_table(path, sheet), base, Path(path).with_suffix(".indicators.yaml"))
+
+
+def validate_table(table: pd.DataFrame, base: Dataset | None = None, companion: Path | None = None) -> pd.DataFrame:
+    """load_user_file's checks on a table already read (canonical column names, attrs rows/label)."""
     base = base or load_bundled()
-    table = read_table(path, sheet)
-    file = table.attrs.get("label", str(path))
+    file = table.attrs.get("label", "table")
     df = to_long(table, file)
     indicators, regions = dict(base.indicators), dict(base.regions)
     new_ind: dict[str, Indicator] = {}
     new_reg: dict[str, Region] = {}
-    companion = Path(path).with_suffix(".indicators.yaml")
-    if companion.exists():
+    if companion is not None and companion.exists():
         errs = []
         for k, v in load_indicators(companion).items():
             old = base.indicators.get(k)
@@ -368,45 +389,39 @@ def load_user_file(path: str | Path, base: Dataset | None = None, sheet: str | N
     return rows
 
 
-def merge(base: Dataset, user: pd.DataFrame) -> Dataset:
-    """User rows override bundled rows with the same region, indicator and year; each override is reported."""
-    msgs = list(base.messages)
-    new_ind, new_reg = user.attrs.get("indicators", {}), user.attrs.get("regions", {})
-    user = user.copy(deep=False)
-    user.attrs = {}  # else every pandas step below deep-copies thousands of new regions' metadata
-    key = ["region", "indicator", "year"]
-    b = base.observations
-    both = b.merge(user[key + ["value", "file", "row"]], on=key, suffixes=("", "_user"))
-    # a file that repeats a bundled value (an unfilled template) keeps the bundled row and its source
-    rep = np.isclose(both.value.to_numpy(float), both.value_user.to_numpy(float), rtol=1e-12, atol=0)
-    same = both[rep][key]
-    if len(same):
-        attrs = user.attrs
-        user = user.merge(same, on=key, how="left", indicator="_same")
-        user = user[user.pop("_same").eq("left_only")]
-        user.attrs = attrs
-        both = both[~rep]
-    if user.empty and not user.attrs.get("indicators") and not user.attrs.get("regions"):
-        return Dataset(b, dict(base.indicators), dict(base.regions), base.sources, msgs)  # nothing new
-    for r in both.itertuples():
-        if r.value != r.value_user:
-            msgs.append(f"{r.file_user}, row {r.row_user}: {r.region}/{r.indicator}/{r.year} = {r.value_user:g} "
-                        f"overrides the bundled value {r.value:g}")
-    user = user.copy()
-    user.loc[user.source == "", "source"] = "user"
-    kept = b.merge(user[key], on=key, how="left", indicator=True)
-    kept = b[(kept["_merge"] == "left_only").to_numpy()]
-    obs = pd.concat([kept, user], ignore_index=True).sort_values(key).reset_index(drop=True)
-    ind = dict(base.indicators); ind.update(new_ind)
-    reg = dict(base.regions); reg.update(new_reg)
-    return Dataset(obs, ind, reg, base.sources, msgs)
+def load(data=None, sheet: str | None = None) -> Dataset:
+    """The bundled data merged with the analyst's own data, in order (later sources win).
 
+    Parameters
+    ----------
+    data : str, Path, pandas.DataFrame, pandas.Series, Dataset or a list of these, optional
+        CSV or .xlsx files, or DataFrames in the same long layout (region, indicator, year, value,
+        optional unit, source…) or wide layout (region, indicator, one column per year). A
+        DataFrame meets the same checks as a file. A Series needs ``attrs['region']`` and a name
+        (the indicator id), as ``mzf.series`` gives it. A Dataset is returned as it is.
+    sheet : str, optional
+        The sheet to read from workbooks (default: the first).
 
-def load(data: Iterable[str | Path] | str | Path | None = None, sheet: str | None = None) -> Dataset:
-    """Bundled data merged with the user's files, in order (later files win)."""
+    Returns
+    -------
+    Dataset
+        Observations with indicator, region and source metadata; ``messages`` lists overrides.
+
+    Raises
+    ------
+    DataErrors
+        Every problem found, each naming the file (or "DataFrame"), row and column.
+
+    Examples
+    --------
+    >>> ds = load(pd.DataFrame({"region": ["changchun"], "indicator": ["dibao_standard_urban"],
+    ...                         "year": [2026], "value": [800], "unit": ["元/人·月"]}))  # doctest: +SKIP
+    """
+    if isinstance(data, Dataset):
+        return data
     if data is None:
         return load_bundled()
-    if isinstance(data, (str, Path)):
+    if isinstance(data, (str, Path, pd.DataFrame, pd.Series)):
         data = [data]
     return load_bundled().with_files(data, sheet=sheet)
 

@@ -60,6 +60,24 @@ def max_abs(unit: str) -> float:
     return _MAX_ABS.get(unit) or (_MAX_COUNT if U.is_count(unit) else _MAX_OTHER)
 
 
+def check_value(val: float, meta: Indicator, raw, *, file: str | None = None, row: int | None = None,
+                column: str | None = None) -> DataError | None:
+    """The value rules every reader applies (sanity bound per unit, no negative count or share, share <= 100):
+    the problem with `val` (already in meta.unit) for indicator `meta`, or None."""
+    limit = max_abs(meta.unit)
+    if not abs(val) <= limit:
+        return DataError(f"value {raw} ({val:.4g} {meta.unit}) is beyond the sanity bound {limit:g} {meta.unit} "
+                         f"for {meta.id}", file=file, row=row, column=column,
+                         fix="check the number and the unit (万/亿 multipliers, monthly vs yearly)")
+    if val < 0 and meta.kind in ("level", "share"):
+        return DataError(f"negative value {val:g} for {meta.id} ({meta.kind})", file=file, row=row, column=column,
+                         fix="counts, amounts and shares cannot be negative")
+    if meta.kind == "share" and val > 100:
+        return DataError(f"share {val:g}% is above 100", file=file, row=row, column=column,
+                         fix="give shares in percent between 0 and 100")
+    return None
+
+
 _PLAIN = re.compile(r"-?\d+(\.\d+)?")
 ROW_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote", "note", "file", "row"]
 
@@ -166,19 +184,9 @@ def check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], re
         except DataError as e:
             errs.append(e)
             continue
-        limit = max_abs(meta.unit)
-        if not abs(val) <= limit:
-            errs.append(DataError(f"value {rec['value']} ({val:.4g} {meta.unit}) is beyond the sanity bound "
-                                  f"{limit:g} {meta.unit} for {ind}", file=file, row=r, column="value",
-                                  fix="check the number and the unit (万/亿 multipliers, monthly vs yearly)"))
-            continue
-        if val < 0 and meta.kind in ("level", "share"):
-            errs.append(DataError(f"negative value {val:g} for {ind} ({meta.kind})", file=file, row=r,
-                                  column="value", fix="counts, amounts and shares cannot be negative"))
-            continue
-        if meta.kind == "share" and val > 100:
-            errs.append(DataError(f"share {val:g}% is above 100", file=file, row=r, column="value",
-                                  fix="give shares in percent between 0 and 100"))
+        bad_value = check_value(val, meta, rec["value"], file=file, row=r, column="value")
+        if bad_value is not None:
+            errs.append(bad_value)
             continue
         rows.append(dict(region=reg, indicator=ind, year=year, value=val, unit=meta.unit,
                          source=str(rec.get("source", "") or "").strip(), quote=str(rec.get("quote", "") or ""),

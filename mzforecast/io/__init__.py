@@ -62,6 +62,14 @@ def check_readable(path: str | Path, max_bytes: int | None = None) -> Path:
 
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV (UTF-8, BOM, GBK) or .xlsx/.xlsm file as strings, or say why it cannot be read."""
+    path = Path(path)
+    kind = source_kind(path)
+    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)  # CSV: no sheets
+
+
+def source_kind(path: str | Path) -> str:
+    """'csv' or 'xlsx' for a readable table file; a device, pipe, folder, huge or foreign file is refused
+    before a byte of it is parsed (so /dev/zero or a FIFO never blocks a reader)."""
     path = check_readable(path)
     file = str(path)
     try:
@@ -83,4 +91,4 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         right = {"csv": ".csv", "xlsx": ".xlsx"}[kind]
         raise DataError(f"the name ends in '{path.suffix}' but the file is {what}", file=file,
                         fix=f"rename it to end in '{right}' (or save it again in the format its name says)")
-    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)  # CSV: no sheets
+    return kind

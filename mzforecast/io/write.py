@@ -86,6 +86,11 @@ def csv_file(df: pd.DataFrame, out: str | Path, *, bom: bool = True, **kw) -> Pa
     return _replace(text.encode("utf-8-sig" if bom else "utf-8"), Path(out))
 
 
+def text_file(text: str, out: str | Path) -> Path:
+    """A UTF-8 text file (a plan YAML the tool wrote), atomically, with the umask's mode."""
+    return _replace(text.encode("utf-8"), Path(out))
+
+
 def csv_stream(df: pd.DataFrame, fh, header: bool = True, **kw):
     """One chunk of a streamed CSV (the rows of a many-region plan) with every cell neutralised."""
     text = csv_text(df, header=header, **kw)

@@ -155,3 +155,10 @@ def _uncached_formulas(path: Path, title: str, cached_ws) -> list[tuple[str, int
                 if cached_ws[c.coordinate].value is None:
                     out.append((c.coordinate, c.row, str(c.value)[:60]))
     return out
+
+
+# the same cell rules for readers of other sheet layouts (the statistical-report reader)
+cell_text = _cell
+open_workbook = _open
+uncached_formulas = _uncached_formulas
+check_declared_size = _check_declared_size

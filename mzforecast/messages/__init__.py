@@ -9,7 +9,6 @@ target as planners do; `lang(language)` is the catalogue a language reads. Impor
 from __future__ import annotations
 
 
-
 LANGUAGES = ("zh", "en")
 
 LABELS: dict[str, dict[str, dict[str, str]]] = {
@@ -49,22 +48,40 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "zh": {"binding": "约束性", "expected": "预期性"},
         "en": {"binding": "binding", "expected": "expected"},
     },
+    "basis": {  # what a probability rests on (columns.basis)
+        "zh": {"forecast": "预测", "nowcast": "推算（目标年已过）", "observed": "实际值", "": ""},
+        "en": {"forecast": "forecast", "nowcast": "nowcast (target year passed)", "observed": "observed", "": ""},
+    },
     "ambition": {
         "zh": {"safe": "稳妥", "ambitious": "积极", "stretch": "挑战"},
         "en": {"safe": "safe", "ambitious": "ambitious", "stretch": "stretch"},
+    },
+    # a draft held against policy floors and the previous period's trend (draft_floors)
+    "draft_class": {
+        "zh": {"below_floor": "低于政策底线", "at_floor": "按政策底线", "below_trend": "低于上期趋势"},
+        "en": {"below_floor": "below a policy floor", "at_floor": "at the policy floor",
+               "below_trend": "below the previous trend"},
+    },
+    # how a target ended (closing.completion), and the words beside 完成进度
+    "closing": {
+        "zh": {"exceeded": "超额完成", "completed": "已完成", "basically": "基本完成", "not_completed": "未完成",
+               "no_data": "无数据", "met_mark": "已达标", "fell_back": "基期已达标，现值回落至目标以下"},
+        "en": {"exceeded": "exceeded", "completed": "completed", "basically": "basically completed",
+               "not_completed": "not completed", "no_data": "no data", "met_mark": "met",
+               "fell_back": "met in the base year, fell back below the target"},
     },
 }
 
 # the columns of a pasted assessment table (plan.localize): field -> header
 PASTE_COLUMNS: dict[str, dict[str, str]] = {
     "zh": {"plan": "规划", "indicator": "指标", "binding": "属性", "goal": "目标", "target_year": "目标年",
-           "latest_year": "最新数据年份", "latest_value": "最新值", "median": "预测中位数", "lo80": "80%区间下限",
-           "hi80": "80%区间上限", "probability": "实现概率（%）", "verdict": "判断", "unit": "单位",
+           "latest_year": "最新数据年份", "latest_value": "最新值", "median": "预测中位数", "band80": "80%预测区间",
+           "probability": "实现概率（%）", "probability_basis": "概率依据", "verdict": "判断", "unit": "单位",
            "target_id": "目标编号"},
     "en": {"plan": "plan", "indicator": "indicator", "binding": "type", "goal": "target", "target_year": "target year",
            "latest_year": "latest year", "latest_value": "latest value", "median": "forecast median",
-           "lo80": "80% low", "hi80": "80% high", "probability": "probability (%)", "verdict": "verdict",
-           "unit": "unit", "target_id": "target id"},
+           "band80": "80% interval", "probability": "probability (%)", "probability_basis": "probability basis",
+           "verdict": "verdict", "unit": "unit", "target_id": "target id"},
 }
 
 # an unknown code as a page shows it: as given on a Chinese page, in words on an English one
@@ -104,5 +121,5 @@ def note(code: str, language: str = "zh", /, **params) -> str:
     return render(code, language, params)
 
 
-from .goal import goal_text  # noqa: E402  (goal.py reads its words from messages.pages)
+from .goal import goal_text, target_name  # noqa: E402  (goal.py reads its words from messages.pages)
 from .notes import NOTES, Note, Notes, render  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """A target as planners write it (≥ 75.0%, 35–40, 年均增长 ≥ 10.0%, 新增 ≥ 30, 9,000个左右（±450个）):
 the one goal formatter the pages, the evaluation form, the pasted frame and the target-setting
-table use. Numbers go through `fmt`; the words are in `messages.pages.GOAL`. Imports only leaves.
+table use; `target_name` says what a target measures (a ratio names both sides). Numbers go through `fmt`; the words are in `messages.pages.GOAL`. Imports only leaves.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 from .. import fmt
 from ..safe import html_text
 from .notes import parts_of
-from .pages import GOAL
+from .pages import GOAL, WORDS
 
 # comparator -> sign; HTML_SIGNS for a page (> and < as entities)
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
@@ -59,3 +59,14 @@ def goal_text(row, language: str = "zh", signs: dict | None = None) -> str:
         c = signs.get(row.comparator, html_text(row.comparator) if signs is HTML_SIGNS else row.comparator)
         goal = f"{c} {fmt.number(row.target_value, u, language, exact=True)}"
     return W["prefix"].get(row.kind, "") + goal
+
+
+def target_name(t, ds, language: str = "zh") -> str:
+    """What the target measures: the indicator, or for a ratio target '…与上年度城市低保标准之比',
+    so '≥ 1.5倍' beside it says 1.5 times what. `ds` is the Dataset whose catalogue names them."""
+    n = ds.indicators[t.indicator].name(language) if t.indicator in ds.indicators else t.indicator
+    if t.kind == "ratio" and t.denominator in ds.indicators:
+        W = WORDS[language]
+        return W["ratio_name"].format(name=n, lag=W["lag"] if t.denominator_lag else "",
+                                      den=ds.indicators[t.denominator].name(language))
+    return n

@@ -17,6 +17,7 @@ from typing import Callable
 
 from .. import fmt
 from . import lang  # defined before messages imports this module
+from .closing import FLOOR
 
 # parameters that name something a page shows by name: parameter -> kind of name
 NAMED = {"indicator": "indicator", "denominator": "indicator", "proxy": "indicator", "region": "region"}
@@ -65,6 +66,24 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
                       "zh": "比例指标：预测值及区间限定在0–100%"},
     "kept_within": {"en": "forecasts and intervals kept within {lo}-{hi}", "zh": "预测值及区间限定在{lo}–{hi}之间"},
     "negative_to_zero": {"en": "the trend crosses zero: negative forecasts set to 0", "zh": "趋势穿过零，负的预测值按0计"},
+    # one line in a forecast's notes: where the growth model's centre and spread come from
+    "growth_model": {
+        "zh": "增长模型：年增长{mu:.1f}%（长期{mu_lr:.1f}%），年增长波动{s:.1f}个百分点，依据本指标历年增长",
+        "en": "growth model: yearly growth {mu:.1f}% (long-run {mu_lr:.1f}%), spread {s:.1f} points a year from "
+              "the series' own growth history",
+    },
+    # what the growth model's spread rests on: propose notes and the 目标测算 page header
+    "growth_spread": {
+        "zh": "区间说明：增长模型的区间依据本指标自身历年增长率——中心取近年（权重更高）的平均增速，并随年份"
+              "逐步趋向长期增速（低保等标准取居民收入增速的先验，约每年6%）；宽度取历年增速的波动，"
+              "加上近年增速与全期平均增速之差（增速放缓时区间放宽）。历史较短时向同类民政公报参考序列的"
+              "合并估计收缩。",
+        "en": "What the spread rests on: the growth model centres on this indicator's own recent yearly growth "
+              "(recent years weighted more), fading toward long-run growth (for standards a prior of income "
+              "growth, about 6% a year). Its width is the volatility of the yearly growth plus the gap between "
+              "recent and whole-history growth (slowing growth widens it). Short histories are shrunk toward the "
+              "pooled estimate of the bulletin series of the same family in data/reference.",
+    },
     "at_upper_bound": {"en": "the series is at its upper bound ({bound:g}): forecast held at the bound",
                        "zh": "序列已达上限（{bound:g}），预测保持在上限"},
     "only_raised": {"en": "administered standard, only raised or held: no forecast path falls below the last "
@@ -144,6 +163,8 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "not_level": {"en": "target '{target}' is a {kind} target: values can be proposed for level and ratio targets "
                         "only",
                   "zh": "增速、增量类目标暂不测算可承诺值"},
+    # a draft value raised to a policy floor (draft_floors); the words are the 起草说明's
+    "floors_applied": {language: FLOOR[language]["applied"] for language in ("zh", "en")},
     # a message that is its own text (an error from the models)
     "message": {"en": "{message}", "zh": "{message}"},
 }

@@ -160,13 +160,15 @@ CHART = {
 }
 # the regions dashboard
 REGIONS = {
-    "zh": dict(rank="排名", region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
+    "zh": dict(rank="风险排序", order="风险排序：实现概率由低到高（1 = 最可能未实现）；完成进度达到 100% 以上的记为“已达标”。",
+               region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
                verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
                semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位"),
-    "en": dict(rank="rank", region="region", latest="latest", goal="target", base="base value", probability="probability",
+    "en": dict(rank="risk rank", order="Risk ranking: probability of meeting the target from low to high (1 = most "
+               "likely missed); completion of 100% or more reads 'met'.", region="region", latest="latest", goal="target", base="base value", probability="probability",
                verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
                none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
                "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
@@ -187,7 +189,7 @@ EVALUATION = dict(
 # 目标测算 (target setting) page
 DRAFT = {
     "zh": dict(head=["指标", "单位", "最新值(年份)", "草案目标", "实现概率(雄心)", "50%把握可承诺值", "80%把握可承诺值",
-                     "90%把握可承诺值", "隐含年均增速", "历史年均增速", "备注"],
+                     "90%把握可承诺值", "隐含年均增速", "上一规划期年均增速", "起草说明"],
                table="测算总表", charts="分指标测算", notes="方法说明", ambition="{p}（{word}）",
                one_point="，仅1个观测值，无趋势", binding="（约束性）", draft="草案", lag="上年度",
                at="{q}%把握 {v}", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
@@ -225,14 +227,14 @@ DRAFT = {
 }
 # the index page of a run
 INDEX = {
-    "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", data_version="数据版本", as_of="数据截至",
+    "zh": dict(title="民政规划目标监测报告", run="生成时间", elapsed="用时", seconds="用时", data_version="数据版本", as_of="数据截至",
                report="报告", plan="规划", status="状态", ok="完成", failed="失败", back="← 返回目录",
                current="当前评估", deep="专题页", backtests="回测：当时的判断与实际结果", other="其他", data_to="数据截至 {y} 年",
                files="数据文件", stale="失败，显示上次生成的页面（已过期）",
                evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
                target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估",
                failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测"),
-    "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took",
+    "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took", seconds="took",
                data_version="data version", as_of="data up to", report="report", plan="plan", status="status",
                ok="ok", failed="FAILED", back="← index", current="current assessments", deep="in-depth pages",
                backtests="backtests: the verdicts then beside the outcome", other="other", data_to="data up to {y}",

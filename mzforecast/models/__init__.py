@@ -9,8 +9,10 @@ to the point forecast (see calibration.py).
 Owns `forecast` and `Forecast` (one series), the structural rules (`structure_many`,
 `structure_notes`, `structure_paths`), the notes a forecast carries (`model_notes`) and the
 inverse-CDF sampling of a quantile grid (`draws`, `sample_grid`), which the many-regions path
-(regional) calls with arrays. Point forecasts are in `models.points`. Imports the leaves, the
-data layer (describe_years) and calibration.
+(regional) calls with arrays; a Forecast's table, summary and plot (drawn by the leaf `chart`).
+Point forecasts are in `models.points`; `auto` hands standards and the smooth families of growth.py
+to the growth model, and scales the calibrated errors of the other series to their own smoothness.
+Imports the leaves, the data layer, calibration and growth.
 """
 from __future__ import annotations
 
@@ -21,11 +23,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import calibration
+from .. import calibration, chart, growth
+from ..columns import SummaryFrame
 from ..data import YEAR_MAX, YEAR_MIN, describe_years  # the years a plan can speak of
 from ..errors import ModelError
-from ..fmt import plain
+from ..fmt import interval, number, plain
+from ..frames import yearly
 from ..messages.notes import Note
+from .structure import bounds_params, structure_many, structure_notes, structure_paths  # noqa: F401
 from .points import (COMB_MEMBERS, DAMPING, METHODS, THETA_ALPHAS, choose_method, logistic_many,  # noqa: F401
                      point_forecast, point_forecasts_many, points_in_years, ses_many, spacing_bucket)
 
@@ -36,31 +41,6 @@ def _as_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(s.index, dtype=float)
     y = np.asarray(s.to_numpy(), dtype=float)
     return t, y
-
-
-class SummaryFrame(pd.DataFrame):
-    """summary_frame's table: exact values, shown rounded (no exponents, sensible digits).
-
-    Analysts read 859 and 0.87, not 859.2841563; the numbers themselves stay exact for the code
-    that computes with them. Frames derived from it are plain DataFrames.
-    """
-
-    @property
-    def _constructor(self):
-        return pd.DataFrame
-
-    def _shown(self) -> pd.DataFrame:
-        out = pd.DataFrame(self).copy()
-        for c in out.columns:
-            if out[c].dtype.kind == "f":
-                out[c] = [plain(v) for v in out[c]]
-        return out
-
-    def __repr__(self) -> str:
-        return repr(self._shown())
-
-    def _repr_html_(self) -> str:
-        return self._shown()._repr_html_()
 
 
 @dataclass
@@ -112,9 +92,51 @@ class Forecast:
         seg = np.diff(p) * (q[:, 1:] + q[:, :-1]) / 2
         return seg.sum(axis=1) / (p[-1] - p[0])
 
-    def summary_frame(self, levels=(80, 95)) -> pd.DataFrame:
-        """Point forecast (the model's, used by the progress classes), the mean and median of the
-        sample paths and central intervals, one row per year."""
+    @property
+    def unit(self) -> str:
+        """The data's unit (canonical name, e.g. 'yuan/person/month'); '' when the series has none."""
+        return str(self.history.attrs.get("unit") or "")
+
+    def _year_series(self, values, name: str) -> pd.Series:
+        out = pd.Series(np.asarray(values, float), index=pd.Index(self.years.astype(int), name="year"), name=name)
+        out.attrs.update(unit=self.unit, method=self.method)
+        return out
+
+    @property
+    def predicted_mean(self) -> pd.Series:
+        """Mean of the forecast distribution per year, indexed by year (as statsmodels names it)."""
+        return self._year_series(self.mean, "predicted_mean")
+
+    @property
+    def predicted_median(self) -> pd.Series:
+        """Median of the forecast distribution per year, indexed by year."""
+        return self._year_series(self.quantiles([0.5]).iloc[:, 0].to_numpy(), "predicted_median")
+
+    def summary_frame(self, levels=(80, 95), alpha: float | None = None) -> pd.DataFrame:
+        """Forecast table, one row per year.
+
+        Parameters
+        ----------
+        levels : sequence of float, default (80, 95)
+            Central interval levels in percent: columns ``lo{level}`` and ``hi{level}``.
+        alpha : float, optional
+            As in statsmodels: one interval of level ``100 * (1 - alpha)``; ``alpha=0.05`` is
+            ``levels=[95]``. Overrides `levels`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by year: ``method``, ``point`` (the model's point forecast, used by the
+            progress classes), ``mean`` and ``median`` of the sample paths, the interval bounds
+            and ``n_obs``. ``attrs["unit"]`` is the data's unit. Shown rounded, exact inside.
+        """
+        if alpha is not None:
+            if not 0 < float(alpha) < 1:
+                raise ValueError(f"alpha must be between 0 and 1 (0.05 for a 95% interval), not {alpha!r}")
+            levels = [round(100 * (1 - float(alpha)), 10)]
+        levels = [float(lv) for lv in np.atleast_1d(levels)]
+        if any(not 0 < lv < 100 for lv in levels):
+            raise ValueError(f"levels are percentages between 0 and 100 (e.g. [80, 95]), not {levels}")
         out = pd.DataFrame({"point": self.point, "mean": self.mean}, index=pd.Index(self.years, name="year"))
         out["median"] = self.quantiles([0.5]).iloc[:, 0].to_numpy()
         for lv in levels:
@@ -123,7 +145,54 @@ class Forecast:
             out[f"lo{lv:g}"], out[f"hi{lv:g}"] = q.iloc[:, 0].to_numpy(), q.iloc[:, 1].to_numpy()
         out.insert(0, "method", self.method)
         out["n_obs"] = self.n_obs
-        return SummaryFrame(out)
+        sf = SummaryFrame(out)
+        sf.attrs.update(unit=self.unit, method=self.method, levels=levels)
+        return sf
+
+    def summary(self, language: str = "en") -> str:
+        """A few lines on the model, the history, the notes and the last year's forecast (printable)."""
+        h, at = self.history.dropna(), self.history.attrs
+        name, region = at.get("indicator", self.history.name) or "series", at.get("region", "")
+        lines = [f"Forecast of {name}" + (f" in {region}" if region else "") + (f" ({self.unit})" if self.unit else ""),
+                 f"method: {self.method}; {self.n_obs} observations "
+                 + (f"{int(h.index.min())}-{self.last_year}" if len(h) else ""),
+                 "year  median  80% interval  95% interval"]
+        for y, r in self.summary_frame().iterrows():
+            lines.append(f"{int(y)}  {number(r['median'], self.unit, language, with_unit=False)}  "
+                         f"{interval(r['lo80'], r['hi80'], self.unit, language, with_unit=False)}  "
+                         f"{interval(r['lo95'], r['hi95'], self.unit, language, with_unit=False)}")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def plot(self, ax=None, *, levels=(80, 95), target=None, language: str = "zh", title: str | None = None):
+        """Draw the history, the forecast median and its central intervals (like statsmodels' plot_predict).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default ``plt.gca()`` (a new figure in a fresh notebook cell).
+        levels : sequence of float, default (80, 95)
+            Interval levels to shade, in percent.
+        target : float or Target, optional
+            A target value (in the data's unit) or a Target (its value and year) drawn as a line.
+        language : {"zh", "en"}
+            Legend and axis words; every text carries the bundled CJK font.
+        title : str, optional
+            Default: the region and indicator the series came from.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        bands = self.summary_frame(levels)
+        value, year = (target, None) if target is None or isinstance(target, (int, float)) else \
+            (target.value, target.target_year)
+        if title is None:
+            at = self.history.attrs
+            title = " ".join(str(x) for x in (at.get("region_name") or at.get("region"),
+                                                at.get("indicator_name") or at.get("indicator")) if x)
+        return chart.fan(self.history, bands, ax=ax, levels=levels, unit=self.unit, language=language, title=title,
+                         target_value=value, target_year=year)
 
     def samples(self, n: int = 4000, seed: int = 0) -> pd.DataFrame:
         """Sample paths (rows = draws, columns = years) by inverse-CDF of the quantile grid.
@@ -211,13 +280,15 @@ def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray, kind: str | No
     """Quantiles (series, years, probs) around point forecasts P (series, years) of series Y
     (series, obs): P * exp(error quantile), or for series with zeros or negatives the errors
     relative to the series' scale; never crossing, and for a count or share (kind level/share)
-    never below 0."""
+    never below 0. errq is (years, probs), the same for every series, or (series, years, probs),
+    each series' own (scaled to its smoothness)."""
+    E = np.broadcast_to(errq, P.shape + (errq.shape[-1],))
     pos = (Y > 0).all(axis=1)
-    Q = np.empty(P.shape + (errq.shape[1],))
-    Q[pos] = P[pos][:, :, None] * np.exp(errq)[None]
+    Q = np.empty(E.shape)
+    Q[pos] = P[pos][:, :, None] * np.exp(E[pos])
     if (~pos).any():
         scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
-        Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(errq) - 1)[None]
+        Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(E[~pos]) - 1)
     Q = np.maximum.accumulate(Q, axis=2)
     return np.maximum(Q, 0) if kind in ("level", "share") else Q
 
@@ -231,10 +302,35 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     (0, 100)) default to the series' attrs (set by Dataset.series from data/indicators.yaml) and
     are enforced in every sample path: see `structure_many`.
 
-    >>> fc = forecast(s, until=2025); fc.summary_frame([80, 95])
+    Parameters
+    ----------
+    series : pandas.Series
+        Yearly values indexed by year; a DatetimeIndex or PeriodIndex is read by year.
+    until : int
+        Last year to forecast.
+    method : str, default "auto"
+        auto, naive, drift, linear, loglinear, damped, theta, logistic (shares) or comb.
+    kind : {"level", "share", "ratio"}, optional
+        Default: ``series.attrs["kind"]``, else level.
+    as_of : int, optional
+        Use only observations up to this year.
+    table : DataFrame, optional
+        Calibration table (default: the bundled one).
+    monotone : {"nondecreasing", "nonincreasing"}, optional
+    bounds : tuple, optional
+        (low, high) every path stays within; both default to the series' attrs.
+
+    Returns
+    -------
+    Forecast
+        ``summary_frame()``, ``predicted_median``, ``plot()``, ``samples()``.
+
+    Examples
+    --------
+    >>> fc = forecast(s, until=2025); fc.summary_frame([80, 95])  # doctest: +SKIP
     """
     until = _horizon(until)
-    s = _observed(series, as_of)
+    s = _observed(yearly(series), as_of)  # a DatetimeIndex or PeriodIndex is read by year
     kind = kind or s.attrs.get("kind", "level")
     monotone = monotone if monotone is not None else s.attrs.get("monotone")
     bounds = bounds if bounds is not None else s.attrs.get("bounds")
@@ -254,22 +350,32 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     neg = kind in ("level", "share") and bool(np.any(point < 0))
     if neg:
         point = np.maximum(point, 0)
-    probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
-    qv = quantile_grid(point[None], y[None], errq, kind)[0]
+    # standards and the listed smooth families: the growth model (growth.py) when `auto` chooses
+    family = growth.family_of(s.attrs, monotone) if method == "auto" and table is None else None
+    growth_note = None
+    if growth.applies(t, y, kind, family):
+        point, probs, qv, st = growth.quantile_grid(t, y, h, family, monotone)
+        chosen, growth_note = "growth", growth.note(st)
+    else:
+        probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
+        errq = calibration.scale_errors(errq, calibration.smoothness_factor(t, y))  # smooth series: narrower
+        qv = quantile_grid(point[None], y[None], errq, kind)[0]
     P, Q, at_bound = structure_many(point[None], qv[None], np.array([y[-1]], float), monotone, bounds)
     point, qv = P[0], Q[0]
-    notes = model_notes(n, chosen, kind, bounds, monotone, constant=chosen != "naive" and np.ptp(y) == 0,
-                        negative=neg, at_bound=bool(at_bound[0]), replaced=replaced,
+    notes = model_notes(n, chosen, kind, bounds, monotone,
+                        constant=chosen not in ("naive", "growth") and np.ptp(y) == 0,
+                        negative=neg and growth_note is None, at_bound=bool(at_bound[0]), replaced=replaced,
+                        growth_line=growth_note,
                         one_point=(float(np.interp(0.5, probs, qv[min(5, len(years)) - 1])), float(y[-1]),
                                    min(5, len(years))))
     return Forecast(s, chosen, years, point, probs, qv, kind, notes, monotone, bounds)
 
 
 def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: bool, negative: bool,
-                at_bound: bool, replaced: bool = False, one_point=None) -> list[str]:
+                at_bound: bool, replaced: bool = False, one_point=None, growth_line: str | None = None) -> list[str]:
     """A forecast's notes, in order: what the history allows, what was replaced or held, the
-    bounds, the structure, and for one observation what the calibrated spread does to the median
-    (one_point = (median after k years, last value, k))."""
+    bounds, the growth model's line (`growth_line`), the structure, and for one observation what the
+    calibrated spread does to the median (one_point = (median after k years, last value, k))."""
     notes = []
     if n == 2 and chosen != "naive":
         notes.append(Note("two_points"))
@@ -283,6 +389,8 @@ def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: b
         notes.append(Note("kept_within", **bounds_params(bounds)))
     if negative:
         notes.append(Note("negative_to_zero"))
+    if growth_line:
+        notes.append(growth_line)
     notes += structure_notes(monotone, bounds, at_bound)
     if n == 1 and one_point is not None:
         med, last, k = one_point
@@ -292,57 +400,3 @@ def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: b
         else:
             notes.append(Note("one_point_moves", move=move, years=k))
     return notes
-
-
-def bounds_params(bounds) -> dict:
-    """A forecast's bounds as the kept_within note shows them ('-inf' / 'inf' for an open side)."""
-    lo, hi = bounds
-    return dict(lo="-inf" if lo is None else f"{lo:g}", hi="inf" if hi is None else f"{hi:g}")
-
-
-def structure_many(P: np.ndarray, Q: np.ndarray, last: np.ndarray, monotone, bounds):
-    """Enforce an indicator's structure on point forecasts P (series, years) and quantile grids Q
-    (series, years, probs) of series whose last values are `last`; returns P, Q and which series
-    sit at their upper bound (forecast at the bound).
-
-    Sample paths are comonotone (one uniform u per path: value in year t = Q_t(u)), so taking
-    each path's running maximum from the last observation, max(last, Q_1(u), ..., Q_t(u)), is
-    the same as taking the running maximum of each quantile over the years: the quantile grid,
-    the summary frame and the samples stay in agreement. Clipping to bounds commutes the same way."""
-    lo, hi = bounds if bounds is not None else (None, None)
-    at_bound = (last >= hi - 1e-9) if hi is not None else np.zeros(len(last), bool)
-    if monotone == "nondecreasing":
-        P = np.maximum.accumulate(np.maximum(P, last[:, None]), axis=1)
-        Q = np.maximum.accumulate(np.maximum(Q, last[:, None, None]), axis=1)
-    elif monotone == "nonincreasing":
-        P = np.minimum.accumulate(np.minimum(P, last[:, None]), axis=1)
-        Q = np.minimum.accumulate(np.minimum(Q, last[:, None, None]), axis=1)
-    if lo is not None or hi is not None:
-        P, Q = np.clip(P, lo, hi), np.clip(Q, lo, hi)
-    if at_bound.any():
-        P, Q = P.copy(), Q.copy()
-        P[at_bound], Q[at_bound] = hi, hi
-    return P, Q, at_bound
-
-
-def structure_notes(monotone, bounds, at_bound: bool) -> list[str]:
-    """What `structure_many` did to one series, in words (the notes every path shows)."""
-    if at_bound:
-        return [Note("at_upper_bound", bound=bounds[1])]
-    if monotone == "nondecreasing":
-        return [Note("only_raised")]
-    if monotone == "nonincreasing":
-        return [Note("only_lowered")]
-    return []
-
-
-def structure_paths(V: np.ndarray, monotone, bounds, axis: int = -1) -> np.ndarray:
-    """Sample paths (years along `axis`) after the structure: the grid already honours it, this
-    removes rounding at the last digit of the interpolation."""
-    if monotone == "nondecreasing":
-        V = np.maximum.accumulate(V, axis=axis)
-    elif monotone == "nonincreasing":
-        V = np.minimum.accumulate(V, axis=axis)
-    if bounds is not None:
-        V = np.clip(V, *bounds)
-    return V

@@ -12,9 +12,9 @@ from ..data import Dataset
 from ..html import e
 from ..codes import BINDING, EXPECTED
 from ..messages import label, local_name as messages_local_name
-from ..messages.goal import HTML_SIGNS, goal_text as plain_goal
+from ..messages.goal import HTML_SIGNS, goal_text as plain_goal, target_name  # noqa: F401  (pages import it here)
 from ..messages.pages import DASHBOARD, METHOD_NAMES, WORDS
-from ..targets import Target, get_plan
+from ..targets import get_plan
 
 LIVE_VERDICTS = ("on_track", "at_risk", "off_track")  # a forecast judgement, not an observed outcome
 
@@ -96,17 +96,6 @@ def interval(r, ds: Dataset, language: str, lo="lo80", hi="hi80") -> str:
 
 def name(ds: Dataset, ind: str, language: str) -> str:
     return ds.indicators[ind].name(language) if ind in ds.indicators else ind
-
-
-def target_name(t: Target, ds: Dataset, language: str = "zh") -> str:
-    """What the target measures: the indicator, or for a ratio target '…与上年度城市低保标准之比',
-    so '≥ 1.5倍' beside it says 1.5 times what."""
-    n = name(ds, t.indicator, language)
-    if t.kind == "ratio" and t.denominator in ds.indicators:
-        W = WORDS[language]
-        return W["ratio_name"].format(name=n, lag=W["lag"] if t.denominator_lag else "",
-                                      den=ds.indicators[t.denominator].name(language))
-    return n
 
 
 def row_name(r, ds: Dataset, language: str, targets: dict) -> str:

@@ -19,16 +19,19 @@ from .. import fmt
 from ..codes import BINDING, EXPECTED
 from ..data import Dataset, load
 from ..errors import DataError, MzError
+from ..attainment import reference_year
 from ..evaluation import TOLERANCE, proxy_label, proxy_used
 from ..html import e, img, status_mark, table
 from ..io.write import workbook_file
 from ..messages import label
 from ..messages.goal import goal_text
+from ..messages.closing import PAGE as CW
 from ..messages.pages import EVALUATION as W
 from ..plots import STATUS_COLORS, chart_style, new_figure
 from ..safe import csv_cell
 from ..targets import get_plan
 from ..units import DISPLAY_ZH
+from . import closing as CP
 
 
 
@@ -55,7 +58,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         t = targets.get(r["target_id"])
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
         if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:
-            name = f"{name} / {ds.indicators[t.denominator].name_zh}"
+            name += CW["per_lag" if t.denominator_lag else "per"].format(den=ds.indicators[t.denominator].name_zh)
         as_of = r.get("as_of")
         proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
@@ -69,8 +72,11 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
             progress_status=_str(r.get("progress_status")), probability=r.get("probability"),
             verdict=label("verdict", r.get("verdict"), default=r.get("verdict")),
             verdict_code=r.get("verdict"), proxy=proxy, responsible_unit=_str(r.get("responsible_unit")),
-            unit=r.get("unit") if t is None or t.kind in ("level", "ratio") else
-            (ds.indicators[t.indicator].unit if t.indicator in ds.indicators else "")))
+            unit=r.get("unit") if r.get("kind") in ("level", "ratio") else (_str(r.get("level_unit")) or (
+                ds.indicators[r["indicator"]].unit if r["indicator"] in ds.indicators else "")),
+            # closing.completion's reading (总结评估), shown once the target year is observed
+            **{k: r.get(k) for k in ("kind", "target_value", "closing_status", "gap", "realised_growth",
+                                     "level_unit", "fell_back", "stand_in")}))
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -169,8 +175,13 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
         return _draw_progress(fig, fig.subplots(), f)
 
 
-def progress_html(res: pd.DataFrame, ds: Dataset) -> str:
-    """The progress chart as an inlined image, or one sentence why there is none (no blank chart)."""
+def progress_html(res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
+    """The progress chart as an inlined image, or one sentence why there is none (no blank chart);
+    at a 总结评估, 完成进度 by closing status (pages.closing.chart), no 时序进度."""
+    closing = closing_form(res, ds, as_of)
+    if closing is not None:
+        fig = CP.chart(closing[1])
+        return img(fig, CW["chart_alt"]) if fig is not None else CW["no_chart"]
     fig = progress_chart(res, ds)
     if fig is None:
         return W["no_progress"]
@@ -214,6 +225,7 @@ XLSX_COLUMNS = [("target_id", "编号", 30), ("indicator_name", "指标", 36), (
                 ("target_year", "目标年", 8), ("latest_year", "现值年份", 9), ("latest_value", "现值", 12),
                 ("unit", "单位", 14), ("completion_progress", "完成进度(%)", 11),
                 ("time_progress", "时序进度(%)", 11), ("progress_status", "状态", 14),
+                ("closing_status", "完成情况", 10),
                 ("probability", "实现概率", 9), ("verdict", "预测判断", 11), ("responsible_unit", "责任单位", 18)]
 VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61", "off_track": "d73027",
                 "not_achieved": "d73027"}
@@ -254,6 +266,8 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 v = r.get(key)
                 if key == "progress_status":
                     v = label("status", _str(v)) if _str(v) else ""
+                elif key == "closing_status":
+                    v = label("closing", _str(v)) if _str(v) else ""
                 elif key == "unit":
                     v = DISPLAY_ZH.get(_str(v), _str(v))
                 elif key in ("base_year", "latest_year", "target_year"):
@@ -305,9 +319,28 @@ def kind_of_evaluation(res: pd.DataFrame, target_year: int) -> str:
     return W["midterm"] if (status != "").any() else W["nothing_yet"]
 
 
+def closing_form(res: pd.DataFrame, ds: Dataset, as_of=None, plan=None):
+    """(plan, closing form in its order) when the run is a 总结评估 (pages.closing.is_closing), else None."""
+    if not len(res) or "closing_status" not in res:
+        return None
+    try:
+        p = get_plan(plan or res.plan.iloc[0], ds)
+    except MzError:
+        return None
+    if not CP.is_closing(res, p.target_year, reference_year(as_of)):
+        return None
+    f = form(res, ds, p)
+    f["closing_status"] = f.closing_status.fillna("").astype(str)
+    return p, CP.order(f)
+
+
 def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
-    """Header, generated summary paragraph and the form: what an office pastes into its report."""
+    """Header, generated summary paragraph and the form: what an office pastes into its report;
+    once the plan has ended, the 总结评估 page (pages.closing.page_html)."""
     p = get_plan(plan_id, ds)
+    closing = closing_form(res, ds, as_of, p)
+    if closing is not None:
+        return CP.page_html(p, res, closing[1], ds, as_of)
     kind = kind_of_evaluation(res, p.target_year)
     region = ds.regions[p.region].name_zh if p.region in ds.regions else p.region
     when = W["data_to"].format(y=as_of) if as_of else W["all_data"]

@@ -17,6 +17,7 @@ from ..html import e, status_mark, table, verdict_badge
 from ..messages.pages import DASHBOARD, REGIONS
 from ..targets import Plan, Target
 from .charts import target_figure
+from .closing import progress_text as closing_text
 from .common import fmt_value, goal_text, kind_word, local_name, probability_cell
 from .dashboard import ORDER
 
@@ -118,17 +119,21 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
     compact = len(r) >= COMPACT
     shown = r.head(COMPACT_ROWS) if compact else r
 
-    def prog(v):
-        return e(progress_text(v, language))
+    def prog(v, status=""):
+        """完成进度 never above 100 % alone: a met region reads 已达标 (closing.progress_text)."""
+        if fmt.missing(v) or v < 100:
+            return e(progress_text(v, language))
+        return e(closing_text(v, status if isinstance(status, str) else "", True, language))
 
     def when(y):
         return f"{t['lp']}{int(y)}{t['rp']}" if pd.notna(y) else ""
     rows = [[str(x.rank), _name(ds, x.region, language), e(fmt_value(x.base_value, lunit, language)),
              e(fmt_value(x.latest_value, lunit, language) + when(x.latest_year)),
              e(fmt_value(x.target_value, unit, language)), probability_cell(x, language),
-             verdict_badge(x.verdict, language), prog(x.completion_progress), prog(x.time_progress),
-             status_mark(getattr(x, "progress_status", ""), language)]
+             verdict_badge(x.verdict, language), prog(x.completion_progress, getattr(x, "closing_status", "")),
+             e(progress_text(x.time_progress, language)), status_mark(getattr(x, "progress_status", ""), language)]
             for x in shown.itertuples()]
+    html.append(f"<p><small>{e(t['order'])}</small></p>")
     html.append(table([t["rank"], t["region"], t["base"], t["latest"], t["goal"], t["probability"],
                               t["verdict"], t["progress"], t["time"], t["status"]], rows, "risk"))
     if compact:
@@ -143,7 +148,7 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
             [t["region"], t["base"], t["latest"], t["goal"], t["progress"], t["time"]],
             [[_name(ds, x.region, language), e(fmt_value(x.base_value, lunit, language)),
               e(fmt_value(x.latest_value, lunit, language)), e(fmt_value(x.target_value, unit, language)),
-              prog(x.completion_progress), prog(x.time_progress)] for x in bb.itertuples()]))
+              prog(x.completion_progress), e(progress_text(x.time_progress, language))] for x in bb.itertuples()]))
     return "\n".join(html)
 
 

@@ -12,7 +12,8 @@ from .. import fmt, plots
 from ..attainment import target_fan
 from ..data import Dataset
 from ..html import e, table as html_table
-from ..messages import label
+from ..messages import label, note as message
+from ..messages.closing import DRAFT as PERIOD
 from ..messages.goal import comparison
 from ..messages.pages import CHART, DRAFT, WORDS
 from ..propose import get_draft
@@ -39,7 +40,7 @@ def header(plan, ds: Dataset, language: str = "zh") -> str:
     if p.example:
         out += W["example"]
     out += "</p>"
-    return out + W["explain"]
+    return out + W["explain"] + f"<p>{e(message('growth_spread', language))}</p>"
 
 
 def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
@@ -50,7 +51,9 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         name = quantity_name(r._asdict(), ds, language)
         latest = "–" if pd.isna(r.latest_value) else (
             f"{fmt_value(r.latest_value, r.unit, language)}({int(r.latest_year)})")
-        word = label("ambition", r.ambition_class, language, default="")
+        # a draft below a policy floor or the previous trend says so (draft_floors)
+        word = label("ambition", r.ambition_class, language, default="") or label(
+            "draft_class", r.ambition_class, language, default="")
         amb = "–" if pd.isna(r.ambition) else W["ambition"].format(p=f"{r.ambition:.0%}", word=word)
         if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
             amb += W["one_point"]
@@ -62,8 +65,26 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
         rows.append([name, unit, latest,
                      target + (W["binding"] if r.binding else ""),
-                     amb, *cuts, _pct(r.target_cagr), _pct(r.historical_cagr), draft_note(r.note, ds, language)])
+                     amb, *cuts, _pct(r.target_cagr), _period(r),
+                     # the 起草说明 (draft_floors.note_zh) in Chinese: growth of the last plan period, floors
+                     _drafting_note(r, ds) if language == "zh" and isinstance(getattr(r, "note_zh", None), str)
+                     else draft_note(r.note, ds, language)])
     return pd.DataFrame(rows, columns=W["head"])
+
+
+def _drafting_note(r, ds: Dataset) -> str:
+    """The 起草说明, after the sentence saying the base year has no data yet where that is so."""
+    base = [n for n in str(r.note or "").split("; ") if n.startswith("no data for the base year")]
+    return (draft_note(base[0], ds, "zh") + "。" if base else "") + r.note_zh
+
+
+def _period(r) -> str:
+    """Growth over the last plan period (draft_floors.period_trend): % a year, 百分点/年 for shares."""
+    g = getattr(r, "period_growth", None)
+    if g is None or pd.isna(g):
+        return _pct(r.historical_cagr)
+    span = PERIOD["span"].format(p=r.period) if isinstance(getattr(r, "period", None), str) else ""
+    return PERIOD["period_points" if r.period_growth_unit == "points" else "period_pct"].format(g=g) + span
 
 
 def table_html(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:

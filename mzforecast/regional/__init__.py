@@ -38,11 +38,11 @@ from tqdm import tqdm
 from .. import attainment as A
 from .. import models as M
 from .. import terms
-from ..data import Dataset
+from ..data import Dataset, load
 from ..errors import DataError
+from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series, level_unit
 from ..messages.notes import Note, Notes
 from ..io.write import csv_stream
-from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series
 from ..simulate import HORIZON_CAP, ratio_how
 from ..targets import Plan, Target, get_plan
 from .arrays import CHUNK, QS, YEAR_QS, Group, Store, draws, expected_years, quantiles, split_ratio
@@ -156,7 +156,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
         sub = Dataset(o[keep.to_numpy()], ds.indicators, ds.regions, ds.sources)
         for i in fallback:
             row = A.assess(targets[i], sub, as_of=as_of, method=method, seed=seed, reference=ref)
-            rows[i] = add_evaluation(row, targets[i], sub, as_of).to_dict()
+            rows[i] = add_evaluation(row, targets[i], sub, as_of, ref).to_dict()
     u, j, w = draws(seed)
     order = np.argsort(u, kind="stable")
     direct = t.kind in ("level", "ratio")
@@ -167,7 +167,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     for key, members in jobs.items():
         yrs = np.frombuffer(key, dtype=np.int64)
         Y = np.vstack([v for _, v in members])
-        g = Group(yrs, Y, fkind, method, until, monotone, bounds, CONSTRAINTS)
+        g = Group(yrs, Y, fkind, method, until, monotone, bounds, CONSTRAINTS, "" if t.kind == "ratio" else t.indicator)
         k = int(np.searchsorted(g.years, T))  # column of the target year
         if t.kind == "ratio":
             how = ratio_how(g.n)
@@ -202,7 +202,7 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
                 ey = expected_years(t, targets, rows_c, g, sl, j, w, order, info)
             for m, i in enumerate(rows_c):
                 notes = g.row_notes(c0 + m, float(Y[c0 + m, -1]))
-                out = dict(method=g.method)
+                out = dict(method=g.row_method(c0 + m))
                 if t.kind in ("growth", "change") and np.isnan(b[m, 0]):  # as attainment.assess says it
                     rows[i] = dict(out, verdict="no_data",
                                    note=A.notes_text(notes + [Note("no_base_value", year=base_year)]))
@@ -220,10 +220,10 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     for (nk, dk), members in split.items():
         split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
                      targets, hists, rows, method, seed, until, ref, CONSTRAINTS)
-    return _frame(t, regions, rows, hists, targets, as_of)
+    return _frame(t, regions, rows, hists, targets, as_of, ref, level_unit(t, ds))
 
 
-def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
+def _frame(t: Target, regions, rows, hists, targets, as_of, ref=None, lunit="") -> pd.DataFrame:
     """Rows in attainment.assess's shape: its header fields, the row's own, then the evaluation
     fields (evaluation.evaluate_series on the same observations; fallback rows carry their own)."""
     cols = columns()
@@ -247,7 +247,8 @@ def _frame(t: Target, regions, rows, hists, targets, as_of) -> pd.DataFrame:
             rec["latest_year"], rec["latest_value"] = int(hy[-1]), float(hv[-1])
         rec.update({k: v for k, v in out.items() if k in known})
         if tr.value is not None:
-            rec.update(evaluate_series(tr, hy, hv) if t.kind == "ratio" else evaluate_series(tr, sy, sv))
+            rec.update(evaluate_series(tr, hy, hv, reference=ref, level_unit=lunit) if t.kind == "ratio"
+                       else evaluate_series(tr, sy, sv, reference=ref, level_unit=lunit))
         else:
             rec.update(base_year=int(t.base_year), base_value=float("nan"), responsible_unit=t.responsible_unit)
         recs.append(rec)
@@ -276,7 +277,23 @@ def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", see
 
 def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
                    reference: int | None = None) -> pd.DataFrame:
-    """One row per target per region (the whole table; `iter_assess` streams it)."""
+    """One row per target per region (the whole table; `iter_assess` streams it).
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        A plan with ``regions`` (or relative targets).
+    ds : Dataset, str, Path, DataFrame or list
+        Data as ``mzf.load`` takes it (None: the bundled data).
+    as_of, method, seed, reference
+        As for ``mzf.assess_plan``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target and region with the assess_plan fields.
+    """
+    ds = load(ds)
     frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
     if not frames:
         return pd.DataFrame(columns=columns())

@@ -1,6 +1,7 @@
 """The many-regions path's arrays: every observation cut into per-(region, indicator) slices
 (`Store`), `models.forecast` for many series observed in the same years (`Group`: the same
-point forecasts, calibrated quantiles, structure and notes, sampled with models.draws and
+point forecasts, calibrated quantiles scaled to each series' smoothness or the growth model's,
+structure and notes, sampled with models.draws and
 models.sample_grid), quantiles and first-passage years from order statistics, and the split-ratio
 rule of `simulate.sample` in arrays.
 
@@ -14,6 +15,7 @@ import pandas as pd
 
 from .. import attainment as A
 from .. import calibration as C
+from .. import growth
 from .. import models as M
 from ..data import Dataset
 from ..messages.notes import Note
@@ -68,7 +70,7 @@ class Group:
     Every step (and every note) is the one `forecast` takes, so samples drawn from Q with
     `paths` are those of Forecast.samples (tests/test_regional.py compares them row by row)."""
 
-    def __init__(self, t, Y, kind, method, until, monotone=None, bounds=None, constraints=()):
+    def __init__(self, t, Y, kind, method, until, monotone=None, bounds=None, constraints=(), indicator=""):
         n = len(t)
         self.constraints = list(constraints)  # regional.CONSTRAINTS, applied after the structure
         sp = M.spacing_bucket(t.astype(float))
@@ -90,16 +92,35 @@ class Group:
         if self.neg.any():
             P = np.where(self.neg[:, None], np.maximum(P, 0), P)
         self.probs, errq = C.error_quantiles(chosen, n, sp, h)
-        Q = M.quantile_grid(P, Y, errq, kind)
+        # each series' errors scaled to its own smoothness, as models.forecast does
+        k = np.array([C.smoothness_factor(t, y) for y in Y.astype(float)])
+        Q = M.quantile_grid(P, Y, C.scale_errors(errq[None], k[:, None, None]), kind)  # (series, years, probs)
+        self.growth_notes = self._growth(t, Y, h, method, kind, indicator, P, Q)
         self.P, self.Q, self.at_bound = M.structure_many(P, Q, Y[:, -1].astype(float), monotone, bounds)
+
+    def _growth(self, t, Y, h, method, kind, indicator, P, Q) -> dict[int, str]:
+        """The growth model (growth.py) for the rows where models.forecast would use it: their point
+        forecasts and quantile grids replaced in place; returns row -> the model's note."""
+        family = growth.family_of({"indicator": indicator}, self.monotone) if method == "auto" else None
+        out = {}
+        for i, y in enumerate(Y.astype(float)):
+            if growth.applies(t, y, kind, family):
+                P[i], _, Q[i], st = growth.quantile_grid(t, y, h, family, self.monotone)
+                out[i] = growth.note(st)
+        return out
+
+    def row_method(self, i: int) -> str:
+        """The method series i was forecast with (models.forecast's Forecast.method)."""
+        return "growth" if i in self.growth_notes else self.method
 
     def row_notes(self, i: int, last: float) -> list[str]:
         """models.forecast's notes for series i, in its order."""
         k = min(5, len(self.years))
         med = float(np.interp(0.5, self.probs, self.Q[i, k - 1]))
-        return M.model_notes(self.n, self.method, self.kind, self.bounds, self.monotone,
-                             constant=bool(self.const[i]), negative=bool(self.neg[i]),
-                             at_bound=bool(self.at_bound[i]), one_point=(med, last, k))
+        g = self.growth_notes.get(i)
+        return M.model_notes(self.n, self.row_method(i), self.kind, self.bounds, self.monotone,
+                             constant=bool(self.const[i]) and g is None, negative=bool(self.neg[i]) and g is None,
+                             at_bound=bool(self.at_bound[i]), one_point=(med, last, k), growth_line=g)
 
     def paths(self, rows, k, j, w, info=None) -> np.ndarray:
         """Forecast.samples for the given rows over years 0..k: (rows, draws, years)."""
@@ -160,8 +181,8 @@ def split_ratio(t, ds, members, ny, dy, targets, hists, rows, method, seed, unti
     nmeta, dmeta = ds.indicators[t.indicator], ds.indicators[t.denominator]
     N_obs = np.vstack([m[1] for m in members])
     D_obs = np.vstack([m[2] for m in members])
-    gN = Group(ny, N_obs, nmeta.kind, method, until, nmeta.monotone, nmeta.bounds, constraints)
-    gD = Group(dy, D_obs, dmeta.kind, method, until, dmeta.monotone, dmeta.bounds, constraints) \
+    gN = Group(ny, N_obs, nmeta.kind, method, until, nmeta.monotone, nmeta.bounds, constraints, t.indicator)
+    gD = Group(dy, D_obs, dmeta.kind, method, until, dmeta.monotone, dmeta.bounds, constraints, t.denominator) \
         if dmeta.aggregation == "stock" and until > dy[-1] else None
     cols, src = [], []  # the numerator's forecast years with a denominator value (observed or forecast)
     for c, y in enumerate(gN.years):
@@ -200,7 +221,7 @@ def split_ratio(t, ds, members, ny, dy, targets, hists, rows, method, seed, unti
             hy, hv = hists[i][0], hists[i][1]
             fields, more = A.forecast_fields(tr, np.mean(tr.met(xm)), np.quantile(xm, QS), np.mean(xm), pts[m, kT],
                                              len(hy), ref)
-            out = dict(method=gN.method, **fields)
+            out = dict(method=gN.row_method(c0 + m), **fields)
             out.update(A.expected_fields(np.quantile(first_year(tr.met(R[m]), years), YEAR_QS)))
             out.update(A.growth_fields(tr, hy, hv, t.base_year, out["point"]))
             out["note"] = A.notes_text(gN.row_notes(c0 + m, float(N_obs[c0 + m, -1])) + [RATIO_SPLIT] + more)

@@ -2,7 +2,10 @@
 nothing), the notebooks executed in worker processes (one that fails or times out is marked in
 the index and keeps its previous page, marked stale; the others go on, exit code 1), then the
 summaries, the index and the swap of the finished output folder into place, only if at least
-one notebook succeeded. Imports the running modules below it.
+one notebook succeeded. The longest notebooks start first (by the seconds the last run recorded
+in the output folder's marker, else by kind) so no worker idles at the end; each finished notebook
+is reported as it ends (a bar on a terminal, one line each otherwise). Imports the running modules
+below it.
 """
 from __future__ import annotations
 
@@ -25,27 +28,65 @@ from .index import write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
 from .lock import Lock, check_entries, keep_earlier_pages, write_pages
 from .output import (MARKER, README, OutputFolder, atomic_write, clean_staging, marker_text, output_error,
-                     run_stamp, swap, write_summary)
+                     recorded_seconds, run_stamp, swap, write_summary)
+
+# Seconds a notebook of each kind takes when the output folder has no record of the last run:
+# the order they are started in, longest first (measured on the bundled params, 2 workers).
+KIND_SECONDS = {"regions_dashboard": 9.0, "plan_dashboard": 4.0, "backtest": 4.0, "target_setting": 3.0,
+                "evaluation": 2.0, "indicator_report": 1.5}
+
+
+def longest_first(todo: list[dict], seconds: dict) -> list[dict]:
+    """The jobs in the order to start them: what took longest last time (or is of the slowest kind) first."""
+    def expected(j):
+        return seconds.get(j["name"], KIND_SECONDS.get(j["params"].get("notebook", "plan_dashboard"), 3.0))
+    return sorted(todo, key=lambda j: -expected(j))  # stable: equal ones keep the index order
+
+
+class Progress:
+    """What a run says while it runs: a bar on a terminal, one line per notebook otherwise, or nothing."""
+
+    def __init__(self, total: int, progress: bool | None, quiet: bool):
+        from tqdm import tqdm
+        self.tqdm = tqdm
+        tty = sys.stderr.isatty() if progress is None else progress
+        self.lines = not quiet and not tty
+        self.bar = tqdm(total=total, desc="notebooks", unit="nb", disable=quiet or not tty, file=sys.stderr)
+
+    def done(self, r: dict):
+        self.bar.update(1)
+        state = "ok" if r["ok"] else "failed"
+        if self.lines:
+            print(terminal(f"{r['name']}: {r.get('seconds', 0):.1f} s, {state}"), file=sys.stderr, flush=True)
+        elif not self.bar.disable and not r["ok"]:
+            self.tqdm.write(terminal(f"FAILED {r['name']}: {r['error']}"), file=sys.stderr)
+
+    def close(self):
+        self.bar.close()
 
 
 def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeout: int = 300,
         progress: bool | None = None, execute=None, kernel: str | None = None,
-        start_timeout: int = 60) -> tuple[Path, list[dict]]:
+        start_timeout: int = 60, quiet: bool = False, fresh_kernels: bool = False) -> tuple[Path, list[dict]]:
     """Run every job and swap the finished output folder into place. Returns (index path, results).
 
     Nothing is executed until every input is valid. The folder is swapped only if at least one
     notebook succeeded; `execute` (a function like run_one) runs the jobs in this process, for tests.
     One run at a time per folder: a second one exits 2 (lock.Lock).
+    `progress`: bar (True) or one line per notebook (False); default: a bar on a terminal.
+    `fresh_kernels`: a new kernel and a font subset made anew for every notebook, as the
+    previous release ran, in the index's order (kept to measure against: bench/batch.py).
     """
     lock = Lock(Path(out).resolve())
     try:
-        return _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock)
+        return _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
+                    quiet, fresh_kernels)
     finally:
         lock.release()
 
 
-def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock):
-    from tqdm import tqdm
+def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
+         quiet=False, fresh_kernels=False):
 
     t0 = time.time()
     validate_options(jobs, timeout, as_of, out)
@@ -67,23 +108,22 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
     workers = jobs or os.cpu_count() or 1
     results = []
     try:
-        bar = tqdm(total=len(todo), desc="notebooks", unit="nb",
-                   disable=not (sys.stderr.isatty() if progress is None else progress))
+        bar = Progress(len(todo), progress, quiet)
 
         def done(r):
             results.append(r)
-            bar.update(1)
-            if not r["ok"]:
-                tqdm.write(terminal(f"FAILED {r['name']}: {r['error']}"), file=sys.stderr)
+            bar.done(r)
 
+        order = todo if fresh_kernels else longest_first(todo, recorded_seconds(out))
         if execute is not None:
-            for j in todo:
+            for j in order:
                 done(execute(j, str(stage), timeout, kernel, start_timeout))
         else:
             pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp_context(),
                                        initializer=die_with_parent, initargs=(os.getpid(),))
             try:
-                futs = [pool.submit(run_one, j, str(stage), timeout, kernel, start_timeout) for j in todo]
+                futs = [pool.submit(run_one, j, str(stage), timeout, kernel, start_timeout, not fresh_kernels,
+                                    not fresh_kernels) for j in order]
                 for f in as_completed(futs):
                     done(f.result())
             except BrokenProcessPool as e:
@@ -120,7 +160,8 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
         atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
         written = sorted(p.name for p in stage.iterdir())
         old.carry_over(stage)
-        (stage / MARKER).write_text(marker_text(written), encoding="utf-8")
+        (stage / MARKER).write_text(marker_text(written, {r["name"]: r["seconds"] for r in results
+                                                          if r["ok"] and "seconds" in r}), encoding="utf-8")
         swap(stage, out)
     except OSError as e:
         shutil.rmtree(stage, ignore_errors=True)
@@ -133,7 +174,8 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
 
 def main(args) -> int:
     index, results = run(args.params, args.out, args.jobs, args.as_of, args.data, args.timeout,
-                         kernel=getattr(args, "kernel", None), start_timeout=getattr(args, "kernel_timeout", 60))
+                         kernel=getattr(args, "kernel", None), start_timeout=getattr(args, "kernel_timeout", 60),
+                         quiet=getattr(args, "quiet", False))
     failed = [r for r in results if not r["ok"]]
     if len(failed) == len(results):
         print(f"0/{len(results)} notebooks ok; the previous reports were left as they were: {index.parent}",

@@ -2,19 +2,28 @@
 (`mzforecast.kernel`), in the output folder; the executed notebook normalised so the same inputs
 give the same files, and its page written. Workers die with the run: a watchdog thread ends a
 worker (and its kernel) once the run that started it is gone. Failures come back as data.
-Imports leaves, presentation and the running modules below it.
+
+A worker keeps one kernel for all its notebooks (`WorkerKernel`): starting a kernel and
+importing the package again for every notebook was most of a run's time. Between notebooks the
+kernel is put back to the state a fresh one has (namespace, counter, figures, folder, warning
+registries, environment); after any failure, timeout or kernel death it is killed and the next
+notebook gets a new one. Imports leaves, presentation and the running modules below it.
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 import time
 from pathlib import Path
 
+from papermill.engines import NBClientEngine, papermill_engines
+
 from .. import resources
 from ..html import SUMMARY_MIME
-from ..kernel import engine_options
+from ..kernel import OWN, OwnInterpreterKernelManager, engine_options
 from .index import notebook_to_html
 from .output import atomic_write
 
@@ -59,6 +68,8 @@ def die_with_parent(parent: int):
                 kill_children()
                 os._exit(1)
     threading.Thread(target=watch, name="mzforecast-parent-watch", daemon=True).start()
+    # a worker leaves through os._exit, which skips atexit: this runs when the pool shuts down
+    multiprocessing.util.Finalize(None, close_worker_kernel, exitpriority=10)
 
 
 def kill_children(pids=None):
@@ -79,11 +90,14 @@ def kill_children(pids=None):
     psutil.wait_procs(kids, timeout=5)
 
 
-def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, start_timeout: int = 60) -> dict:
+def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, start_timeout: int = 60,
+            reuse: bool = True, font_cache: bool = True) -> dict:
     """Execute one notebook; never raises: failures come back as data.
 
     The kernel is this interpreter unless `kernel` names a kernelspec (mzforecast.kernel); it
     works in the output folder, never in site-packages or wherever the command was started.
+    `reuse`: run on this process's kept kernel (reset first) instead of a new one per notebook;
+    `font_cache`: take the page's font subset from the cache when the same characters were seen.
     """
     import nbformat
     import papermill as pm
@@ -96,13 +110,18 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
     res = {"name": name, "params_file": job.get("file"), "plan": params.get("plan"), "ok": False, "error": "",
            "html": None, "records": []}
     t0 = time.time()
+    kept = None
     try:
         # the kernel's own log (plain-TCP notice, interrupt at shutdown) is noise here: a failing
         # cell raises PapermillExecutionError with its error, which the index reports
+        if reuse:
+            kept = worker_kernel(outdir, kernel, start_timeout)
+            engine = {"engine_name": ENGINE, "kernel_name": kernel or OWN, "kept": kept}
+        else:
+            engine = dict(engine_options(kernel), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         pm.execute_notebook(str(src), str(out_nb), parameters=params, language="python",
                             execution_timeout=timeout, start_timeout=start_timeout, progress_bar=False,
-                            log_output=False, cwd=str(outdir), extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                            **engine_options(kernel))
+                            log_output=False, cwd=str(outdir), **engine)
         nb = normalise(nbformat.read(str(out_nb), as_version=4), out_nb.name)
         atomic_write(out_nb, nbformat.writes(nb) + "\n")  # as nbformat.write ends the file
         for cell in nb.cells:
@@ -110,7 +129,7 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
                 if SUMMARY_MIME in o.get("data", {}):
                     res["records"] = o["data"][SUMMARY_MIME]
         language = params.get("language", "zh")
-        html = notebook_to_html(out_nb, name, language)
+        html = notebook_to_html(out_nb, name, language, font_cache)
         atomic_write(Path(outdir) / f"{name}.html", html)
         res.update(ok=True, html=f"{name}.html")
     except CellTimeoutError as e:
@@ -120,8 +139,137 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
     except Exception as e:  # a broken notebook file, a kernel that died…: report, go on
         msg = str(e).strip().splitlines()
         res["error"] = f"{type(e).__name__}: {msg[-1] if msg else ''}"[:500]
+    if kept is not None and not res["ok"]:
+        kept.discard()  # a timed-out cell may still run, a failed one may have left anything behind
     res["seconds"] = round(time.time() - t0, 2)
     return res
+
+
+ENGINE = "mzforecast-kept-kernel"
+
+# Run in the kept kernel before each notebook but its first: what a fresh kernel would have.
+# The state to go back to is recorded once, when the kernel starts, in a module of its own.
+_REMEMBER = """
+import os as _o, sys as _s, types as _t, warnings as _w
+_m = _s.modules.setdefault("_mzforecast_fresh", _t.ModuleType("_mzforecast_fresh"))
+_m.env, _m.path, _m.cwd, _m.filters = dict(_o.environ), list(_s.path), _o.getcwd(), list(_w.filters)
+del _o, _s, _t, _w, _m
+"""
+_RESET = """
+def _mzforecast_reset():
+    import gc, os, sys, warnings
+    m = sys.modules["_mzforecast_fresh"]
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    os.chdir(m.cwd)
+    os.environ.clear(); os.environ.update(m.env)
+    sys.path[:] = m.path
+    warnings.resetwarnings()  # also forgets which warnings were shown once
+    warnings.filters[:] = m.filters
+    get_ipython().reset(new_session=True)  # namespace, In/Out, execution counter back to 1
+    gc.collect()
+_mzforecast_reset()
+"""
+
+
+class WorkerKernel:
+    """The kernel one worker runs its notebooks on, with the client that talks to it."""
+
+    def __init__(self, outdir: str, kernel: str | None, start_timeout: int):
+        from jupyter_client import AsyncKernelManager
+        self.key = (outdir, kernel, start_timeout)
+        self.km = (AsyncKernelManager(kernel_name=kernel) if kernel
+                   else OwnInterpreterKernelManager(kernel_name=OWN))
+        self.kc = None
+        self.used = False
+
+    def start(self):
+        from jupyter_core.utils import run_sync
+        outdir, _, start_timeout = self.key
+        run_sync(self.km.start_kernel)(cwd=outdir, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        run_sync(self.kc.wait_for_ready)(timeout=start_timeout)
+        self._run(_REMEMBER)
+
+    def _run(self, code: str):
+        from jupyter_core.utils import run_sync
+        reply = run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False,
+                                                      timeout=self.key[2], output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"the kernel could not be reset: {reply['content'].get('evalue', '')}")
+
+    def ready(self):
+        """Started, or reset to a fresh kernel's state if it ran a notebook before."""
+        from jupyter_core.utils import run_sync
+        if self.kc is None:
+            self.start()
+        elif self.used:
+            if not run_sync(self.km.is_alive)():
+                raise RuntimeError("the kernel died")
+            self._run(_RESET)
+        self.used = True
+        return self
+
+    def discard(self):
+        """Kill the kernel now (no graceful shutdown: nothing in it is worth waiting for)."""
+        global _KEPT
+        from jupyter_core.utils import run_sync
+        if _KEPT is self:
+            _KEPT = None
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+            if self.km.has_kernel:
+                run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # already dead or half started: what is left is killed with the worker
+            pass
+        self.kc = None
+
+
+_KEPT: WorkerKernel | None = None
+
+
+def worker_kernel(outdir: str, kernel: str | None, start_timeout: int) -> WorkerKernel:
+    """This process's kernel for notebooks writing in outdir, ready for the next notebook."""
+    global _KEPT
+    if _KEPT is not None and _KEPT.key != (outdir, kernel, start_timeout):
+        _KEPT.discard()
+    if _KEPT is None:
+        _KEPT = WorkerKernel(outdir, kernel, start_timeout)
+    try:
+        return _KEPT.ready()
+    except Exception:  # died, or the reset failed: a new kernel, as a fresh run would have
+        _KEPT.discard()
+        _KEPT = WorkerKernel(outdir, kernel, start_timeout)
+        return _KEPT.ready()
+
+
+def close_worker_kernel():
+    """End this process's kept kernel (a worker's exit, the end of an in-process run)."""
+    if _KEPT is not None:
+        _KEPT.discard()
+
+
+class KeptKernelEngine(NBClientEngine):
+    """papermill's nbclient engine on a kernel and client already started (and left running)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, kept=None, **kwargs):
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import logger
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout", "startup_timeout")}
+        client = PapermillNotebookClient(nb_man, km=kept.km, timeout=execution_timeout,
+                                         startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                                         log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                                         **kwargs)
+        client.kc = kept.kc  # nbclient then neither starts a kernel nor a client, and stops neither
+        return client.execute()
+
+
+papermill_engines.register(ENGINE, KeptKernelEngine)
+atexit.register(close_worker_kernel)  # the parent, when notebooks ran in it
 
 
 def mp_context():

@@ -44,7 +44,7 @@ def _env():
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
 
 
-def notebook_to_html(nb_path: Path, title: str, language: str) -> str:
+def notebook_to_html(nb_path: Path, title: str, language: str, font_cache: bool = True) -> str:
     """Self-contained page: no code cells, images inlined, no scripts from the internet.
 
     The browser-tab title is the page's own <h1> (the plan's name), not the job id; an image
@@ -62,16 +62,17 @@ def notebook_to_html(nb_path: Path, title: str, language: str) -> str:
         title = html_lib.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).strip() or title
     body = body.replace('alt="No description has been provided for this image"', f'alt="{html_lib.escape(title)}"')
     return render("page.html.j2", lang=language, title=title, body=Markup(body), version=__version__,
-                   generated=INDEX[language]["title"], back=INDEX[language]["back"])
+                   generated=INDEX[language]["title"], back=INDEX[language]["back"], font_cache=font_cache)
 
 
-def render(template: str, **ctx) -> str:
+def render(template: str, font_cache: bool = True, **ctx) -> str:
     """Render a page, then embed the CJK font subset for exactly the characters it shows."""
     from markupsafe import Markup
 
     page = _env().get_template(template).render(css=Markup(css()), fontface=Markup(""), **ctx)
     text = re.sub(r"data:[^\"')]+", "", page)  # glyphs of the text, not of base64 images
-    return _env().get_template(template).render(css=Markup(css()), fontface=Markup(embedded_font_css(text)), **ctx)
+    face = embedded_font_css(text, cache=font_cache)
+    return _env().get_template(template).render(css=Markup(css()), fontface=Markup(face), **ctx)
 
 
 def job_title(params: dict, ds, lang: str, fallback: str) -> str:
@@ -120,13 +121,14 @@ def write_index(stage: Path, results, todo, elapsed, as_of, data):
             title += t["evaluation_suffix"]
         groups[nb if nb in groups else "other"].append(
             dict(name=r["name"], title=visible(title), html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
-                 stale=r.get("stale", False)))
+                 stale=r.get("stale", False), seconds=r.get("seconds")))
     data_year = as_of if as_of and not years else (max(years) if years else None)
     shown = [v for v in VERDICT_ORDER if any(j["counts"].get(v) for g in groups.values() for j in g)]
+    pinned = bool(os.environ.get("SOURCE_DATE_EPOCH"))  # byte-identical rebuilds show no timings
     html = render(
-        "index.html.j2", lang=lang, t=t, groups=groups, verdicts=shown, colors=COLORS,
+        "index.html.j2", seconds=not pinned, lang=lang, t=t, groups=groups, verdicts=shown, colors=COLORS,
         labels={v: verdict_label(v, lang) for v in VERDICT_ORDER}, data_version=data_version(data), data_year=data_year,
-        run_time=run_stamp(), elapsed=None if os.environ.get("SOURCE_DATE_EPOCH") else elapsed, as_of=as_of)
+        run_time=run_stamp(), elapsed=None if pinned else elapsed, as_of=as_of)
     atomic_write(stage / "index.html", html)
 
 

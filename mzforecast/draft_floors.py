@@ -1,0 +1,129 @@
+"""Drafts that respect policy floors, read against the previous plan period's trend.
+
+`apply` takes `propose.assess_draft`'s frame and, for every target of the draft:
+  - raises each proposed value (proposed_50/80/90) to the highest floor that applies
+    (rules.floors_for: the rule ratios and 100 % coverages of data/floors.yaml, the previous
+    plan's minimums, the level a never-cut standard has reached), after rounding it to the
+    step offices set targets in (rules.STEPS: 10 元, 0.5 个百分点, 100 张…);
+  - flags a draft value below a floor (ambition_class 'below_floor', never graded stretch);
+  - compares the draft with the previous plan period's trend (growth over the five years up to
+    the draft's base year; 百分点/年 for shares) and labels a draft below it 'below_trend';
+  - writes the Chinese 起草说明 (note_zh): the period's actual growth, the proposed value and its
+    basis, each floor applied by name (words from mzforecast.messages.closing.DRAFT).
+Imports the leaves, the data layer, `terms` and `rules`.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from . import fmt
+from .errors import MzError
+from .messages import label
+from .messages.closing import DRAFT, FLOOR
+from .messages.notes import Note, Notes
+from .rules import floors_for, round_to_step
+from .terms import effective, target_series
+
+COLUMNS = ["floor", "floors_applied", "below_floor", "period", "period_growth", "period_growth_unit", "trend_value",
+           "note_zh"]
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def period_trend(hist: pd.Series, base_year: int, unit: str, span: int = 5):
+    """(first year, last year, growth, 'percent'|'points', trend function) over the plan period
+    ending at base_year (or the latest year before it): CAGR in % for levels and ratios, 百分点/年
+    for shares; None without two years in the period."""
+    h = hist[(hist.index >= base_year - span) & (hist.index <= base_year)]
+    if len(h) < 2:
+        return None
+    y0, y1 = int(h.index.min()), int(h.index.max())
+    v0, v1 = float(h.loc[y0]), float(h.loc[y1])
+    if unit == "percent":
+        g = (v1 - v0) / (y1 - y0)
+        return y0, y1, g, "points", lambda T: min(v1 + g * (T - y1), 100.0)
+    if v0 <= 0 or v1 <= 0:
+        return None
+    g = ((v1 / v0) ** (1 / (y1 - y0)) - 1) * 100
+    return y0, y1, g, "percent", lambda T: v1 * (1 + g / 100) ** (T - y1)
+
+
+def apply(frame: pd.DataFrame, plan, ds, as_of=None) -> pd.DataFrame:
+    """The draft frame with floors applied, trend compared and 起草说明 written (module docstring)."""
+    targets = {t.id: t for t in plan.targets}
+    pcols = [c for c in frame.columns if c.startswith("proposed_")]
+    out = frame.copy()
+    for c in COLUMNS:
+        out[c] = None
+    for i, r in out.iterrows():
+        t = targets[r.target_id]
+        try:
+            hist = target_series(effective(t, ds, as_of), ds, as_of)
+        except MzError:  # unknown series: the draft row already says why
+            hist = pd.Series(dtype=float)
+        higher = t.comparator in (">=", ">")
+        fl = floors_for(t, ds, hist if t.kind == "level" else None)
+        top = max((v for v, _ in fl), default=float("nan"))
+        if not _nan(top):  # a floor off the step (an achieved level) is promised at the next step up
+            top = max(top, round_to_step(top, t.unit, "lower"))
+        for c in pcols:
+            v = r[c]
+            if _nan(v):
+                continue
+            v = round_to_step(float(v), t.unit, "higher" if higher else "lower")
+            out.at[i, c] = max(v, top) if higher and not _nan(top) else v
+        applied = [s for v, s in fl if higher and any(not _nan(r[c]) and float(r[c]) < v + 1e-9 for c in pcols)] \
+            or [s for v, s in fl if v == top]
+        below = bool(higher and not _nan(top) and t.value is not None and t.value < top - 1e-9)
+        out.at[i, "floor"] = top
+        out.at[i, "floors_applied"] = "；".join(dict.fromkeys(applied))
+        out.at[i, "below_floor"] = below
+        tr = period_trend(hist, t.base_year, t.unit)
+        tv = float("nan")
+        if tr is not None:
+            y0, y1, g, gu, f = tr
+            tv = f(t.target_year)
+            out.at[i, "period"] = f"{y0}-{y1}"
+            out.at[i, "period_growth"], out.at[i, "period_growth_unit"], out.at[i, "trend_value"] = g, gu, tv
+        if below:
+            out.at[i, "ambition_class"] = "below_floor"
+        elif higher and not _nan(top) and t.value is not None and abs(t.value - top) < 1e-9:
+            out.at[i, "ambition_class"] = "at_floor"  # a rule is kept, not graded
+        elif not _nan(tv) and t.value is not None and (t.value < tv - 1e-9 if higher else t.value > tv + 1e-9):
+            out.at[i, "ambition_class"] = "below_trend"
+        out.at[i, "note_zh"] = note_zh(t, out.loc[i], ds, tr, pcols, fl)
+        if applied:
+            out.at[i, "note"] = Notes([r.note, Note("floors_applied", items="; ".join(applied))])
+    return out
+
+
+def note_zh(t, r, ds, tr, pcols, fl) -> str:
+    """起草说明 for one indicator: the period's growth, the proposed value and its basis, the floors."""
+    name = ds.indicators[t.indicator].name_zh if t.indicator in ds.indicators else t.indicator
+    if t.kind == "ratio" and t.denominator in ds.indicators:
+        name = DRAFT["ratio_name"].format(name=name, lag=DRAFT["lag"] if t.denominator_lag else "",
+                                          den=ds.indicators[t.denominator].name_zh)
+    parts = [DRAFT["head"].format(name=name)]
+    if tr is not None:
+        y0, y1, g, gu, _ = tr
+        grow = DRAFT["growth_points" if gu == "points" else "growth_pct"].format(g=g)
+        parts.append(DRAFT["trend"].format(y0=y0, y1=y1, grow=grow, latest=fmt.number(r.latest_value, t.unit),
+                                           T=t.target_year, trend=fmt.number(r.trend_value, t.unit)))
+    elif not _nan(r.latest_value):
+        parts.append(DRAFT["no_trend"].format(y=int(r.latest_year), latest=fmt.number(r.latest_value, t.unit)))
+    cls = label("draft_class", r.ambition_class, default=label("ambition", r.ambition_class, default="—"))
+    prob = DRAFT["prob"].format(p=fmt.probability(r.ambition)) if not _nan(r.ambition) else ""
+    parts.append(DRAFT["draft"].format(v=fmt.number(t.value, t.unit), cls=cls or "—", prob=prob))
+    p80 = next((c for c in pcols if c.endswith("_80")), pcols[-1] if pcols else None)
+    if p80 and not _nan(r[p80]):
+        parts.append(DRAFT["promise"].format(p=p80.split("_")[1], v=fmt.number(r[p80], t.unit)))
+    if fl:
+        parts.append(DRAFT["floors"].format(items=DRAFT["sep"].join(
+            DRAFT["floor_item"].format(v=fmt.number(v, t.unit), source=s) for v, s in fl)))
+    if r.below_floor:
+        parts.append(DRAFT["adjust"].format(below=FLOOR["zh"]["below"]))
+    return "".join(parts)

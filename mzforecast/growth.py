@@ -1,0 +1,174 @@
+"""Log-growth model for administered standards and other smooth yearly series.
+
+A policy-set standard (低保, 特困, orphan allowances) is raised a little every year; its future is
+its growth, not its level. Each future year's log growth is drawn around a location that comes
+from the series' own growth history:
+
+  location   the recency-weighted mean of the observed yearly log growth (shrunk toward the
+             family's long-run growth by PRIOR_YEARS pseudo-years only, so a few years of history
+             already speak for themselves), fading over the horizon toward the long-run growth:
+             for standards a stated prior, nominal income growth LONG_RUN["standard"] a year;
+             for the other families the pooled mean growth of data/reference;
+  spread     year-to-year: the spread of the series' own yearly log growth, shrunk toward the
+             family's fitted spread s0 by one pseudo-interval; drift of the growth rate itself (an
+             AR(1) fading on REVERT years): the series' own squared growth changes, shrunk toward
+             the family's fitted drift q0 by one pseudo-pair; persistent:
+             how well the location is known (s / sqrt(years)) plus how far recent growth has
+             moved from the whole history's (slowing growth widens the fan rather than being
+             extrapolated as certain), and the uncertainty of the long-run growth.
+
+For a never-cut standard (`monotone: nondecreasing`) yearly growth is drawn positive (lognormal
+with the same mean and spread), with a point mass at "held" only in the share of years the
+history itself shows holds. Paths use a fixed seed; the forecast keeps their quantiles on
+calibration.PROBS, so every path that reads a Forecast (one target, plans, regions, propose,
+draft, notebooks) uses the same numbers. Imports calibration (PROBS) and messages (its note words).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .calibration import PROBS
+from .messages.notes import Note
+
+# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself):
+# the fit of `bench/domain_calibration.py --fit` on data/reference (tests/test_growth.py checks they
+# match). s0 and q0 come from one least-squares fit per family of the squared change in growth
+# between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
+FAMILY_PRIORS = {
+    "standard": (0.111, 0.046, 0.021, 0.063),
+    "organisations": (0.078, 0.007, 0.029, 0.038),
+    "beds": (0.132, 0.052, 0.0, 0.004),
+    "recipients": (-0.069, 0.092, 0.0, 0.047),
+}
+# long-run yearly log growth the location fades toward. For standards a stated prior, not a fit:
+# standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
+# 2015-2024; 6 %. Other families fade toward their fitted mean growth.
+LONG_RUN = {"standard": 0.06}
+DEFAULT_FAMILY = "standard"
+HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
+REVERT = 10.0       # years: the gap between today's growth and the long-run growth closes on this scale
+N_DRAWS = 4000
+SEED = 20190
+
+# indicator ids (data/indicators.yaml) whose series belong to a family other than the standards
+INDICATOR_FAMILY = {
+    "social_organisations": "organisations",
+    "elderly_care_beds": "beds",
+    "elderly_care_beds_per_1000_elderly": "beds",
+    "mental_health_welfare_beds": "beds",
+    "child_welfare_beds": "beds",
+}
+
+def family_of(attrs: dict, monotone) -> str | None:
+    """The growth family of a series from its attrs, or None when the growth model does not apply."""
+    fam = attrs.get("family") or INDICATOR_FAMILY.get(attrs.get("indicator", ""))
+    if fam is None and monotone == "nondecreasing":
+        fam = DEFAULT_FAMILY
+    return fam if fam in FAMILY_PRIORS else None
+
+
+def applies(t: np.ndarray, y: np.ndarray, kind: str, family: str | None) -> bool:
+    """The growth model needs a positive level series with at least two observations."""
+    return family is not None and kind == "level" and len(y) >= 2 and bool(np.all(y > 0))
+
+
+def long_run(family: str) -> float:
+    """The long-run yearly log growth of a family: the stated prior or the fitted mean."""
+    return LONG_RUN.get(family, FAMILY_PRIORS[family][0])
+
+
+def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
+    """Location, yearly spread and location spread of the log growth of (t, y)."""
+    _, s0, q0, tb = FAMILY_PRIORS[family]
+    mu_lr = long_run(family)
+    dt = np.diff(t).astype(float)
+    g = np.diff(np.log(y)) / dt                      # annualised log growth of each interval
+    age = t[-1] - t[1:]                               # years from the interval's end to the last year
+    rw = 0.5 ** (age / HALF_LIFE)
+    w = rw * dt
+    years = float(w.sum())                            # effective years of growth history
+    mu_hat = float((w * g).sum() / w.sum())
+    # empirical Bayes: the series' own mean growth weighs by its precision 1 / (s**2 / years + q**2 years / 3)
+    # (year-to-year noise averaged out, plus the drift of the growth rate across the window: smooth series
+    # speak for themselves after a few years), the family's by 1 / tb**2 (the spread of mean growth
+    # between the family's series)
+    m = len(g)
+    # the variance of a growth averaged over dt years is s**2 / dt: (g - mu) * sqrt(dt) has variance s**2
+    s2_hat = float((rw * dt * (g - mu_hat) ** 2).sum() / rw.sum()) if m >= 2 else 0.0
+    s2 = ((m - 1) * s2_hat + s0 ** 2) / m
+    # the drift of the series' own growth rate: squared changes between adjacent intervals less what
+    # the year-to-year spread explains (the family fit's equation, one series), shrunk toward the
+    # family's q0 by one pseudo-pair like the spread
+    if m >= 2:
+        a, b = dt[:-1], dt[1:]
+        q2_hat = max(0.0, float(np.mean(np.diff(g) ** 2 - s2 * (1 / a + 1 / b)) / np.mean((a + b) / 3)))
+        q2 = ((m - 1) * q2_hat + q0 ** 2) / m
+    else:
+        q2 = q0 ** 2
+    q = float(np.sqrt(q2))
+    own = 1.0 / (s2 / years + q2 * years / 3)  # today's growth differs from the window's mean by drift too
+    prec = own + 1.0 / tb ** 2
+    mu = (own * mu_hat + mu_lr / tb ** 2) / prec
+    # slowing (or speeding) growth: how far the recent growth sits from the whole history's
+    shift = mu_hat - float((dt * g).sum() / dt.sum())
+    tau2 = 1.0 / prec + shift ** 2
+    holds = int(np.sum(np.abs(g) < 1e-12))
+    return dict(mu=mu, mu_lr=mu_lr, q=q, s=float(np.sqrt(s2)), tau=float(np.sqrt(tau2)),
+                smoothness=float(np.sqrt(s2)), hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m)
+
+
+def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, monotone=None,
+             n: int = N_DRAWS, seed: int = SEED) -> tuple[np.ndarray, dict]:
+    """Sample paths (draws, horizons) of the level at `horizons` years after the last observation.
+
+    Yearly growth g_t = mu_lr + (mu + a - mu_lr) r_t + d_t + e_t, r_t = exp(-(t - 1) / REVERT):
+    today's growth mu (uncertain by a ~ N(0, tau)) fades into the long-run growth mu_lr; the growth
+    rate itself drifts, d_t = phi d_(t-1) + N(0, q) with phi = exp(-1 / REVERT) (drift that fades
+    on the same scale); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
+    yearly growth is lognormal with that mean and spread (always positive)."""
+    st = growth_stats(t, y, family)
+    H = int(np.max(horizons))
+    r = np.exp(-np.arange(H, dtype=float) / REVERT)[None, :]
+    rng = np.random.default_rng(seed)
+    a = st["tau"] * rng.standard_normal((n, 1))
+    z_year = rng.standard_normal((n, H))
+    z_drift = rng.standard_normal((n, H))
+    phi = float(np.exp(-1.0 / REVERT))
+    d = np.zeros((n, H))
+    for k in range(H):
+        d[:, k] = (phi * d[:, k - 1] if k else 0.0) + st["q"] * z_drift[:, k]
+    M = st["mu_lr"] + (st["mu"] + a - st["mu_lr"]) * r + d   # each path's yearly mean growth
+    if monotone == "nondecreasing":
+        base = np.maximum(M, 0.25 * st["s"])  # a standard keeps rising: its mean growth stays positive
+        sl2 = np.log1p(st["s"] ** 2 / base ** 2)
+        G = np.exp(np.log(base) - sl2 / 2 + np.sqrt(sl2) * z_year)
+        if st["hold_share"] > 0:
+            G = np.where(rng.uniform(size=G.shape) < st["hold_share"], 0.0, G)
+    else:
+        G = M + st["s"] * z_year
+    L = float(np.log(y[-1])) + np.clip(np.cumsum(G, axis=1), -30.0, 30.0)  # no overflow on wild histories
+    idx = np.rint(np.asarray(horizons)).astype(int) - 1
+    return np.exp(L[:, idx]), st
+
+
+def quantile_grid(t, y, horizons, family: str, monotone=None):
+    """(point, probs, quantile grid (len(horizons), len(PROBS)), stats) for models.forecast."""
+    t = np.asarray(t, float)
+    y = np.asarray(y, float)
+    V, st = simulate(t, y, np.asarray(horizons, float), family, monotone)
+    qv = np.quantile(V, PROBS, axis=0).T
+    point = np.median(V, axis=0)
+    return point, PROBS, np.maximum.accumulate(qv, axis=1), st
+
+
+def note(st: dict, language: str = "en") -> str:
+    """What the spread rests on, in one line for Forecast.notes (words in messages/notes.py): the
+    Note itself in English (pages render it in theirs), else its text in `language`."""
+    n = Note("growth_model", mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
+    return n if language == "en" else n.text(language)
+
+
+def spread_note(language: str = "en") -> str:
+    """What the growth model's spread rests on, for propose notes and the 目标测算 page."""
+    n = Note("growth_spread")
+    return n if language == "en" else n.text(language)

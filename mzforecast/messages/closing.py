@@ -1,0 +1,78 @@
+"""The words of the 总结评估 page (pages.closing), of the year-by-year rule findings (rules) and of
+the drafting notes written against policy floors (draft_floors): sentences with parameters, in
+Chinese, with English where a reader of the frames sees them. Imports nothing.
+"""
+from __future__ import annotations
+
+# the 总结评估 page: its sentences, headings, form columns and chart words
+PAGE = {
+    "title": "<h1>{plan}：总结评估</h1>",
+    "meta": "<p>{region} · 基期 {B} 年 · 目标年 {T} 年 · {when} · {n} 项指标{dash}</p>",
+    "head": "《{plan}》目标年 {T} 年已过，本次为总结评估。共 {n} 项指标，其中约束性指标 {nb} 项。"
+            "评估结果：{counts}。",
+    "count": "{word} {k} 项",
+    "rule": "（基本完成：未达到目标值，但在“左右”允许范围内，或从基期到目标已完成 {pct:g}% 以上；"
+            "达到“a–b”区间上限以上的为超额完成。）",
+    "binding_ok": "约束性指标全部完成。",
+    "binding_missed": "未完成的约束性指标 {k} 项：{items}。",
+    "breaches": "规划期内逐年核查，以下规则在部分年份未达到",
+    "late": "逾期完成或完成后回落的指标：{items}。",
+    "conflict": "规划文本中存在相互冲突的同类指标，均已分别评估：{items}。",
+    "no_data_items": "目标年无数据、无法评估的指标 {k} 项：{items}，建议补报目标年数据。",
+    "sub_overall": "总体情况",
+    "sub_binding": "约束性指标完成情况",
+    "sub_form": "主要指标完成情况",
+    "footnote": "完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，年均增长类目标按基期值按目标增速"
+                "复利推算的目标年水平计算，新增类目标按基期值加新增量计算；区间目标以近端为目标、进入区间即为 100%；"
+                "完成进度达到或超过 100% 的标为“已达标”。数据中没有基期年数值的指标，以之后最早有数据的年份代替基期"
+                "（基期值后注明年份）。约束性指标列在前。",
+    # one unmet binding target
+    "item": "{name}（现值 {value}，目标 {goal}",
+    "item_unit": "责任单位：{unit}",
+    "binding": "约束性", "expected": "预期性",
+    # rule findings (rules.check), one line per rule
+    "per_lag": " / 上年{den}", "per": " / {den}",
+    "breach_year": "{y} 年 {v}",
+    "bound_year": "{y} 年 {v}（超出上限 {b}）",
+    "rule_line": "{name}（{goal}，{kind}）：{years}",
+    "met_late": "{name}：目标年 {T} 年未达到，{y} 年达到（逾期完成）",
+    "lost": "{name}：{y} 年已达到，{z} 年回落至目标以下",
+    "conflict_item": "{name}（{id}：{text}）",
+    # gaps in the target's terms
+    "gap_growth": "年均增速差 {g:.1f} 个百分点",
+    "gap_points": "差 {g:.1f} 个百分点",
+    "gap": "差 {v}",
+    # the form
+    "columns": ["指标", "属性", "基期值", "目标值", "现值", "年均增速", "完成进度", "完成情况", "差距", "责任单位"],
+    "base_stand_in": "（{y}年，代替基期）", "year": "（{y}）", "target_year": "（{y}年）",
+    # the chart
+    "chart_alt": "各指标完成进度与完成情况",
+    "no_chart": "<p>目标年无可评估的指标数据。</p>",
+    "fell_back_bar": "基期已达标，现值回落：{gap}",
+    "axis": "完成进度 %（★ 约束性指标；达到 100% 以上的按 100% 画出）",
+    "sep": "；", "list": "、", "comma": "，", "stop": "。", "close": "）",
+}
+
+# policy floors of a draft (rules.floors_for, draft_floors)
+FLOOR = {
+    "zh": {"achieved": "不低于上期末实际水平（{y}年 {v}；该标准只升不降）", "below": "草案值低于政策底线",
+           "applied": "适用底线：{items}"},
+    "en": {"achieved": "not below the level reached in {y} ({v}; the standard is never cut)",
+           "below": "draft value below a policy floor", "applied": "floors applied: {items}"},
+}
+
+# the 起草说明 of one draft target (draft_floors.note_zh)
+DRAFT = {
+    "ratio_name": "{name}与{lag}{den}之比", "lag": "上年度",
+    "head": "{name}：",
+    "growth_points": "年均提高 {g:.1f} 个百分点", "growth_pct": "年均增长 {g:.1f}%",
+    "trend": "{y0}—{y1} 年{grow}，{y1} 年为 {latest}；按此趋势 {T} 年约为 {trend}。",
+    "no_trend": "上期末（{y} 年）为 {latest}，数据不足以计算上期增速。",
+    "draft": "草案值 {v}（{cls}{prob}）。", "prob": "，实现概率 {p}",
+    "promise": "按 {p}% 把握可承诺 {v}（按预测路径计算，取整到常用档位，且不低于适用底线）。",
+    "floors": "适用底线：{items}。", "floor_item": "{v}（{source}）",
+    "adjust": "{below}，建议调整。",
+    "sep": "；",
+    # the target-setting table's column of the last plan period's growth
+    "period_points": "{g:.1f}个百分点/年", "period_pct": "{g:.1f}%", "span": "（{p}）",
+}

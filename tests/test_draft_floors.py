@@ -1,0 +1,66 @@
+"""Drafts respect policy floors (issue 20), on a filled 14th-plan template built here."""
+from __future__ import annotations
+
+import pytest
+
+import mzforecast as mzf
+from mzforecast import rules as R
+from mzforecast.propose import assess_draft, get_draft
+
+from closing_cases import filled_14th  # noqa: I001
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory):
+    ds = mzf.load(filled_14th(tmp_path_factory.mktemp("draft")))
+    return ds, assess_draft("changchun-15th-draft-example", ds).set_index("target_id")
+
+
+def test_no_proposed_value_below_a_listed_floor_and_each_floor_named(draft):
+    ds, d = draft
+    plan = get_draft("changchun-15th-draft-example", ds)
+    cols = [c for c in d.columns if c.startswith("proposed_")]
+    listed = R.load_floors()
+    assert all(f.get("source") for f in listed)
+    checked = 0
+    for t in plan.targets:
+        for f in listed:
+            if f["indicator"] == t.indicator and (f.get("denominator") or None) == (t.denominator or None):
+                for c in cols:
+                    assert d.loc[t.id, c] >= f["value"] - 1e-9, (t.id, c)
+                assert f["source"] in d.loc[t.id, "note_zh"] and f["source"] in d.loc[t.id, "note"]
+                checked += 1
+    assert checked >= 8
+    r = d.loc["draft-01-tekun-rural"]  # 特困 ÷ 上年低保: never 1.08 / 0.90
+    assert min(r[c] for c in cols) >= 1.5
+    assert d.loc["draft-14-nursing-beds-public-homes", "proposed_90"] >= 55  # not 47.3 under the 55 % floor
+    assert d.loc["draft-06-community-facility-area", "proposed_90"] >= 30  # not 24.9 under 30 m²
+    assert d.loc["draft-04-disability-care-allowance", "proposed_90"] == 100  # 应补尽补
+
+
+def test_never_cut_standard_keeps_the_level_reached(draft):
+    _, d = draft
+    r = d.loc["draft-dibao-rural"]  # 10,800 元 reached in 2025; the draft says 9,000
+    assert bool(r.below_floor) and r.ambition_class == "below_floor"  # flagged, never graded 挑战
+    assert all(r[c] >= 10800 for c in d.columns if c.startswith("proposed_"))
+    assert "草案值低于政策底线" in r.note_zh
+
+
+def test_rounded_to_steps_and_growth_of_the_last_plan_period(draft):
+    _, d = draft
+    r = d.loc["draft-dibao-rural"]
+    assert r.proposed_50 % 10 == 0  # 10 元 steps
+    s = d.loc["draft-15-township-elderly-care-coverage"]
+    assert (s.proposed_80 * 2) % 1 == 0  # 0.5 百分点 steps
+    assert s.period == "2020-2025" and s.period_growth_unit == "points"
+    assert s.period_growth == pytest.approx((59.5 - 45) / 5)  # 百分点/年 over the 十四五 period
+    assert "年均提高 2.9 个百分点" in s.note_zh
+    assert R.round_to_step(1037.42, "yuan/person/month") == 1030 and R.round_to_step(47.3, "percent") == 47.0
+    assert R.round_to_step(2345, "beds") == 2300
+
+
+def test_ambition_compared_with_the_previous_trend(draft):
+    _, d = draft
+    r = d.loc["draft-05-lottery-outlets"]  # 1,800 against a 十四五 trend of about 2,300
+    assert r.trend_value > 1800 and r.ambition_class == "below_trend"
+    assert "低于上期趋势" in r.note_zh and "2020—2025 年年均增长" in r.note_zh

@@ -1,0 +1,83 @@
+"""The growth model (mzforecast/growth.py): probabilities that follow a smooth series' trend,
+positive growth for standards, family priors that match their fit on data/reference."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mzforecast import growth
+from mzforecast.models import forecast
+
+ROOT = Path(__file__).resolve().parent.parent
+# a standard raised 6% every year, 2015-2024 (169.6 in 2024; the trend gives about 240 in 2030)
+SMOOTH = pd.Series(100 * 1.06 ** np.arange(10), index=range(2015, 2025))
+
+
+def _p_at_least(fc, year, value):
+    return float((fc.samples(4000, seed=0)[year] >= value).mean())
+
+
+
+def test_target_the_trend_passes_with_room_is_likely():
+    fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
+    assert fc.method == "growth"
+    assert _p_at_least(fc, 2030, 190) >= 0.9
+
+
+def test_target_far_above_the_trend_is_unlikely():
+    fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
+    assert _p_at_least(fc, 2030, 400) <= 0.1
+
+
+def test_standard_paths_rise_without_a_point_mass_at_the_last_value():
+    fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
+    paths = fc.samples(4000, seed=0)
+    assert (paths.diff(axis=1).iloc[:, 1:] >= 0).all().all()
+    assert float((paths[2030] <= SMOOTH.iloc[-1] + 1e-9).mean()) < 0.01
+
+
+def test_explicit_method_keeps_the_previous_model():
+    assert forecast(SMOOTH, until=2030, method="theta", monotone="nondecreasing").method == "theta"
+
+
+def test_smoother_history_gives_narrower_intervals():
+    rng = np.random.default_rng(1)
+    rough = pd.Series(100 * np.exp(np.cumsum(0.06 + 0.08 * rng.standard_normal(10))), index=SMOOTH.index)
+    w = lambda s: (lambda f: float((f.hi80 / f.lo80).iloc[-1]))(  # noqa: E731
+        forecast(s, until=2030, monotone="nondecreasing").summary_frame())
+    assert w(SMOOTH) < w(rough)
+
+
+def test_family_priors_are_the_fit_on_the_reference_set():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import domain_calibration as D
+    fit = D.fit_priors(D.load())
+    for fam, prior in fit.items():
+        assert growth.FAMILY_PRIORS[fam] == prior
+
+
+def test_propose_rising_standard_returns_more_than_the_last_value(tmp_path):
+    f = tmp_path / "cc.csv"
+    f.write_text("region,indicator,year,value,unit\n" + "".join(
+        f"changchun,dibao_standard_urban,{y},{v},yuan/person/month\n"
+        for y, v in zip(range(2021, 2026), (650, 670, 685, 700, 710))), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "mzforecast", "propose", "changchun", "dibao_standard_urban",
+                          "--year", "2030", "--probability", "0.8", "--data", str(f)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    row = [ln for ln in out.stdout.splitlines() if ln.strip().startswith("80%")][0]
+    value = float(row.split()[2].replace(",", ""))
+    assert value > 710
+
+
+def test_growth_notes_read_in_chinese_on_a_page():
+    from mzforecast.messages import note
+    from mzforecast.messages.notes import Notes
+    from mzforecast.pages.notes import draft_note, note_text
+    fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
+    zh = note_text(Notes(fc.notes), None, "zh")
+    assert zh.startswith("增长模型：年增长5.8%（长期6.0%）") and "growth model" not in zh
+    assert draft_note(growth.spread_note("en"), None, "zh") == note("growth_spread", "zh")
