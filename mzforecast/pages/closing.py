@@ -135,7 +135,7 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
     if len(nod):
         more.append(W["no_data_items"].format(k=len(nod), items=W["list"].join(nod.indicator_name)))
     conflicts = [W["conflict_item"].format(name=_name(ds, t.indicator), id=t.id, text=t.describe("zh"))
-                 for t in plan.targets if any(x.startswith("conflict") for x in t.flags)]
+                 for t in plan.targets if any(x.conflict is not None for x in t.flags)]
     if conflicts:
         more.append(W["conflict"].format(items=W["sep"].join(conflicts)))
     if more:
