@@ -15,6 +15,7 @@ from ..html import e, table as html_table
 from ..messages import label, note as message
 from ..messages.closing import DRAFT as PERIOD
 from ..messages.goal import comparison
+from ..messages.notes import parts_of
 from ..messages.pages import CHART, DRAFT, WORDS
 from ..propose import get_draft
 from ..targets import Target
@@ -74,7 +75,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
 
 def _drafting_note(r, ds: Dataset) -> str:
     """The 起草说明, after the sentence saying the base year has no data yet where that is so."""
-    base = [n for n in str(r.note or "").split("; ") if n.startswith("no data for the base year")]
+    base = [n for n in parts_of(r.note) if getattr(n, "code", None) == "base_year_later"]
     return (draft_note(base[0], ds, "zh") + "。" if base else "") + r.note_zh
 
 
