@@ -97,7 +97,7 @@ def apply(frame: pd.DataFrame, plan, ds, as_of=None) -> pd.DataFrame:
             out.at[i, "ambition_class"] = "below_trend"
         out.at[i, "note_zh"] = note_zh(t, out.loc[i], ds, tr, pcols, fl)
         if applied:
-            out.at[i, "note"] = Notes([r.note, Note("floors_applied", items="; ".join(applied))])
+            out.at[i, "note"] = Notes([r.note, Note("floors_applied", floors=tuple(applied))])
     return out
 
 

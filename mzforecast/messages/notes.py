@@ -164,7 +164,8 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
                         "only",
                   "zh": "增速、增量类目标暂不测算可承诺值"},
     # a draft value raised to a policy floor (draft_floors); the words are the 起草说明's
-    "floors_applied": {language: FLOOR[language]["applied"] for language in ("zh", "en")},
+    "floors_applied": {"zh": lambda p: FLOOR["zh"]["applied"].format(items="；".join(p["floors"])),
+                       "en": lambda p: FLOOR["en"]["applied"].format(items="; ".join(p["floors"]))},
     # a message that is its own text (an error from the models)
     "message": {"en": "{message}", "zh": "{message}"},
 }
