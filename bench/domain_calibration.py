@@ -9,7 +9,10 @@ the outcome, the Winkler score of the 80 % interval relative to the outcome (wid
 times any miss: lower is better) and the MAPE of the median. "previous" is the previous release:
 mzforecast.forecast with the method `auto` chose before the growth model (choose_method by length
 and spacing) and the M1/M3/Tourism calibration table without smoothness scaling; "scaled" is the
-same method with this release's smoothness-scaled table (what non-growth indicators now get). Deterministic (the growth model's paths use a fixed seed).
+same method with this release's smoothness-scaled table (what non-growth indicators now get);
+"calibrated" is the growth model's median with empirical quantiles of its standardised log errors
+(scripts/build_growth_calibration.py), each series scored with a table built from the other series
+only (leave-one-series-out). Deterministic (the growth model's paths use a fixed seed).
 """
 from __future__ import annotations
 
@@ -27,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 from mzforecast import calibration as C  # noqa: E402
 from mzforecast import growth  # noqa: E402
 from mzforecast.models import choose_method, forecast, spacing_bucket  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_growth_calibration as GC  # noqa: E402
 
 MAX_H = 16
 MONOTONE = {"standard": "nondecreasing"}
@@ -106,6 +112,27 @@ def cases(series: dict, model: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def calibrated_cases(series: dict) -> pd.DataFrame:
+    """The "calibrated" rows: each series scored with the error table of the other series."""
+    errors = GC.rolling_errors(series, MAX_H)
+    probs = (0.5, 0.1, 0.9, 0.025, 0.975)
+    rows = []
+    for name, own in errors.groupby("series", sort=True):
+        table = GC.build_table(errors[errors["series"] != name])
+        for r in own.itertuples():
+            z = GC.error_quantiles(table, r.family, r.h)
+            lv = r.med + r.sd * np.interp(probs, C.PROBS, z)
+            if MONOTONE.get(r.family) == "nondecreasing":
+                lv = np.maximum(lv, r.last)
+            med, lo80, hi80, lo95, hi95 = np.exp(lv)
+            x = float(np.exp(r.med + r.e))
+            miss = max(lo80 - x, 0) + max(x - hi80, 0)
+            rows.append(dict(family=r.family, series=name, h=r.h, in80=lo80 <= x <= hi80, in95=lo95 <= x <= hi95,
+                             width80=(hi80 - lo80) / x, winkler80=((hi80 - lo80) + 2 / 0.2 * miss) / x,
+                             ape=abs(med - x) / x))
+    return pd.DataFrame(rows)
+
+
 def summary(c: pd.DataFrame) -> pd.DataFrame:
     agg = c.groupby("family").agg(cases=("in80", "size"), cov80=("in80", "mean"), cov95=("in95", "mean"),
                                   width80=("width80", "mean"), winkler80=("winkler80", "mean"), mape=("ape", "mean"))
@@ -146,11 +173,11 @@ def main(argv=None) -> int:
     series = load()
     pd.set_option("display.width", 120)
     tables = {}
-    for model in ("growth", "scaled", "previous"):
-        tables[model] = summary(cases(series, model))
+    for model in ("growth", "calibrated", "scaled", "previous"):
+        tables[model] = summary(calibrated_cases(series) if model == "calibrated" else cases(series, model))
         print(f"\n== {model} ==")
         print(tables[model].to_string())
-    for model in ("growth", "scaled"):
+    for model in ("growth", "calibrated", "scaled"):
         ratio = (tables[model]["winkler80"] / tables["previous"]["winkler80"]).round(3)
         print(f"\nWinkler-80 {model} / previous per family:")
         print(ratio.to_string())
