@@ -9,7 +9,12 @@ the outcome, the Winkler score of the 80 % interval relative to the outcome (wid
 times any miss: lower is better) and the MAPE of the median. "previous" is the previous release:
 mzforecast.forecast with the method `auto` chose before the growth model (choose_method by length
 and spacing) and the M1/M3/Tourism calibration table without smoothness scaling; "scaled" is the
-same method with this release's smoothness-scaled table (what non-growth indicators now get). Deterministic (the growth model's paths use a fixed seed).
+same method with this release's smoothness-scaled table (what non-growth indicators now get);
+"calibrated" is the growth model's median with empirical quantiles of its standardised log errors
+(scripts/build_growth_calibration.py), each series scored with a table built from the other series
+only (leave-one-series-out); "mixture" and "vincent" combine the growth model's and the previous
+method's distributions for the same series with equal weights fixed in advance (nothing fitted):
+the 50/50 mixture of the two distributions and the average of their quantiles. Deterministic (the growth model's paths use a fixed seed).
 """
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ sys.path.insert(0, str(ROOT))
 from mzforecast import calibration as C  # noqa: E402
 from mzforecast import growth  # noqa: E402
 from mzforecast.models import choose_method, forecast, spacing_bucket  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_growth_calibration as GC  # noqa: E402
 
 MAX_H = 16
 MONOTONE = {"standard": "nondecreasing"}
@@ -71,16 +79,39 @@ def _calibrated(s, fam, years, smooth: bool):
         C.smoothness_factor = keep
 
 
-def _interval(model, s: pd.Series, fam: str, years: np.ndarray):
-    """(median, lo80, hi80, lo95, hi95) arrays at `years` from history s."""
+def _grid(model, s: pd.Series, fam: str, years: np.ndarray):
+    """(probs, quantile grid (len(years), len(probs))) of one model from history s."""
     t, y = s.index.to_numpy(float), s.to_numpy(float)
-    mono = MONOTONE.get(fam)
     if model == "growth":
-        _, probs, qv, _ = growth.quantile_grid(t, y, years - t[-1], fam, mono)
+        _, probs, qv, _ = growth.quantile_grid(t, y, years - t[-1], fam, MONOTONE.get(fam))
+        return probs, qv
+    fc = _calibrated(s, fam, years, smooth=model == "scaled")
+    return fc.quantile_probs, fc.quantile_values[np.searchsorted(fc.years, years)]
+
+
+def mixture(probs: np.ndarray, qa: np.ndarray, qb: np.ndarray) -> np.ndarray:
+    """Quantiles on `probs` of the 50/50 mixture of two distributions given by quantile grids (rows):
+    each CDF is linear between its grid points, so their average is linear between the union of the
+    points and is inverted exactly (the limit of pooling equally many sample paths of each)."""
+    out = np.empty_like(qa)
+    for i in range(len(qa)):
+        x = np.unique(np.concatenate([qa[i], qb[i]]))
+        cdf = 0.5 * np.interp(x, qa[i], probs) + 0.5 * np.interp(x, qb[i], probs)
+        out[i] = np.interp(probs, cdf, x)
+    return out
+
+
+def _interval(model, s: pd.Series, fam: str, years: np.ndarray):
+    """(median, lo80, hi80, lo95, hi95) arrays at `years` from history s. "mixture" and "vincent"
+    combine the growth model and the previous method with equal weights fixed in advance: the 50/50
+    mixture of their distributions, and the average of their quantiles (Vincentization)."""
+    if model in ("mixture", "vincent"):
+        probs, qg = _grid("growth", s, fam, years)
+        probs_p, qp = _grid("previous", s, fam, years)
+        assert np.array_equal(probs, probs_p)
+        qv = mixture(probs, qg, qp) if model == "mixture" else (qg + qp) / 2
     else:
-        fc = _calibrated(s, fam, years, smooth=model == "scaled")
-        pick = np.searchsorted(fc.years, years)
-        probs, qv = fc.quantile_probs, fc.quantile_values[pick]
+        probs, qv = _grid(model, s, fam, years)
     q = np.array([[np.interp(p, probs, row) for p in (0.5, 0.1, 0.9, 0.025, 0.975)] for row in qv])
     return q.T
 
@@ -103,6 +134,27 @@ def cases(series: dict, model: str) -> pd.DataFrame:
                                  width80=(hi80[k] - lo80[k]) / x,
                                  winkler80=((hi80[k] - lo80[k]) + 2 / 0.2 * miss) / x,
                                  ape=abs(med[k] - x) / x))
+    return pd.DataFrame(rows)
+
+
+def calibrated_cases(series: dict) -> pd.DataFrame:
+    """The "calibrated" rows: each series scored with the error table of the other series."""
+    errors = GC.rolling_errors(series, MAX_H)
+    probs = (0.5, 0.1, 0.9, 0.025, 0.975)
+    rows = []
+    for name, own in errors.groupby("series", sort=True):
+        table = GC.build_table(errors[errors["series"] != name])
+        for r in own.itertuples():
+            z = GC.error_quantiles(table, r.family, r.h)
+            lv = r.med + r.sd * np.interp(probs, C.PROBS, z)
+            if MONOTONE.get(r.family) == "nondecreasing":
+                lv = np.maximum(lv, r.last)
+            med, lo80, hi80, lo95, hi95 = np.exp(lv)
+            x = float(np.exp(r.med + r.e))
+            miss = max(lo80 - x, 0) + max(x - hi80, 0)
+            rows.append(dict(family=r.family, series=name, h=r.h, in80=lo80 <= x <= hi80, in95=lo95 <= x <= hi95,
+                             width80=(hi80 - lo80) / x, winkler80=((hi80 - lo80) + 2 / 0.2 * miss) / x,
+                             ape=abs(med - x) / x))
     return pd.DataFrame(rows)
 
 
@@ -146,11 +198,11 @@ def main(argv=None) -> int:
     series = load()
     pd.set_option("display.width", 120)
     tables = {}
-    for model in ("growth", "scaled", "previous"):
-        tables[model] = summary(cases(series, model))
+    for model in ("growth", "calibrated", "scaled", "previous", "mixture", "vincent"):
+        tables[model] = summary(calibrated_cases(series) if model == "calibrated" else cases(series, model))
         print(f"\n== {model} ==")
         print(tables[model].to_string())
-    for model in ("growth", "scaled"):
+    for model in ("growth", "calibrated", "scaled", "mixture", "vincent"):
         ratio = (tables[model]["winkler80"] / tables["previous"]["winkler80"]).round(3)
         print(f"\nWinkler-80 {model} / previous per family:")
         print(ratio.to_string())

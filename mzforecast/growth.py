@@ -35,7 +35,7 @@ from .messages.notes import Note
 # match). s0 and q0 come from one least-squares fit per family of the squared change in growth
 # between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
 FAMILY_PRIORS = {
-    "standard": (0.111, 0.046, 0.021, 0.063),
+    "standard": (0.11, 0.035, 0.018, 0.059),
     "organisations": (0.078, 0.007, 0.029, 0.038),
     "beds": (0.132, 0.052, 0.0, 0.004),
     "recipients": (-0.069, 0.092, 0.0, 0.047),
@@ -149,6 +149,14 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
     L = float(np.log(y[-1])) + np.clip(np.cumsum(G, axis=1), -30.0, 30.0)  # no overflow on wild histories
     idx = np.rint(np.asarray(horizons)).astype(int) - 1
     return np.exp(L[:, idx]), st
+
+
+def center_spread(t, y, horizons, family: str, monotone=None) -> tuple[np.ndarray, np.ndarray]:
+    """Median and spread (half the 16-84 % range) of the log level of the sample paths at `horizons`."""
+    V, _ = simulate(np.asarray(t, float), np.asarray(y, float), np.asarray(horizons, float), family, monotone)
+    L = np.log(V)
+    lo, med, hi = np.quantile(L, [0.16, 0.5, 0.84], axis=0)
+    return med, np.maximum((hi - lo) / 2, 1e-4)
 
 
 def quantile_grid(t, y, horizons, family: str, monotone=None):

@@ -59,6 +59,20 @@ def test_family_priors_are_the_fit_on_the_reference_set():
         assert growth.FAMILY_PRIORS[fam] == prior
 
 
+
+def test_bench_mixture_is_the_average_of_the_two_distributions():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import domain_calibration as D
+    from mzforecast.calibration import PROBS
+    a = np.vstack([np.linspace(0, 1, len(PROBS))])      # uniform-like on [0, 1]
+    b = a + 10                                            # the same, 10 higher
+    assert np.allclose(D.mixture(PROBS, a, a), a)
+    m = D.mixture(PROBS, a, b)[0]
+    # half the mass below 1 and half above 10: the 0.25 quantile is a's 0.5, the 0.75 is b's 0.5
+    assert np.interp(0.25, PROBS, m) == pytest.approx(a[0][PROBS == 0.5][0], abs=0.02)
+    assert np.interp(0.75, PROBS, m) == pytest.approx(b[0][PROBS == 0.5][0], abs=0.02)
+    assert 1 <= np.interp(0.5, PROBS, m) <= 10
+
 def test_propose_rising_standard_returns_more_than_the_last_value(tmp_path):
     f = tmp_path / "cc.csv"
     f.write_text("region,indicator,year,value,unit\n" + "".join(

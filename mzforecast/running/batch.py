@@ -160,8 +160,10 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
         atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
         written = sorted(p.name for p in stage.iterdir())
         old.carry_over(stage)
-        (stage / MARKER).write_text(marker_text(written, {r["name"]: r["seconds"] for r in results
-                                                          if r["ok"] and "seconds" in r}), encoding="utf-8")
+        # timings vary run to run: a pinned build (SOURCE_DATE_EPOCH) records none, so it stays byte-identical
+        seconds = {} if os.environ.get("SOURCE_DATE_EPOCH") else {
+            r["name"]: r["seconds"] for r in results if r["ok"] and "seconds" in r}
+        (stage / MARKER).write_text(marker_text(written, seconds), encoding="utf-8")
         swap(stage, out)
     except OSError as e:
         shutil.rmtree(stage, ignore_errors=True)
