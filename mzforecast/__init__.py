@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from .attainment import assess as _assess
-from .assessment import Assessment
 from .attainment import milestones
 from .backtest import backtest_plan, backtest_series
 from .chart import use_chinese_font
@@ -23,6 +22,14 @@ from .propose import assess_draft, propose
 from .targets import Plan, Target, get_plan, get_target, list_plans
 
 from ._version import __version__
+
+
+def __getattr__(name):
+    # `mzf.Assessment` without importing the pages and matplotlib for every command-line call
+    if name == "Assessment":
+        from .assessment import Assessment
+        return Assessment
+    raise AttributeError(f"module 'mzforecast' has no attribute {name!r}")
 
 
 def series(region: str, indicator: str, as_of: int | None = None, data=None):
@@ -97,6 +104,7 @@ def assess(target, data=None, *, value=None, year=None, unit=None, as_of=None, m
         target = target.with_value(target.value if value is None else value, unit=unit, year=year)
     if target.kind in ("level", "change") and target.indicator in ds.indicators:
         target = target.in_unit(ds.indicators[target.indicator].unit)
+    from .assessment import Assessment  # the presentation layer (matplotlib) loads only when a result is made
     return Assessment(row, target, ds, language=language, as_of=as_of, method=method, seed=seed)
 
 
