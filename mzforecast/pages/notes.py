@@ -41,8 +41,8 @@ NOTES_ZH = [
     (r"share indicator: forecasts and intervals clipped to 0-100%", lambda m, ds: "比例指标：预测值及区间限定在0–100%"),
     (r"the trend crosses zero: negative forecasts set to 0", lambda m, ds: "趋势穿过零，负的预测值按0计"),
     (re.escape(message("growth_spread", "en")), lambda m, ds: message("growth_spread", "zh")),
-    (r"growth model: yearly growth (-?[\d.]+)% \(long-run (-?[\d.]+)%\), spread ([\d.]+) points a year from the "
-     r"series' own growth history",
+    (r"growth model averaged with the calibrated trend model: growth model yearly growth (-?[\d.]+)% "
+     r"\(long-run (-?[\d.]+)%\), spread ([\d.]+) points a year from the series' own growth history",
      lambda m, ds: message("growth_model", "zh", mu=float(m[1]), mu_lr=float(m[2]), s=float(m[3]))),
     (r"the ratio forecast from its (\d+) observed years \(numerator and denominator move together\)",
      lambda m, ds: f"按比值本身的{m[1]}个观测年份预测（分子、分母同步调整）"),
