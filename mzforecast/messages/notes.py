@@ -20,9 +20,9 @@ NOTES: dict[str, dict[str, str]] = {
               "年度序列在同样历史长度和预测年数下的实际误差。",
         "en": "What the spread rests on: each quantile is the equal-weight average of two models. The growth model "
               "centres on this indicator's own recent yearly growth (recent years weighted more), fading toward "
-              "long-run growth (for standards a prior of income growth, about 6% a year); its width is the "
+              "long-run growth (for standards a prior of income growth, about 6% a year). Its width is the "
               "volatility of the yearly growth plus the gap between recent and whole-history growth (slowing "
-              "growth widens it); short histories are shrunk toward the pooled estimate of the bulletin series "
+              "growth widens it). Short histories are shrunk toward the pooled estimate of the bulletin series "
               "of the same family in data/reference. The calibrated trend model extrapolates the trend chosen "
               "for the history's length, with the errors measured on the M1/M3/Tourism yearly series for the "
               "same length and horizon.",
