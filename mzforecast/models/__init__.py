@@ -10,8 +10,9 @@ Owns `forecast` and `Forecast` (one series), the structural rules (`structure_ma
 `structure_notes`, `structure_paths`), the notes a forecast carries (`model_notes`) and the
 inverse-CDF sampling of a quantile grid (`draws`, `sample_grid`), which the many-regions path
 (regional) calls with arrays; a Forecast's table, summary and plot (drawn by the leaf `chart`).
-Point forecasts are in `models.points`; `auto` hands standards and the smooth families of growth.py
-to the growth model, and scales the calibrated errors of the other series to their own smoothness.
+Point forecasts are in `models.points`; `auto` gives standards and the smooth families of growth.py
+the growth model averaged with the calibrated trend model (`models.combine`), and scales the
+calibrated errors of the other series to their own smoothness.
 Imports the leaves, the data layer, calibration and growth.
 """
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..errors import ModelError
 from ..fmt import interval, number, plain
 from ..frames import yearly
 from ..messages.notes import Note
+from .combine import growth_combined, growth_rows, quantile_grid  # noqa: F401
 from .structure import bounds_params, structure_many, structure_notes, structure_paths  # noqa: F401
 from .points import (COMB_MEMBERS, DAMPING, METHODS, THETA_ALPHAS, choose_method, logistic_many,  # noqa: F401
                      point_forecast, point_forecasts_many, points_in_years, ses_many, spacing_bucket)
@@ -276,23 +278,6 @@ def _method(method: str, n: int, kind: str, t: np.ndarray, y: np.ndarray) -> tup
     return chosen, False
 
 
-def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray, kind: str | None = None) -> np.ndarray:
-    """Quantiles (series, years, probs) around point forecasts P (series, years) of series Y
-    (series, obs): P * exp(error quantile), or for series with zeros or negatives the errors
-    relative to the series' scale; never crossing, and for a count or share (kind level/share)
-    never below 0. errq is (years, probs), the same for every series, or (series, years, probs),
-    each series' own (scaled to its smoothness)."""
-    E = np.broadcast_to(errq, P.shape + (errq.shape[-1],))
-    pos = (Y > 0).all(axis=1)
-    Q = np.empty(E.shape)
-    Q[pos] = P[pos][:, :, None] * np.exp(E[pos])
-    if (~pos).any():
-        scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
-        Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(E[~pos]) - 1)
-    Q = np.maximum.accumulate(Q, axis=2)
-    return np.maximum(Q, 0) if kind in ("level", "share") else Q
-
-
 def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str | None = None,
              as_of: int | None = None, table=None, monotone: str | None = None,
              bounds: tuple | None = None) -> Forecast:
@@ -350,12 +335,14 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     neg = kind in ("level", "share") and bool(np.any(point < 0))
     if neg:
         point = np.maximum(point, 0)
-    # standards and the listed smooth families: the growth model (growth.py) when `auto` chooses
+    # standards and the listed smooth families: when `auto` chooses, the growth model (growth.py)
+    # averaged with the calibrated trend model (combine.py)
     family = growth.family_of(s.attrs, monotone) if method == "auto" and table is None else None
     growth_note = None
-    if growth.applies(t, y, kind, family):
-        point, probs, qv, st = growth.quantile_grid(t, y, h, family, monotone)
-        chosen, growth_note = "growth", growth.note(st)
+    if len(growth_rows(t, y[None], kind, family)):
+        P, probs, Q, gnotes = growth_combined(t, y[None], h, kind, family, chosen, spacing_bucket(t), point[None],
+                                              monotone, bounds)
+        point, qv, chosen, growth_note = P[0], Q[0], "growth", gnotes[0]
     else:
         probs, errq = calibration.error_quantiles(chosen, n, spacing_bucket(t), h, table=table)
         errq = calibration.scale_errors(errq, calibration.smoothness_factor(t, y))  # smooth series: narrower

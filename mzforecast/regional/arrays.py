@@ -1,6 +1,7 @@
 """The many-regions path's arrays: every observation cut into per-(region, indicator) slices
 (`Store`), `models.forecast` for many series observed in the same years (`Group`: the same
-point forecasts, calibrated quantiles scaled to each series' smoothness or the growth model's,
+point forecasts, calibrated quantiles scaled to each series' smoothness or the growth model
+averaged with the calibrated trend model,
 structure and notes, sampled with models.draws and
 models.sample_grid), quantiles and first-passage years from order statistics, and the split-ratio
 rule of `simulate.sample` in arrays.
@@ -99,15 +100,17 @@ class Group:
         self.P, self.Q, self.at_bound = M.structure_many(P, Q, Y[:, -1].astype(float), monotone, bounds)
 
     def _growth(self, t, Y, h, method, kind, indicator, P, Q) -> dict[int, str]:
-        """The growth model (growth.py) for the rows where models.forecast would use it: their point
-        forecasts and quantile grids replaced in place; returns row -> the model's note."""
+        """The rows where models.forecast uses the growth model averaged with the calibrated trend model
+        (models.growth_combined, the same function): their point forecasts and quantile grids replaced
+        in place; returns row -> the model's note."""
         family = growth.family_of({"indicator": indicator}, self.monotone) if method == "auto" else None
-        out = {}
-        for i, y in enumerate(Y.astype(float)):
-            if growth.applies(t, y, kind, family):
-                P[i], _, Q[i], st = growth.quantile_grid(t, y, h, family, self.monotone)
-                out[i] = growth.note(st)
-        return out
+        rows = M.growth_rows(t, Y, kind, family)
+        if not len(rows):
+            return {}
+        P[rows], _, Q[rows], notes = M.growth_combined(t, Y[rows], h, kind, family, self.method,
+                                                       M.spacing_bucket(t.astype(float)), P[rows],
+                                                       self.monotone, self.bounds)
+        return dict(zip(rows.tolist(), notes))
 
     def row_method(self, i: int) -> str:
         """The method series i was forecast with (models.forecast's Forecast.method)."""
