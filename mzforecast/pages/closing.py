@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
-from ..closing import BASICALLY, STATUSES
+from ..closing import BASICALLY, STATUSES  # noqa: F401 (STATUSES: the index's columns)
 from ..data import Dataset
 from ..html import e, table
 from ..messages import label

@@ -329,6 +329,25 @@ def closing_form(res: pd.DataFrame, ds: Dataset, as_of=None, plan=None):
     return p, CP.order(f)
 
 
+def index_view(records, ds: Dataset, plan_id: str, as_of=None) -> tuple[str, dict[str, int]]:
+    """(the page's title word, its counts by the page's own categories), for the run's index:
+    完成情况 (closing:…) at a 总结评估, 序时进度 status (status:…) at a 中期评估, so the index row
+    and the page it links to say the same thing."""
+    res = pd.DataFrame(list(records))
+    try:
+        p = get_plan(plan_id, ds)
+    except MzError:
+        return W["midterm"], {}
+    scored = res[res["verdict"] != "transferred"] if "verdict" in res else res
+    if len(res) and "closing_status" in res and CP.is_closing(res, p.target_year, reference_year(as_of)):
+        s = scored["closing_status"].fillna("no_data").replace("", "no_data")
+        return W["final"], {f"closing:{k}": int((s == k).sum()) for k in CP.STATUSES if (s == k).any()}
+    kind = kind_of_evaluation(res, p.target_year)
+    s = scored.get("progress_status", pd.Series("", index=scored.index)).fillna("")
+    return kind, {f"status:{k}": int((s == k).sum()) for k in ("ahead", "on_schedule", "behind", "")
+                  if (s == k).any()}
+
+
 def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """Header, generated summary paragraph and the form: what an office pastes into its report;
     once the plan has ended, the 总结评估 page (pages.closing.page_html)."""
