@@ -148,3 +148,12 @@ def test_regions_page_names_its_order_and_reads_met():
     html = rr.target_section(p.targets[0], res, ds)
     assert "风险排序：实现概率由低到高" in html and "<th>风险排序</th>" in html
     assert not re.search(r"[1-9]\d{2,}\.\d%", html)  # no 716.7 %: over 100 reads 已达标
+
+
+def test_conflicting_targets_named_by_where_the_plan_writes_them(fourteenth):
+    ds, res = fourteenth
+    html = er.page_html("changchun-14th", res.reset_index(), ds)
+    said = html.split("相互冲突")[1].split("</p>")[0]
+    assert "公办养老机构护理型床位占比（规划主要指标表：≥ 55%，约束性）" in said
+    assert "公办养老机构护理型床位占比（规划正文：≥ 60%，预期性）" in said
+    assert not re.search(r"\b(table|text)-[a-z0-9-]+", html)  # no target id anywhere on the page

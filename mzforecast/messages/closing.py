@@ -37,7 +37,8 @@ PAGE = {
     "rule_line": "{name}（{goal}，{kind}）：{years}",
     "met_late": "{name}：目标年 {T} 年未达到，{y} 年达到（逾期完成）",
     "lost": "{name}：{y} 年已达到，{z} 年回落至目标以下",
-    "conflict_item": "{name}（{id}：{text}）",
+    "conflict_item": "{name}（{source}：{text}，{kind}）",
+    "source_table": "规划主要指标表", "source_text": "规划正文",
     # gaps in the target's terms
     "gap_growth": "年均增速差 {g:.1f} 个百分点",
     "gap_points": "差 {g:.1f} 个百分点",

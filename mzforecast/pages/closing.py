@@ -113,6 +113,17 @@ def _rule_items(checks: pd.DataFrame, targets, ds: Dataset) -> tuple[list[str], 
     return breaches, late
 
 
+def _source(t) -> str:
+    """Where in the plan a target is written: its 主要指标表 (a table row, quoted tab-separated) or its text;
+    an official finds it there, never by the target's id."""
+    said = " ".join(t.flags)
+    if re.search(r"\bthe table says\b", said):
+        return "source_table"
+    if re.search(r"\bthe text says\b", said):
+        return "source_text"
+    return "source_table" if "\t" in t.quote else "source_text"
+
+
 def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """The opening paragraph (counts) and the 约束性 section, as HTML paragraphs."""
     targets = {t.id: t for t in plan.targets}
@@ -134,7 +145,8 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
     nod = scored[scored.closing_status == "no_data"]
     if len(nod):
         more.append(W["no_data_items"].format(k=len(nod), items=W["list"].join(nod.indicator_name)))
-    conflicts = [W["conflict_item"].format(name=_name(ds, t.indicator), id=t.id, text=t.describe("zh"))
+    conflicts = [W["conflict_item"].format(name=_name(ds, t.indicator), source=W[_source(t)], text=t.describe("zh"),
+                                           kind=W["binding" if t.binding else "expected"])
                  for t in plan.targets if any(x.startswith("conflict") for x in t.flags)]
     if conflicts:
         more.append(W["conflict"].format(items=W["sep"].join(conflicts)))
