@@ -37,7 +37,8 @@ from .terms import effective, target_series
 
 TOLERANCE = 5.0  # percentage points of 时序进度 counted as 符合序时进度
 FIELDS = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",
-          "responsible_unit", "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
+          "responsible_unit", "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit",
+          "late_year"]
 STATUS_COLORS = {"ahead": "#1a9850", "on_schedule": "#66bd63", "behind": "#d73027", "": "#bdbdbd"}
 
 

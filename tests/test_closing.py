@@ -157,3 +157,29 @@ def test_conflicting_targets_named_by_where_the_plan_writes_them(fourteenth):
     assert "公办养老机构护理型床位占比（规划主要指标表：≥ 55%，约束性）" in said
     assert "公办养老机构护理型床位占比（规划正文：≥ 60%，预期性）" in said
     assert not re.search(r"\b(table|text)-[a-z0-9-]+", html)  # no target id anywhere on the page
+
+
+def test_target_met_late_reads_met_late_in_the_counts_table_and_chart(fourteenth):
+    ds, res = fourteenth
+    r = res.loc["text-county-public-homes-2022"]  # 99 % in 2022, 100 % in 2023
+    assert r.closing_status == "late" and r.late_year == 2023
+    html = er.page_html("changchun-14th", res.reset_index(), ds)
+    row = [x for x in html.split("<tr>") if x.startswith("<td>县级公办养老机构覆盖率<")][0]
+    assert "逾期完成（2023年达到）" in row and "基本完成" not in row
+    head = html.split("<h2>总体情况</h2>")[1].split("</p>")[0]
+    assert f"逾期完成 {int((res.closing_status == 'late').sum())} 项" in head
+    _, f = er.closing_form(res.reset_index(), ds)
+    fig = CP.chart(f)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "逾期完成" in legend and "2023年达到" in [t.get_text() for t in fig.axes[0].texts]
+    wb = er.summary_workbook(res.reset_index(), ds)
+    cells = [c.value for row in wb.worksheets[0].iter_rows() for c in row]
+    assert "逾期完成（2023年达到）" in cells
+
+
+def test_every_met_then_lost_target_is_in_the_fell_back_list(fourteenth):
+    ds, res = fourteenth
+    html = er.page_html("changchun-14th", res.reset_index(), ds)
+    said = html.split("逾期完成或完成后回落的指标：")[1].split("</p>")[0]
+    assert "农村特困人员基本生活标准 / 上年农村低保标准：2021 年已达到，2024 年回落至目标以下" in said
+    assert "困难残疾人生活补贴覆盖率：2022 年已达到，2024 年回落至目标以下" in said

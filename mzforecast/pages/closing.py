@@ -1,7 +1,7 @@
 """The 总结评估 page: how a plan ended, as an office writes it once the target year has passed.
 
-It opens with the counts by closing status (closing.completion: 超额完成 / 已完成 / 基本完成 /
-未完成 / 无数据), then the binding (约束性) targets left unmet with their gaps, the policy rules
+It opens with the counts by closing status (closing.completion: 超额完成 / 已完成 / 逾期完成 /
+基本完成 / 未完成 / 无数据), then the binding (约束性) targets left unmet with their gaps, the policy rules
 breached year by year (rules.check), targets met late or met and then lost, and conflicting
 duplicate targets; then the form. Worded retrospectively: no 序时进度, no forecast verdicts, no
 Eurostat/UNSD classes for observed outcomes. Also `progress_text`, 完成进度 as every page shows
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
-from ..closing import BASICALLY, STATUSES  # noqa: F401 (STATUSES: the index's columns)
+from ..closing import BASICALLY, STATUSES
 from ..data import Dataset
 from ..html import e, table
 from ..messages import label
@@ -108,7 +108,7 @@ def _rule_items(checks: pd.DataFrame, targets, ds: Dataset) -> tuple[list[str], 
                                                   kind=W["binding" if t.binding else "expected"]))
         if not fmt.missing(c.met_late):
             late.append(W["met_late"].format(name=name, T=t.target_year, y=int(c.met_late)))
-        elif isinstance(c.lost, tuple) and not years:
+        if isinstance(c.lost, tuple):  # met and then lost, also where the breaches are listed above
             late.append(W["lost"].format(name=name, y=c.lost[0], z=c.lost[1]))
     return breaches, late
 
@@ -155,6 +155,14 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
     return "".join(out)
 
 
+def status_word(r) -> str:
+    """完成情况 of a form row as the page, the chart and the workbook say it: 逾期完成（2023年达到）."""
+    st = r.get("closing_status") or ""
+    if st == "late" and not fmt.missing(r.get("late_year")):
+        return W["late_word"].format(y=int(r["late_year"]))
+    return label("closing", st) if st else "–"
+
+
 def form_html(f: pd.DataFrame) -> str:
     """The closing form: base, target, 现值, 完成进度 (已达标 past 100 %), 完成情况, gap, 责任单位."""
     head = list(W["columns"])
@@ -172,7 +180,7 @@ def form_html(f: pd.DataFrame) -> str:
         st = r.get("closing_status") or ""
         met = st in ("exceeded", "completed") or (st == "basically" and r.get("verdict_code") == "achieved")
         prog = "–" if r.get("fell_back") else progress_text(r.get("completion_progress"), st, met)
-        word = r.get("verdict") if r.get("verdict_code") == "transferred" else label("closing", st) if st else "–"
+        word = r.get("verdict") if r.get("verdict_code") == "transferred" else status_word(r)
         status = f"<span style='color:{COLOURS.get(st, '#444')};font-weight:bold'>{e(word)}</span>"
         gap = gap_text(r) + (W["sep"] + label("closing", "fell_back") if r.get("fell_back") else "")
         rows.append([e(r["indicator_name"]), e(r["binding"]), e(base),
@@ -185,8 +193,8 @@ def form_html(f: pd.DataFrame) -> str:
 
 
 def order(f: pd.DataFrame) -> pd.DataFrame:
-    """Binding first, then 未完成, 基本完成, 无数据, 已完成, 超额完成; transferred last."""
-    rank = {"not_completed": 0, "basically": 1, "no_data": 2, "completed": 3, "exceeded": 4, "": 5}
+    """Binding first, then 未完成, 基本完成, 逾期完成, 无数据, 已完成, 超额完成; transferred last."""
+    rank = {"not_completed": 0, "basically": 1, "late": 2, "no_data": 3, "completed": 4, "exceeded": 5, "": 6}
     g = f.assign(_t=f.verdict_code.eq("transferred"), _b=f.binding.ne(label("binding", "binding")),
                  _s=f.closing_status.map(rank).fillna(5))
     return g.sort_values(["_t", "_b", "_s", "target_id"], kind="stable").drop(columns=["_t", "_b", "_s"]) \
@@ -197,7 +205,8 @@ def chart(f: pd.DataFrame):
     """Bars of 完成进度 (capped at 100 %), coloured by closing status; fell-back rows drawn at 0
     and labelled, so a missed binding target is never left out."""
     from matplotlib.patches import Patch
-    f = f[f.closing_status.isin(["exceeded", "completed", "basically", "not_completed"])]
+    shown = ("exceeded", "completed", "late", "basically", "not_completed")
+    f = f[f.closing_status.isin(shown)]
     if f.empty:
         return None
     f = f.iloc[::-1]
@@ -211,6 +220,8 @@ def chart(f: pd.DataFrame):
             if fb:
                 ax.text(1, yi, W["fell_back_bar"].format(gap=gap_text(g)), va="center", fontsize=7,
                         color=COLOURS["not_completed"])
+            elif g.get("closing_status") == "late" and not fmt.missing(g.get("late_year")):
+                ax.text(1, yi, W["late_bar"].format(y=int(g["late_year"])), va="center", fontsize=7, color="#333")
         binding = label("binding", "binding")
         labels = [("★ " if b == binding else "") + (n if len(n) <= 22 else n[:21] + "…")
                   for n, b in zip(f.indicator_name, f.binding)]
@@ -219,8 +230,8 @@ def chart(f: pd.DataFrame):
             t.set_parse_math(False)
         ax.axvline(100, color="#888", lw=0.8, ls="--")
         ax.set_xlabel(W["axis"])
-        ax.legend(handles=[Patch(color=COLOURS[k], label=label("closing", k)) for k in
-                           ("exceeded", "completed", "basically", "not_completed")],
+        ax.legend(handles=[Patch(color=COLOURS[k], label=label("closing", k)) for k in shown
+                           if k != "late" or (f.closing_status == "late").any()],
                   fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(f)), ncol=4)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()

@@ -75,7 +75,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
                 ds.indicators[r["indicator"]].unit if r["indicator"] in ds.indicators else "")),
             # closing.completion's reading (总结评估), shown once the target year is observed
             **{k: r.get(k) for k in ("kind", "target_value", "closing_status", "gap", "realised_growth",
-                                     "level_unit", "fell_back", "stand_in")}))
+                                     "level_unit", "fell_back", "stand_in", "late_year")}))
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -262,7 +262,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 if key == "progress_status":
                     v = label("status", _str(v)) if _str(v) else ""
                 elif key == "closing_status":
-                    v = label("closing", _str(v)) if _str(v) else ""
+                    v = CP.status_word(r) if _str(v) else ""
                 elif key == "unit":
                     v = DISPLAY_ZH.get(_str(v), _str(v))
                 elif key in ("base_year", "latest_year", "target_year"):

@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .._version import __version__
+from ..closing import STATUSES
 from ..codes import VERDICT_ORDER
 from ..data import data_dir, load
 from ..messages.pages import INDEX
@@ -99,7 +100,7 @@ def job_title(params: dict, ds, lang: str, fallback: str) -> str:
 def _evaluation_columns(lang: str):
     """The categories an evaluation page counts by: 完成情况 (总结评估), then 序时进度 (中期评估)."""
     out = [(f"closing:{k}", label("closing", k, lang), CLOSING_COLORS[k])
-           for k in ("exceeded", "completed", "basically", "not_completed", "no_data")]
+           for k in STATUSES]
     out += [(f"status:{k}", label("status", k, lang) if k else INDEX[lang]["no_progress"], STATUS_COLORS[k])
             for k in ("ahead", "on_schedule", "behind", "")]
     return out
