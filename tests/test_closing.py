@@ -183,3 +183,15 @@ def test_every_met_then_lost_target_is_in_the_fell_back_list(fourteenth):
     said = html.split("逾期完成或完成后回落的指标：")[1].split("</p>")[0]
     assert "农村特困人员基本生活标准 / 上年农村低保标准：2021 年已达到，2024 年回落至目标以下" in said
     assert "困难残疾人生活补贴覆盖率：2022 年已达到，2024 年回落至目标以下" in said
+
+
+def test_plan_without_binding_targets_says_so_not_all_completed():
+    ds = mzf.load()
+    res = mzf.assess_plan("changchun-13th", ds, reference=2026)
+    assert not res.binding.any()
+    html = er.page_html("changchun-13th", res, ds)
+    section = html.split("约束性指标完成情况")[1].split("</p>")[0]
+    assert "本规划未设约束性指标。" in section and "全部完成" not in html
+    b = res.assign(binding=True, closing_status="no_data")
+    para = CP.binding_sentence(b, b.iloc[:0])
+    assert para == f"约束性指标 {len(b)} 项均无目标年数据，无法判断是否完成。"

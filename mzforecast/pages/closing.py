@@ -124,6 +124,21 @@ def _source(t) -> str:
     return "source_table" if "\t" in t.quote else "source_text"
 
 
+def binding_sentence(bound: pd.DataFrame, missed: pd.DataFrame) -> str:
+    """The 约束性 section's sentence: none set, the missed ones with their gaps, or all met; never
+    全部完成 over targets that have no data."""
+    if not len(bound):
+        return W["no_binding"]
+    out = W["binding_missed"].format(k=len(missed), items=W["sep"].join(
+        _binding_item(r) for r in missed.to_dict("records"))) if len(missed) else ""
+    nod = int((bound.closing_status == "no_data").sum())
+    if nod == len(bound):
+        return W["binding_all_no_data"].format(n=nod)
+    if nod:
+        return out + W["binding_no_data"].format(n=len(bound), k=nod)
+    return out or W["binding_ok"]
+
+
 def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """The opening paragraph (counts) and the 约束性 section, as HTML paragraphs."""
     targets = {t.id: t for t in plan.targets}
@@ -133,8 +148,7 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
                             nb=int((f.binding == binding).sum()), counts=counts_text(scored.closing_status))
     out = [f"<p>{e(head + W['rule'].format(pct=BASICALLY))}</p>", f"<h2>{e(W['sub_binding'])}</h2>"]
     missed = scored[(scored.binding == binding) & scored.closing_status.isin(["not_completed", "basically"])]
-    para = (W["binding_missed"].format(k=len(missed), items=W["sep"].join(
-        _binding_item(r) for r in missed.to_dict("records"))) if len(missed) else W["binding_ok"])
+    para = binding_sentence(scored[scored.binding == binding], missed)
     breaches, late = _rule_items(check(plan, ds, as_of), targets, ds)
     out.append(f"<p>{e(para)}</p>")
     if breaches:  # one line per rule: the years in breach, by year
