@@ -13,7 +13,7 @@ from ..attainment import target_fan
 from ..data import Dataset
 from ..html import e, table as html_table
 from ..messages import label, note as message
-from ..messages.closing import DRAFT as PERIOD
+from ..messages.closing import DRAFT as PERIOD, FLOOR
 from ..messages.goal import comparison
 from ..messages.pages import CHART, DRAFT, WORDS
 from ..propose import get_draft
@@ -61,7 +61,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         if r.comparator == "between":
             target = f"{fmt_value(r.target_value, r.unit, language)}–…"
         sign = "≤" if r.comparator in ("<=", "<") else "≥"
-        cuts = [_cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language) for q in (50, 80, 90)]
+        cuts = [_promisable(r, q, sign, language) for q in (50, 80, 90)]
         unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
         rows.append([name, unit, latest,
                      target + (W["binding"] if r.binding else ""),
@@ -70,6 +70,16 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
                      _drafting_note(r, ds) if language == "zh" and isinstance(getattr(r, "note_zh", None), str)
                      else draft_note(r.note, ds, language)])
     return pd.DataFrame(rows, columns=W["head"])
+
+
+def _promisable(r, q: int, sign: str, language: str) -> str:
+    """The value promisable at q %; one lifted to a policy floor says so, with the floor's own
+    probability (draft_floors.apply), never implying q % confidence it does not have."""
+    cut = _cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language)
+    p = getattr(r, "floor_probability", np.nan)
+    if f"proposed_{q}" in str(getattr(r, "raised", "") or "").split(",") and not pd.isna(p):
+        return DRAFT[language]["at_floor"].format(v=cut, p=f"{p:.0%}")
+    return cut
 
 
 def _drafting_note(r, ds: Dataset) -> str:
@@ -150,9 +160,20 @@ def without_data(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
         return ""
     items = "".join(f"<li>{e(ds.indicators[r.indicator].name(language))} <small>("
                     + ("" if language == "zh" else f"{e(r.target_id)}: ")  # ids are English: not on a zh page
-                    + f"{e(draft_note(r.note, ds, language))})</small></li>" for r in nd.itertuples())
+                    + f"{e(_nodata_note(r, ds, language))})</small></li>" for r in nd.itertuples())
     W = DRAFT[language]
     return f"<h2>{W['nodata']}（{len(nd)}）</h2><p>{W['hint']}</p><ul>{items}</ul>"
+
+
+def _nodata_note(r, ds: Dataset, language: str) -> str:
+    """Why a target has no values, and the floors that apply, in the page's language (the floors
+    from the frame's `floors_applied`, not the English note)."""
+    note = str(r.note) if isinstance(r.note, str) else ""
+    floors = getattr(r, "floors_applied", "")
+    if language != "zh" or not isinstance(floors, str) or not floors:
+        return draft_note(r.note, ds, language)
+    note = note.split(FLOOR["en"]["applied"].split("{")[0])[0].rstrip("; ")
+    return "；".join(x for x in [draft_note(note, ds, "zh"), FLOOR["zh"]["applied"].format(items=floors)] if x)
 
 
 def section_heading(key: str, language: str = "zh") -> str:
