@@ -202,7 +202,9 @@ def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(d
     assert r.ambition >= 0.8 and row["实现概率（稳妥/积极/挑战）"] == f"{r.ambition:.0%}（低于上期趋势）"
     # a verdict on one observation says so (the tekun standard is observed once)
     assert t.iloc[list(d.target_id).index("draft-01-tekun-urban")]["实现概率（稳妥/积极/挑战）"].endswith("仅1个观测值，无趋势")
-    assert row["隐含年均增速"] == f"{r.target_cagr:.1f}%" and row["上一规划期年均增速"] == f"{r.historical_cagr:.1f}%"
+    # the last five years observed (2015-2020: the base year 2025 has no data yet), as the note says
+    assert row["隐含年均增速"] == f"{r.target_cagr:.1f}%" and row["上一规划期年均增速"] == f"{r.period_growth:.1f}%（2015-2020）"
+    assert f"2015—2020 年年均增长 {r.period_growth:.1f}%" in row["起草说明"]
     assert "基期2025年尚无数据：从最新年份2020年起测算（测算期10年，而非5年）" in row["起草说明"]
     # no English left in the Chinese table's notes
     import re
