@@ -24,7 +24,7 @@ growth (年均增长) and change (新增) targets alike:
       no_data        无数据    no value in the target year
   fell_back              the base year already met the target and the 现值 no longer does
 
-No ±5-point 时序进度 tolerance is applied here: at the end of a plan the question is whether the
+No ±5-point 序时进度 tolerance is applied here: at the end of a plan the question is whether the
 target was met, not whether work kept pace. Imports `terms` (base value and growth); the status
 words are in `mzforecast.messages` (label("closing", code)).
 """

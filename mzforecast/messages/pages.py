@@ -141,7 +141,7 @@ CHART = {
 REGIONS = {
     "zh": dict(rank="风险排序", order="风险排序：实现概率由低到高（1 = 最可能未实现）；完成进度达到 100% 以上的记为“已达标”。",
                region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
-               verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
+               verdict="判断", progress="完成进度", time="序时进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
@@ -158,12 +158,13 @@ REGIONS = {
 }
 # 中期评估/总结评估: the form is Chinese only (offices paste it into their report)
 EVALUATION = dict(
-    head=["指标", "属性", "基期值", "目标值", "现值", "完成进度", "时序进度", "状态", "预测判断", "责任单位"],
-    no_progress="<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。数据补充后，本节按指标画出完成进度与时序进度。</p>",
-    chart_alt="各指标完成进度与时序进度", chart_empty="暂无可计算完成进度的指标",
-    axis="%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）", legend="完成进度：{s}", time="时序进度",
+    head=["指标", "属性", "基期值", "目标值", "现值", "完成进度", "序时进度", "状态", "预测判断", "责任单位"],
+    no_progress="<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。数据补充后，本节按指标画出完成进度与序时进度。</p>",
+    chart_alt="各指标完成进度与序时进度", chart_empty="暂无可计算完成进度的指标",
+    axis="%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）", legend="完成进度：{s}", time="序时进度",
     final="总结评估", midterm="中期评估", nothing_yet="实施情况评估（暂无基期后数据）",
     data_to="数据截至 {y} 年", all_data="使用全部已有数据", dashboard="规划监测页",
+    observed="{v}（实际值）",
 )
 # 目标测算 (target setting) page
 DRAFT = {
