@@ -99,7 +99,7 @@ def _period(r) -> str:
 
 def table_html(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     t = table(d, ds, language)
-    return html_table(list(t.columns), [[e(str(c)) for c in row] for row in t.itertuples(index=False)], "risk")
+    return html_table(list(t.columns), [[e(str(c)) for c in row] for row in t.itertuples(index=False)], "risk draft")
 
 
 def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh"):
