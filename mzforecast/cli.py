@@ -19,7 +19,7 @@ from .safe import terminal
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
                 "latest_value", "mean", "median", "lo80", "hi80", "probability", "probability_nowcast", "verdict"]
-ASSESS_TABLE += ["completion_progress", "time_progress", "progress_status"]  # issue 11: 完成进度/时序进度
+ASSESS_TABLE += ["completion_progress", "time_progress", "progress_status"]  # issue 11: 完成进度/序时进度
 
 
 MAX_ERRORS = 50  # problems listed before the rest are counted

@@ -18,12 +18,13 @@ growth (年均增长) and change (新增) targets alike:
       exceeded       超额完成  above the upper aim b of "达到 a–b", or past a `between` band on the far
                                side from the base
       completed      已完成    met
+      late           逾期完成  not met in the target year, met in a later observed year (`late_year`)
       basically      基本完成  not met, but within a 左右 tolerance, or at least BASICALLY % of the way
       not_completed  未完成
       no_data        无数据    no value in the target year
   fell_back              the base year already met the target and the 现值 no longer does
 
-No ±5-point 时序进度 tolerance is applied here: at the end of a plan the question is whether the
+No ±5-point 序时进度 tolerance is applied here: at the end of a plan the question is whether the
 target was met, not whether work kept pace. Imports `terms` (base value and growth); the status
 words are in `mzforecast.messages` (label("closing", code)).
 """
@@ -36,8 +37,8 @@ import numpy as np
 from .terms import base_of, cagr
 
 BASICALLY = 90.0  # percent of the way from base to target that counts as 基本完成
-STATUSES = ("exceeded", "completed", "basically", "not_completed", "no_data")
-FIELDS = ["closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
+STATUSES = ("exceeded", "completed", "late", "basically", "not_completed", "no_data")
+FIELDS = ["closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit", "late_year"]
 
 def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
@@ -115,7 +116,7 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
     T = target.target_year
     out = dict(closing_status="", realised_growth=float("nan"), gap=float("nan"), stand_in=False, fell_back=False,
                level_unit=level_unit, current_year=None, current_value=float("nan"),
-               completion_progress=float("nan"), final=False, met=None)
+               completion_progress=float("nan"), final=False, met=None, late_year=None)
     upto = np.flatnonzero((years > int(target.base_year)) & (years <= T))
     B, b, stand_in = base_of(target, years, values, int(years[upto[-1]]) if len(upto) else None)
     out.update(base_year=B, base_value=b, stand_in=stand_in)
@@ -155,6 +156,11 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
         status = "basically"
     else:
         status = "not_completed"
+    if status in ("basically", "not_completed") and not (target.tolerance and met):
+        later = [int(y) for y, v in zip(years, values) if y > T and not _nan(v)
+                 and bool(target.met(judged_value(target, b, B, float(v), int(y))))]
+        if later:  # missed in its year, reached afterwards: 逾期完成, whatever the share of the way
+            status, out["late_year"] = "late", later[0]
     out["closing_status"] = status
     return out
 

@@ -12,7 +12,7 @@ VERDICT_ORDER = ("off_track", "not_achieved", "at_risk", "on_track", "achieved",
 LIVE_VERDICTS = ("on_track", "at_risk", "off_track")  # a forecast judgement, not an observed outcome
 LISTED_ONLY = ("no_data", "transferred")  # listed once, never scored
 
-# 中期评估: 完成进度 against 时序进度
+# 中期评估: 完成进度 against 序时进度
 PROGRESS_STATUSES = ("ahead", "on_schedule", "behind")
 
 # Eurostat SDG and UNSD progress classes

@@ -26,8 +26,8 @@ from .messages.notes import Note, Notes
 from .rules import floors_for, round_to_step
 from .terms import effective, target_series
 
-COLUMNS = ["floor", "floors_applied", "below_floor", "period", "period_growth", "period_growth_unit", "trend_value",
-           "note_zh"]
+COLUMNS = ["floor", "floors_applied", "below_floor", "raised", "floor_probability", "period", "period_growth",
+           "period_growth_unit", "trend_value", "note_zh"]
 
 
 def _nan(v) -> bool:
@@ -38,7 +38,12 @@ def period_trend(hist: pd.Series, base_year: int, unit: str, span: int = 5):
     """(first year, last year, growth, 'percent'|'points', trend function) over the plan period
     ending at base_year (or the latest year before it): CAGR in % for levels and ratios, 百分点/年
     for shares; None without two years in the period."""
-    h = hist[(hist.index >= base_year - span) & (hist.index <= base_year)]
+    h = hist[hist.index <= base_year]
+    if not len(h):
+        return None
+    # the period ends at the base year, or where its data are not out yet at the latest year observed
+    end = int(h.index.max())
+    h = h[h.index >= end - span]
     if len(h) < 2:
         return None
     y0, y1 = int(h.index.min()), int(h.index.max())
@@ -52,8 +57,11 @@ def period_trend(hist: pd.Series, base_year: int, unit: str, span: int = 5):
     return y0, y1, g, "percent", lambda T: v1 * (1 + g / 100) ** (T - y1)
 
 
-def apply(frame: pd.DataFrame, plan, ds, as_of=None) -> pd.DataFrame:
-    """The draft frame with floors applied, trend compared and 起草说明 written (module docstring)."""
+def apply(frame: pd.DataFrame, plan, ds, as_of=None, probability_at=None) -> pd.DataFrame:
+    """The draft frame with floors applied, trend compared and 起草说明 written (module docstring).
+    `raised` lists the proposed columns lifted to the floor; `probability_at(target, value)` gives
+    the chance of meeting the floor there (`floor_probability`), so a lifted value never reads as
+    promisable at a probability it does not have."""
     targets = {t.id: t for t in plan.targets}
     pcols = [c for c in frame.columns if c.startswith("proposed_")]
     out = frame.copy()
@@ -70,12 +78,20 @@ def apply(frame: pd.DataFrame, plan, ds, as_of=None) -> pd.DataFrame:
         top = max((v for v, _ in fl), default=float("nan"))
         if not _nan(top):  # a floor off the step (an achieved level) is promised at the next step up
             top = max(top, round_to_step(top, t.unit, "lower"))
+        raised = []
         for c in pcols:
             v = r[c]
             if _nan(v):
                 continue
             v = round_to_step(float(v), t.unit, "higher" if higher else "lower")
+            if higher and not _nan(top) and v < top - 1e-9:
+                raised.append(c)
             out.at[i, c] = max(v, top) if higher and not _nan(top) else v
+        out.at[i, "raised"] = ",".join(raised)
+        if raised:
+            same = t.value is not None and abs(t.value - top) < 1e-9 and not _nan(r.ambition)
+            out.at[i, "floor_probability"] = float(r.ambition) if same else (
+                probability_at(t, top) if probability_at else float("nan"))
         applied = [s for v, s in fl if higher and any(not _nan(r[c]) and float(r[c]) < v + 1e-9 for c in pcols)] \
             or [s for v, s in fl if v == top]
         below = bool(higher and not _nan(top) and t.value is not None and t.value < top - 1e-9)
@@ -115,12 +131,23 @@ def note_zh(t, r, ds, tr, pcols, fl) -> str:
                                            T=t.target_year, trend=fmt.number(r.trend_value, t.unit)))
     elif not _nan(r.latest_value):
         parts.append(DRAFT["no_trend"].format(y=int(r.latest_year), latest=fmt.number(r.latest_value, t.unit)))
-    cls = label("draft_class", r.ambition_class, default=label("ambition", r.ambition_class, default="—"))
-    prob = DRAFT["prob"].format(p=fmt.probability(r.ambition)) if not _nan(r.ambition) else ""
-    parts.append(DRAFT["draft"].format(v=fmt.number(t.value, t.unit), cls=cls or "—", prob=prob))
+    cls = label("draft_class", r.ambition_class, default=label("ambition", r.ambition_class, default=""))
+    v = fmt.number(t.value, t.unit)
+    if not _nan(r.ambition):
+        parts.append(DRAFT["draft"].format(v=v, cls=cls, prob=DRAFT["prob"].format(p=fmt.probability(r.ambition))))
+    elif r.ambition_class in ("at_floor", "below_floor") or (fl and t.value is not None
+                                                            and any(abs(t.value - x) < 1e-9 for x, _ in fl)):
+        parts.append(DRAFT["draft_floor"].format(v=v))
+    else:  # nothing observed: no probability, no empty （—）
+        parts.append(DRAFT["draft_plain"].format(v=v))
     p80 = next((c for c in pcols if c.endswith("_80")), pcols[-1] if pcols else None)
     if p80 and not _nan(r[p80]):
-        parts.append(DRAFT["promise"].format(p=p80.split("_")[1], v=fmt.number(r[p80], t.unit)))
+        q = p80.split("_")[1]
+        if p80 in str(r.raised or "").split(",") and not _nan(r.floor_probability):
+            parts.append(DRAFT["promise_floor"].format(p=q, v=fmt.number(r[p80], t.unit),
+                                                       prob=fmt.probability(r.floor_probability)))
+        else:
+            parts.append(DRAFT["promise"].format(p=q, v=fmt.number(r[p80], t.unit)))
     if fl:
         parts.append(DRAFT["floors"].format(items=DRAFT["sep"].join(
             DRAFT["floor_item"].format(v=fmt.number(v, t.unit), source=s) for v, s in fl)))

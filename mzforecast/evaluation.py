@@ -1,9 +1,9 @@
-"""中期评估 / 总结评估 as planning offices write them: 完成进度 against 时序进度.
+"""中期评估 / 总结评估 as planning offices write them: 完成进度 against 序时进度.
 
-For every target the form shows 属性 (约束性/预期性), 基期值, 目标值, 现值, 完成进度, 时序进度
+For every target the form shows 属性 (约束性/预期性), 基期值, 目标值, 现值, 完成进度, 序时进度
 and whether the work is 超前 / 符合 / 滞后序时进度, with the 责任单位 named by the document.
 
-Definitions (docs/methods.md, "完成进度与时序进度"):
+Definitions (docs/methods.md, "完成进度与序时进度"):
   完成进度 = (现值 − 基期值) / (目标值 − 基期值) × 100, in the target's own terms:
     level targets on the indicator; ratio targets on the ratio itself (rural ÷ urban 低保, say);
     growth targets (年均增长 g%) on the implied level 基期值 × (1+g)^(目标年−基期年), i.e. the
@@ -11,14 +11,14 @@ Definitions (docs/methods.md, "完成进度与时序进度"):
     implied level 基期值 + X. "<=" targets work the same way (both differences are negative).
     The true share of the way (closing.progress): a range "a–b" counts towards its near end and
     stops at 100 once inside; a base value that already met the target gives 100 while it still does.
-  时序进度 = (现值年份 − 基期年) / (目标年 − 基期年) × 100, clipped to 0–100. The reference year
+  序时进度 = (现值年份 − 基期年) / (目标年 − 基期年) × 100, clipped to 0–100. The reference year
     is the year of the latest observation (现值), not the calendar year: the office compares the
     progress the data show with the time the data cover.
-  状态: 完成进度 − 时序进度 ≥ +TOLERANCE → ahead (超前); ≤ −TOLERANCE → behind (滞后);
+  状态: 完成进度 − 序时进度 ≥ +TOLERANCE → ahead (超前); ≤ −TOLERANCE → behind (滞后);
     otherwise on_schedule (符合). Empty when there is no 现值 after the base year.
 
 Once the target year is observed (总结评估) the form reads closing.completion's status instead of
-时序进度. Imports the leaves, the data layer, `terms` (the target's series in its own terms),
+序时进度. Imports the leaves, the data layer, `terms` (the target's series in its own terms),
 `closing` and `attainment.reference_year`; the words
 for the statuses are in `mzforecast.messages` (label("status", code)).
 """
@@ -35,9 +35,10 @@ from .errors import MzError
 from .targets import Target
 from .terms import effective, target_series
 
-TOLERANCE = 5.0  # percentage points of 时序进度 counted as 符合序时进度
+TOLERANCE = 5.0  # percentage points of 序时进度 counted as 符合序时进度
 FIELDS = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",
-          "responsible_unit", "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit"]
+          "responsible_unit", "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit",
+          "late_year"]
 STATUS_COLORS = {"ahead": "#1a9850", "on_schedule": "#66bd63", "behind": "#d73027", "": "#bdbdbd"}
 
 

@@ -45,7 +45,7 @@ def assess_plan(plan: str | Plan, data: Dataset | None = None, *, as_of: int | N
         their units. A regional plan's table is returned as computed.
     columns : {"brief", "evaluation", "all"}, optional
         Default: every field as the CLI's CSV has it. "brief" (the headline: value, median, 80 %
-        band, probability, verdict), "evaluation" (完成进度/时序进度 form) and "all" merge the
+        band, probability, verdict), "evaluation" (完成进度/序时进度 form) and "all" merge the
         nowcast into one ``probability`` column beside ``probability_basis`` (forecast, nowcast or
         observed).
 

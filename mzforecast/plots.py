@@ -30,7 +30,8 @@ COLORS = {"achieved": GREEN, "on_track": LIGHT_GREEN, "at_risk": AMBER, "off_tra
           "insufficient_data": GREY, "outcome_pending": GREY, "no_data": "#8c8c8c", "transferred": "#616161"}
 STATUS_COLORS = {"ahead": GREEN, "on_schedule": LIGHT_GREEN, "behind": RED, "": "#bdbdbd"}
 # how a target ended (总结评估: closing statuses)
-CLOSING_COLORS = {"exceeded": GREEN, "completed": LIGHT_GREEN, "basically": "#fdae61", "not_completed": RED,
+CLOSING_COLORS = {"exceeded": GREEN, "completed": LIGHT_GREEN, "late": "#4393c3", "basically": "#fdae61",
+                  "not_completed": RED,
                   "no_data": "#bdbdbd", "": "#bdbdbd"}
 TARGET_COLOR = "#d73027"
 

@@ -416,4 +416,8 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         row["note"] = Notes(n for n in notes if n)
         rows.append(row)
     cols = DRAFT_COLUMNS + [f"proposed_{round(q * 100):d}" for q in ps] + ["note"]
-    return apply_floors(pd.DataFrame(rows, columns=cols), p, ds, as_of)
+    def probability_at(t, value):  # the chance of meeting a floor a proposed value was lifted to
+        p = A.assess(t.model_copy(update={"value": float(value)}), ds, as_of=as_of, method=method,
+                     seed=seed).get("probability")
+        return float("nan") if p is None or pd.isna(p) else float(p)
+    return apply_floors(pd.DataFrame(rows, columns=cols), p, ds, as_of, probability_at)

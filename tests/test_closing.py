@@ -148,3 +148,50 @@ def test_regions_page_names_its_order_and_reads_met():
     html = rr.target_section(p.targets[0], res, ds)
     assert "风险排序：实现概率由低到高" in html and "<th>风险排序</th>" in html
     assert not re.search(r"[1-9]\d{2,}\.\d%", html)  # no 716.7 %: over 100 reads 已达标
+
+
+def test_conflicting_targets_named_by_where_the_plan_writes_them(fourteenth):
+    ds, res = fourteenth
+    html = er.page_html("changchun-14th", res.reset_index(), ds)
+    said = html.split("相互冲突")[1].split("</p>")[0]
+    assert "公办养老机构护理型床位占比（规划主要指标表：≥ 55%，约束性）" in said
+    assert "公办养老机构护理型床位占比（规划正文：≥ 60%，预期性）" in said
+    assert not re.search(r"\b(table|text)-[a-z0-9-]+", html)  # no target id anywhere on the page
+
+
+def test_target_met_late_reads_met_late_in_the_counts_table_and_chart(fourteenth):
+    ds, res = fourteenth
+    r = res.loc["text-county-public-homes-2022"]  # 99 % in 2022, 100 % in 2023
+    assert r.closing_status == "late" and r.late_year == 2023
+    html = er.page_html("changchun-14th", res.reset_index(), ds)
+    row = [x for x in html.split("<tr>") if x.startswith("<td>县级公办养老机构覆盖率<")][0]
+    assert "逾期完成（2023年达到）" in row and "基本完成" not in row
+    head = html.split("<h2>总体情况</h2>")[1].split("</p>")[0]
+    assert f"逾期完成 {int((res.closing_status == 'late').sum())} 项" in head
+    _, f = er.closing_form(res.reset_index(), ds)
+    fig = CP.chart(f)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "逾期完成" in legend and "2023年达到" in [t.get_text() for t in fig.axes[0].texts]
+    wb = er.summary_workbook(res.reset_index(), ds)
+    cells = [c.value for row in wb.worksheets[0].iter_rows() for c in row]
+    assert "逾期完成（2023年达到）" in cells
+
+
+def test_every_met_then_lost_target_is_in_the_fell_back_list(fourteenth):
+    ds, res = fourteenth
+    html = er.page_html("changchun-14th", res.reset_index(), ds)
+    said = html.split("逾期完成或完成后回落的指标：")[1].split("</p>")[0]
+    assert "农村特困人员基本生活标准 / 上年农村低保标准：2021 年已达到，2024 年回落至目标以下" in said
+    assert "困难残疾人生活补贴覆盖率：2022 年已达到，2024 年回落至目标以下" in said
+
+
+def test_plan_without_binding_targets_says_so_not_all_completed():
+    ds = mzf.load()
+    res = mzf.assess_plan("changchun-13th", ds, reference=2026)
+    assert not res.binding.any()
+    html = er.page_html("changchun-13th", res, ds)
+    section = html.split("约束性指标完成情况")[1].split("</p>")[0]
+    assert "本规划未设约束性指标。" in section and "全部完成" not in html
+    b = res.assign(binding=True, closing_status="no_data")
+    para = CP.binding_sentence(b, b.iloc[:0])
+    assert para == f"约束性指标 {len(b)} 项均无目标年数据，无法判断是否完成。"

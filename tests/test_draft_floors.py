@@ -64,3 +64,28 @@ def test_ambition_compared_with_the_previous_trend(draft):
     r = d.loc["draft-05-lottery-outlets"]  # 1,800 against a 十四五 trend of about 2,300
     assert r.trend_value > 1800 and r.ambition_class == "below_trend"
     assert "低于上期趋势" in r.note_zh and "2020—2025 年年均增长" in r.note_zh
+
+
+def test_value_lifted_to_a_floor_says_so_with_its_own_probability():
+    """A promisable value raised to a policy floor reads 按政策底线（实现概率79%）, never as 80% sure;
+    the rural ÷ urban 低保 ratio is never proposed below the previous plan's 75 %; the note's
+    period growth is the one in the table; no English and no empty （—） on the Chinese page."""
+    import mzforecast as mzf
+    from mzforecast.pages import target_setting as ts
+    from mzforecast.propose import assess_draft
+    ds = mzf.load()
+    d = assess_draft("changchun-15th-draft-example", ds)
+    t = ts.table(d, ds).set_index("指标")
+    r = d.set_index("target_id").loc["draft-01-tekun-urban"]
+    assert r.ambition < 0.8 and "proposed_80" in r.raised
+    p = f"{r.ambition:.0%}"
+    assert t.loc["城市特困人员基本生活标准 ÷ 上年度城市低保标准", "80%把握可承诺值"] == f"1.50倍（按政策底线，实现概率{p}）"
+    assert f"按底线 1.50倍 计（实现概率 {p}，低于 80%）" in t.loc["城市特困人员基本生活标准 ÷ 上年度城市低保标准", "起草说明"]
+    ratio = d.set_index("target_id").loc["draft-02-rural-urban-dibao"]
+    assert ratio.proposed_80 >= ratio.latest_value and ratio.proposed_90 >= ratio.latest_value
+    row = t.loc["农村低保标准 ÷ 城市低保标准"]
+    assert "数据不足以计算上期增速" not in row["起草说明"] and row["上一规划期年均增速"].endswith("（2015-2020）")
+    assert "2015—2020 年年均提高" in row["起草说明"]
+    page = ts.table_html(d, ds) + ts.without_data(d, ds) + ts.header("changchun-15th-draft-example", ds)
+    assert "floors applied" not in page and "（—）" not in page and "雄心" not in page
+    assert "适用底线：" in ts.without_data(d, ds)

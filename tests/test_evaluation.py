@@ -1,4 +1,4 @@
-"""完成进度 / 时序进度 on hand-computed cases, and the fields in assess_plan."""
+"""完成进度 / 序时进度 on hand-computed cases, and the fields in assess_plan."""
 import math
 
 import pandas as pd
@@ -202,7 +202,7 @@ def test_evaluation_page_runs_with_office_data(tmp_path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
-    assert "中期评估" in html and "滞后序时进度" in html and "时序进度" in html
+    assert "中期评估" in html and "滞后序时进度" in html and "序时进度" in html
     assert html.index("约束性") < html.index("预期性")
     assert 'src="data:image/png;base64,' in html  # charts are inlined PNGs under any backend (issue 10)
 
@@ -312,3 +312,32 @@ def test_missing_base_value_stands_in_from_the_earliest_later_year():
                base_year=2020, quote="q")
     got = evaluate_series(g, [2021, 2023], [100.0, 110.0])  # goal from 2021: 100 * 1.1**4
     assert got["completion_progress"] == pytest.approx(10 / (100 * 1.1 ** 4 - 100) * 100)
+
+
+def test_workbook_reads_as_the_pages_do():
+    """summary.xlsx: Chinese units, 完成进度 never above 100 alone (已达标), 序时进度, a 地区 column for
+    a regions plan, thousands-separated values, an autofilter, and an observed outcome said in words."""
+    import re
+    from pathlib import Path
+    import mzforecast as mzf
+    root = Path(__file__).resolve().parent.parent
+    ds = load()
+    res = mzf.assess_plan("changchun-13th", ds, reference=2026)
+    ws = ER.summary_workbook(res, ds).worksheets[0]
+    head = [c.value for c in ws[1]]
+    assert "序时进度(%)" in head and "时序进度(%)" not in head and "地区" not in head
+    assert ws.auto_filter.ref == ws.dimensions
+    col = {h: i for i, h in enumerate(head)}
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert not [r[col["单位"]] for r in rows if r[col["单位"]] and re.search("[A-Za-z]", r[col["单位"]])]
+    prog = [r[col["完成进度(%)"]] for r in rows]
+    assert "已达标" in prog and not [p for p in prog if isinstance(p, float) and p > 100]
+    probs = {r[col["实现概率"]] for r in rows}
+    assert "已实现（实际值）" in probs and 1 not in probs and 1.0 not in probs
+    cells = {c.number_format for r in ws.iter_rows(min_row=2) for c in r[col["现值"]:col["现值"] + 1] if c.value}
+    assert "#,##0" in cells
+    d = load(root / "data/examples/jilin-prefectures-synthetic.csv")
+    p = get_plan(root / "data/examples/jilin-prefectures-example.yaml", d)
+    ws = ER.summary_workbook(mzf.assess_plan(p, d, reference=2024), d).worksheets[0]
+    head = [c.value for c in ws[1]]
+    assert head[1] == "地区" and "长春市" in {r[1] for r in ws.iter_rows(min_row=2, values_only=True)}

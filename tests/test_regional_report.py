@@ -21,7 +21,7 @@ def jilin():
     ds = mzf.load([DATA])
     p = mzf.get_plan(str(PLAN), ds)
     # mid-plan (the example's data end in 2023, its target year is 2025): the run stands in 2024,
-    # not on the clock, so 时序进度 is read rather than the closing form once 2025 has passed
+    # not on the clock, so 序时进度 is read rather than the closing form once 2025 has passed
     return ds, p, regional.assess_regions(p, ds, reference=2024)
 
 
@@ -166,8 +166,8 @@ def test_progress_shown_as_the_evaluation_form_gives_it(jilin):
     assert expected == row.completion_progress == 100.0
     html = rr.target_section(t, res, ds)
     assert "100.0%" in html and "10000%" not in html and "6000%" not in html
-    assert "60.0%" in html  # 时序进度: 3 of 5 years
-    # the evaluation form's columns: 基期值 and 超前/符合/滞后序时进度 beside 完成进度 and 时序进度
+    assert "60.0%" in html  # 序时进度: 3 of 5 years
+    # the evaluation form's columns: 基期值 and 超前/符合/滞后序时进度 beside 完成进度 and 序时进度
     assert "<th>基期值</th>" in html and "<th>进度状态</th>" in html
     n_behind = (res[res.target_id == t.id].progress_status == "behind").sum()
     assert html.count(">滞后序时进度</span>") == n_behind > 0 and ">超前序时进度</span>" in html

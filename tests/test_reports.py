@@ -621,7 +621,7 @@ def test_index_lists_each_kind_of_page_under_its_own_heading(tmp_path):
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<h2>实施情况评估（中期/总结评估）</h2>" in page and "<h2>分地区监测</h2>" in page
     assert "<h2>其他</h2>" not in page  # nothing left unsorted
-    assert '长春市民政事业发展“十四五”规划：实施情况评估</a>' in page
+    assert "长春市民政事业发展“十四五”规划：实施情况评估（暂无基期后数据）</a>" in page  # the page's own title
     # the dashboard keeps the plain plan name: the two links are told apart by their words
     assert page.count('十四五”规划</a>') == 1
 
@@ -740,3 +740,26 @@ def test_a_target_already_met_by_the_latest_value_says_so(ds):
     zh, en = reports.plain_words(r, ds, "zh"), reports.plain_words(r, ds, "en")
     assert "最新值已达到目标水平" in zh and "需年均增长" not in zh
     assert "already meets the target" in en
+
+
+def test_index_row_of_an_evaluation_page_counts_what_the_page_counts(tmp_path, ds):
+    """The index shows a 总结评估 page's own 完成情况 counts and its title word, not forecast verdicts."""
+    from mzforecast.html import summary_records
+    from mzforecast.pages import evaluation as er
+    res = mzf.assess_plan("changchun-13th", ds)
+    page = er.page_html("changchun-13th", res, ds)
+    todo = [{"name": "changchun-13th-evaluation", "params": {"notebook": "evaluation", "plan": "changchun-13th"}}]
+    results = [dict(name=j["name"], html=j["name"] + ".html", ok=True, error=None,
+                    records=summary_records(res)) for j in todo]
+    runner.write_index(tmp_path, results, todo, 1.0, None, ())
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<h1>长春市民政事业“十三五”发展规划：总结评估</h1>" in page
+    assert "长春市民政事业“十三五”发展规划：总结评估</a>" in index
+    head = re.search(r"<thead>(.*?)</thead>", index, re.S).group(1)
+    words = re.findall(r'class="badge"[^>]*>([^<]+)<', head)
+    cells = re.findall(r"<td>([^<]*)</td>", re.search(r"<tbody>(.*?)</tbody>", index, re.S).group(1))[:len(words)]
+    shown = dict(zip(words, cells))
+    assert "已实现" not in shown and "无数据" in shown
+    for word, k in shown.items():  # every count in the index is the page's own sentence
+        assert f"{word} {k} 项" in page, (word, k)
+    assert 'href="summary.xlsx"' in index

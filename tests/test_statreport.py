@@ -34,7 +34,7 @@ def test_clean_name_and_number():
 
 
 def test_import_fixture(ds, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "2025")  # mid-plan: 时序进度 is read (not the closing form)
+    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "2025")  # mid-plan: 序时进度 is read (not the closing form)
     out = tmp_path / "rows.csv"
     assert cli.main(["data", "import", str(FIXTURE), "--region", "changchun", "--year", "2023",
                      "--out", str(out)]) == 0

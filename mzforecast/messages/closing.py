@@ -14,6 +14,9 @@ PAGE = {
     "rule": "（基本完成：未达到目标值，但在“左右”允许范围内，或从基期到目标已完成 {pct:g}% 以上；"
             "达到“a–b”区间上限以上的为超额完成。）",
     "binding_ok": "约束性指标全部完成。",
+    "no_binding": "本规划未设约束性指标。",
+    "binding_no_data": "约束性指标 {n} 项中，{k} 项目标年无数据，无法判断是否完成。",
+    "binding_all_no_data": "约束性指标 {n} 项均无目标年数据，无法判断是否完成。",
     "binding_missed": "未完成的约束性指标 {k} 项：{items}。",
     "breaches": "规划期内逐年核查，以下规则在部分年份未达到",
     "late": "逾期完成或完成后回落的指标：{items}。",
@@ -37,7 +40,8 @@ PAGE = {
     "rule_line": "{name}（{goal}，{kind}）：{years}",
     "met_late": "{name}：目标年 {T} 年未达到，{y} 年达到（逾期完成）",
     "lost": "{name}：{y} 年已达到，{z} 年回落至目标以下",
-    "conflict_item": "{name}（{id}：{text}）",
+    "conflict_item": "{name}（{source}：{text}，{kind}）",
+    "source_table": "规划主要指标表", "source_text": "规划正文",
     # gaps in the target's terms
     "gap_growth": "年均增速差 {g:.1f} 个百分点",
     "gap_points": "差 {g:.1f} 个百分点",
@@ -49,6 +53,7 @@ PAGE = {
     "chart_alt": "各指标完成进度与完成情况",
     "no_chart": "<p>目标年无可评估的指标数据。</p>",
     "fell_back_bar": "基期已达标，现值回落：{gap}",
+    "late_word": "逾期完成（{y}年达到）", "late_bar": "{y}年达到",
     "axis": "完成进度 %（★ 约束性指标；达到 100% 以上的按 100% 画出）",
     "sep": "；", "list": "、", "comma": "，", "stop": "。", "close": "）",
 }
@@ -69,6 +74,9 @@ DRAFT = {
     "trend": "{y0}—{y1} 年{grow}，{y1} 年为 {latest}；按此趋势 {T} 年约为 {trend}。",
     "no_trend": "上期末（{y} 年）为 {latest}，数据不足以计算上期增速。",
     "draft": "草案值 {v}（{cls}{prob}）。", "prob": "，实现概率 {p}",
+    "draft_plain": "草案值 {v}（暂无观测数据，无法测算实现概率）。",
+    "draft_floor": "草案值 {v}（按政策底线）。",
+    "promise_floor": "按预测路径，{p}% 把握可承诺的数值低于适用底线，按底线 {v} 计（实现概率 {prob}，低于 {p}%）。",
     "promise": "按 {p}% 把握可承诺 {v}（按预测路径计算，取整到常用档位，且不低于适用底线）。",
     "floors": "适用底线：{items}。", "floor_item": "{v}（{source}）",
     "adjust": "{below}，建议调整。",

@@ -162,7 +162,7 @@ CHART = {
 REGIONS = {
     "zh": dict(rank="风险排序", order="风险排序：实现概率由低到高（1 = 最可能未实现）；完成进度达到 100% 以上的记为“已达标”。",
                region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
-               verdict="判断", progress="完成进度", time="时序进度", status="进度状态", behind="滞后序时进度的地区",
+               verdict="判断", progress="完成进度", time="序时进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
@@ -179,27 +179,28 @@ REGIONS = {
 }
 # 中期评估/总结评估: the form is Chinese only (offices paste it into their report)
 EVALUATION = dict(
-    head=["指标", "属性", "基期值", "目标值", "现值", "完成进度", "时序进度", "状态", "预测判断", "责任单位"],
-    no_progress="<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。数据补充后，本节按指标画出完成进度与时序进度。</p>",
-    chart_alt="各指标完成进度与时序进度", chart_empty="暂无可计算完成进度的指标",
-    axis="%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）", legend="完成进度：{s}", time="时序进度",
+    head=["指标", "属性", "基期值", "目标值", "现值", "完成进度", "序时进度", "状态", "预测判断", "责任单位"],
+    no_progress="<p>暂无可计算完成进度的指标：需要基期值和基期之后的现值。数据补充后，本节按指标画出完成进度与序时进度。</p>",
+    chart_alt="各指标完成进度与序时进度", chart_empty="暂无可计算完成进度的指标",
+    axis="%（★ 约束性指标；完成进度超出 −50–150% 的截断显示）", legend="完成进度：{s}", time="序时进度",
     final="总结评估", midterm="中期评估", nothing_yet="实施情况评估（暂无基期后数据）",
     data_to="数据截至 {y} 年", all_data="使用全部已有数据", dashboard="规划监测页",
+    observed="{v}（实际值）",
 )
 # 目标测算 (target setting) page
 DRAFT = {
-    "zh": dict(head=["指标", "单位", "最新值(年份)", "草案目标", "实现概率(雄心)", "50%把握可承诺值", "80%把握可承诺值",
+    "zh": dict(head=["指标", "单位", "最新值(年份)", "草案目标", "实现概率（稳妥/积极/挑战）", "50%把握可承诺值", "80%把握可承诺值",
                      "90%把握可承诺值", "隐含年均增速", "上一规划期年均增速", "起草说明"],
                table="测算总表", charts="分指标测算", notes="方法说明", ambition="{p}（{word}）",
                one_point="，仅1个观测值，无趋势", binding="（约束性）", draft="草案", lag="上年度",
-               at="{q}%把握 {v}", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
+               at="{q}%把握 {v}", at_floor="{v}（按政策底线，实现概率{p}）", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
                title="<p>目标测算：基期 {b} 年，目标年 {y} 年。",
                example="<strong>本草案为示例，目标值为演示用数值，并非正式规划。</strong>",
-               explain="<p>“实现概率（雄心）”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
+               explain="<p>“实现概率”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
                        "&lt;50% 为挑战（更可能未实现）。“80%把握可承诺值”是以 80% 的概率能够达到（越低越好的指标：不超过）的数值，"
                        "与实现概率出自同一组抽样路径：以该值为目标，实现概率至少为 80%，一般即为 80%；"
                        "若该值落在保障标准的最新值（只升不降）或比例的上下限上，实现概率更高，备注中注明。</p>",
-               method_note="“实现概率（雄心）”与监测报告的实现概率相同：4000 条抽样路径中草案目标在目标年实现的比例。"
+               method_note="“实现概率”与监测报告的实现概率相同：4000 条抽样路径中草案目标在目标年实现的比例。"
                            "“X%把握可承诺值”是以 X% 的概率能够达到（越低越好的指标：不超过）的数值，因此以该值为目标，"
                            "实现概率至少为 X%：保障标准只升不降、比例不越过上下限，部分抽样路径恰好停在最新值或界限上；"
                            "可承诺值落在这些集中取值上时，实现概率高于 X%，备注中注明实际概率，否则即为 X%（抽样误差内）。"
@@ -208,7 +209,7 @@ DRAFT = {
                      "value at 80%", "value at 90%", "implied yearly growth", "historical yearly growth", "notes"],
                table="Summary table", charts="By indicator", notes="Notes on the method", ambition="{p} ({word})",
                one_point=", one observation, no trend", binding=" (binding)", draft="draft ", lag="",
-               at="at {q}%: {g}", nodata="targets that cannot be computed yet", item="{id}: ",
+               at="at {q}%: {g}", at_floor="{v} (the policy floor, probability {p})", nodata="targets that cannot be computed yet", item="{id}: ",
                hint="Add their yearly values (a --data file) to compute them.",
                title="<p>Target setting: base year {b}, target year {y}. ",
                example="<strong>This draft is an example: its values are illustrative, not an official plan.</strong>",
@@ -232,7 +233,7 @@ INDEX = {
                current="当前评估", deep="专题页", backtests="回测：当时的判断与实际结果", other="其他", data_to="数据截至 {y} 年",
                files="数据文件", stale="失败，显示上次生成的页面（已过期）",
                evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
-               target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估",
+               target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估", colon="：", no_progress="暂无法计算进度",
                failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测"),
     "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took", seconds="took",
                data_version="data version", as_of="data up to", report="report", plan="plan", status="status",
@@ -240,6 +241,6 @@ INDEX = {
                backtests="backtests: the verdicts then beside the outcome", other="other", data_to="data up to {y}",
                files="data files", stale="FAILED, showing the previous (stale) page",
                evaluation="evaluations (mid-term / final)", regions_dashboard="regions",
-               target_setting="target setting (draft plans)", evaluation_suffix=": evaluation",
+               target_setting="target setting (draft plans)", evaluation_suffix=": evaluation", colon=": ", no_progress="no progress yet",
                failed_help="the page was not made; technical details", backtest_title="{plan}: backtest as of {y}"),
 }

@@ -1,7 +1,7 @@
 """The 总结评估 page: how a plan ended, as an office writes it once the target year has passed.
 
-It opens with the counts by closing status (closing.completion: 超额完成 / 已完成 / 基本完成 /
-未完成 / 无数据), then the binding (约束性) targets left unmet with their gaps, the policy rules
+It opens with the counts by closing status (closing.completion: 超额完成 / 已完成 / 逾期完成 /
+基本完成 / 未完成 / 无数据), then the binding (约束性) targets left unmet with their gaps, the policy rules
 breached year by year (rules.check), targets met late or met and then lost, and conflicting
 duplicate targets; then the form. Worded retrospectively: no 序时进度, no forecast verdicts, no
 Eurostat/UNSD classes for observed outcomes. Also `progress_text`, 完成进度 as every page shows
@@ -108,9 +108,33 @@ def _rule_items(checks: pd.DataFrame, targets, ds: Dataset) -> tuple[list[str], 
                                                   kind=W["binding" if t.binding else "expected"]))
         if not fmt.missing(c.met_late):
             late.append(W["met_late"].format(name=name, T=t.target_year, y=int(c.met_late)))
-        elif isinstance(c.lost, tuple) and not years:
+        if isinstance(c.lost, tuple):  # met and then lost, also where the breaches are listed above
             late.append(W["lost"].format(name=name, y=c.lost[0], z=c.lost[1]))
     return breaches, late
+
+
+def _source(t) -> str:
+    """Where in the plan a target is written: its 主要指标表 or its text (the plan's conflict reading
+    says; else a table row is quoted tab-separated); an official finds it there, never by the target's id."""
+    for x in t.flags:
+        if x.conflict is not None:
+            return f"source_{x.conflict.source}"
+    return "source_table" if "\t" in t.quote else "source_text"
+
+
+def binding_sentence(bound: pd.DataFrame, missed: pd.DataFrame) -> str:
+    """The 约束性 section's sentence: none set, the missed ones with their gaps, or all met; never
+    全部完成 over targets that have no data."""
+    if not len(bound):
+        return W["no_binding"]
+    out = W["binding_missed"].format(k=len(missed), items=W["sep"].join(
+        _binding_item(r) for r in missed.to_dict("records"))) if len(missed) else ""
+    nod = int((bound.closing_status == "no_data").sum())
+    if nod == len(bound):
+        return W["binding_all_no_data"].format(n=nod)
+    if nod:
+        return out + W["binding_no_data"].format(n=len(bound), k=nod)
+    return out or W["binding_ok"]
 
 
 def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=None) -> str:
@@ -122,8 +146,7 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
                             nb=int((f.binding == binding).sum()), counts=counts_text(scored.closing_status))
     out = [f"<p>{e(head + W['rule'].format(pct=BASICALLY))}</p>", f"<h2>{e(W['sub_binding'])}</h2>"]
     missed = scored[(scored.binding == binding) & scored.closing_status.isin(["not_completed", "basically"])]
-    para = (W["binding_missed"].format(k=len(missed), items=W["sep"].join(
-        _binding_item(r) for r in missed.to_dict("records"))) if len(missed) else W["binding_ok"])
+    para = binding_sentence(scored[scored.binding == binding], missed)
     breaches, late = _rule_items(check(plan, ds, as_of), targets, ds)
     out.append(f"<p>{e(para)}</p>")
     if breaches:  # one line per rule: the years in breach, by year
@@ -134,13 +157,22 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
     nod = scored[scored.closing_status == "no_data"]
     if len(nod):
         more.append(W["no_data_items"].format(k=len(nod), items=W["list"].join(nod.indicator_name)))
-    conflicts = [W["conflict_item"].format(name=_name(ds, t.indicator), id=t.id, text=t.describe("zh"))
+    conflicts = [W["conflict_item"].format(name=_name(ds, t.indicator), source=W[_source(t)], text=t.describe("zh"),
+                                           kind=W["binding" if t.binding else "expected"])
                  for t in plan.targets if any(x.conflict is not None for x in t.flags)]
     if conflicts:
         more.append(W["conflict"].format(items=W["sep"].join(conflicts)))
     if more:
         out.append(f"<p>{e(''.join(more))}</p>")
     return "".join(out)
+
+
+def status_word(r) -> str:
+    """完成情况 of a form row as the page, the chart and the workbook say it: 逾期完成（2023年达到）."""
+    st = r.get("closing_status") or ""
+    if st == "late" and not fmt.missing(r.get("late_year")):
+        return W["late_word"].format(y=int(r["late_year"]))
+    return label("closing", st) if st else "–"
 
 
 def form_html(f: pd.DataFrame) -> str:
@@ -160,7 +192,7 @@ def form_html(f: pd.DataFrame) -> str:
         st = r.get("closing_status") or ""
         met = st in ("exceeded", "completed") or (st == "basically" and r.get("verdict_code") == "achieved")
         prog = "–" if r.get("fell_back") else progress_text(r.get("completion_progress"), st, met)
-        word = r.get("verdict") if r.get("verdict_code") == "transferred" else label("closing", st) if st else "–"
+        word = r.get("verdict") if r.get("verdict_code") == "transferred" else status_word(r)
         status = f"<span style='color:{COLOURS.get(st, '#444')};font-weight:bold'>{e(word)}</span>"
         gap = gap_text(r) + (W["sep"] + label("closing", "fell_back") if r.get("fell_back") else "")
         rows.append([e(r["indicator_name"]), e(r["binding"]), e(base),
@@ -173,8 +205,8 @@ def form_html(f: pd.DataFrame) -> str:
 
 
 def order(f: pd.DataFrame) -> pd.DataFrame:
-    """Binding first, then 未完成, 基本完成, 无数据, 已完成, 超额完成; transferred last."""
-    rank = {"not_completed": 0, "basically": 1, "no_data": 2, "completed": 3, "exceeded": 4, "": 5}
+    """Binding first, then 未完成, 基本完成, 逾期完成, 无数据, 已完成, 超额完成; transferred last."""
+    rank = {"not_completed": 0, "basically": 1, "late": 2, "no_data": 3, "completed": 4, "exceeded": 5, "": 6}
     g = f.assign(_t=f.verdict_code.eq("transferred"), _b=f.binding.ne(label("binding", "binding")),
                  _s=f.closing_status.map(rank).fillna(5))
     return g.sort_values(["_t", "_b", "_s", "target_id"], kind="stable").drop(columns=["_t", "_b", "_s"]) \
@@ -185,7 +217,8 @@ def chart(f: pd.DataFrame):
     """Bars of 完成进度 (capped at 100 %), coloured by closing status; fell-back rows drawn at 0
     and labelled, so a missed binding target is never left out."""
     from matplotlib.patches import Patch
-    f = f[f.closing_status.isin(["exceeded", "completed", "basically", "not_completed"])]
+    shown = ("exceeded", "completed", "late", "basically", "not_completed")
+    f = f[f.closing_status.isin(shown)]
     if f.empty:
         return None
     f = f.iloc[::-1]
@@ -199,6 +232,8 @@ def chart(f: pd.DataFrame):
             if fb:
                 ax.text(1, yi, W["fell_back_bar"].format(gap=gap_text(g)), va="center", fontsize=7,
                         color=COLOURS["not_completed"])
+            elif g.get("closing_status") == "late" and not fmt.missing(g.get("late_year")):
+                ax.text(1, yi, W["late_bar"].format(y=int(g["late_year"])), va="center", fontsize=7, color="#333")
         binding = label("binding", "binding")
         labels = [("★ " if b == binding else "") + (n if len(n) <= 22 else n[:21] + "…")
                   for n, b in zip(f.indicator_name, f.binding)]
@@ -207,8 +242,8 @@ def chart(f: pd.DataFrame):
             t.set_parse_math(False)
         ax.axvline(100, color="#888", lw=0.8, ls="--")
         ax.set_xlabel(W["axis"])
-        ax.legend(handles=[Patch(color=COLOURS[k], label=label("closing", k)) for k in
-                           ("exceeded", "completed", "basically", "not_completed")],
+        ax.legend(handles=[Patch(color=COLOURS[k], label=label("closing", k)) for k in shown
+                           if k != "late" or (f.closing_status == "late").any()],
                   fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(f)), ncol=4)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()

@@ -1,7 +1,7 @@
 """The evaluation page (中期评估/总结评估, notebooks/evaluation.ipynb), its progress chart and the
 summary workbook (summary.xlsx, `assess --format xlsx`).
 
-The numbers come from mzforecast.evaluation (完成进度, 时序进度, 状态); this module lays them
+The numbers come from mzforecast.evaluation (完成进度, 序时进度, 状态); this module lays them
 out the way an office pastes them into its report: binding targets first, a generated
 summary paragraph in Chinese, status colours from `plots`. Imports leaves, data, engine,
 `plots`, `html` and `common`.
@@ -30,7 +30,6 @@ from ..messages.pages import EVALUATION as W
 from ..plots import STATUS_COLORS, chart_style, new_figure
 from ..safe import csv_cell
 from ..targets import get_plan
-from ..units import DISPLAY_ZH
 from . import closing as CP
 
 
@@ -64,7 +63,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
         kind = BINDING if r.get("binding") else EXPECTED
         rows.append(dict(
-            indicator_name=name, target_id=r["target_id"], binding=label("binding", kind), binding_code=kind,
+            indicator_name=name, target_id=r["target_id"], region_name=_region(ds, r.get("region")), binding=label("binding", kind), binding_code=kind,
             base_year=r.get("base_year"), base_value=r.get("base_value"),
             target=_goal(r, t), target_year=r.get("target_year"),
             latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
@@ -76,7 +75,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
                 ds.indicators[r["indicator"]].unit if r["indicator"] in ds.indicators else "")),
             # closing.completion's reading (总结评估), shown once the target year is observed
             **{k: r.get(k) for k in ("kind", "target_value", "closing_status", "gap", "realised_growth",
-                                     "level_unit", "fell_back", "stand_in")}))
+                                     "level_unit", "fell_back", "stand_in", "late_year")}))
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -87,6 +86,11 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     df["_s"] = df.progress_status.map(order)
     keys = ["_t", "_b", "_v", "_s"]
     return df.sort_values(keys + ["target_id"], kind="stable").drop(columns=keys).reset_index(drop=True)
+
+
+def _region(ds: Dataset, code) -> str:
+    code = _str(code)
+    return ds.regions[code].name_zh if code in ds.regions else code
 
 
 def _goal(r, t=None) -> str:
@@ -120,7 +124,7 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
     if judged:
         parts.append(f"有基期值和基期后现值、可计算完成进度的 {judged} 项中，超前序时进度 {c['ahead']} 项，"
                      f"符合序时进度 {c['on_schedule']} 项，滞后序时进度 {c['behind']} 项"
-                     f"（完成进度与时序进度相差 {TOLERANCE:g} 个百分点以内视为符合）。")
+                     f"（完成进度与序时进度相差 {TOLERANCE:g} 个百分点以内视为符合）。")
     if c[""] and not judged:  # "另有" would suggest others were judged
         parts.append(f"{c['']} 项均缺少基期值或基期后数据，暂无法计算完成进度，请补充数据。")
     elif c[""]:
@@ -128,7 +132,7 @@ def summary_zh(res: pd.DataFrame, ds: Dataset, plan_name: str = "") -> str:
     behind = f[(f.binding_code == BINDING) & (f.progress_status == "behind")]
     if len(behind):
         items = "；".join(
-            f"{r.indicator_name}（完成进度 {r.completion_progress:.1f}%，时序进度 {r.time_progress:.0f}%"
+            f"{r.indicator_name}（完成进度 {r.completion_progress:.1f}%，序时进度 {r.time_progress:.0f}%"
             + (f"，责任单位：{r.responsible_unit}" if r.responsible_unit else "") + "）"
             for r in behind.itertuples())
         parts.append(f"滞后序时进度的约束性指标 {len(behind)} 项：{items}，需加大推进力度。")
@@ -177,7 +181,7 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
 
 def progress_html(res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """The progress chart as an inlined image, or one sentence why there is none (no blank chart);
-    at a 总结评估, 完成进度 by closing status (pages.closing.chart), no 时序进度."""
+    at a 总结评估, 完成进度 by closing status (pages.closing.chart), no 序时进度."""
     closing = closing_form(res, ds, as_of)
     if closing is not None:
         fig = CP.chart(closing[1])
@@ -220,15 +224,43 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
 
 
 # ---------------------------------------------------------------- the workbook
-XLSX_COLUMNS = [("target_id", "编号", 30), ("indicator_name", "指标", 36), ("binding", "属性", 8),
+XLSX_COLUMNS = [("target_id", "编号", 30), ("region_name", "地区", 10), ("indicator_name", "指标", 36), ("binding", "属性", 8),
                 ("base_year", "基期年", 8), ("base_value", "基期值", 12), ("target", "目标值", 22),
                 ("target_year", "目标年", 8), ("latest_year", "现值年份", 9), ("latest_value", "现值", 12),
                 ("unit", "单位", 14), ("completion_progress", "完成进度(%)", 11),
-                ("time_progress", "时序进度(%)", 11), ("progress_status", "状态", 14),
+                ("time_progress", "序时进度(%)", 11), ("progress_status", "状态", 14),
                 ("closing_status", "完成情况", 10),
-                ("probability", "实现概率", 9), ("verdict", "预测判断", 11), ("responsible_unit", "责任单位", 18)]
+                ("probability", "实现概率", 12), ("verdict", "预测判断", 11), ("responsible_unit", "责任单位", 18)]
 VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61", "off_track": "d73027",
                 "not_achieved": "d73027"}
+
+
+def _xlsx_progress(r):
+    """完成进度 as the page shows it: a number up to 100, 已达标/超额完成 once met (never 716.7)."""
+    pr = r.get("completion_progress")
+    met = r.get("verdict_code") == "achieved" or _str(r.get("closing_status")) in ("completed", "exceeded") \
+        or (not _nan(pr) and pr >= 100)
+    if met and (_nan(pr) or pr >= 100):
+        return CP.progress_text(pr, _str(r.get("closing_status")), True)
+    return None if _nan(pr) else round(float(pr), 4)
+
+
+def _xlsx_probability(r):
+    """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况."""
+    p = r.get("probability")
+    if _nan(p):
+        return None
+    if r.get("verdict_code") in ("achieved", "not_achieved") and float(p) in (0.0, 1.0):
+        return W["observed"].format(v=r.get("verdict"))
+    return round(float(p), 3)
+
+
+def _xlsx_number_format(v, r) -> str:
+    if _nan(v):
+        return "General"
+    if r.get("unit") == "percent":
+        return "0.0"
+    return "#,##0" if float(v) == round(float(v)) else "#,##0.00"
 
 
 def _sheet_name(name: str, used: set) -> str:
@@ -254,7 +286,10 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
     for plan in plans:
         f = form(res[res["plan"] == plan], ds, plan)
         ws = wb.create_sheet(_sheet_name(plan, used))
-        ws.append([h for _, h, _ in XLSX_COLUMNS])
+        # a region column only where the sheet spans regions (a regions plan)
+        columns = [c for c in XLSX_COLUMNS if c[0] != "region_name" or f.get("region_name", pd.Series()).nunique() > 1]
+        keys = [k for k, _, _ in columns]
+        ws.append([h for _, h, _ in columns])
         row = 1
         for c in ws[1]:
             c.font = Font(bold=True)
@@ -262,38 +297,42 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for r in f.to_dict("records"):
             vals = []
-            for key, _, _ in XLSX_COLUMNS:
+            for key, _, _ in columns:
                 v = r.get(key)
                 if key == "progress_status":
                     v = label("status", _str(v)) if _str(v) else ""
                 elif key == "closing_status":
-                    v = label("closing", _str(v)) if _str(v) else ""
+                    v = CP.status_word(r) if _str(v) else ""
                 elif key == "unit":
-                    v = DISPLAY_ZH.get(_str(v), _str(v))
+                    v = fmt.unit_text(_str(v), "zh")
                 elif key in ("base_year", "latest_year", "target_year"):
                     v = None if _nan(v) else int(v)
-                elif key in ("completion_progress", "time_progress", "base_value", "latest_value"):
+                elif key == "completion_progress":
+                    v = _xlsx_progress(r)
+                elif key in ("time_progress", "base_value", "latest_value"):
                     v = None if _nan(v) else round(float(v), 4)
                 elif key == "probability":
-                    v = None if _nan(v) else round(float(v), 3)
+                    v = _xlsx_probability(r)
                 vals.append(v)
             ws.append([csv_cell(v) for v in vals])  # ids, names and 责任单位 come from plan files
             row += 1  # not ws.max_row: it scans every cell, once per row
             st = _str(r.get("progress_status"))
             if st:
-                c = ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("progress_status") + 1)
+                c = ws.cell(row=row, column=keys.index("progress_status") + 1)
                 c.fill = PatternFill("solid", fgColor=STATUS_COLORS[st].lstrip("#"))
                 c.font = Font(color="FFFFFF", bold=True)
             vc = VERDICT_FILL.get(_str(r.get("verdict_code")))
             if vc:
-                ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("verdict") + 1).fill = \
-                    PatternFill("solid", fgColor=vc)
+                ws.cell(row=row, column=keys.index("verdict") + 1).fill = PatternFill("solid", fgColor=vc)
             for key in ("completion_progress", "time_progress"):
-                ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index(key) + 1).number_format = "0.0"
-            ws.cell(row=row, column=[k for k, _, _ in XLSX_COLUMNS].index("probability") + 1).number_format = "0%"
-        for i, (_, _, w) in enumerate(XLSX_COLUMNS, start=1):
+                ws.cell(row=row, column=keys.index(key) + 1).number_format = "0.0"
+            for key in ("base_value", "latest_value"):  # the digits the page shows, thousands separated
+                ws.cell(row=row, column=keys.index(key) + 1).number_format = _xlsx_number_format(r.get(key), r)
+            ws.cell(row=row, column=keys.index("probability") + 1).number_format = "0%"
+        for i, (_, _, w) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = "C2"
+        ws.freeze_panes = ws.cell(row=2, column=keys.index("indicator_name") + 2).coordinate
+        ws.auto_filter.ref = ws.dimensions
     if not wb.sheetnames:
         ws = wb.create_sheet("无数据")
         ws.append(["没有可写入的评估结果"])
@@ -334,6 +373,25 @@ def closing_form(res: pd.DataFrame, ds: Dataset, as_of=None, plan=None):
     return p, CP.order(f)
 
 
+def index_view(records, ds: Dataset, plan_id: str, as_of=None) -> tuple[str, dict[str, int]]:
+    """(the page's title word, its counts by the page's own categories), for the run's index:
+    完成情况 (closing:…) at a 总结评估, 序时进度 status (status:…) at a 中期评估, so the index row
+    and the page it links to say the same thing."""
+    res = pd.DataFrame(list(records))
+    try:
+        p = get_plan(plan_id, ds)
+    except MzError:
+        return W["midterm"], {}
+    scored = res[res["verdict"] != "transferred"] if "verdict" in res else res
+    if len(res) and "closing_status" in res and CP.is_closing(res, p.target_year, reference_year(as_of)):
+        s = scored["closing_status"].fillna("no_data").replace("", "no_data")
+        return W["final"], {f"closing:{k}": int((s == k).sum()) for k in CP.STATUSES if (s == k).any()}
+    kind = kind_of_evaluation(res, p.target_year)
+    s = scored.get("progress_status", pd.Series("", index=scored.index)).fillna("")
+    return kind, {f"status:{k}": int((s == k).sum()) for k in ("ahead", "on_schedule", "behind", "")
+                  if (s == k).any()}
+
+
 def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     """Header, generated summary paragraph and the form: what an office pastes into its report;
     once the plan has ended, the 总结评估 page (pages.closing.page_html)."""
@@ -351,8 +409,8 @@ def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
             f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"
             "<h2>主要指标完成情况</h2>" + form_html(res, ds)
             + f"<p><small>完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，"
-            f"年均增长类目标按隐含的目标年水平计算，已达标记为不低于 100%；时序进度 = (现值年份 − {p.base_year}) / "
+            f"年均增长类目标按隐含的目标年水平计算，已达标记为不低于 100%；序时进度 = (现值年份 − {p.base_year}) / "
             f"(目标年 − {p.base_year})；两者相差 {TOLERANCE:g} 个百分点以内为符合序时进度。"
             f"数据中没有 {p.base_year} 年基期值的指标，以之后最早有数据的年份代替基期（基期值后注明年份），"
-            "完成进度与时序进度均从该年算起。"
+            "完成进度与序时进度均从该年算起。"
             "预测判断为按已有数据预测的目标年实现可能性。约束性指标列在前。</small></p>")

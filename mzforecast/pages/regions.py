@@ -80,7 +80,7 @@ def anchor(res: pd.DataFrame, target_id: str) -> str:
 
 
 def progress_text(v, language: str = "zh") -> str:
-    """完成进度 / 时序进度 as the evaluation form writes them: already in percent (evaluation.py)."""
+    """完成进度 / 序时进度 as the evaluation form writes them: already in percent (evaluation.py)."""
     return fmt.number(v, "percent", language)
 
 

@@ -62,7 +62,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         if r.comparator == "between":
             target = f"{fmt_value(r.target_value, r.unit, language)}–…"
         sign = "≤" if r.comparator in ("<=", "<") else "≥"
-        cuts = [_cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language) for q in (50, 80, 90)]
+        cuts = [_promisable(r, q, sign, language) for q in (50, 80, 90)]
         unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
         rows.append([name, unit, latest,
                      target + (W["binding"] if r.binding else ""),
@@ -71,6 +71,16 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
                      _drafting_note(r, ds) if language == "zh" and isinstance(getattr(r, "note_zh", None), str)
                      else draft_note(r.note, ds, language)])
     return pd.DataFrame(rows, columns=W["head"])
+
+
+def _promisable(r, q: int, sign: str, language: str) -> str:
+    """The value promisable at q %; one lifted to a policy floor says so, with the floor's own
+    probability (draft_floors.apply), never implying q % confidence it does not have."""
+    cut = _cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language)
+    p = getattr(r, "floor_probability", np.nan)
+    if f"proposed_{q}" in str(getattr(r, "raised", "") or "").split(",") and not pd.isna(p):
+        return DRAFT[language]["at_floor"].format(v=cut, p=f"{p:.0%}")
+    return cut
 
 
 def _drafting_note(r, ds: Dataset) -> str:
@@ -90,7 +100,7 @@ def _period(r) -> str:
 
 def table_html(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     t = table(d, ds, language)
-    return html_table(list(t.columns), [[e(str(c)) for c in row] for row in t.itertuples(index=False)], "risk")
+    return html_table(list(t.columns), [[e(str(c)) for c in row] for row in t.itertuples(index=False)], "risk draft")
 
 
 def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh"):

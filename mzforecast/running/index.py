@@ -14,11 +14,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .._version import __version__
+from ..closing import STATUSES
 from ..codes import VERDICT_ORDER
 from ..data import data_dir, load
 from ..messages.pages import INDEX
+from ..messages import label
 from ..pages.common import local_name
-from ..plots import COLORS, embedded_font_css, verdict_label
+from ..pages.evaluation import index_view
+from ..plots import CLOSING_COLORS, COLORS, STATUS_COLORS, embedded_font_css, verdict_label
 from ..safe import visible  # a bidi override in a plan name must not reorder the index
 from ..targets import get_plan, get_target
 from .output import atomic_write, run_stamp
@@ -94,6 +97,15 @@ def job_title(params: dict, ds, lang: str, fallback: str) -> str:
     return plan
 
 
+def _evaluation_columns(lang: str):
+    """The categories an evaluation page counts by: 完成情况 (总结评估), then 序时进度 (中期评估)."""
+    out = [(f"closing:{k}", label("closing", k, lang), CLOSING_COLORS[k])
+           for k in STATUSES]
+    out += [(f"status:{k}", label("status", k, lang) if k else INDEX[lang]["no_progress"], STATUS_COLORS[k])
+            for k in ("ahead", "on_schedule", "behind", "")]
+    return out
+
+
 def write_index(stage: Path, results, todo, elapsed, as_of, data):
     """The index: current assessments, deep-dive pages and backtests listed separately, the
     year the data run to, the run date, every page linked."""
@@ -117,17 +129,24 @@ def write_index(stage: Path, results, todo, elapsed, as_of, data):
             years += [int(rec["latest_year"]) for rec in r["records"] if rec.get("latest_year") is not None
                       and (as_of is None or rec["latest_year"] <= as_of)]
         title = job_title(p, ds, lang, r["name"]) if ds is not None else r["name"]
-        if nb == "evaluation" and title != r["name"]:
+        if nb == "evaluation" and ds is not None and r["records"]:  # the page's own title word and categories
+            kind, counts = index_view(r["records"], ds, p.get("plan"), p.get("as_of"))
+            if title != r["name"]:
+                title += t["colon"] + kind
+        elif nb == "evaluation" and title != r["name"]:
             title += t["evaluation_suffix"]
         groups[nb if nb in groups else "other"].append(
             dict(name=r["name"], title=visible(title), html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
                  stale=r.get("stale", False), seconds=r.get("seconds")))
     data_year = as_of if as_of and not years else (max(years) if years else None)
-    shown = [v for v in VERDICT_ORDER if any(j["counts"].get(v) for g in groups.values() for j in g)]
+    shown = [v for v in VERDICT_ORDER if any(j["counts"].get(v) for k, g in groups.items() if k != "evaluation"
+                                             for j in g)]
+    columns = {k: [(v, verdict_label(v, lang), COLORS[v]) for v in shown] for k in groups}
+    columns["evaluation"] = [(k, w, c) for k, w, c in _evaluation_columns(lang)
+                             if any(j["counts"].get(k) for j in groups["evaluation"])]
     pinned = bool(os.environ.get("SOURCE_DATE_EPOCH"))  # byte-identical rebuilds show no timings
     html = render(
-        "index.html.j2", seconds=not pinned, lang=lang, t=t, groups=groups, verdicts=shown, colors=COLORS,
-        labels={v: verdict_label(v, lang) for v in VERDICT_ORDER}, data_version=data_version(data), data_year=data_year,
+        "index.html.j2", seconds=not pinned, lang=lang, t=t, groups=groups, columns=columns, data_version=data_version(data), data_year=data_year,
         run_time=run_stamp(), elapsed=None if pinned else elapsed, as_of=as_of)
     atomic_write(stage / "index.html", html)
 
