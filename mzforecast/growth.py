@@ -117,6 +117,38 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
                 smoothness=float(np.sqrt(s2)), hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m)
 
 
+def growth_stats_many(t: np.ndarray, Y: np.ndarray, family: str) -> list[dict]:
+    """growth_stats of each row of Y (series observed in the same years t), the same steps on whole
+    columns: bit for bit what growth_stats gives row by row (tests/test_growth.py compares)."""
+    _, s0, q0, tb = FAMILY_PRIORS[family]
+    mu_lr = long_run(family)
+    dt = np.diff(t).astype(float)
+    g = np.diff(np.log(Y), axis=1) / dt
+    age = t[-1] - t[1:]
+    rw = 0.5 ** (age / HALF_LIFE)
+    w = rw * dt
+    years = float(w.sum())
+    mu_hat = (w * g).sum(axis=1) / w.sum()
+    m = g.shape[1]
+    s2_hat = (rw * dt * (g - mu_hat[:, None]) ** 2).sum(axis=1) / rw.sum() if m >= 2 else np.zeros(len(Y))
+    s2 = ((m - 1) * s2_hat + s0 ** 2) / m
+    if m >= 2:
+        a, b = dt[:-1], dt[1:]
+        x = np.mean(np.diff(g, axis=1) ** 2 - s2[:, None] * (1 / a + 1 / b), axis=1) / np.mean((a + b) / 3)
+        q2 = ((m - 1) * np.where(x > 0.0, x, 0.0) + q0 ** 2) / m
+    else:
+        q2 = np.full(len(Y), q0 ** 2)
+    own = 1.0 / (s2 / years + q2 * years / 3)
+    prec = own + 1.0 / tb ** 2
+    mu = (own * mu_hat + mu_lr / tb ** 2) / prec
+    shift = mu_hat - (dt * g).sum(axis=1) / dt.sum()
+    tau2 = 1.0 / prec + shift ** 2
+    holds = np.sum(np.abs(g) < 1e-12, axis=1)
+    return [dict(mu=float(mu[i]), mu_lr=mu_lr, q=float(np.sqrt(q2[i])), s=float(np.sqrt(s2[i])),
+                 tau=float(np.sqrt(tau2[i])), smoothness=float(np.sqrt(s2[i])),
+                 hold_share=float(holds[i] / (m + 1)) if holds[i] else 0.0, n_intervals=m) for i in range(len(Y))]
+
+
 def _draws(n: int, H: int, seed: int) -> tuple[np.ndarray, ...]:
     """The standard normal draws every series' paths share (one fixed seed), in the order drawn, and
     a generator positioned after them for the hold draws."""
@@ -186,7 +218,7 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 
     t = np.asarray(t, float)
     Y = np.asarray(Y, float)
     h = np.asarray(horizons, float)
-    stats = [growth_stats(t, y, family) for y in Y]
+    stats = growth_stats_many(t, Y, family)
     P = np.empty((len(Y), len(h)))
     Q = np.empty((len(Y), len(h), len(PROBS)))
     for i in range(0, len(Y), chunk):

@@ -101,12 +101,12 @@ class Group:
         """The growth model (growth.py) for the rows where models.forecast would use it: their point
         forecasts and quantile grids replaced in place; returns row -> the model's note."""
         family = growth.family_of({"indicator": indicator}, self.monotone) if method == "auto" else None
-        out = {}
-        for i, y in enumerate(Y.astype(float)):
-            if growth.applies(t, y, kind, family):
-                P[i], _, Q[i], st = growth.quantile_grid(t, y, h, family, self.monotone)
-                out[i] = growth.note(st)
-        return out
+        Yf = Y.astype(float)
+        rows = [i for i, y in enumerate(Yf) if growth.applies(t, y, kind, family)]
+        if not rows:
+            return {}
+        P[rows], _, Q[rows], stats = growth.quantile_grid_many(t, Yf[rows], h, family, self.monotone)
+        return {i: growth.note(st) for i, st in zip(rows, stats)}
 
     def row_method(self, i: int) -> str:
         """The method series i was forecast with (models.forecast's Forecast.method)."""
