@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .. import frames, io as _io, resources as _resources, units as U
-from ..errors import DataError, DataErrors
+from ..errors import DataError, DataErrors, KeptDict
 from .merging import merge
 from .names import resolve_id
 from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, check_value, max_abs, parse_number  # noqa: F401
@@ -387,7 +387,7 @@ def validate_table(table: pd.DataFrame, base: Dataset | None = None, companion: 
     errs += row_errs
     if errs:
         raise DataErrors(errs)
-    rows.attrs["indicators"], rows.attrs["regions"] = new_ind, new_reg
+    rows.attrs["indicators"], rows.attrs["regions"] = KeptDict(new_ind), KeptDict(new_reg)
     return rows
 
 
