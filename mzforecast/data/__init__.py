@@ -335,7 +335,10 @@ def load_user_file(path, base: Dataset | None = None, sheet: str | None = None) 
     if not isinstance(path, (str, Path)):  # a pandas object: the same checks as a file's table
         table = frames.series_table(path) if isinstance(path, pd.Series) else frames.table(path)
         return validate_table(normalise_columns(table, table.attrs["label"]), base, None)
-    return validate_table(read_table(path, sheet), base, Path(path).with_suffix(".indicators.yaml"))
+    table = read_table(path, sheet)
+    rows = validate_table(table, base, Path(path).with_suffix(".indicators.yaml"))
+    rows.attrs["notes"] = list(table.attrs.get("notes", []))  # e.g. the hidden sheets a workbook skipped
+    return rows
 
 
 def validate_table(table: pd.DataFrame, base: Dataset | None = None, companion: Path | None = None) -> pd.DataFrame:

@@ -142,6 +142,9 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
         columns=range(width), dtype=object)
     df.columns = header[:width]
     df.attrs.update(rows=RowNumbers(r for r, _ in body), label=label)
+    if hidden:  # skipped, and said so: a hidden sheet may hold the figures someone meant
+        df.attrs["notes"] = [f"{path}: read the sheet '{ws.title}'; hidden sheets not read: "
+                             + ", ".join(f"'{n}'" for n in hidden) + " (unhide one and give --sheet NAME to read it)"]
     return df
 
 
