@@ -167,35 +167,41 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
     yearly growth is lognormal with that mean and spread (always positive)."""
     st = growth_stats(np.asarray(t), np.asarray(y, float), family)
     V = _paths([st], np.array([float(np.log(y[-1]))]), np.asarray(horizons), monotone, n, seed)
-    return V[0], st
+    return V[0].T, st
 
 
 def _paths(stats: list[dict], log_last: np.ndarray, horizons, monotone, n: int, seed: int) -> np.ndarray:
-    """Paths (series, draws, horizons) of several series at once: the same element-wise steps, in the
-    same order, as one series at a time, so each series' paths are bit for bit those `simulate` gives."""
+    """Paths (series, horizons, draws) of several series at once: the same element-wise steps, in the
+    same order, as one series at a time, so each series' paths are bit for bit those `simulate` gives.
+    Draws run along the last axis, so each year's step is one contiguous sweep."""
     H = int(np.max(horizons))
-    r = np.exp(-np.arange(H, dtype=float) / REVERT)[None, :]
+    r = np.exp(-np.arange(H, dtype=float) / REVERT)[None, :, None]
     a0, z_year, z_drift, rng = _draws(n, H, seed)
+    z_year, z_drift = z_year.T.copy(), z_drift.T.copy()  # (horizons, draws)
     col = {k: np.array([st[k] for st in stats], float)[:, None, None] for k in ("tau", "q", "mu", "mu_lr", "s")}
-    a = col["tau"] * a0[None]
+    a = col["tau"] * a0.T[None]                     # (series, 1, draws)
     phi = float(np.exp(-1.0 / REVERT))
-    d = np.zeros((len(stats), n, H))
+    d = np.zeros((len(stats), H, n))
     for k in range(H):
-        d[:, :, k] = (phi * d[:, :, k - 1] if k else 0.0) + col["q"][:, :, 0] * z_drift[None, :, k]
-    M = col["mu_lr"] + (col["mu"] + a - col["mu_lr"]) * r[None] + d   # each path's yearly mean growth
+        d[:, k] = (phi * d[:, k - 1] if k else 0.0) + col["q"][:, 0] * z_drift[None, k]
+    M = col["mu_lr"] + (col["mu"] + a - col["mu_lr"]) * r + d   # each path's yearly mean growth
+    del d
     if monotone == "nondecreasing":
         base = np.maximum(M, 0.25 * col["s"])  # a standard keeps rising: its mean growth stays positive
         sl2 = np.log1p(col["s"] ** 2 / base ** 2)
         G = np.exp(np.log(base) - sl2 / 2 + np.sqrt(sl2) * z_year[None])
+        del base, sl2
         hold = np.array([st["hold_share"] for st in stats])
         if (hold > 0).any():
-            u = rng.uniform(size=(n, H))  # the draw after the normals, as for one series
+            u = rng.uniform(size=(n, H)).T  # the draw after the normals, as for one series
             G = np.where(u[None] < hold[:, None, None], 0.0, G)
     else:
         G = M + col["s"] * z_year[None]
-    L = log_last[:, None, None] + np.clip(np.cumsum(G, axis=2), -30.0, 30.0)  # no overflow on wild histories
+    for k in range(1, H):  # np.cumsum's sequential sums, one contiguous sweep per year
+        G[:, k] += G[:, k - 1]
+    L = log_last[:, None, None] + np.clip(G, -30.0, 30.0)  # no overflow on wild histories
     idx = np.rint(np.asarray(horizons)).astype(int) - 1
-    return np.exp(L[:, :, idx])
+    return np.exp(L[:, idx] if len(idx) != H or (idx != np.arange(H)).any() else L)
 
 
 def _linear_quantiles(S: np.ndarray, qs: np.ndarray) -> np.ndarray:
@@ -211,7 +217,7 @@ def _linear_quantiles(S: np.ndarray, qs: np.ndarray) -> np.ndarray:
     return np.where(g >= 0.5, b - (b - a) * (1 - g), a + (b - a) * g)
 
 
-def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 64):
+def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 16):
     """quantile_grid for the rows of Y (series observed in the years t), in chunks of series:
     (points (rows, horizons), probs, grids (rows, horizons, probs), stats per row). Sorting each
     series' draws once replaces np.quantile's partition per quantile; the numbers are the same."""
@@ -223,7 +229,7 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 
     Q = np.empty((len(Y), len(h), len(PROBS)))
     for i in range(0, len(Y), chunk):
         V = _paths(stats[i:i + chunk], np.log(Y[i:i + chunk, -1]), h, monotone, N_DRAWS, SEED)
-        S = np.sort(np.swapaxes(V, 1, 2), axis=-1)        # (series, horizons, draws) sorted
+        S = np.sort(V, axis=-1)                           # (series, horizons, draws) sorted
         m = S.shape[-1] // 2
         P[i:i + chunk] = (S[..., m - 1] + S[..., m]) / 2 if S.shape[-1] % 2 == 0 else S[..., m]  # np.median
         Q[i:i + chunk] = np.maximum.accumulate(_linear_quantiles(S, PROBS), axis=-1)
