@@ -239,7 +239,9 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 
 def quantile_grid(t, y, horizons, family: str, monotone=None):
     """(point, probs, quantile grid (len(horizons), len(PROBS)), stats) for models.forecast."""
     P, probs, Q, stats = quantile_grid_many(t, np.asarray(y, float)[None], horizons, family, monotone)
-    return P[0], probs, Q[0], stats[0]
+    # column-major, the layout np.quantile(...).T gave: sums over a row downstream (Forecast.mean)
+    # then round exactly as they did
+    return P[0], probs, np.asfortranarray(Q[0]), stats[0]
 
 
 def note(st: dict, language: str = "en") -> str:
