@@ -4,6 +4,8 @@
     python bench/scale.py --counties 300       # smaller
     python bench/scale.py --write DIR          # also keep the synthetic CSV and plan in DIR, so
                                                # `mzforecast assess --plan DIR/... --data DIR/...` can be run by hand
+    python bench/scale.py --regions 50000      # `mzforecast run` of the regions dashboard on 50,000 regions
+                                               # x 3 targets: wall time and peak memory of the whole run
 
 The data set is SYNTHETIC (seeded random walks, region ids cnty0001..., indicators syn_01...),
 written to a temporary folder (or DIR), never into data/. Prints what it measured.
@@ -112,6 +114,51 @@ def write(folder: Path, n_regions: int, n_indicators: int, seed: int = 0) -> tup
     return csv, plan
 
 
+def run_regions(n_regions: int, seed: int, folder: Path) -> int:
+    """`mzforecast run` (regions_dashboard notebook) on n_regions x 3 targets: wall and CPU time, peak
+    resident memory of the largest process and of the whole process tree (CLI, kernel, workers)."""
+    import psutil
+    subprocess.run([sys.executable, __file__, "--only-write", "--write", str(folder), "--counties", str(n_regions),
+                    "--indicators", "3", "--seed", str(seed)], check=True)
+    csv, plan = folder / "counties-synthetic.csv", folder / "counties-synthetic-plan.yaml"
+    params = folder / "regions-run.yaml"
+    params.write_text(yaml.safe_dump(dict(notebook="regions_dashboard", plan=str(plan), language="zh",
+                                          data_file=str(csv))), encoding="utf-8")
+    rows = sum(1 for _ in open(csv, encoding="utf-8")) - 1
+    out = folder / "out"
+    exe = Path(sys.executable).with_name("mzforecast")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "mzforecast"]),
+           "run", str(params), "--out", str(out), "--timeout", "3600"]  # a loaded machine: report, not time out
+    env = dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "1700000000"))
+    load0 = os.getloadavg()
+    t0 = time.perf_counter()
+    proc = psutil.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the data generator's share, taken off below
+    peak_tree = peak_one = 0
+    while proc.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            rss = [p.memory_info().rss for p in tree if p.is_running()]
+            peak_tree, peak_one = max(peak_tree, sum(rss)), max(peak_one, max(rss))
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    wall = time.perf_counter() - t0
+    log = proc.stdout.read()
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(log.strip())
+    sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()} if out.is_dir() else {}
+    print(f"mzforecast run, regions_dashboard: {n_regions:,} regions x 3 targets = {3 * n_regions:,} region-targets, "
+          f"data {rows:,} rows; exit {proc.returncode}")
+    cpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
+    print(f"wall {wall:.1f} s; CPU {cpu:.1f} s (all processes); peak memory (resident, sampled every 0.2 s): "
+          f"largest process {peak_one / 2**20:,.0f} MiB, whole process tree {peak_tree / 2**20:,.0f} MiB; cores: "
+          f"{os.cpu_count()}; load average before {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, "
+          f"after {os.getloadavg()[0]:.2f}")
+    print("outputs: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
+    return proc.returncode
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
@@ -124,8 +171,18 @@ def main(argv=None) -> int:
     ap.add_argument("--write", metavar="DIR", help="keep the synthetic files in DIR (default: a temp folder)")
     ap.add_argument("--compare", type=int, default=0, metavar="N",
                     help="also time attainment.assess one at a time on N random region-targets")
+    ap.add_argument("--regions", type=int, default=0, metavar="N",
+                    help="time `mzforecast run` (regions dashboard) on N regions x 3 targets instead")
     ap.add_argument("--only-write", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.regions:
+        tmp = None if a.write else tempfile.mkdtemp(prefix="mzf-scale-run-")
+        try:
+            return run_regions(a.regions, a.seed, Path(a.write or tmp))
+        finally:
+            if tmp:
+                import shutil
+                shutil.rmtree(tmp, ignore_errors=True)
     if a.only_write:
         write(Path(a.write), a.counties, a.indicators, a.seed)
         return 0

@@ -36,3 +36,23 @@ class DataErrors(MzError):
 
 class ModelError(MzError):
     """A series cannot support the requested model (e.g. log model on zeros)."""
+
+
+class _Kept:
+    """Never changed once made, so a copy is the same object: pandas deep-copies DataFrame.attrs on
+    every step, which for a million-row file would copy a million-item list a hundred times."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+
+class RowNumbers(_Kept, list):
+    """The file line or spreadsheet row of each row of a table, kept in DataFrame.attrs so errors can
+    name rows."""
+
+
+class KeptDict(_Kept, dict):
+    """Metadata (new regions, new indicators) a validated table carries in DataFrame.attrs."""

@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, RowNumbers
 
 FRAME_LABEL = "DataFrame"
 
@@ -60,7 +60,7 @@ def table(df: pd.DataFrame, label: str = FRAME_LABEL) -> pd.DataFrame:
                         fix="give rows of region, indicator, year, value (or one column per year)")
     out = pd.DataFrame(dict(enumerate([_cell(v) for v in d.iloc[:, i]] for i in range(d.shape[1]))))
     out.columns = [_header(c) for c in d.columns]  # duplicates kept: the reader names them
-    out.attrs.update(rows=list(range(2, len(d) + 2)), label=label)
+    out.attrs.update(rows=RowNumbers(range(2, len(d) + 2)), label=label)
     return out
 
 

@@ -117,6 +117,45 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
                 smoothness=float(np.sqrt(s2)), hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m)
 
 
+def growth_stats_many(t: np.ndarray, Y: np.ndarray, family: str) -> list[dict]:
+    """growth_stats of each row of Y (series observed in the same years t), the same steps on whole
+    columns: bit for bit what growth_stats gives row by row (tests/test_growth.py compares)."""
+    _, s0, q0, tb = FAMILY_PRIORS[family]
+    mu_lr = long_run(family)
+    dt = np.diff(t).astype(float)
+    g = np.diff(np.log(Y), axis=1) / dt
+    age = t[-1] - t[1:]
+    rw = 0.5 ** (age / HALF_LIFE)
+    w = rw * dt
+    years = float(w.sum())
+    mu_hat = (w * g).sum(axis=1) / w.sum()
+    m = g.shape[1]
+    s2_hat = (rw * dt * (g - mu_hat[:, None]) ** 2).sum(axis=1) / rw.sum() if m >= 2 else np.zeros(len(Y))
+    s2 = ((m - 1) * s2_hat + s0 ** 2) / m
+    if m >= 2:
+        a, b = dt[:-1], dt[1:]
+        x = np.mean(np.diff(g, axis=1) ** 2 - s2[:, None] * (1 / a + 1 / b), axis=1) / np.mean((a + b) / 3)
+        q2 = ((m - 1) * np.where(x > 0.0, x, 0.0) + q0 ** 2) / m
+    else:
+        q2 = np.full(len(Y), q0 ** 2)
+    own = 1.0 / (s2 / years + q2 * years / 3)
+    prec = own + 1.0 / tb ** 2
+    mu = (own * mu_hat + mu_lr / tb ** 2) / prec
+    shift = mu_hat - (dt * g).sum(axis=1) / dt.sum()
+    tau2 = 1.0 / prec + shift ** 2
+    holds = np.sum(np.abs(g) < 1e-12, axis=1)
+    return [dict(mu=float(mu[i]), mu_lr=mu_lr, q=float(np.sqrt(q2[i])), s=float(np.sqrt(s2[i])),
+                 tau=float(np.sqrt(tau2[i])), smoothness=float(np.sqrt(s2[i])),
+                 hold_share=float(holds[i] / (m + 1)) if holds[i] else 0.0, n_intervals=m) for i in range(len(Y))]
+
+
+def _draws(n: int, H: int, seed: int) -> tuple[np.ndarray, ...]:
+    """The standard normal draws every series' paths share (one fixed seed), in the order drawn, and
+    a generator positioned after them for the hold draws."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, 1)), rng.standard_normal((n, H)), rng.standard_normal((n, H)), rng
+
+
 def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, monotone=None,
              n: int = N_DRAWS, seed: int = SEED) -> tuple[np.ndarray, dict]:
     """Sample paths (draws, horizons) of the level at `horizons` years after the last observation.
@@ -126,29 +165,75 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
     rate itself drifts, d_t = phi d_(t-1) + N(0, q) with phi = exp(-1 / REVERT) (drift that fades
     on the same scale); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
     yearly growth is lognormal with that mean and spread (always positive)."""
-    st = growth_stats(t, y, family)
+    st = growth_stats(np.asarray(t), np.asarray(y, float), family)
+    V = _paths([st], np.array([float(np.log(y[-1]))]), np.asarray(horizons), monotone, n, seed)
+    return V[0].T, st
+
+
+def _paths(stats: list[dict], log_last: np.ndarray, horizons, monotone, n: int, seed: int) -> np.ndarray:
+    """Paths (series, horizons, draws) of several series at once: the same element-wise steps, in the
+    same order, as one series at a time, so each series' paths are bit for bit those `simulate` gives.
+    Draws run along the last axis, so each year's step is one contiguous sweep."""
     H = int(np.max(horizons))
-    r = np.exp(-np.arange(H, dtype=float) / REVERT)[None, :]
-    rng = np.random.default_rng(seed)
-    a = st["tau"] * rng.standard_normal((n, 1))
-    z_year = rng.standard_normal((n, H))
-    z_drift = rng.standard_normal((n, H))
+    r = np.exp(-np.arange(H, dtype=float) / REVERT)[None, :, None]
+    a0, z_year, z_drift, rng = _draws(n, H, seed)
+    z_year, z_drift = z_year.T.copy(), z_drift.T.copy()  # (horizons, draws)
+    col = {k: np.array([st[k] for st in stats], float)[:, None, None] for k in ("tau", "q", "mu", "mu_lr", "s")}
+    a = col["tau"] * a0.T[None]                     # (series, 1, draws)
     phi = float(np.exp(-1.0 / REVERT))
-    d = np.zeros((n, H))
+    d = np.zeros((len(stats), H, n))
     for k in range(H):
-        d[:, k] = (phi * d[:, k - 1] if k else 0.0) + st["q"] * z_drift[:, k]
-    M = st["mu_lr"] + (st["mu"] + a - st["mu_lr"]) * r + d   # each path's yearly mean growth
+        d[:, k] = (phi * d[:, k - 1] if k else 0.0) + col["q"][:, 0] * z_drift[None, k]
+    M = col["mu_lr"] + (col["mu"] + a - col["mu_lr"]) * r + d   # each path's yearly mean growth
+    del d
     if monotone == "nondecreasing":
-        base = np.maximum(M, 0.25 * st["s"])  # a standard keeps rising: its mean growth stays positive
-        sl2 = np.log1p(st["s"] ** 2 / base ** 2)
-        G = np.exp(np.log(base) - sl2 / 2 + np.sqrt(sl2) * z_year)
-        if st["hold_share"] > 0:
-            G = np.where(rng.uniform(size=G.shape) < st["hold_share"], 0.0, G)
+        base = np.maximum(M, 0.25 * col["s"])  # a standard keeps rising: its mean growth stays positive
+        sl2 = np.log1p(col["s"] ** 2 / base ** 2)
+        G = np.exp(np.log(base) - sl2 / 2 + np.sqrt(sl2) * z_year[None])
+        del base, sl2
+        hold = np.array([st["hold_share"] for st in stats])
+        if (hold > 0).any():
+            u = rng.uniform(size=(n, H)).T  # the draw after the normals, as for one series
+            G = np.where(u[None] < hold[:, None, None], 0.0, G)
     else:
-        G = M + st["s"] * z_year
-    L = float(np.log(y[-1])) + np.clip(np.cumsum(G, axis=1), -30.0, 30.0)  # no overflow on wild histories
+        G = M + col["s"] * z_year[None]
+    for k in range(1, H):  # np.cumsum's sequential sums, one contiguous sweep per year
+        G[:, k] += G[:, k - 1]
+    L = log_last[:, None, None] + np.clip(G, -30.0, 30.0)  # no overflow on wild histories
     idx = np.rint(np.asarray(horizons)).astype(int) - 1
-    return np.exp(L[:, idx]), st
+    return np.exp(L[:, idx] if len(idx) != H or (idx != np.arange(H)).any() else L)
+
+
+def _linear_quantiles(S: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """np.quantile(x, qs, axis=-1) (method "linear") from S = np.sort(x, axis=-1), to the last bit.
+
+    The virtual indexes are numpy's own: the quantiles of 0, 1, ..., n-1 are exactly them (whichever
+    formula the installed numpy uses); the interpolation is numpy's, term for term."""
+    n = S.shape[-1]
+    vi = np.quantile(np.arange(n, dtype=float), qs)
+    lo = np.floor(vi).astype(int)
+    g = vi - lo
+    a, b = S[..., lo], S[..., np.minimum(lo + 1, n - 1)]
+    return np.where(g >= 0.5, b - (b - a) * (1 - g), a + (b - a) * g)
+
+
+def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 16):
+    """quantile_grid for the rows of Y (series observed in the years t), in chunks of series:
+    (points (rows, horizons), probs, grids (rows, horizons, probs), stats per row). Sorting each
+    series' draws once replaces np.quantile's partition per quantile; the numbers are the same."""
+    t = np.asarray(t, float)
+    Y = np.asarray(Y, float)
+    h = np.asarray(horizons, float)
+    stats = growth_stats_many(t, Y, family)
+    P = np.empty((len(Y), len(h)))
+    Q = np.empty((len(Y), len(h), len(PROBS)))
+    for i in range(0, len(Y), chunk):
+        V = _paths(stats[i:i + chunk], np.log(Y[i:i + chunk, -1]), h, monotone, N_DRAWS, SEED)
+        S = np.sort(V, axis=-1)                           # (series, horizons, draws) sorted
+        m = S.shape[-1] // 2
+        P[i:i + chunk] = (S[..., m - 1] + S[..., m]) / 2 if S.shape[-1] % 2 == 0 else S[..., m]  # np.median
+        Q[i:i + chunk] = np.maximum.accumulate(_linear_quantiles(S, PROBS), axis=-1)
+    return P, PROBS, Q, stats
 
 
 def center_spread(t, y, horizons, family: str, monotone=None) -> tuple[np.ndarray, np.ndarray]:
@@ -161,12 +246,10 @@ def center_spread(t, y, horizons, family: str, monotone=None) -> tuple[np.ndarra
 
 def quantile_grid(t, y, horizons, family: str, monotone=None):
     """(point, probs, quantile grid (len(horizons), len(PROBS)), stats) for models.forecast."""
-    t = np.asarray(t, float)
-    y = np.asarray(y, float)
-    V, st = simulate(t, y, np.asarray(horizons, float), family, monotone)
-    qv = np.quantile(V, PROBS, axis=0).T
-    point = np.median(V, axis=0)
-    return point, PROBS, np.maximum.accumulate(qv, axis=1), st
+    P, probs, Q, stats = quantile_grid_many(t, np.asarray(y, float)[None], horizons, family, monotone)
+    # column-major, the layout np.quantile(...).T gave: sums over a row downstream (Forecast.mean)
+    # then round exactly as they did
+    return P[0], probs, np.asfortranarray(Q[0]), stats[0]
 
 
 def note(st: dict, language: str = "en") -> str:

@@ -113,3 +113,20 @@ def test_growth_notes_read_in_chinese_on_a_page():
     zh = note_text(Notes(fc.notes), None, "zh")
     assert zh.startswith("增长模型与校准趋势模型等权平均：增长模型年增长5.8%（长期6.0%）") and "growth model" not in zh
     assert draft_note(growth.spread_note("en"), None, "zh") == note("growth_spread", "zh")
+
+
+@pytest.mark.parametrize("family,monotone", [("standard", "nondecreasing"), ("beds", None)])
+def test_many_series_at_once_give_each_series_own_numbers_to_the_last_bit(family, monotone):
+    # the regions path forecasts thousands of series in one call; each must get exactly the numbers
+    # np.quantile / np.median of its own simulated paths give (single-series path, one target)
+    rng = np.random.default_rng(3)
+    t = np.array([2015., 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024])
+    Y = np.round(np.exp(np.cumsum(rng.normal(0.05, 0.04, (40, len(t))), axis=1)) * 300, 2)
+    Y[::5, 4] = Y[::5, 3]  # some years held, so the hold draws are used
+    h = np.arange(1.0, 7.0)
+    P, probs, Q, stats = growth.quantile_grid_many(t, Y, h, family, monotone, chunk=7)
+    for i, y in enumerate(Y):
+        assert stats[i] == growth.growth_stats(t, y, family)
+        V, _ = growth.simulate(t, y, h, family, monotone)
+        np.testing.assert_array_equal(P[i], np.median(V, axis=0))
+        np.testing.assert_array_equal(Q[i], np.maximum.accumulate(np.quantile(V, probs, axis=0).T, axis=1))

@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import mzforecast as mzf
 from mzforecast import cli, running as runner, safe
 from mzforecast.running import lock as outlock
 from mzforecast.io import write as W
@@ -338,8 +339,12 @@ def _sheets(tmp_path, states):
 
 def test_hidden_sheets_skipped_and_veryhidden_never_named(tmp_path, capsys):
     f = _sheets(tmp_path, [("作废", "hidden", 1), ("数据", "visible", 40000), ("秘密", "veryHidden", 2)])
-    rc, out, _ = main(["data", "export", "--data", f, "--format", "json"], capsys)
+    rc, out, err = main(["data", "export", "--data", f, "--format", "json"], capsys)
     assert rc == 0 and '"value":40000' in out.replace(" ", "") and '"value":1,' not in out.replace(" ", "")
+    # the skipped hidden sheet is named beside the data read, the veryHidden one never
+    assert "hidden sheets not read: '作废'" in err and "秘密" not in err + out
+    ds = mzf.load(f)
+    assert any("作废" in m for m in ds.messages) and not any("秘密" in m for m in ds.messages)
     f = _sheets(tmp_path, [("作废", "hidden", 1), ("数据", "visible", None), ("秘密", "veryHidden", 2)])
     rc, _, err = main(["data", "check", f], capsys)
     assert rc == 2 and "作废" in err and "秘密" not in err

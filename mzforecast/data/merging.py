@@ -12,7 +12,7 @@ import pandas as pd
 
 def merge(base, user: pd.DataFrame):
     """User rows override bundled rows with the same region, indicator and year; each override is reported."""
-    msgs = list(base.messages)
+    msgs = list(base.messages) + list(user.attrs.get("notes", []))  # what the reader skipped
     new_ind, new_reg = user.attrs.get("indicators", {}), user.attrs.get("regions", {})
     user = user.copy(deep=False)
     user.attrs = {}  # else every pandas step below deep-copies thousands of new regions' metadata

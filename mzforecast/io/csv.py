@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, DataErrors
+from ..errors import DataError, DataErrors, RowNumbers
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc but tab, CR, LF
@@ -87,5 +87,5 @@ def read(path: Path) -> pd.DataFrame:
     df = pd.DataFrame(records, columns=range(width), dtype=object) if records else pd.DataFrame(
         columns=range(width), dtype=object)
     df.columns = header
-    df.attrs.update(rows=lines, label=str(path))
+    df.attrs.update(rows=RowNumbers(lines), label=str(path))
     return df

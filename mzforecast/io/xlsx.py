@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, DataErrors
+from ..errors import DataError, DataErrors, RowNumbers
 
 
 def _cell(c) -> str:
@@ -141,7 +141,10 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
     df = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
         columns=range(width), dtype=object)
     df.columns = header[:width]
-    df.attrs.update(rows=[r for r, _ in body], label=label)
+    df.attrs.update(rows=RowNumbers(r for r, _ in body), label=label)
+    if hidden:  # skipped, and said so: a hidden sheet may hold the figures someone meant
+        df.attrs["notes"] = [f"{path}: read the sheet '{ws.title}'; hidden sheets not read: "
+                             + ", ".join(f"'{n}'" for n in hidden) + " (unhide one and give --sheet NAME to read it)"]
     return df
 
 

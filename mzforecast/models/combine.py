@@ -54,11 +54,8 @@ def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, fami
     probs, errq = calibration.error_quantiles(chosen, len(t), spacing, h, table=calibration.unscaled_table())
     Qt = quantile_grid(P, Y, errq, kind)
     Pt, Qt, _ = structure_many(P, Qt, Y[:, -1], monotone, bounds)
-    Pg, Qg = np.empty_like(Pt), np.empty_like(Qt)
-    notes = []
-    for i, y in enumerate(Y):
-        Pg[i], gp, Qg[i], st = growth.quantile_grid(t, y, h, family, monotone)
-        assert np.array_equal(gp, probs)  # both on calibration.PROBS: the quantiles average level by level
-        notes.append(growth.note(st))
+    Pg, gp, Qg, stats = growth.quantile_grid_many(t, Y, h, family, monotone)
+    assert np.array_equal(gp, probs)  # both on calibration.PROBS: the quantiles average level by level
+    notes = [growth.note(st) for st in stats]
     Pg, Qg, _ = structure_many(Pg, Qg, Y[:, -1], monotone, bounds)
     return (Pg + Pt) / 2, probs, (Qg + Qt) / 2, notes

@@ -8,6 +8,7 @@ summary paragraph in Chinese, status colours from `plots`. Imports leaves, data,
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
@@ -101,7 +102,19 @@ def _goal(r, t=None) -> str:
         return ""
     if t is not None and t.tolerance is not None:
         r = {**r, "tolerance": t.tolerance}
-    return goal_text(pd.Series(r), "zh")  # plain text: the page escapes it, the workbook stores it
+    key = tuple((k, r.get(k)) for k in _GOAL_FIELDS if k in r)
+    try:
+        return _goal_of(key)  # the rows of a many-region plan share a handful of goals
+    except TypeError:  # an unhashable field in a hand-made frame
+        return goal_text(pd.Series(dict(key)), "zh")
+
+
+_GOAL_FIELDS = ("kind", "unit", "comparator", "target_value", "target_value_high", "tolerance", "flags")
+
+
+@functools.lru_cache(maxsize=1024)
+def _goal_of(key: tuple) -> str:
+    return goal_text(pd.Series(dict(key)), "zh")  # plain text: the page escapes it, the workbook stores it
 
 
 def status_counts(res: pd.DataFrame) -> dict[str, int]:
