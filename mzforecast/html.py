@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import html as html_lib
 import json
+import os
 import re
 
 import pandas as pd
@@ -74,9 +75,25 @@ def summary_records(res: pd.DataFrame) -> list[dict]:
     return json.loads(res.to_json(orient="records", force_ascii=False))
 
 
+INLINE_RECORDS = 2000  # more rows than this go to a file beside the notebook, not through the kernel's messages
+
+
 def record_summary(res: pd.DataFrame):
-    """Put the assessment into the executed notebook as an output, for the batch index to read."""
+    """Put the assessment into the executed notebook as an output, for the batch index to read.
+
+    A many-region plan's rows (hundreds of MB of JSON) cannot pass as one output message in time
+    and would bloat the notebook: beyond INLINE_RECORDS rows they are written to a hidden file in
+    the working folder (the run's output folder) and the output names it; the runner reads and
+    removes it."""
+    import tempfile
+
     from IPython.display import display
+    records: list[dict] | dict = summary_records(res)
+    if len(records) > INLINE_RECORDS:
+        fd, path = tempfile.mkstemp(prefix=".mzforecast-records-", suffix=".json", dir=".")
+        with open(fd, "w", encoding="utf-8") as f:
+            json.dump(records, f, ensure_ascii=False)
+        records = {"file": os.path.basename(path), "rows": len(res)}
     # text/html is empty so the page shows nothing; text/plain helps in JupyterLab
-    display({SUMMARY_MIME: summary_records(res), "text/html": "",
+    display({SUMMARY_MIME: records, "text/html": "",
              "text/plain": f"<{len(res)} assessed targets recorded>"}, raw=True)

@@ -12,6 +12,7 @@ notebook gets a new one. Imports leaves, presentation and the running modules be
 from __future__ import annotations
 
 import atexit
+import json
 import multiprocessing
 import multiprocessing.util
 import os
@@ -127,7 +128,7 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
         for cell in nb.cells:
             for o in cell.get("outputs", []):
                 if SUMMARY_MIME in o.get("data", {}):
-                    res["records"] = o["data"][SUMMARY_MIME]
+                    res["records"] = records_of(o["data"][SUMMARY_MIME], Path(outdir))
         language = params.get("language", "zh")
         html = notebook_to_html(out_nb, name, language, font_cache)
         atomic_write(Path(outdir) / f"{name}.html", html)
@@ -277,3 +278,16 @@ def mp_context():
     return multiprocessing.get_context("spawn")
 
 
+def records_of(recorded, outdir: Path) -> list[dict]:
+    """The rows a notebook recorded: inline, or in the hidden file it names (many regions), read and removed."""
+    if not isinstance(recorded, dict):
+        return recorded
+    name = Path(str(recorded.get("file", ""))).name  # only a file in the output folder
+    path = outdir / name
+    if not name.startswith(".mzforecast-records-") or not path.is_file():
+        return []
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    finally:
+        path.unlink(missing_ok=True)

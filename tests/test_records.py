@@ -1,0 +1,49 @@
+"""A notebook's recorded rows reach the batch index whatever their number: inline for a plan, through
+a hidden file in the output folder for a many-region plan (too large for one kernel message)."""
+import json
+import os
+
+import pandas as pd
+
+from mzforecast import html
+from mzforecast.running.execute import records_of
+
+
+def _displayed(monkeypatch):
+    shown = []
+    import IPython.display
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    return shown
+
+
+def test_few_rows_are_recorded_inline(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shown = _displayed(monkeypatch)
+    html.record_summary(pd.DataFrame({"target_id": ["a", "b"], "probability": [0.5, 0.25]}))
+    rec = shown[0][html.SUMMARY_MIME]
+    assert rec == [{"target_id": "a", "probability": 0.5}, {"target_id": "b", "probability": 0.25}]
+    assert records_of(rec, tmp_path) == rec and os.listdir(tmp_path) == []
+
+
+def test_many_rows_go_through_a_file_that_the_runner_reads_and_removes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shown = _displayed(monkeypatch)
+    n = html.INLINE_RECORDS + 1
+    res = pd.DataFrame({"target_id": [f"t{i}" for i in range(n)], "region": ["长春"] * n, "probability": 0.5})
+    html.record_summary(res)
+    rec = shown[0][html.SUMMARY_MIME]
+    assert rec["rows"] == n and rec["file"].startswith(".mzforecast-records-")
+    assert len(json.dumps(shown[0])) < 500  # the message stays small
+    rows = records_of(rec, tmp_path)
+    assert len(rows) == n and rows[-1] == {"target_id": f"t{n - 1}", "region": "长春", "probability": 0.5}
+    assert os.listdir(tmp_path) == []  # read and removed: never an output of the run
+
+
+def test_a_recorded_file_name_cannot_leave_the_output_folder(tmp_path):
+    outside = tmp_path / ".mzforecast-records-x.json"
+    outside.write_text("[1]", encoding="utf-8")
+    inner = tmp_path / "out"
+    inner.mkdir()
+    assert records_of({"file": "../.mzforecast-records-x.json"}, inner) == []
+    assert records_of({"file": "/etc/passwd"}, inner) == []
+    assert outside.exists()
