@@ -158,6 +158,8 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
         for page in stage.glob("*.html"):  # links to pages this run did not make (a partial run)
             atomic_write(page, drop_dead_links(page.read_text(encoding="utf-8"), lambda n: (stage / n).exists()))
         atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
+        for left in stage.glob(".mzforecast-records-*"):  # rows a failed notebook recorded but nobody read
+            left.unlink()
         written = sorted(p.name for p in stage.iterdir())
         old.carry_over(stage)
         # timings vary run to run: a pinned build (SOURCE_DATE_EPOCH) records none, so it stays byte-identical
