@@ -118,7 +118,8 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     if nd.empty:
         return ""
     lp, rp = WORDS[language]["lp"], WORDS[language]["rp"]
-    items = "".join(f"<li>{e(name(ds, r.indicator, language))}{lp}{goal_text(r, language)}{rp}"
+    targets = plan_targets(nd, ds)  # a ratio target by its ratio's name, not the numerator's
+    items = "".join(f"<li>{e(row_name(r, ds, language, targets))}{lp}{goal_text(r, language)}{rp}"
                     f" <small>{e(no_data_reason(r, ds, language))}</small></li>" for r in nd.itertuples())
     return f'<h2>{e(DASHBOARD[language]["nodata"])}{lp}{len(nd)}{rp}</h2><ul class="compact">{items}</ul>'
 
