@@ -28,3 +28,16 @@ def test_no_data_list_names_a_ratio_target_by_its_ratio(ds):
     html = reports.no_data_list(mzf.assess_plan("jilin-2019", ds), ds)
     assert "<li>城市特困人员基本生活标准与上年度城市低保标准之比（≥ 1.3倍）" in html
     assert "<li>农村低保标准与农村扶贫标准之比（≥ 100%）" in html and "<li>农村低保标准（" not in html
+
+
+def test_backtest_with_no_outcome_says_nothing_can_be_scored(ds):
+    from mzforecast import backtest as B
+    bt = B.backtest_plan("jilin-13th", 2015, ds)
+    shown = B.scored_rows(bt)
+    assert len(shown) == 4 and (shown.verdict_then == "insufficient_data").all()
+    zh = B.score_line(bt, 2015, "zh")
+    assert zh.endswith("4项有预测；4项均仅1个观测值，尚无实际结果，暂无法检验")
+    assert "0/0" not in zh and "0项" not in zh
+    assert "0/0" not in B.score_line(bt, 2015, "en")
+    # a backtest with outcomes keeps its score line
+    assert "80%区间覆盖实际值" in B.score_line(B.backtest_plan("changchun-13th", 2015, ds), 2015, "zh")

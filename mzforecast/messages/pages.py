@@ -82,6 +82,17 @@ SCORE_LINE = {
            "the {called} it called, {no_call} with one observation made no call (insufficient data); "
            "80% interval held the outcome {inside80}/{intervals}, 95% {inside95}/{intervals}"),
 }
+# the backtest's score when no target has an outcome yet: nothing can be scored, say why
+SCORE_NONE = {
+    "zh": dict(head="共{targets}项目标（{transferred}项已划出民政，不评估）；{shown}项有预测；",
+               one_obs="{shown}项均仅1个观测值，尚无实际结果，暂无法检验",
+               pending="{shown}项均尚无实际结果（其中{one_obs}项仅1个观测值），暂无法检验",
+               nothing="没有可检验的目标"),
+    "en": dict(head="{targets} targets ({transferred} transferred, not scored); {shown} with a forecast; ",
+               one_obs="all {shown} have one observation and no outcome yet: nothing can be scored",
+               pending="none of the {shown} has an outcome yet ({one_obs} with one observation): nothing can be scored",
+               nothing="nothing to score"),
+}
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
                        "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动"},
                 "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
