@@ -41,3 +41,25 @@ def test_backtest_with_no_outcome_says_nothing_can_be_scored(ds):
     assert "0/0" not in B.score_line(bt, 2015, "en")
     # a backtest with outcomes keeps its score line
     assert "80%区间覆盖实际值" in B.score_line(B.backtest_plan("changchun-13th", 2015, ds), 2015, "zh")
+
+
+def test_growth_above_required_but_median_below_target_says_why(ds):
+    res = mzf.assess_plan("changchun-14th", ds)
+    r = res[res.target_id == "table-08-social-work-professionals"].iloc[0]
+    assert r["historical_cagr"] > r["required_cagr"] and r["median"] < r["target_value"] and r["n_obs"] == 2
+    zh = reports.plain_words(r, ds, "zh")
+    assert ("历史年均增长 18.0%。 但预测中位数对应的年均增长为 6.9%，低于所需增速：历史增速仅由两个观测值算得，"
+            "预测模型不按其全速外推，区间也较宽。") in zh
+    assert "But the median forecast implies yearly growth of 6.9%, below the required rate" in \
+        reports.plain_words(r, ds, "en")
+    # where history and the median agree, no extra sentence
+    ok = res[res.target_id == "table-02-rural-urban-dibao"].iloc[0]
+    assert "预测中位数对应的年均增长" not in reports.plain_words(ok, ds, "zh")
+
+
+def test_one_point_note_explains_why_the_median_moves_while_the_point_is_held(ds):
+    from mzforecast.messages.notes import Note
+    zh = Note("one_point_moves", move=17.0, years=5).text("zh")
+    assert zh == ("只有一个观测值，无法估计趋势，故点预测保持最新值；预测区间则取自参照数据中单点序列的实际变动，"
+                  "这些变动上升多于下降，所以抽样路径的中位数5年内变动+17%，与点预测不同")
+    assert "下降多于上升" in Note("one_point_moves", move=-8.0, years=3).text("zh")

@@ -106,6 +106,11 @@ PHRASES = {
                grey="<p>{name}：目标{goal}，{badge}。",
                growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。", required=" 从最新值出发，需年均增长 {req}。",
                met_already=" 最新值已达到目标水平，保持即可实现。",
+               gap_worse=" 但预测中位数对应的年均增长为 {med}，{side}所需增速：{why}。",
+               gap_better=" 预测中位数对应的年均增长为 {med}，{side}所需增速（预测按近年走势外推，与历史平均不同）。",
+               lower="低于", higher="高于",
+               why_two="历史增速仅由两个观测值算得，预测模型不按其全速外推，区间也较宽",
+               why_many="预测模型不按历史平均增速全速外推（侧重近年走势，并向同类序列的增速收缩）",
                eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
                method=" 预测方法：{m}。",
                classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
@@ -122,6 +127,14 @@ PHRASES = {
                grey="<p>{name}: target {goal}: {badge}.",
                growth=" Required yearly growth {req}, historical {hist}.", required=" Required yearly growth {req}.",
                met_already=" The latest value already meets the target; holding it is enough.",
+               gap_worse=" But the median forecast implies yearly growth of {med}, {side} the required rate: {why}.",
+               gap_better=" The median forecast implies yearly growth of {med}, {side} the required rate (the "
+                          "forecast follows the recent trend, not the historical average).",
+               lower="below", higher="above",
+               why_two="the historical rate rests on two observations only, the model does not extrapolate it in "
+                       "full, and the interval is wide",
+               why_many="the model does not extrapolate the historical average in full (it weighs recent years and "
+                        "shrinks toward the growth of similar series)",
                eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}.",
                method=" Method: {m}.",
                classes=" The verdict rests on the probability; these classes are for comparison only (they use "

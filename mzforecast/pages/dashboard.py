@@ -16,6 +16,7 @@ from ..html import anchors, e, table, verdict_badge
 from ..messages import label
 from ..messages.pages import CLASS_WORDS, DASHBOARD, PHRASES, WORDS
 from ..targets import Target, get_plan
+from ..terms import cagr
 from .charts import chart_html, target_figure
 from .common import (actual_text, binding, expected_year, exceeded, goal_text, interval, kind_word, latest_meets,
                      level_unit, local_name, method_name, name, one_point, plan_targets, probability_cell, row_name, target_name,
@@ -129,6 +130,26 @@ def _class_word(kind: str, code: str, language: str) -> str:
     return words(kind, code) if words else label(kind, code, language)
 
 
+def growth_gap(r, language: str = "zh") -> str:
+    """When the historical growth and the median forecast fall on opposite sides of the required
+    growth, say so and why: 'history 18% > required 7.7%' beside a median below the target reads as
+    a contradiction otherwise."""
+    if r.kind != "level" or fmt.missing(r.historical_cagr) or fmt.missing(r.median) or fmt.missing(r.latest_value) \
+            or fmt.missing(r.latest_year) or int(r.target_year) <= int(r.latest_year) or r.median <= 0:
+        return ""
+    implied = cagr(float(r.latest_value), float(r.median), int(r.target_year) - int(r.latest_year))
+    req, up = float(r.required_cagr), r.comparator in (">=", ">")
+    good = (lambda x: x >= req) if up else (lambda x: x <= req)
+    if good(r.historical_cagr) == good(implied):
+        return ""
+    P = PHRASES[language]
+    med, side = fmt.number(implied, "percent", language), P["lower"] if implied < req else P["higher"]
+    if good(r.historical_cagr):
+        why = P["why_two"] if getattr(r, "n_obs", 0) == 2 else P["why_many"]
+        return P["gap_worse"].format(med=med, side=side, why=why)
+    return P["gap_better"].format(med=med, side=side)
+
+
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     """The probability and verdict in a sentence an official can read aloud."""
     r = SimpleNamespace(**dict(r))  # attribute access without clashing with Series methods (median…)
@@ -164,6 +185,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         growth = P["growth"] if not fmt.missing(r.historical_cagr) else P["required"]
         txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
                              hist=fmt.number(r.historical_cagr, "percent", language))
+        txt += growth_gap(r, language)
     classes = []  # one list, one closing stop: no dangling '；' when only one class is known
     for kind in ("eurostat", "unsd"):
         code = text(getattr(r, f"{kind}_class"))
