@@ -63,3 +63,14 @@ def test_one_point_note_explains_why_the_median_moves_while_the_point_is_held(ds
     assert zh == ("只有一个观测值，无法估计趋势，故点预测保持最新值；预测区间则取自参照数据中单点序列的实际变动，"
                   "这些变动上升多于下降，所以抽样路径的中位数5年内变动+17%，与点预测不同")
     assert "下降多于上升" in Note("one_point_moves", move=-8.0, years=3).text("zh")
+
+
+def test_dashboard_with_nothing_assessable_says_so_instead_of_empty_table(ds):
+    for plan in ("jilin-2019", "jilin-2021"):
+        res = mzf.assess_plan(plan, ds)
+        html = reports.overview(res, ds, "zh")
+        assert html == "<h2>目标状态一览</h2><p>暂无可评估的目标（均无数据或已划出民政）。</p>", plan
+        assert reports.dashboard_sections(plan, res, ds) == ""
+    res = mzf.assess_plan("changchun-14th", ds)  # a plan with assessed targets keeps its table and sections
+    assert 'class="risk"' in reports.overview(res, ds) and "<h2>各目标详情</h2>" in reports.dashboard_sections(
+        "changchun-14th", res, ds)

@@ -14,7 +14,7 @@ DASHBOARD = {
                detail="详情", section="图表", deep="专题页", total="合计", obs_year="年份", status="状态",
                data_to="数据截至 {y} 年", as_of="按截至 {y} 年的数据", all_data="使用全部已有数据",
                targets="项目标", related="相关页面", backtest="{y}年回测", evaluation="实施情况评估", top="↑ 返回概览",
-               sections="各目标详情", overview="目标状态一览"),
+               sections="各目标详情", overview="目标状态一览", none_assessed="暂无可评估的目标（均无数据或已划出民政）。"),
     "en": dict(indicator="indicator", target="target", year="target year", latest="latest", forecast="forecast median",
                interval="80% interval", probability="probability", verdict="verdict", counts="targets by verdict",
                nodata="targets with no data or no longer assessed", method="method", required="required yearly growth",
@@ -24,7 +24,8 @@ DASHBOARD = {
                total="total", obs_year="year", status="status", data_to="data up to {y}",
                as_of="with data up to {y}", all_data="all available data", targets="targets",
                related="related pages", backtest="backtest as of {y}", evaluation="evaluation", top="↑ back to overview",
-               sections="targets in detail", overview="status of every target"),
+               sections="targets in detail", overview="status of every target",
+               none_assessed="No target can be assessed (none has data, or all moved out of civil affairs)."),
 }
 # short words and punctuation inside cells and sentences
 WORDS = {

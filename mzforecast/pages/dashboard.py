@@ -109,8 +109,12 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
 
 
 def overview(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict | None = None) -> str:
-    """The overview heading and `risk_table`."""
-    return f"<h2>{DASHBOARD[language]['overview']}</h2>" + risk_table(res, ds, language, links)
+    """The overview heading and `risk_table`, or a sentence when no target can be assessed (a
+    header-only table would look broken)."""
+    T = DASHBOARD[language]
+    if charted(res, ds).empty:
+        return f"<h2>{T['overview']}</h2><p>{e(T['none_assessed'])}</p>"
+    return f"<h2>{T['overview']}</h2>" + risk_table(res, ds, language, links)
 
 
 def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
@@ -226,6 +230,8 @@ def dashboard_sections(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None,
     targets = {t.id: t for t in get_plan(plan_id, ds).targets}
     ids = anchors(res)
     deep = (related or {}).get("deep", {})
+    if charted(res, ds).empty:  # nothing to detail: no empty heading (the overview says why)
+        return ""
     parts = [f"<h2>{e(DASHBOARD[language]['sections'])}</h2>"]
     for _, r in charted(res, ds).iterrows():
         parts.append(section_html(ids[r.target_id], targets[r.target_id], r, ds, as_of, method, language,
