@@ -74,3 +74,10 @@ def test_dashboard_with_nothing_assessable_says_so_instead_of_empty_table(ds):
     res = mzf.assess_plan("changchun-14th", ds)  # a plan with assessed targets keeps its table and sections
     assert 'class="risk"' in reports.overview(res, ds) and "<h2>各目标详情</h2>" in reports.dashboard_sections(
         "changchun-14th", res, ds)
+
+
+def test_closing_summary_writes_the_range_rule_without_a_placeholder(ds):
+    from mzforecast.pages import evaluation as ER
+    page = ER.page_html("changchun-13th", mzf.assess_plan("changchun-13th", ds), ds)
+    assert "区间目标（如“30%–35%”）超过上限的为超额完成。）" in page
+    assert "a–b" not in page
