@@ -81,3 +81,12 @@ def test_closing_summary_writes_the_range_rule_without_a_placeholder(ds):
     page = ER.page_html("changchun-13th", mzf.assess_plan("changchun-13th", ds), ds)
     assert "区间目标（如“30%–35%”）超过上限的为超额完成。）" in page
     assert "a–b" not in page
+
+
+def test_a_see_also_link_to_a_page_not_made_goes_with_its_separator(ds):
+    from mzforecast.pages import evaluation as ER
+    page = ER.page_html("changchun-13th", mzf.assess_plan("changchun-13th", ds), ds)
+    assert ' · <a href="changchun-13th.html">规划监测页</a></p>' in page
+    kept = reports.drop_dead_links(page, lambda n: False)
+    assert "规划监测页" not in kept and "69 项指标</p>" in kept
+    assert reports.drop_dead_links(page, lambda n: True) == page
