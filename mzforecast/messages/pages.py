@@ -189,7 +189,7 @@ REGIONS = {
                region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
                verdict="判断", progress="完成进度", time="序时进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
-               regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
+               regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数", counts_all="各类判断的地区·目标项次",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
                semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位"),
     "en": dict(rank="risk rank", order="Risk ranking: probability of meeting the target from low to high (1 = most "
@@ -197,7 +197,7 @@ REGIONS = {
                verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
                none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
                "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
-               "SYNTHETIC data, not real statistics.", counts="regions by verdict", worst="the {k} regions least likely to "
+               "SYNTHETIC data, not real statistics.", counts="regions by verdict", counts_all="region × target pairs by verdict", worst="the {k} regions least likely to "
                "meet the target", targets="targets", colon=": ", lp=" (", rp=")", sep=", ", semi="; ", year="{y}",
                dots="probability of meeting the target", nowcast=" (nowcast where the year has passed)",
                responsible="responsible unit"),
