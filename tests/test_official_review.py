@@ -90,3 +90,16 @@ def test_a_see_also_link_to_a_page_not_made_goes_with_its_separator(ds):
     kept = reports.drop_dead_links(page, lambda n: False)
     assert "规划监测页" not in kept and "69 项指标</p>" in kept
     assert reports.drop_dead_links(page, lambda n: True) == page
+
+
+def test_share_milestone_gap_is_in_points_and_a_past_expected_year_is_not_shown(ds, monkeypatch):
+    from mzforecast.pages import indicator
+    t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
+    html = indicator.milestones_html(t, ds)
+    assert "<td>0.0个百分点</td>" in html and "<td>0.0%</td>" not in html
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764892800")  # the run stands in 2025
+    monkeypatch.delenv("MZFORECAST_REFERENCE_YEAR", raising=False)
+    r = mzf.assess("changchun-14th:table-02-rural-urban-dibao", ds)
+    assert r.expected_year == 2022 and r.latest_year == 2020
+    assert "预计达标年份" not in reports.plain_words(r, ds)
+    assert reports.expected_year(dict(r, as_of=2020)) == 2022  # standing in 2020, 2022 is ahead
