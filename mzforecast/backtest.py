@@ -12,7 +12,7 @@ from .attainment import assess
 from .data import Dataset, load
 from .errors import ModelError
 from .messages import lang
-from .messages.pages import SCORE_LINE
+from .messages.pages import SCORE_LINE, SCORE_NONE
 from .models import forecast
 from .targets import get_plan
 from .terms import outcome
@@ -93,12 +93,18 @@ def score(bt: pd.DataFrame) -> dict:
     return dict(targets=len(bt), shown=len(shown), transferred=int((bt.verdict_then == "transferred").sum()),
                 with_outcome=len(known), called=len(called), agree=agree,
                 no_call=int((known.verdict_then == "insufficient_data").sum()),
+                one_obs=int((shown.verdict_then == "insufficient_data").sum()),
                 intervals=len(iv), inside80=int(iv.inside80.eq(True).sum()), inside95=int(iv.inside95.eq(True).sum()))
 
 
 def score_line(bt: pd.DataFrame, as_of: int, language: str = "en") -> str:
     """The score in one line, the same in the CLI and on the backtest page."""
-    return SCORE_LINE[lang(language)].format(as_of=as_of, **score(bt))
+    s = score(bt)
+    if s["with_outcome"]:
+        return SCORE_LINE[lang(language)].format(as_of=as_of, **s)
+    T = SCORE_NONE[lang(language)]  # no outcome yet: '0/0' would read as a score
+    why = "nothing" if not s["shown"] else "one_obs" if s["one_obs"] == s["shown"] else "pending"
+    return T["head"].format(**s) + T[why].format(**s)
 
 
 def backtest_series(series: pd.Series, method: str = "auto", min_obs: int = 2, kind: str = "level") -> pd.DataFrame:

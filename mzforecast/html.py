@@ -57,10 +57,13 @@ def img(fig, alt: str) -> str:
 
 
 def drop_dead_links(page: str, exists) -> str:
-    """Unlink <a href="x.html"> whose page a run did not make (exists(name) -> bool)."""
+    """Links to pages a run did not make (exists(name) -> bool): one set off by ' · ' (a page's
+    'see also', like '… · 规划监测页') goes with its separator, since the word alone points nowhere;
+    one inside running text is unlinked and its words kept."""
     def fix(m):
-        return m.group(0) if exists(m.group(1)) else m.group(2)
-    return re.sub(r'<a href="([^"#:/]+\.html)">(.*?)</a>', fix, page)
+        return m.group(0) if exists(m.group("href")) else ("" if m.group("sep") else m.group("text"))
+    link = r'<a href="(?P<href>[^"#:/]+\.html)">(?P<text>.*?)</a>'
+    return re.sub(rf'(?P<sep> · )?{link}', fix, page)
 
 
 def show(fig, alt: str | None = None):

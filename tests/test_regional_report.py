@@ -192,3 +192,11 @@ def test_charts_drawn_outside_pyplot_with_every_glyph(jilin):
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]
     assert plt.get_fignums() == before  # nothing left open in pyplot
+
+
+def test_header_counts_region_target_pairs_not_regions(jilin):
+    ds, p, res = jilin
+    head = rr.page_header(p, ds, res)
+    assert "各类判断的地区·目标项次：" in head and "各类判断的地区数" not in head
+    assert sum(rr.status_counts(res).values()) == len(res) == res.region.nunique() * len(p.targets)
+    assert "各类判断的地区数：" in rr.target_section(p.targets[0], res, ds)  # per target: regions

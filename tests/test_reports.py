@@ -287,9 +287,12 @@ def test_expected_year_only_for_live_forecasts_after_the_data(ds):
     assert r.verdict in ("insufficient_data", "outcome_pending")
     assert "预计达标年份" not in reports.plain_words(r, ds)
     assert "expected to be reached" not in reports.plain_words(r, ds, "en").lower()
-    r = mzf.assess("changchun-13th:lottery-sales", data=ds, reference=2016)  # a live forecast from 2015
+    r = mzf.assess("changchun-13th:lottery-sales", data=ds, as_of=2015)  # a live forecast standing in 2015
     assert r.verdict in ("on_track", "at_risk", "off_track") and r.expected_year > r.latest_year
     assert f"预计达标年份：{int(r.expected_year)}年" in reports.plain_words(r, ds)
+    # the same year seen from a later run, with no data for it: a past year, not shown
+    r = mzf.assess("changchun-13th:lottery-sales", data=ds, reference=2016)
+    assert r.expected_year < mzf.attainment.reference_year() and "预计达标年份" not in reports.plain_words(r, ds)
     live = pd.Series(dict(verdict="on_track", expected_year=2028.0, latest_year=2024))
     assert reports.expected_year(live) == 2028
     assert reports.expected_year(live.copy().replace({2028.0: 2024.0})) is None  # not after the data

@@ -102,8 +102,10 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "one_point_moves": {"en": "only one observation, so no trend can be estimated: the point forecast stays at the "
                               "last value, and the median moves {move:+.0f}% in {years} years because the spread "
                               "is how one-point series in the reference corpus moved",
-                        "zh": "只有一个观测值，无法估计趋势：点预测保持最新值；预测中位数{years}年内变动{move:+.0f}%，"
-                              "因为区间取自参照数据中单点序列的实际变动"},
+                        "zh": lambda p: "只有一个观测值，无法估计趋势，故点预测保持最新值；预测区间则取自参照数据中"
+                                        f"单点序列的实际变动，这些变动{'上升' if p['move'] > 0 else '下降'}多于"
+                                        f"{'下降' if p['move'] > 0 else '上升'}，所以抽样路径的中位数{p['years']}年内"
+                                        f"变动{p['move']:+.0f}%，与点预测不同"},
     # how a ratio target was sampled (simulate)
     "ratio_direct": {"en": "the ratio forecast from its {years} observed years (numerator and denominator move "
                            "together)",

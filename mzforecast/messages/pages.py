@@ -14,7 +14,7 @@ DASHBOARD = {
                detail="详情", section="图表", deep="专题页", total="合计", obs_year="年份", status="状态",
                data_to="数据截至 {y} 年", as_of="按截至 {y} 年的数据", all_data="使用全部已有数据",
                targets="项目标", related="相关页面", backtest="{y}年回测", evaluation="实施情况评估", top="↑ 返回概览",
-               sections="各目标详情", overview="目标状态一览"),
+               sections="各目标详情", overview="目标状态一览", none_assessed="暂无可评估的目标（均无数据或已划出民政）。"),
     "en": dict(indicator="indicator", target="target", year="target year", latest="latest", forecast="forecast median",
                interval="80% interval", probability="probability", verdict="verdict", counts="targets by verdict",
                nodata="targets with no data or no longer assessed", method="method", required="required yearly growth",
@@ -24,7 +24,8 @@ DASHBOARD = {
                total="total", obs_year="year", status="status", data_to="data up to {y}",
                as_of="with data up to {y}", all_data="all available data", targets="targets",
                related="related pages", backtest="backtest as of {y}", evaluation="evaluation", top="↑ back to overview",
-               sections="targets in detail", overview="status of every target"),
+               sections="targets in detail", overview="status of every target",
+               none_assessed="No target can be assessed (none has data, or all moved out of civil affairs)."),
 }
 # short words and punctuation inside cells and sentences
 WORDS = {
@@ -36,7 +37,7 @@ WORDS = {
                level_and_word="{level}（{word}）", moved_out="2018年机构改革后划出民政", no_obs="暂无观测数据",
                ratio_name="{name}与{lag}{den}之比", lag="上年度", growth_title="（水平与目标增速路径）",
                change_title="：{y}年以来累计新增", alt="{title}：历史值、预测区间与目标（{goal}）",
-               seen="{y}年：{v}", card_one="仅有一个观测值，画不出趋势", card_none="没有可画的序列",
+               seen="{y}年：{v}", seen_ratio="{y}年：{ratio}（{v} ÷ {den}）", card_one="仅有一个观测值，画不出趋势", card_none="没有可画的序列",
                later="实际：{y}年 {v}", path_label="{target}：{word}", add_line="新增 ", auto="自动",
                auto_chosen="{auto}（{chosen}）",
                no_milestones="{y}年（规划基年）无观测值，或该目标是增长率、增量目标，无年度分解。"),
@@ -49,7 +50,7 @@ WORDS = {
                moved_out="moved out of civil affairs in the 2018 reform", no_obs="no observations",
                ratio_name="{name} ÷ {lag}{den}", lag="previous-year ", growth_title=" (level and required growth path)",
                change_title=": change since {y}", alt="{title}: observed values, forecast intervals and the target ({goal})",
-               seen="{y}: {v}", card_one="one observation: no trend to draw", card_none="no series to draw",
+               seen="{y}: {v}", seen_ratio="{y}: {ratio} ({v} ÷ {den})", card_one="one observation: no trend to draw", card_none="no series to draw",
                later="observed later: {v} in {y}", path_label="{target}: {word}", add_line="add ", auto="auto",
                auto_chosen="{auto} ({chosen})",
                no_milestones="No observation in the base year {y}, or a growth or change target: no milestone path."),
@@ -82,6 +83,17 @@ SCORE_LINE = {
            "the {called} it called, {no_call} with one observation made no call (insufficient data); "
            "80% interval held the outcome {inside80}/{intervals}, 95% {inside95}/{intervals}"),
 }
+# the backtest's score when no target has an outcome yet: nothing can be scored, say why
+SCORE_NONE = {
+    "zh": dict(head="共{targets}项目标（{transferred}项已划出民政，不评估）；{shown}项有预测；",
+               one_obs="{shown}项均仅1个观测值，尚无实际结果，暂无法检验",
+               pending="{shown}项均尚无实际结果（其中{one_obs}项仅1个观测值），暂无法检验",
+               nothing="没有可检验的目标"),
+    "en": dict(head="{targets} targets ({transferred} transferred, not scored); {shown} with a forecast; ",
+               one_obs="all {shown} have one observation and no outcome yet: nothing can be scored",
+               pending="none of the {shown} has an outcome yet ({one_obs} with one observation): nothing can be scored",
+               nothing="nothing to score"),
+}
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
                        "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动"},
                 "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
@@ -95,6 +107,11 @@ PHRASES = {
                grey="<p>{name}：目标{goal}，{badge}。",
                growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。", required=" 从最新值出发，需年均增长 {req}。",
                met_already=" 最新值已达到目标水平，保持即可实现。",
+               gap_worse=" 但预测中位数对应的年均增长为 {med}，{side}所需增速：{why}。",
+               gap_better=" 预测中位数对应的年均增长为 {med}，{side}所需增速（预测按近年走势外推，与历史平均不同）。",
+               lower="低于", higher="高于",
+               why_two="历史增速仅由两个观测值算得，预测模型不按其全速外推，区间也较宽",
+               why_many="预测模型不按历史平均增速全速外推（侧重近年走势，并向同类序列的增速收缩）",
                eurostat=" 欧盟统计局分类：{cls}；", unsd=" 联合国统计司分类：{cls}。", reach=" 预计达标年份：{year}年。",
                method=" 预测方法：{m}。",
                classes=" 判断以实现概率为准；以下分类仅供比较（按增长率和点预测计算，可能与判断不同）：",
@@ -111,6 +128,14 @@ PHRASES = {
                grey="<p>{name}: target {goal}: {badge}.",
                growth=" Required yearly growth {req}, historical {hist}.", required=" Required yearly growth {req}.",
                met_already=" The latest value already meets the target; holding it is enough.",
+               gap_worse=" But the median forecast implies yearly growth of {med}, {side} the required rate: {why}.",
+               gap_better=" The median forecast implies yearly growth of {med}, {side} the required rate (the "
+                          "forecast follows the recent trend, not the historical average).",
+               lower="below", higher="above",
+               why_two="the historical rate rests on two observations only, the model does not extrapolate it in "
+                       "full, and the interval is wide",
+               why_many="the model does not extrapolate the historical average in full (it weighs recent years and "
+                        "shrinks toward the growth of similar series)",
                eurostat=" Eurostat class: {cls};", unsd=" UNSD class: {cls}.", reach=" Expected to be reached in {year}.",
                method=" Method: {m}.",
                classes=" The verdict rests on the probability; these classes are for comparison only (they use "
@@ -164,7 +189,7 @@ REGIONS = {
                region="地区", latest="现值", goal="目标值", base="基期值", probability="实现概率",
                verdict="判断", progress="完成进度", time="序时进度", status="进度状态", behind="滞后序时进度的地区",
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
-               regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数",
+               regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数", counts_all="各类判断的地区·目标项次",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
                semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位"),
     "en": dict(rank="risk rank", order="Risk ranking: probability of meeting the target from low to high (1 = most "
@@ -172,7 +197,7 @@ REGIONS = {
                verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
                none_behind="No region is behind schedule.", more="{n} more regions in summary.csv (ranked from the lowest "
                "probability; the lowest {k} are listed here).", regions="regions", example="Example: this page uses "
-               "SYNTHETIC data, not real statistics.", counts="regions by verdict", worst="the {k} regions least likely to "
+               "SYNTHETIC data, not real statistics.", counts="regions by verdict", counts_all="region × target pairs by verdict", worst="the {k} regions least likely to "
                "meet the target", targets="targets", colon=": ", lp=" (", rp=")", sep=", ", semi="; ", year="{y}",
                dots="probability of meeting the target", nowcast=" (nowcast where the year has passed)",
                responsible="responsible unit"),

@@ -111,7 +111,12 @@ def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None, actua
     s = ds.series(t.region, t.indicator, as_of)
     goal = target_goal(t, language)
     unit = ds.indicators[t.indicator].unit
-    if len(s):
+    ratio = None if r is None or t.kind != "ratio" else r.get("latest_value")
+    if len(s) and not fmt.missing(ratio) and t.denominator in ds.indicators:  # judged on the ratio, not the level
+        seen = W["seen_ratio"].format(y=int(s.index.max()), ratio=fmt.number(ratio, t.unit, language),
+                                      v=fmt.number(s.iloc[-1], unit, language),
+                                      den=ds.indicators[t.denominator].name(language))
+    elif len(s):
         seen = W["seen"].format(y=int(s.index.max()), v=fmt.number(s.iloc[-1], unit, language))
     else:
         seen = W["no_obs"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import fmt
-from ..attainment import cagr
+from ..attainment import cagr, reference_year
 from ..data import Dataset
 from ..html import e
 from ..codes import BINDING, EXPECTED
@@ -153,13 +153,16 @@ def latest_meets(r) -> bool:
 def expected_year(r):
     """The expected year of attainment, only where it means something: a live forecast verdict
     (one observation has no trend; a pending outcome's year is past) and a year after the
-    latest data year. None otherwise."""
+    latest data year, not before the year the run stands in. None otherwise."""
     get = r.get if isinstance(r, (dict, pd.Series)) else (lambda k: getattr(r, k, None))
     y, latest = get("expected_year"), get("latest_year")
     if fmt.missing(y) or get("verdict") not in LIVE_VERDICTS:
         return None
     if not fmt.missing(latest) and int(y) <= int(latest):
         return None
+    as_of = get("as_of")
+    if int(y) < reference_year(None if fmt.missing(as_of) or not as_of else int(as_of)):
+        return None  # a year already past with no data for it: 'expected in 2022' would read as a forecast of the past
     return int(y)
 
 

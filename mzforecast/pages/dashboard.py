@@ -16,6 +16,7 @@ from ..html import anchors, e, table, verdict_badge
 from ..messages import label
 from ..messages.pages import CLASS_WORDS, DASHBOARD, PHRASES, WORDS
 from ..targets import Target, get_plan
+from ..terms import cagr
 from .charts import chart_html, target_figure
 from .common import (actual_text, binding, expected_year, exceeded, goal_text, interval, kind_word, latest_meets,
                      level_unit, local_name, method_name, name, one_point, plan_targets, probability_cell, row_name, target_name,
@@ -108,8 +109,12 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
 
 
 def overview(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict | None = None) -> str:
-    """The overview heading and `risk_table`."""
-    return f"<h2>{DASHBOARD[language]['overview']}</h2>" + risk_table(res, ds, language, links)
+    """The overview heading and `risk_table`, or a sentence when no target can be assessed (a
+    header-only table would look broken)."""
+    T = DASHBOARD[language]
+    if charted(res, ds).empty:
+        return f"<h2>{T['overview']}</h2><p>{e(T['none_assessed'])}</p>"
+    return f"<h2>{T['overview']}</h2>" + risk_table(res, ds, language, links)
 
 
 def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
@@ -118,7 +123,8 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
     if nd.empty:
         return ""
     lp, rp = WORDS[language]["lp"], WORDS[language]["rp"]
-    items = "".join(f"<li>{e(name(ds, r.indicator, language))}{lp}{goal_text(r, language)}{rp}"
+    targets = plan_targets(nd, ds)  # a ratio target by its ratio's name, not the numerator's
+    items = "".join(f"<li>{e(row_name(r, ds, language, targets))}{lp}{goal_text(r, language)}{rp}"
                     f" <small>{e(no_data_reason(r, ds, language))}</small></li>" for r in nd.itertuples())
     return f'<h2>{e(DASHBOARD[language]["nodata"])}{lp}{len(nd)}{rp}</h2><ul class="compact">{items}</ul>'
 
@@ -126,6 +132,26 @@ def no_data_list(res: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
 def _class_word(kind: str, code: str, language: str) -> str:
     words = CLASS_WORDS.get(language)
     return words(kind, code) if words else label(kind, code, language)
+
+
+def growth_gap(r, language: str = "zh") -> str:
+    """When the historical growth and the median forecast fall on opposite sides of the required
+    growth, say so and why: 'history 18% > required 7.7%' beside a median below the target reads as
+    a contradiction otherwise."""
+    if r.kind != "level" or fmt.missing(r.historical_cagr) or fmt.missing(r.median) or fmt.missing(r.latest_value) \
+            or fmt.missing(r.latest_year) or int(r.target_year) <= int(r.latest_year) or r.median <= 0:
+        return ""
+    implied = cagr(float(r.latest_value), float(r.median), int(r.target_year) - int(r.latest_year))
+    req, up = float(r.required_cagr), r.comparator in (">=", ">")
+    good = (lambda x: x >= req) if up else (lambda x: x <= req)
+    if good(r.historical_cagr) == good(implied):
+        return ""
+    P = PHRASES[language]
+    med, side = fmt.number(implied, "percent", language), P["lower"] if implied < req else P["higher"]
+    if good(r.historical_cagr):
+        why = P["why_two"] if getattr(r, "n_obs", 0) == 2 else P["why_many"]
+        return P["gap_worse"].format(med=med, side=side, why=why)
+    return P["gap_better"].format(med=med, side=side)
 
 
 def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
@@ -163,6 +189,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         growth = P["growth"] if not fmt.missing(r.historical_cagr) else P["required"]
         txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
                              hist=fmt.number(r.historical_cagr, "percent", language))
+        txt += growth_gap(r, language)
     classes = []  # one list, one closing stop: no dangling '；' when only one class is known
     for kind in ("eurostat", "unsd"):
         code = text(getattr(r, f"{kind}_class"))
@@ -203,6 +230,8 @@ def dashboard_sections(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None,
     targets = {t.id: t for t in get_plan(plan_id, ds).targets}
     ids = anchors(res)
     deep = (related or {}).get("deep", {})
+    if charted(res, ds).empty:  # nothing to detail: no empty heading (the overview says why)
+        return ""
     parts = [f"<h2>{e(DASHBOARD[language]['sections'])}</h2>"]
     for _, r in charted(res, ds).iterrows():
         parts.append(section_html(ids[r.target_id], targets[r.target_id], r, ds, as_of, method, language,

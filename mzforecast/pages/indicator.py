@@ -12,7 +12,7 @@ from .. import fmt, plots
 from ..attainment import assess, milestones
 from ..data import Dataset
 from ..html import e, table
-from ..messages.pages import (DASHBOARD, HEADINGS, METHOD_COLUMNS, METHOD_HEAD, METHOD_NOTE, MILESTONE_COLUMNS,
+from ..messages.pages import (DASHBOARD, GOAL, HEADINGS, METHOD_COLUMNS, METHOD_HEAD, METHOD_NOTE, MILESTONE_COLUMNS,
                               SOURCE_HEAD, WORDS)
 from ..models import METHODS
 from ..targets import Target, get_plan
@@ -83,8 +83,12 @@ def milestones_html(t: Target, ds: Dataset, language: str = "zh") -> str:
         return f"<p>{e(WORDS[language]['no_milestones'].format(y=t.base_year))}</p>"
     cols = MILESTONE_COLUMNS.get(language, {})
 
-    def gap(v):  # ahead of (+) or behind (−) the linear path; for ratios, percentage points
-        return fmt.number(v, t.unit, language) if pd.isna(v) or v <= 0 else "+" + fmt.number(v, t.unit, language)
+    def gap(v):  # ahead of (+) or behind (−) the linear path; a difference of two shares is in 个百分点
+        if pd.isna(v):
+            return fmt.number(v, t.unit, language)
+        word = (fmt.number(v, "percent", language).removesuffix("%") + GOAL[language]["points"]
+                if t.unit == "percent" else fmt.number(v, t.unit, language))
+        return word if v <= 0 else "+" + word
     rows = [[int(r.year)] + [fmt.number(v, t.unit, language) for v in (r.linear, r.geometric, r.observed)]
             + [gap(r.gap_linear)] for r in m.itertuples()]
     return table([cols.get(c, c) for c in m.columns], rows)

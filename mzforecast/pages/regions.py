@@ -93,7 +93,8 @@ def page_header(plan: Plan, ds: Dataset, res: pd.DataFrame, as_of=None, language
              f"<p>{n_reg} {t['regions']} × {len(plan.targets)} {t['targets']}{t['semi']}{e(when)}</p>"]
     if plan.example or any("synthetic" in str(s) for s in ds.observations.get("source", pd.Series(dtype=str)).unique()):
         parts.append(f"<p><strong>{e(t['example'])}</strong></p>")
-    parts.append(f"<p>{e(t['counts'])}{t['colon']}{_counts_html(status_counts(res), language)}</p>")
+    # every region × target: 45 pairs for 9 regions, so not a count of regions
+    parts.append(f"<p>{e(t['counts_all'])}{t['colon']}{_counts_html(status_counts(res), language)}</p>")
     return "\n".join(parts)
 
 
