@@ -24,7 +24,7 @@ from ..errors import MzError
 from ..safe import terminal
 from ..html import drop_dead_links
 from .execute import die_with_parent, kill_children, mp_context, run_one
-from .index import write_index
+from .index import share_font, write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
 from .lock import Lock, check_entries, keep_earlier_pages, write_pages
 from .output import (MARKER, README, OutputFolder, atomic_write, clean_staging, marker_text, output_error,
@@ -74,8 +74,10 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
     notebook succeeded; `execute` (a function like run_one) runs the jobs in this process, for tests.
     One run at a time per folder: a second one exits 2 (lock.Lock).
     `progress`: bar (True) or one line per notebook (False); default: a bar on a terminal.
-    `fresh_kernels`: a new kernel and a font subset made anew for every notebook, as the
-    previous release ran, in the index's order (kept to measure against: bench/batch.py).
+    `fresh_kernels`: a new kernel and a font subset made anew for every page, as the previous
+    release ran, in the index's order (kept to measure against: bench/batch.py). Otherwise the
+    workers leave the font out of their pages and one subset for the characters of all the
+    run's pages is embedded in each at the end (index.share_font).
     """
     lock = Lock(Path(out).resolve())
     try:
@@ -123,7 +125,7 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
                                        initializer=die_with_parent, initargs=(os.getpid(),))
             try:
                 futs = [pool.submit(run_one, j, str(stage), timeout, kernel, start_timeout, not fresh_kernels,
-                                    not fresh_kernels) for j in order]
+                                    not fresh_kernels, not fresh_kernels) for j in order]
                 for f in as_completed(futs):
                     done(f.result())
             except BrokenProcessPool as e:
@@ -153,10 +155,14 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
                 old.keep_previous_page(r, stage)
         kept, kept_jobs = keep_earlier_pages(out, old.written, stage, todo)  # pages not rebuilt stay
         write_summary(stage, results + kept)
-        write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data)
+        write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data,
+                    shared_font=not fresh_kernels)
         write_pages(stage, results + kept, todo + kept_jobs)
-        for page in stage.glob("*.html"):  # links to pages this run did not make (a partial run)
-            atomic_write(page, drop_dead_links(page.read_text(encoding="utf-8"), lambda n: (stage / n).exists()))
+        # links to pages this run did not make (a partial run) go; the run's one font subset goes in
+        pages = {p: drop_dead_links(p.read_text(encoding="utf-8"), lambda n: (stage / n).exists())
+                 for p in sorted(stage.glob("*.html"))}
+        for page, text in share_font(pages).items():
+            atomic_write(page, text)
         atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
         written = sorted(p.name for p in stage.iterdir())
         old.carry_over(stage)

@@ -91,13 +91,15 @@ def kill_children(pids=None):
 
 
 def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, start_timeout: int = 60,
-            reuse: bool = True, font_cache: bool = True) -> dict:
+            reuse: bool = True, font_cache: bool = True, shared_font: bool = False) -> dict:
     """Execute one notebook; never raises: failures come back as data.
 
     The kernel is this interpreter unless `kernel` names a kernelspec (mzforecast.kernel); it
     works in the output folder, never in site-packages or wherever the command was started.
     `reuse`: run on this process's kept kernel (reset first) instead of a new one per notebook;
-    `font_cache`: take the page's font subset from the cache when the same characters were seen.
+    `font_cache`: take the page's font subset from the cache when the same characters were seen;
+    `shared_font`: leave the font out, for the run to embed one subset in all its pages
+    (index.share_font).
     """
     import nbformat
     import papermill as pm
@@ -129,7 +131,7 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
                 if SUMMARY_MIME in o.get("data", {}):
                     res["records"] = o["data"][SUMMARY_MIME]
         language = params.get("language", "zh")
-        html = notebook_to_html(out_nb, name, language, font_cache)
+        html = notebook_to_html(out_nb, name, language, font_cache, shared_font)
         atomic_write(Path(outdir) / f"{name}.html", html)
         res.update(ok=True, html=f"{name}.html")
     except CellTimeoutError as e:
