@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import MzError
 from ..safe import terminal
 from ..html import drop_dead_links
-from .execute import die_with_parent, kill_children, mp_context, run_one
+from .execute import die_with_parent, kill_children, mp_context, run_one, start_worker
 from .index import share_font, write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
 from .lock import Lock, check_entries, keep_earlier_pages, write_pages
@@ -65,6 +65,30 @@ class Progress:
         self.bar.close()
 
 
+class Workers:
+    """A run's worker processes, started (each with its kernel) before its inputs are checked.
+
+    As many as the run will use: `workers`, or fewer when it was given fewer params files.
+    `stop` ends them at once if the run did not shut the pool down (bad input, an error)."""
+
+    def __init__(self, workers: int, kernel, start_timeout: int, param_files):
+        files = [Path(f) for f in param_files]
+        if files and all(f.is_file() for f in files):
+            workers = min(workers, len(files))
+        self.waiting_room = tempfile.mkdtemp(prefix="mzforecast-kernel-")
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context(), initializer=start_worker,
+                                        initargs=(os.getpid(), kernel, start_timeout, self.waiting_room))
+        for _ in range(workers):  # workers are spawned as work arrives: this makes them start now
+            self.pool.submit(os.getpid)
+        self.done = False
+
+    def stop(self):
+        if not self.done:
+            kill_children(list(getattr(self.pool, "_processes", None) or {}))
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(self.waiting_room, ignore_errors=True)
+
+
 def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeout: int = 300,
         progress: bool | None = None, execute=None, kernel: str | None = None,
         start_timeout: int = 60, quiet: bool = False, fresh_kernels: bool = False) -> tuple[Path, list[dict]]:
@@ -92,6 +116,20 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
 
     t0 = time.time()
     validate_options(jobs, timeout, as_of, out)
+    workers = jobs or os.cpu_count() or 1
+    # the workers and their kernels start while the inputs are checked; on bad input they are
+    # killed before anything is written
+    early = None if execute is not None or fresh_kernels else Workers(workers, kernel, start_timeout, param_files)
+    try:
+        return _run_checked(param_files, out, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
+                            quiet, fresh_kernels, t0, workers, early)
+    finally:
+        if early is not None:
+            early.stop()
+
+
+def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
+                 quiet, fresh_kernels, t0, workers, early):
     todo = collect_jobs(param_files, as_of, data)
     validate_jobs(todo)
     out = Path(out).resolve()
@@ -107,7 +145,6 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
         raise output_error(e, out) from None
     umask = os.umask(0o022); os.umask(umask)  # noqa: E702  mkdtemp makes 0700: give the mode mkdir would
     os.chmod(stage, 0o777 & ~umask)
-    workers = jobs or os.cpu_count() or 1
     results = []
     try:
         bar = Progress(len(todo), progress, quiet)
@@ -121,8 +158,9 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
             for j in order:
                 done(execute(j, str(stage), timeout, kernel, start_timeout))
         else:
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp_context(),
-                                       initializer=die_with_parent, initargs=(os.getpid(),))
+            pool = early.pool if early is not None else ProcessPoolExecutor(
+                max_workers=min(workers, len(todo)), mp_context=mp_context(), initializer=die_with_parent,
+                initargs=(os.getpid(),))
             try:
                 futs = [pool.submit(run_one, j, str(stage), timeout, kernel, start_timeout, not fresh_kernels,
                                     not fresh_kernels, not fresh_kernels) for j in order]
@@ -140,6 +178,8 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
             pool.shutdown()
+            if early is not None:
+                early.done = True
         bar.close()
         order = {j["name"]: i for i, j in enumerate(todo)}
         results.sort(key=lambda r: order[r["name"]])
