@@ -119,7 +119,12 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
     workers = jobs or os.cpu_count() or 1
     # the workers and their kernels start while the inputs are checked; on bad input they are
     # killed before anything is written
-    early = None if execute is not None or fresh_kernels else Workers(workers, kernel, start_timeout, param_files)
+    early = None
+    if execute is None and not fresh_kernels:
+        try:
+            early = Workers(workers, kernel, start_timeout, param_files)
+        except OSError:  # no temporary folder for the kernels to wait in: they start with the notebooks
+            pass
     try:
         return _run_checked(param_files, out, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
                             quiet, fresh_kernels, t0, workers, early)
