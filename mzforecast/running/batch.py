@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import MzError
 from ..safe import terminal
 from ..html import drop_dead_links
-from .execute import die_with_parent, kill_children, mp_context, run_one, start_worker
+from .execute import die_with_parent, mp_context, run_one, start_worker, stop_pool
 from .index import share_font, write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
 from .lock import Lock, check_entries, keep_earlier_pages, write_pages
@@ -84,8 +84,7 @@ class Workers:
 
     def stop(self):
         if not self.done:
-            kill_children(list(getattr(self.pool, "_processes", None) or {}))
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(self.pool)
         shutil.rmtree(self.waiting_room, ignore_errors=True)
 
 
@@ -172,15 +171,15 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
                 for f in as_completed(futs):
                     done(f.result())
             except BrokenProcessPool as e:
-                kill_children(list(getattr(pool, "_processes", None) or {}))
-                pool.shutdown(wait=False, cancel_futures=True)
+                stop_pool(pool)
                 raise MzError(f"the notebook worker processes stopped ({e}); the previous reports are unchanged. "
                               "From a script, call mzforecast.running.run() under `if __name__ == '__main__':` "
                               "(workers are started fresh and import the main module)") from None
             except BaseException:
                 # Ctrl-C or an error here: no notebook goes on running without us (only our pool's workers)
-                kill_children(list(getattr(pool, "_processes", None) or {}))
-                pool.shutdown(wait=False, cancel_futures=True)
+                stop_pool(pool)
+                if early is not None:
+                    early.done = True
                 raise
             pool.shutdown()
             if early is not None:

@@ -85,6 +85,32 @@ def start_worker(parent: int, kernel: str | None, start_timeout: int, waiting_ro
         close_worker_kernel()
 
 
+def stop_pool(pool):
+    """Kill a process pool's workers and the kernels they started, now, and shut the pool down.
+
+    The workers are killed and reaped through multiprocessing, not psutil: a worker reaped
+    behind the pool's back looks alive to it forever and its shutdown never ends."""
+    import psutil
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    kernels = []
+    for p in procs:
+        try:
+            kernels += psutil.Process(p.pid).children(recursive=True)  # all found before any dies
+        except psutil.Error:
+            pass
+    for k in kernels:
+        try:
+            k.kill()
+        except psutil.Error:
+            pass
+    for p in procs:
+        p.kill()
+    for p in procs:
+        p.join(5)
+    psutil.wait_procs(kernels, timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def kill_children(pids=None):
     """Kill the given processes (default: every child of this one) and all they started (kernels)."""
     import psutil
