@@ -118,3 +118,53 @@ def test_index_shows_each_pages_seconds_unless_times_are_pinned(tmp_path, monkey
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764892800")
     write_index(tmp_path, res, jobs, 10.0, None, ())
     assert "4.3 s" not in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_one_font_subset_for_all_the_runs_pages(pinned):
+    from mzforecast.running.index import FONT_SLOT, render, share_font
+    one = render("page.html.j2", shared_font=True, lang="zh", title="吉林", body="<p>民政</p>", version="x",
+                 generated="报告", back="返回")
+    # a notebook showing the slot's text in its body must not get the font there
+    two = render("page.html.j2", shared_font=True, lang="zh", title="长春", body=f"<p>低保 {FONT_SLOT}</p>",
+                 version="x", generated="报告", back="返回")
+    earlier = "<html><head><style>@font-face{kept}</style></head><body>旧页</body></html>"
+    assert FONT_SLOT in one and "@font-face" not in one
+    out = share_font({"one": one, "two": two, "earlier": earlier})
+    face = plots.embedded_font_css("".join(set((one + two.replace(FONT_SLOT, "", 1)).replace(FONT_SLOT, "", 1))))
+    assert out["earlier"] == earlier  # a page kept from an earlier run already has its font
+    for k, page in (("one", one), ("two", two)):
+        assert out[k] == page.replace(FONT_SLOT, face, 1)  # the same subset in each, in the head
+    assert f"低保 {FONT_SLOT}" in out["two"]
+    assert share_font({"earlier": earlier}) == {"earlier": earlier}
+
+
+def test_bad_input_ends_the_workers_and_kernels_started_while_it_was_checked(tmp_path, monkeypatch):
+    import time
+
+    import psutil
+
+    from mzforecast.errors import DataErrors
+    seen = {}
+    stop = batch.Workers.stop
+
+    def stop_once_kernels_run(self):
+        me = psutil.Process()
+        deadline = time.time() + 60
+        while time.time() < deadline and sum("ipykernel_launcher" in " ".join(p.cmdline())
+                                             for p in me.children(recursive=True)) < 2:
+            time.sleep(0.2)
+        seen["pids"] = [p.pid for p in me.children(recursive=True)  # multiprocessing's tracker lives on
+                        if "resource_tracker" not in " ".join(p.cmdline())]
+        seen["room"] = self.waiting_room
+        stop(self)
+    monkeypatch.setattr(batch.Workers, "stop", stop_once_kernels_run)
+    good = Path(__file__).resolve().parent.parent / "params" / "jilin-2021.yaml"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("plan: jilin-2099\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    with pytest.raises(DataErrors, match="jilin-2099"):
+        batch.run([str(good), str(bad)], out, jobs=2, quiet=True)
+    assert len(seen["pids"]) >= 4  # two workers, each with its kernel, were running
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]  # no output, no staging folder
+    assert not Path(seen["room"]).exists()
+    assert not [p for p in psutil.process_iter() if p.pid in seen["pids"] and p.status() != psutil.STATUS_ZOMBIE]

@@ -23,8 +23,8 @@ from pathlib import Path
 from ..errors import MzError
 from ..safe import terminal
 from ..html import drop_dead_links
-from .execute import die_with_parent, kill_children, mp_context, run_one
-from .index import write_index
+from .execute import die_with_parent, mp_context, run_one, start_worker, stop_pool
+from .index import share_font, write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
 from .lock import Lock, check_entries, keep_earlier_pages, write_pages
 from .output import (MARKER, README, OutputFolder, atomic_write, clean_staging, marker_text, output_error,
@@ -65,6 +65,29 @@ class Progress:
         self.bar.close()
 
 
+class Workers:
+    """A run's worker processes, started (each with its kernel) before its inputs are checked.
+
+    As many as the run will use: `workers`, or fewer when it was given fewer params files.
+    `stop` ends them at once if the run did not shut the pool down (bad input, an error)."""
+
+    def __init__(self, workers: int, kernel, start_timeout: int, param_files):
+        files = [Path(f) for f in param_files]
+        if files and all(f.is_file() for f in files):
+            workers = min(workers, len(files))
+        self.waiting_room = tempfile.mkdtemp(prefix="mzforecast-kernel-")
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context(), initializer=start_worker,
+                                        initargs=(os.getpid(), kernel, start_timeout, self.waiting_room))
+        for _ in range(workers):  # workers are spawned as work arrives: this makes them start now
+            self.pool.submit(os.getpid)
+        self.done = False
+
+    def stop(self):
+        if not self.done:
+            stop_pool(self.pool)
+        shutil.rmtree(self.waiting_room, ignore_errors=True)
+
+
 def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeout: int = 300,
         progress: bool | None = None, execute=None, kernel: str | None = None,
         start_timeout: int = 60, quiet: bool = False, fresh_kernels: bool = False) -> tuple[Path, list[dict]]:
@@ -74,8 +97,10 @@ def run(param_files=(), out="reports", jobs: int = 0, as_of=None, data=(), timeo
     notebook succeeded; `execute` (a function like run_one) runs the jobs in this process, for tests.
     One run at a time per folder: a second one exits 2 (lock.Lock).
     `progress`: bar (True) or one line per notebook (False); default: a bar on a terminal.
-    `fresh_kernels`: a new kernel and a font subset made anew for every notebook, as the
-    previous release ran, in the index's order (kept to measure against: bench/batch.py).
+    `fresh_kernels`: a new kernel and a font subset made anew for every page, as the previous
+    release ran, in the index's order (kept to measure against: bench/batch.py). Otherwise the
+    workers leave the font out of their pages and one subset for the characters of all the
+    run's pages is embedded in each at the end (index.share_font).
     """
     lock = Lock(Path(out).resolve())
     try:
@@ -90,6 +115,25 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
 
     t0 = time.time()
     validate_options(jobs, timeout, as_of, out)
+    workers = jobs or os.cpu_count() or 1
+    # the workers and their kernels start while the inputs are checked; on bad input they are
+    # killed before anything is written
+    early = None
+    if execute is None and not fresh_kernels:
+        try:
+            early = Workers(workers, kernel, start_timeout, param_files)
+        except OSError:  # no temporary folder for the kernels to wait in: they start with the notebooks
+            pass
+    try:
+        return _run_checked(param_files, out, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
+                            quiet, fresh_kernels, t0, workers, early)
+    finally:
+        if early is not None:
+            early.stop()
+
+
+def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
+                 quiet, fresh_kernels, t0, workers, early):
     todo = collect_jobs(param_files, as_of, data)
     validate_jobs(todo)
     out = Path(out).resolve()
@@ -105,7 +149,6 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
         raise output_error(e, out) from None
     umask = os.umask(0o022); os.umask(umask)  # noqa: E702  mkdtemp makes 0700: give the mode mkdir would
     os.chmod(stage, 0o777 & ~umask)
-    workers = jobs or os.cpu_count() or 1
     results = []
     try:
         bar = Progress(len(todo), progress, quiet)
@@ -119,25 +162,28 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
             for j in order:
                 done(execute(j, str(stage), timeout, kernel, start_timeout))
         else:
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp_context(),
-                                       initializer=die_with_parent, initargs=(os.getpid(),))
+            pool = early.pool if early is not None else ProcessPoolExecutor(
+                max_workers=min(workers, len(todo)), mp_context=mp_context(), initializer=die_with_parent,
+                initargs=(os.getpid(),))
             try:
                 futs = [pool.submit(run_one, j, str(stage), timeout, kernel, start_timeout, not fresh_kernels,
-                                    not fresh_kernels) for j in order]
+                                    not fresh_kernels, not fresh_kernels) for j in order]
                 for f in as_completed(futs):
                     done(f.result())
             except BrokenProcessPool as e:
-                kill_children(list(getattr(pool, "_processes", None) or {}))
-                pool.shutdown(wait=False, cancel_futures=True)
+                stop_pool(pool)
                 raise MzError(f"the notebook worker processes stopped ({e}); the previous reports are unchanged. "
                               "From a script, call mzforecast.running.run() under `if __name__ == '__main__':` "
                               "(workers are started fresh and import the main module)") from None
             except BaseException:
                 # Ctrl-C or an error here: no notebook goes on running without us (only our pool's workers)
-                kill_children(list(getattr(pool, "_processes", None) or {}))
-                pool.shutdown(wait=False, cancel_futures=True)
+                stop_pool(pool)
+                if early is not None:
+                    early.done = True
                 raise
             pool.shutdown()
+            if early is not None:
+                early.done = True
         bar.close()
         order = {j["name"]: i for i, j in enumerate(todo)}
         results.sort(key=lambda r: order[r["name"]])
@@ -153,10 +199,14 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
                 old.keep_previous_page(r, stage)
         kept, kept_jobs = keep_earlier_pages(out, old.written, stage, todo)  # pages not rebuilt stay
         write_summary(stage, results + kept)
-        write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data)
+        write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data,
+                    shared_font=not fresh_kernels)
         write_pages(stage, results + kept, todo + kept_jobs)
-        for page in stage.glob("*.html"):  # links to pages this run did not make (a partial run)
-            atomic_write(page, drop_dead_links(page.read_text(encoding="utf-8"), lambda n: (stage / n).exists()))
+        # links to pages this run did not make (a partial run) go; the run's one font subset goes in
+        pages = {p: drop_dead_links(p.read_text(encoding="utf-8"), lambda n: (stage / n).exists())
+                 for p in sorted(stage.glob("*.html"))}
+        for page, text in share_font(pages).items():
+            atomic_write(page, text)
         atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
         for left in stage.glob(".mzforecast-records-*"):  # rows a failed notebook recorded but nobody read
             left.unlink()

@@ -73,6 +73,45 @@ def die_with_parent(parent: int):
     multiprocessing.util.Finalize(None, close_worker_kernel, exitpriority=10)
 
 
+def start_worker(parent: int, kernel: str | None, start_timeout: int, waiting_room: str):
+    """Pool initializer of a run: die with the parent, and start the kernel at once, while the
+    parent still checks the inputs. The kernel waits in `waiting_room` (an empty folder the
+    parent made and removes) until the first notebook moves it to the output folder
+    (WorkerKernel.adopt); if it cannot start, the first notebook tries again and reports why."""
+    die_with_parent(parent)
+    global _KEPT
+    try:
+        _KEPT = WorkerKernel(None, kernel, start_timeout, waiting_room).ready(first=False)
+    except Exception:
+        close_worker_kernel()
+
+
+def stop_pool(pool):
+    """Kill a process pool's workers and the kernels they started, now, and shut the pool down.
+
+    The workers are killed and reaped through multiprocessing, not psutil: a worker reaped
+    behind the pool's back looks alive to it forever and its shutdown never ends."""
+    import psutil
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    kernels = []
+    for p in procs:
+        try:
+            kernels += psutil.Process(p.pid).children(recursive=True)  # all found before any dies
+        except psutil.Error:
+            pass
+    for k in kernels:
+        try:
+            k.kill()
+        except psutil.Error:
+            pass
+    for p in procs:
+        p.kill()
+    for p in procs:
+        p.join(5)
+    psutil.wait_procs(kernels, timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def kill_children(pids=None):
     """Kill the given processes (default: every child of this one) and all they started (kernels)."""
     import psutil
@@ -92,13 +131,15 @@ def kill_children(pids=None):
 
 
 def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, start_timeout: int = 60,
-            reuse: bool = True, font_cache: bool = True) -> dict:
+            reuse: bool = True, font_cache: bool = True, shared_font: bool = False) -> dict:
     """Execute one notebook; never raises: failures come back as data.
 
     The kernel is this interpreter unless `kernel` names a kernelspec (mzforecast.kernel); it
     works in the output folder, never in site-packages or wherever the command was started.
     `reuse`: run on this process's kept kernel (reset first) instead of a new one per notebook;
-    `font_cache`: take the page's font subset from the cache when the same characters were seen.
+    `font_cache`: take the page's font subset from the cache when the same characters were seen;
+    `shared_font`: leave the font out, for the run to embed one subset in all its pages
+    (index.share_font).
     """
     import nbformat
     import papermill as pm
@@ -130,7 +171,7 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
                 if SUMMARY_MIME in o.get("data", {}):
                     res["records"] = records_of(o["data"][SUMMARY_MIME], Path(outdir))
         language = params.get("language", "zh")
-        html = notebook_to_html(out_nb, name, language, font_cache)
+        html = notebook_to_html(out_nb, name, language, font_cache, shared_font)
         atomic_write(Path(outdir) / f"{name}.html", html)
         res.update(ok=True, html=f"{name}.html")
     except CellTimeoutError as e:
@@ -156,6 +197,14 @@ _m = _s.modules.setdefault("_mzforecast_fresh", _t.ModuleType("_mzforecast_fresh
 _m.env, _m.path, _m.cwd, _m.filters = dict(_o.environ), list(_s.path), _o.getcwd(), list(_w.filters)
 del _o, _s, _t, _w, _m
 """
+# Run in a kernel started before the output folder existed: as if it had been started there.
+_ADOPT = """
+import os as _o, sys as _s
+_d = _o.getcwd()
+_o.chdir(OUTDIR)
+_s.path[:] = [_o.getcwd() if p == _d else p for p in _s.path]
+del _o, _s, _d
+"""
 _RESET = """
 def _mzforecast_reset():
     import gc, os, sys, warnings
@@ -174,24 +223,38 @@ _mzforecast_reset()
 
 
 class WorkerKernel:
-    """The kernel one worker runs its notebooks on, with the client that talks to it."""
+    """The kernel one worker runs its notebooks on, with the client that talks to it (both kept).
 
-    def __init__(self, outdir: str, kernel: str | None, start_timeout: int):
+    `outdir` None: started before the run's output folder exists, in `waiting_room`, an empty
+    folder (so nothing in the folder the command was started in can shadow a module it imports).
+    """
+
+    def __init__(self, outdir: str | None, kernel: str | None, start_timeout: int, waiting_room: str | None = None):
         from jupyter_client import AsyncKernelManager
         self.key = (outdir, kernel, start_timeout)
         self.km = (AsyncKernelManager(kernel_name=kernel) if kernel
                    else OwnInterpreterKernelManager(kernel_name=OWN))
         self.kc = None
         self.used = False
+        self.waiting_room = waiting_room
 
     def start(self):
         from jupyter_core.utils import run_sync
         outdir, _, start_timeout = self.key
-        run_sync(self.km.start_kernel)(cwd=outdir, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        run_sync(self.km.start_kernel)(cwd=outdir or self.waiting_room, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=start_timeout)
+        if self.key[0] is not None:
+            self._run(_REMEMBER)
+
+    def adopt(self, outdir: str):
+        """Move a kernel started before the run's output folder existed into it: the folder and
+        its place on sys.path as if started there, then the reset a kept kernel gets."""
+        self._run(_ADOPT.replace("OUTDIR", repr(str(outdir))))
         self._run(_REMEMBER)
+        self.key = (outdir,) + self.key[1:]
+        self.used = True  # a reset before its first notebook, as before every later one
 
     def _run(self, code: str):
         from jupyter_core.utils import run_sync
@@ -200,12 +263,15 @@ class WorkerKernel:
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"the kernel could not be reset: {reply['content'].get('evalue', '')}")
 
-    def ready(self):
-        """Started, or reset to a fresh kernel's state if it ran a notebook before."""
+    def ready(self, first: bool = True):
+        """Started, or reset to a fresh kernel's state if it ran a notebook before.
+        `first` False: only start it (no notebook is about to run)."""
         from jupyter_core.utils import run_sync
         if self.kc is None:
             self.start()
-        elif self.used:
+        if not first:
+            return self
+        if self.used:
             if not run_sync(self.km.is_alive)():
                 raise RuntimeError("the kernel died")
             self._run(_RESET)
@@ -234,6 +300,11 @@ _KEPT: WorkerKernel | None = None
 def worker_kernel(outdir: str, kernel: str | None, start_timeout: int) -> WorkerKernel:
     """This process's kernel for notebooks writing in outdir, ready for the next notebook."""
     global _KEPT
+    try:
+        if _KEPT is not None and _KEPT.key == (None, kernel, start_timeout) and _KEPT.kc is not None:
+            _KEPT.adopt(outdir)
+    except Exception:  # died while waiting: a new one below
+        _KEPT.discard()
     if _KEPT is not None and _KEPT.key != (outdir, kernel, start_timeout):
         _KEPT.discard()
     if _KEPT is None:

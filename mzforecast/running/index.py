@@ -47,11 +47,13 @@ def _env():
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
 
 
-def notebook_to_html(nb_path: Path, title: str, language: str, font_cache: bool = True) -> str:
+def notebook_to_html(nb_path: Path, title: str, language: str, font_cache: bool = True,
+                     shared_font: bool = False) -> str:
     """Self-contained page: no code cells, images inlined, no scripts from the internet.
 
     The browser-tab title is the page's own <h1> (the plan's name), not the job id; an image
-    without alt text gets the title as its alt.
+    without alt text gets the title as its alt. `shared_font`: leave FONT_SLOT where the font
+    goes, for `share_font` to fill once the run's pages are all written.
     """
     import nbformat
     from markupsafe import Markup
@@ -65,17 +67,52 @@ def notebook_to_html(nb_path: Path, title: str, language: str, font_cache: bool 
         title = html_lib.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).strip() or title
     body = body.replace('alt="No description has been provided for this image"', f'alt="{html_lib.escape(title)}"')
     return render("page.html.j2", lang=language, title=title, body=Markup(body), version=__version__,
-                   generated=INDEX[language]["title"], back=INDEX[language]["back"], font_cache=font_cache)
+                   generated=INDEX[language]["title"], back=INDEX[language]["back"], font_cache=font_cache,
+                  shared_font=shared_font)
 
 
-def render(template: str, font_cache: bool = True, **ctx) -> str:
-    """Render a page, then embed the CJK font subset for exactly the characters it shows."""
+# Where a page's @font-face goes until the run's one subset is made (a CSS comment: harmless if
+# left). Templates put it first in <head>, before anything a notebook shows.
+FONT_SLOT = "/*mzforecast:font-face*/"
+
+
+def _has_slot(page: str) -> bool:
+    return "<style>" + FONT_SLOT in page.split("</head>", 1)[0]  # in the head, not in what a notebook shows
+
+
+def _shown_text(page: str) -> str:
+    return re.sub(r"data:[^\"')]+", "", page)  # glyphs of the text, not of base64 images
+
+
+def render(template: str, font_cache: bool = True, shared_font: bool = False, **ctx) -> str:
+    """Render a page, then embed the CJK font subset for exactly the characters it shows
+    (or, with `shared_font`, leave FONT_SLOT for `share_font`)."""
     from markupsafe import Markup
 
+    if shared_font:
+        return _env().get_template(template).render(css=Markup(css()), fontface=Markup(FONT_SLOT), **ctx)
     page = _env().get_template(template).render(css=Markup(css()), fontface=Markup(""), **ctx)
-    text = re.sub(r"data:[^\"')]+", "", page)  # glyphs of the text, not of base64 images
-    face = embedded_font_css(text, cache=font_cache)
+    face = embedded_font_css(_shown_text(page), cache=font_cache)
     return _env().get_template(template).render(css=Markup(css()), fontface=Markup(face), **ctx)
+
+
+def share_font(pages: dict, font_cache: bool = True) -> dict:
+    """Fill every page's FONT_SLOT with one subset made for the characters of all of them.
+
+    One subset per run instead of one per page: subsetting the 19 MB font costs a fraction of
+    a second whatever the characters, so pages pay in size (each carries the glyphs of the
+    others) what the run saves in time; each page still works alone and offline. `pages` maps
+    any key to a page's text; pages without the slot in their <head> (kept from an earlier
+    run) are returned as they are.
+    """
+    slotted = {k for k, page in pages.items() if _has_slot(page)}
+    if not slotted:
+        return dict(pages)
+    chars = set()
+    for k in slotted:
+        chars.update(_shown_text(pages[k].replace(FONT_SLOT, "", 1)))
+    face = embedded_font_css("".join(chars), cache=font_cache)
+    return {k: page.replace(FONT_SLOT, face, 1) if k in slotted else page for k, page in pages.items()}
 
 
 def job_title(params: dict, ds, lang: str, fallback: str) -> str:
@@ -106,9 +143,9 @@ def _evaluation_columns(lang: str):
     return out
 
 
-def write_index(stage: Path, results, todo, elapsed, as_of, data):
+def write_index(stage: Path, results, todo, elapsed, as_of, data, shared_font: bool = False):
     """The index: current assessments, deep-dive pages and backtests listed separately, the
-    year the data run to, the run date, every page linked."""
+    year the data run to, the run date, every page linked (`shared_font`: as in render)."""
     lang = todo[0]["params"].get("language", "zh") if todo else "zh"
     params = {j["name"]: j["params"] for j in todo}
     try:
@@ -146,7 +183,7 @@ def write_index(stage: Path, results, todo, elapsed, as_of, data):
                              if any(j["counts"].get(k) for j in groups["evaluation"])]
     pinned = bool(os.environ.get("SOURCE_DATE_EPOCH"))  # byte-identical rebuilds show no timings
     html = render(
-        "index.html.j2", seconds=not pinned, lang=lang, t=t, groups=groups, columns=columns, data_version=data_version(data), data_year=data_year,
+        "index.html.j2", shared_font=shared_font, seconds=not pinned, lang=lang, t=t, groups=groups, columns=columns, data_version=data_version(data), data_year=data_year,
         run_time=run_stamp(), elapsed=None if pinned else elapsed, as_of=as_of)
     atomic_write(stage / "index.html", html)
 
