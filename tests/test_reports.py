@@ -364,7 +364,7 @@ def test_risk_table_gives_one_observation_its_own_grey_verdict(ds):
 
 
 # ---- issue 10: pages an official reads ------------------------------------------------------
-ZH_ALLOWED = {"Theta", "Logistic", "mzforecast", "summary", "csv", "json"}  # method names; footer; file names
+ZH_ALLOWED = {"Theta", "Logistic", "mzforecast", "summary", "csv", "json", "xlsx"}  # method names; footer; file names
 
 
 def visible_text(page: str, language: str) -> str:
@@ -432,7 +432,7 @@ def test_links_in_every_page_resolve(batch):
             if frag:
                 ids = p.ids if not target else Anchors.of(out / target)
                 assert frag in ids, (page.name, href)
-            assert not target or re.fullmatch(r"(\./)?[\w.-]+\.(html|csv|json)", target), href
+            assert not target or re.fullmatch(r"(\./)?[\w.-]+\.(html|csv|json|xlsx)", target), href
     assert n_links > 50
     dash = (out / "changchun-13th.html").read_text(encoding="utf-8")
     assert 'href="changchun-13th-backtest.html"' in dash, "the dashboard links its backtest"
