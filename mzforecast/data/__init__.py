@@ -9,6 +9,7 @@ Dataset and its loading (files or pandas objects, through `frames`); the row-by-
 """
 from __future__ import annotations
 
+
 import difflib
 import math
 import os
@@ -20,13 +21,13 @@ from typing import Iterable, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .. import frames, io as _io, resources as _resources, units as U
 from ..errors import DataError, DataErrors, KeptDict
 from .merging import merge
 from .names import resolve_id
+from .yamlfile import read_yaml  # noqa: F401
 from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, check_value, max_abs, parse_number  # noqa: F401
 from .tables import KNOWN_COLUMNS, _column_name, _is_year, normalise_columns, read_table, to_long  # noqa: F401
 
@@ -96,59 +97,6 @@ class Source(BaseModel):
     date: str
     seed: str | None = None
     document_number: str | None = None
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last one silently)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.get(key)
-            except TypeError:
-                continue  # unhashable key: the base constructor reports it
-            if first is not None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}' (first given on line {first + 1})", key_node.start_mark)
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(path: Path):
-    """Parse YAML, turning syntax errors, duplicate keys and runaway nesting into a message with the line."""
-    path = Path(path)
-    if path.is_dir():
-        raise DataError("this is a folder, not a YAML file", file=str(path), fix="give the path of a .yaml file")
-    if path.exists() and not path.is_file():
-        raise DataError("this is not a regular file (a device or pipe)", file=str(path),
-                        fix="save the YAML to a file and give its path")
-    if path.is_file() and path.stat().st_size > 20 * 10**6:
-        raise DataError("the file is larger than 20 MB: not a plan, params or indicators file", file=str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError("file not found", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", file=str(path), fix="save the YAML file as UTF-8") from None
-    except OSError as e:
-        raise DataError(f"cannot read the file: {e.strerror or e}", file=str(path)) from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        dup = "duplicate key" in str(getattr(e, "problem", ""))
-        raise DataError(f"YAML {'error' if dup else 'syntax error'} at {line}{getattr(e, 'problem', e)}",
-                        file=str(path), row=mark.line + 1 if mark else None,
-                        fix="give each key once" if dup else
-                        "check indentation and quote values that contain ':' or '#' or tabs") from None
-    except RecursionError:
-        raise DataError("the YAML is nested too deeply to be a plan, params or indicators file", file=str(path),
-                        fix="check for runaway brackets or indentation") from None
 
 
 def validation_errors(e: ValidationError, file: str, prefix: str = "", known=()) -> list[DataError]:
