@@ -1,5 +1,5 @@
 """Reading a YAML file (plans, params, catalogues): syntax errors, duplicate keys, runaway nesting
-and unreadable files become messages with the file and line; each version of a file is parsed once.
+and unreadable files become messages with the file and line; each text is parsed once.
 Imports the leaves (errors) only.
 """
 from __future__ import annotations
@@ -44,10 +44,10 @@ def read_yaml(path: Path):
     if path.is_file() and path.stat().st_size > 20 * 10**6:
         raise DataError("the file is larger than 20 MB: not a plan, params or indicators file", file=str(path))
     try:
-        st = path.stat()
-        # plans and params are read many times in one run (checks, titles, index): parse each version of
-        # a file once; callers get their own copy
-        return copy.deepcopy(_parsed(str(path.resolve()), st.st_mtime_ns, st.st_size))
+        text = path.read_text(encoding="utf-8-sig")
+        # plans and params are read many times in one run (checks, titles, index): each text is parsed
+        # once; callers get their own copy
+        return copy.deepcopy(_parsed(text) if len(text) < 10**6 else _load(text))
     except FileNotFoundError:
         raise DataError("file not found", file=str(path)) from None
     except UnicodeDecodeError:
@@ -67,7 +67,12 @@ def read_yaml(path: Path):
                         fix="check for runaway brackets or indentation") from None
 
 
-@lru_cache(maxsize=256)
-def _parsed(path: str, mtime_ns: int, size: int):
-    """The YAML of one version of a file (path, modification time, size); an error is raised, not kept."""
-    return yaml.load(Path(path).read_text(encoding="utf-8-sig"), Loader=_UniqueKeyLoader)
+def _load(text: str):
+    return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+@lru_cache(maxsize=128)
+def _parsed(text: str):
+    """The YAML of one text, parsed once (the key is the text itself: an edited file is parsed anew);
+    an error is raised, not kept."""
+    return _load(text)
