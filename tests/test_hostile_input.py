@@ -415,7 +415,7 @@ GOOD = {"region": ["changchun", "jilin"], "indicator": ["elderly_care_beds", "di
 
 
 def _cell_for(name):
-    n = D._column_name(name)
+    n = D.column_name(name)
     good = GOOD.get(n, ["3", "4.5", ""] if n.isdigit() else ["", "note"])
     return st.one_of(*[st.sampled_from(good)] * 6, CELL)  # mostly plausible, sometimes hostile
 

@@ -28,8 +28,8 @@ from ..errors import DataError, DataErrors, KeptDict
 from .merging import merge
 from .names import resolve_id
 from .yamlfile import read_yaml  # noqa: F401
-from .rows import _YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, check_value, max_abs, parse_number  # noqa: F401
-from .tables import KNOWN_COLUMNS, _column_name, _is_year, normalise_columns, read_table, to_long  # noqa: F401
+from .rows import YEAR_HEADER, YEAR_MAX, YEAR_MIN, check_rows, check_value, max_abs, parse_number  # noqa: F401
+from .tables import KNOWN_COLUMNS, column_name, is_year, normalise_columns, read_table, to_long  # noqa: F401
 
 LONG_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote"]
 

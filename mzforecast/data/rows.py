@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from . import Indicator, Region
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
-_YEAR_HEADER = re.compile(r"(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:年)?", re.I)
+YEAR_HEADER = re.compile(r"(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:年)?", re.I)
 
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -158,7 +158,7 @@ def check_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator], re
                                   "<file>.indicators.yaml) to define it, or use a bundled id"))
             bad = True
         ys = str(rec["year"]).strip()
-        ym = _YEAR_HEADER.fullmatch(ys)  # 2020, 2020年, Y2020, 2020.0 as in the headers
+        ym = YEAR_HEADER.fullmatch(ys)  # 2020, 2020年, Y2020, 2020.0 as in the headers
         year = int(ym.group(1)) if ym else None
         if year is None:
             errs.append(DataError(f"year '{ys[:20]}' is not a whole year", file=file, row=r, column="year",

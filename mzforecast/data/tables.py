@@ -11,16 +11,16 @@ import pandas as pd
 
 from .. import io as _io
 from ..errors import DataError, DataErrors
-from .rows import _YEAR_HEADER
+from .rows import YEAR_HEADER
 
 KNOWN_COLUMNS = {"region", "region_name", "indicator", "indicator_name", "year", "value", "unit", "source",
                  "quote", "note", "kind"}
 
 
-def _column_name(col) -> str:
+def column_name(col) -> str:
     """'2019年', '2019 年', 'Y2019', '2019.0' -> '2019'; ' Unit ' -> 'unit'; 'Region Name' -> 'region_name'."""
     s = str(col).strip()
-    m = _YEAR_HEADER.fullmatch(s)
+    m = YEAR_HEADER.fullmatch(s)
     if m:
         return str(int(m.group(1)))  # full-width digits (２０１９年) too
     key = re.sub(r"\s+", "_", s.lower())
@@ -29,7 +29,7 @@ def _column_name(col) -> str:
 
 def normalise_columns(df: pd.DataFrame, file: str) -> pd.DataFrame:
     """Canonical column names; two columns that mean the same thing are refused, not one silently dropped."""
-    names = [_column_name(c) for c in df.columns]
+    names = [column_name(c) for c in df.columns]
     seen: dict[str, list[int]] = {}
     for i, n in enumerate(names):
         if n:
@@ -65,13 +65,13 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     return df
 
 
-def _is_year(col: str) -> bool:
+def is_year(col: str) -> bool:
     return bool(re.fullmatch(r"\d{4}", str(col)))
 
 
 def to_long(df: pd.DataFrame, file: str) -> pd.DataFrame:
     """Turn the wide yearbook layout (one column per year) into the long layout."""
-    year_cols = [c for c in df.columns if _is_year(c)]
+    year_cols = [c for c in df.columns if is_year(c)]
     rows = df.attrs.get("rows") or list(range(2, len(df) + 2))  # spreadsheet rows: header is row 1
     d = df.copy()
     d["_row"] = rows
