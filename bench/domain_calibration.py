@@ -39,17 +39,8 @@ from mzforecast.models import choose_method, forecast, spacing_bucket  # noqa: E
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_growth_calibration as GC  # noqa: E402
 
-MAX_H = 16
-MONOTONE = {"standard": "nondecreasing"}
-
-
-def load(path=ROOT / "data" / "reference" / "series.csv") -> dict:
-    d = pd.read_csv(path)
-    out = {}
-    for (fam, name), g in d.groupby(["family", "series"], sort=True):
-        g = g.sort_values("year")
-        out[(fam, name)] = pd.Series(g["value"].to_numpy(float), index=g["year"].to_numpy(int))
-    return out
+# the same reference series, rolling origins and horizon limit as the growth calibration is built from
+MAX_H, MONOTONE, load = GC.MAX_H, GC.MONOTONE, GC.load
 
 
 def previous_table() -> pd.DataFrame:
@@ -130,12 +121,7 @@ def _interval(model, s: pd.Series, fam: str, years: np.ndarray):
 def cases(series: dict, model: str) -> pd.DataFrame:
     rows = []
     for (fam, name), s in series.items():
-        for o in range(1, len(s) - 1):
-            hist = s.iloc[:o + 1]
-            fut = s.iloc[o + 1:]
-            fut = fut[(fut.index - hist.index[-1]) <= MAX_H]
-            if fut.empty:
-                continue
+        for hist, fut in GC.origins(s, MAX_H):
             years = fut.index.to_numpy(int)
             med, lo80, hi80, lo95, hi95 = _interval(model, hist, fam, years)
             for k, x in enumerate(fut.to_numpy(float)):
