@@ -16,6 +16,9 @@ FIX = Path(__file__).with_name("fixtures")
 ZUNYI = FIX / "report_zunyi_city_monthly.csv"
 SICHUAN = FIX / "report_sichuan_province_monthly_coded.csv"
 MCA = FIX / "report_mca_national_quarterly_2013q4.csv"
+BEIJING = FIX / "report_beijing_city_monthly_2022_03.csv"
+FUJIAN = FIX / "report_fujian_province_quarterly_2021q2.csv"
+ORDOS = FIX / "report_ordos_city_quarterly_coded.csv"
 
 
 def values(got):
@@ -86,8 +89,8 @@ def test_ministry_quarterly_national_form(ds, tmp_path, capsys):
 
 
 def test_both_dibao_standards_and_previous_year_column(ds, tmp_path):
-    """上年数据 is the previous year's value; both 低保 standards read under their sections (a form in the
-    layout of the published ones; the stored pages hold no report with both standards and 上年数据)."""
+    """Both 低保 standards and 上年数据 in one form (no stored page has both: the Beijing and Ordos fixtures
+    cover each on a published page)."""
     p = tmp_path / "r.csv"
     p.write_text("2023年民政统计年报\n指 标,计量单位,代 码,本年数,上年数据,同比\n甲,乙,丙,1,2,3\n"
                  "(1)城市最低生活保障,,,,,\n最低生活保障平均标准,元/人、月,X1,800,760,5.3\n"
@@ -181,3 +184,87 @@ def test_out_is_kept_without_force_and_written_with_the_umask_mode(ds, tmp_path,
 def test_unknown_region_needs_a_name(ds, capsys):
     assert cli.main(["data", "import", str(MCA), "--region", "beijing"]) == 2
     assert "--region-name" in capsys.readouterr().err
+
+
+def test_city_report_with_both_dibao_standards(ds, tmp_path, capsys):
+    """北京 2022年3月: 城市… › 最低生活保障平均标准 (元/人·月) and 农村… › 最低生活保障平均标准 (元/人·年) are the
+    two standards; the counts under each section are parts, their totals derived and marked; the month comes
+    from the title (2022年社会服务统计3月份报表)."""
+    out = tmp_path / "beijing.csv"
+    argv = ["data", "import", str(BEIJING), "--region", "beijing", "--region-name", "北京市", "--out", str(out)]
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    df = pd.read_csv(out, encoding="utf-8-sig")
+    got = {r.indicator: r.value for r in df.itertuples()}
+    assert got == {"dibao_standard_urban": 1245, "dibao_standard_rural": 14940,
+                   "dibao_recipients": 71000 + 38000, "dibao_households": 42000 + 23000,
+                   "tekun_recipients": 1000 + 5000, "elderly_care_institutions": 586,
+                   "elderly_care_institution_beds": 113000, "orphans": 1000, "orphans_institutional": 1000}
+    assert set(df.year) == {2022} and set(df.region_name) == {"北京市"}
+    row = df.set_index("indicator")
+    assert row.loc["dibao_standard_urban", "unit"] == "yuan/person/month"
+    assert row.loc["dibao_standard_rural", "unit"] == "yuan/person/year"
+    assert row.loc["dibao_standard_urban", "quote"] == "最低生活保障平均标准 | 元/人·月 | 1,245.0"
+    assert row.loc["dibao_standard_rural", "quote"] == "最低生活保障平均标准 | 元/人·年 | 14,940.0"
+    for ind in ("dibao_recipients", "dibao_households", "tekun_recipients"):
+        assert row.loc[ind, "note"].startswith("derived: urban (row ")
+    assert row.loc["dibao_recipients", "quote"] == "最低生活保障人数 | 万人 | 7.1 + 最低生活保障人数 | 万人 | 3.8"
+    assert (df.note.str.contains("value at the end of 2022-03 \\(from a monthly report\\)")).all()
+    # 临时救助 follows the 农村 rows but is not part of them; a month's person-times are not the year's
+    assert "农村 › 临时救助" not in err
+    assert "临时救助: a total over part of 2022 (2022-03)" in err
+
+
+def test_city_report_urban_rows_alone_are_no_total(ds, tmp_path):
+    """The same page without its 农村最低生活保障 rows: the urban 7.1万人 and 4.2万户 are not written as the
+    城乡 totals; the urban standard still is."""
+    lines = BEIJING.read_text(encoding="utf-8").splitlines()
+    start = lines.index("农村最低生活保障,,")
+    cut = tmp_path / "urban_only.csv"
+    cut.write_text("\n".join(lines[:start] + lines[start + 4:]), encoding="utf-8")
+    got = S.read_report(cut, "beijing", ds=ds, region_name="北京市")
+    v = values(got)
+    assert v[("dibao_standard_urban", 2022)] == 1245
+    assert not {"dibao_recipients", "dibao_households", "dibao_standard_rural"} & set(got.rows.indicator)
+    why = " ".join(w for _, w in got.not_written)
+    assert "urban part of dibao_recipients only" in why and "urban part of dibao_households only" in why
+
+
+def test_province_quarterly_report_with_empty_standards(ds):
+    """福建 2021年2季度: the page leaves both 平均标准 cells empty; they are listed as having no number (with their
+    section), never read as 0; the quarter comes from the title."""
+    got = S.read_report(FUJIAN, "fujian", ds=ds, region_name="福建省")
+    assert got.period.label() == "2021Q2"
+    assert values(got) == {("elderly_care_institutions", 2021): 712, ("elderly_care_institution_beds", 2021): 95000,
+                           ("orphans", 2021): 3000, ("orphans_institutional", 2021): 1000,
+                           ("orphans_scattered", 2021): 2000, ("dibao_recipients", 2021): 61000 + 459000,
+                           ("dibao_households", 2021): 41000 + 254000, ("tekun_recipients", 2021): 6000 + 62000}
+    assert [n for _, n in got.empty] == ["城市 › 最低生活保障平均标准", "农村 › 最低生活保障平均标准", "福利彩票销售"]
+
+
+def test_league_city_form_with_codes_and_previous_year_column(ds, tmp_path):
+    """鄂尔多斯 (the former 伊克昭盟): 代码 | 数量 | 上年数据 | 同比 with the 甲/乙/丙 row. The stored page shows no
+    period, so it is asked for; none of its items (township counts, expenditure) is an indicator, so nothing is
+    written and every item is listed; the expenditure rows under 城市/农村 are never taken for 低保 figures."""
+    from mzforecast.io.statreport_layout import read_layout
+    lay = read_layout(ORDOS)
+    assert (lay.name, lay.unit, lay.code, lay.value, lay.prev_year) == (0, 1, 2, 3, 4)
+    with pytest.raises(DataError, match="does not say which period"):
+        S.read_report(ORDOS, "ordos", ds=ds, region_name="鄂尔多斯市")
+    got = S.read_report(ORDOS, "ordos", ds=ds, period="2024Q2", region_name="鄂尔多斯市")
+    assert got.rows.empty and not got.not_written
+    names = [n for _, _, n in got.unrecognised]
+    assert len(names) == 22 and "城市低保累计支出" in names and "城市特困人员救助供养支出" in names
+    # a mapping by code (as data/statreport_items.yaml allows) reads the 上年数据 cell as the year before
+    from mzforecast.data import Dataset, Indicator
+    ds2 = Dataset(ds.observations, {**ds.indicators, "township_divisions": Indicator(
+        id="township_divisions", name_zh="乡级行政区划单位数", unit="townships")}, ds.regions, ds.sources)
+    yml = tmp_path / "items.yaml"
+    yml.write_text("items:\n  - indicator: township_divisions\n    codes: [JZH011110000]\n", encoding="utf-8")
+    got = S.read_report(ORDOS, "ordos", ds=ds2, items=S.load_items(yml, ds2), period="2024Q2",
+                        region_name="鄂尔多斯市")
+    rows = {r.year: r for r in got.rows.itertuples()}
+    assert set(rows) == {2024, 2023} and rows[2024].value == 77 and rows[2023].value == 77
+    assert rows[2023].note == "value at the end of 2023Q2 (from a quarterly report); from the 上年数据 column"
+    assert rows[2024].note == "value at the end of 2024Q2 (from a quarterly report)"
+    assert rows[2023].quote == "(一)乡级行政区划 | 个 | JZH011110000 | 77"

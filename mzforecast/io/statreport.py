@@ -192,10 +192,11 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
             if not L.squeeze(get(layout.unit)):
                 sections.enter(raw_name, name)  # a section row: no unit, no number
             elif _lookup(name, sections.area, "", items) is not None:
-                got.empty.append((line, name))
+                got.empty.append((line, _shown(name, sections.area)))
             continue
         where = sections.parents(raw_name)
         sections.numbered(raw_name, name)
+        sections.item(name)
         try:
             found = _lookup(name, sections.area, get(layout.code), items)
         except DataError as e:

@@ -179,7 +179,7 @@ def parse_period(text: str) -> Period | None:
 
 def period_in_title(title: str) -> Period | None:
     """The period a report's title cells (joined by ' | ') state: 2013年4季度, 2022年09月, 2020年度 01月份,
-    统计年报（2023年）. A 年报 title wins over a month in another cell (the date it was filled in)."""
+    2022年社会服务统计3月份报表, 统计年报（2023年）. A 年报 title wins over a month in another cell (the date it was filled in)."""
     cells = [squeeze(c) for c in str(title).split(" | ")]
     cells = [c for c in cells if "日期" not in c and "填报" not in c and "填表" not in c]
     for c in cells:
@@ -189,6 +189,10 @@ def period_in_title(title: str) -> Period | None:
         if m := re.search(r"(\d{4})年(?:度)?第?([1-4一二三四])季度", c):
             q = m.group(2)
             return Period(int(m.group(1)), quarter=int(q) if q.isdigit() else _ZH_DIGIT[q])
+    for c in cells:  # 2022年社会服务统计3月份报表: the month later in the same title
+        if m := re.search(r"(\d{4})年\D{0,20}?(\d{1,2})月(?:份|报)", c):
+            if 1 <= int(m.group(2)) <= 12:
+                return Period(int(m.group(1)), month=int(m.group(2)))
     joined = "".join(cells)  # 2020年度 | 01月份 in two cells
     if m := re.search(r"(\d{4})年(?:度)?(\d{1,2})月", joined):
         if 1 <= int(m.group(2)) <= 12:
@@ -245,6 +249,13 @@ class Sections:
         while self.stack and self.stack[-1][0] >= depth:
             self.stack.pop()
         self.stack.append((depth, name))
+
+    def item(self, name: str) -> None:
+        """An item naming the other area (城市特困人员… after the rows of 农村最低生活保障) is no longer
+        inside that area's section: the rows after it are read without the area."""
+        own = area_of(name)
+        if {own, self.area} == {"urban", "rural"}:
+            self.area, self.area_level = None, None
 
     def numbered(self, raw_name: str, name: str) -> None:
         """A numbered item with a number (三、提供住宿的民政机构 | 个 | 258) heads the rows under it in messages;
