@@ -7,9 +7,8 @@ From every origin with at least two observed years, each later observed year up 
 ahead is an outcome. Printed per family: 80 % and 95 % coverage, the mean 80 % width relative to
 the outcome, the Winkler score of the 80 % interval relative to the outcome (width plus 2/0.2
 times any miss: lower is better) and the MAPE of the median. "auto" is production: models.forecast
-with method "auto" on each history (for standards the growth model alone, for the other families
-the growth model averaged with the calibrated trend model, models/combine.py); "growth" is the
-growth model alone; "previous" is the previous release:
+with method "auto" on each history (the growth model averaged with the calibrated trend model,
+models/combine.py); "growth" is the growth model alone; "previous" is the previous release:
 mzforecast.forecast with the method `auto` chose before the growth model (choose_method by length
 and spacing) and the M1/M3/Tourism calibration table without smoothness scaling; "scaled" is the
 same method with this release's smoothness-scaled table (what non-growth indicators now get);
@@ -18,8 +17,7 @@ same method with this release's smoothness-scaled table (what non-growth indicat
 only (leave-one-series-out); "mixture" and "vincent" combine the growth model's and the previous
 method's distributions for the same series with equal weights fixed in advance (nothing fitted):
 the 50/50 mixture of the two distributions and the average of their quantiles ("vincent", re-computed
-here from the two parts: it equals "auto" for the families averaged with the trend model, and is what
-standards got before they took the growth model alone).
+here from the two parts: it should equal "auto").
 
 Then, per family, the same scores over the horizons a five-year plan asks about (1-5 years ahead),
 and for auto and previous the best Winkler-80 any rescaling of their 80% intervals could reach: the
@@ -245,11 +243,11 @@ def main(argv=None) -> int:
         ratio = (tables[model]["winkler80"] / tables["previous"]["winkler80"]).round(3)
         print(f"\nWinkler-80 {model} / previous per family:")
         print(ratio.to_string())
-    for model in ("auto", "previous", "vincent"):
+    for model in ("auto", "growth", "previous"):
         print(f"\n== {model}, horizons 1-5 years (a five-year plan) ==")
         print(plan[model].to_string())
     print("\nbest Winkler-80 by rescaling each horizon band's 80% interval (in-sample lower bound):")
-    for model in ("auto", "previous", "vincent"):
+    for model in ("auto", "growth", "previous"):
         c = cases_with_bounds(series, model)
         best = {fam: round(best_rescaled_winkler(g), 3) for fam, g in c.groupby("family")}
         print(f"  {model}: " + ", ".join(f"{f} {v}" for f, v in best.items()))

@@ -11,17 +11,15 @@ from the series' own growth history:
              for the other families the pooled mean growth of data/reference;
   spread     year-to-year: the spread of the series' own yearly log growth, shrunk toward the
              family's fitted spread s0 by one pseudo-interval; drift of the growth rate itself (an
-             AR(1) fading on REVERT years; for standards a random walk, PERSISTENT_DRIFT): the
-             series' own squared growth changes, shrunk toward the family's fitted drift q0 by one
-             pseudo-pair (for standards never below q0); persistent:
+             AR(1) fading on REVERT years): the series' own squared growth changes, shrunk toward
+             the family's fitted drift q0 by one pseudo-pair; persistent:
              how well the location is known (s / sqrt(years)) plus how far recent growth has
              moved from the whole history's (slowing growth widens the fan rather than being
              extrapolated as certain), and the uncertainty of the long-run growth.
 
 For a never-cut standard (`monotone: nondecreasing`) yearly growth is drawn positive (lognormal
 with the same mean and spread), with a point mass at "held" only in the share of years the
-history itself shows holds. A standard's forecast is this model alone; the other families average it
-with the calibrated trend model (WITH_TREND, models/combine.py). Paths use a fixed seed; the forecast keeps their quantiles on
+history itself shows holds. Paths use a fixed seed; the forecast keeps their quantiles on
 calibration.PROBS, so every path that reads a Forecast (one target, plans, regions, propose,
 draft, notebooks) uses the same numbers. Imports calibration (PROBS) and messages (its note words).
 """
@@ -46,16 +44,6 @@ FAMILY_PRIORS = {
 # standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
 # 2015-2024; 6 %. Other families fade toward their fitted mean growth.
 LONG_RUN = {"standard": 0.06}
-# Families whose growth rate drifts persistently. A standard's pace changes with policy regimes that last
-# (a rural scheme catching up with the urban one, raises slowing with income): its drift is a random walk,
-# as the family fit of q0 above assumes, and a series' own few calm years do not rule out the drift the
-# family shows (q is at least q0). For counts the drift fades on REVERT years and is the series' own.
-PERSISTENT_DRIFT = {"standard"}
-# Families whose forecast averages the growth model with the calibrated trend model (models/combine.py).
-# Standards are not averaged: their future is policy and income, and the trend model's M1/M3/Tourism
-# errors (business series that can double in five years) put an upper tail on a standard's fan that no
-# standard in data/reference shows.
-WITH_TREND = {"organisations", "beds", "recipients"}
 DEFAULT_FAMILY = "standard"
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
 REVERT = 10.0       # years: the gap between today's growth and the long-run growth closes on this scale
@@ -82,17 +70,6 @@ def family_of(attrs: dict, monotone) -> str | None:
 def applies(t: np.ndarray, y: np.ndarray, kind: str, family: str | None) -> bool:
     """The growth model needs a positive level series with at least two observations."""
     return family is not None and kind == "level" and len(y) >= 2 and bool(np.all(y > 0))
-
-
-def drift_persistence(family: str) -> float:
-    """phi of the growth rate's drift d_t = phi d_(t-1) + N(0, q): 1 (a random walk) for the
-    PERSISTENT_DRIFT families, else fading on REVERT years."""
-    return 1.0 if family in PERSISTENT_DRIFT else float(np.exp(-1.0 / REVERT))
-
-
-def with_trend(family: str) -> bool:
-    """Whether the family's forecast averages the growth model with the calibrated trend model."""
-    return family in WITH_TREND
 
 
 def long_run(family: str) -> float:
@@ -128,8 +105,6 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
         q2 = ((m - 1) * q2_hat + q0 ** 2) / m
     else:
         q2 = q0 ** 2
-    if family in PERSISTENT_DRIFT:
-        q2 = max(q2, q0 ** 2)
     q = float(np.sqrt(q2))
     own = 1.0 / (s2 / years + q2 * years / 3)  # today's growth differs from the window's mean by drift too
     prec = own + 1.0 / tb ** 2
@@ -138,7 +113,7 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
     shift = mu_hat - float((dt * g).sum() / dt.sum())
     tau2 = 1.0 / prec + shift ** 2
     holds = int(np.sum(np.abs(g) < 1e-12))
-    return dict(mu=mu, mu_lr=mu_lr, q=q, phi=drift_persistence(family), s=float(np.sqrt(s2)), tau=float(np.sqrt(tau2)),
+    return dict(mu=mu, mu_lr=mu_lr, q=q, s=float(np.sqrt(s2)), tau=float(np.sqrt(tau2)),
                 smoothness=float(np.sqrt(s2)), hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m)
 
 
@@ -163,16 +138,13 @@ def growth_stats_many(t: np.ndarray, Y: np.ndarray, family: str) -> list[dict]:
         q2 = ((m - 1) * np.where(x > 0.0, x, 0.0) + q0 ** 2) / m
     else:
         q2 = np.full(len(Y), q0 ** 2)
-    if family in PERSISTENT_DRIFT:
-        q2 = np.maximum(q2, q0 ** 2)
     own = 1.0 / (s2 / years + q2 * years / 3)
     prec = own + 1.0 / tb ** 2
     mu = (own * mu_hat + mu_lr / tb ** 2) / prec
     shift = mu_hat - (dt * g).sum(axis=1) / dt.sum()
     tau2 = 1.0 / prec + shift ** 2
     holds = np.sum(np.abs(g) < 1e-12, axis=1)
-    phi = drift_persistence(family)
-    return [dict(mu=float(mu[i]), mu_lr=mu_lr, q=float(np.sqrt(q2[i])), phi=phi, s=float(np.sqrt(s2[i])),
+    return [dict(mu=float(mu[i]), mu_lr=mu_lr, q=float(np.sqrt(q2[i])), s=float(np.sqrt(s2[i])),
                  tau=float(np.sqrt(tau2[i])), smoothness=float(np.sqrt(s2[i])),
                  hold_share=float(holds[i] / (m + 1)) if holds[i] else 0.0, n_intervals=m) for i in range(len(Y))]
 
@@ -190,8 +162,8 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
 
     Yearly growth g_t = mu_lr + (mu + a - mu_lr) r_t + d_t + e_t, r_t = exp(-(t - 1) / REVERT):
     today's growth mu (uncertain by a ~ N(0, tau)) fades into the long-run growth mu_lr; the growth
-    rate itself drifts, d_t = phi d_(t-1) + N(0, q) with phi = 1 for standards (a change of pace
-    lasts) and exp(-1 / REVERT) for the other families (drift that fades on the same scale); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
+    rate itself drifts, d_t = phi d_(t-1) + N(0, q) with phi = exp(-1 / REVERT) (drift that fades
+    on the same scale); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
     yearly growth is lognormal with that mean and spread (always positive)."""
     st = growth_stats(np.asarray(t), np.asarray(y, float), family)
     V = _paths([st], np.array([float(np.log(y[-1]))]), np.asarray(horizons), monotone, n, seed)
@@ -206,9 +178,9 @@ def _paths(stats: list[dict], log_last: np.ndarray, horizons, monotone, n: int, 
     r = np.exp(-np.arange(H, dtype=float) / REVERT)[None, :, None]
     a0, z_year, z_drift, rng = _draws(n, H, seed)
     z_year, z_drift = z_year.T.copy(), z_drift.T.copy()  # (horizons, draws)
-    col = {k: np.array([st[k] for st in stats], float)[:, None, None] for k in ("tau", "q", "mu", "mu_lr", "s", "phi")}
+    col = {k: np.array([st[k] for st in stats], float)[:, None, None] for k in ("tau", "q", "mu", "mu_lr", "s")}
     a = col["tau"] * a0.T[None]                     # (series, 1, draws)
-    phi = col["phi"][:, 0]
+    phi = float(np.exp(-1.0 / REVERT))
     d = np.zeros((len(stats), H, n))
     for k in range(H):
         d[:, k] = (phi * d[:, k - 1] if k else 0.0) + col["q"][:, 0] * z_drift[None, k]
@@ -280,11 +252,10 @@ def quantile_grid(t, y, horizons, family: str, monotone=None):
     return P[0], probs, np.asfortranarray(Q[0]), stats[0]
 
 
-def note(st: dict, language: str = "en", family: str = DEFAULT_FAMILY) -> str:
+def note(st: dict, language: str = "en") -> str:
     """What the spread rests on, in one line for Forecast.notes (words in messages/notes.py): the
     Note itself in English (pages render it in theirs), else its text in `language`."""
-    code = "growth_model" if with_trend(family) else "growth_model_alone"
-    n = Note(code, mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
+    n = Note("growth_model", mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
     return n if language == "en" else n.text(language)
 
 
