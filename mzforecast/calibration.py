@@ -115,7 +115,8 @@ def scale_errors(errq: np.ndarray, factor) -> np.ndarray:
 
 
 def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataFrame | None = None):
-    """Quantiles of log(actual/forecast), shape (len(horizons), len(PROBS)).
+    """Quantiles of log(actual/forecast), shape (len(horizons), len(PROBS)); for one observation
+    centred on 0 (the median is the held value).
 
     Beyond the longest horizon in the table, spread grows with sqrt(h) from the last row. The table
     is in units of smoothness: callers scale the quantiles to a series with
@@ -123,6 +124,11 @@ def error_quantiles(method: str, n: int, spacing: int, horizons, table: pd.DataF
     """
     table = load_table() if table is None else table
     hs, q = _lookup(table, method, n, spacing)
+    if n == 1:
+        # one observation shows no direction: the errors of one-point forecasts in the table lean
+        # upward (the reference series mostly grew), which would move the median of a series with no
+        # trend; their spread is kept around the held value
+        q = q - q[:, PROBS == 0.5]
     h = np.rint(np.atleast_1d(horizons)).astype(int)
     pos = np.searchsorted(hs, h, side="right") - 1  # the longest tabled horizon <= h
     pos = np.clip(pos, 0, len(hs) - 1)
