@@ -39,6 +39,7 @@ FAMILY_PRIORS = {
     "organisations": (0.078, 0.007, 0.029, 0.038),
     "beds": (0.132, 0.052, 0.0, 0.004),
     "recipients": (-0.069, 0.092, 0.0, 0.047),
+    "lottery": (0.098, 0.071, 0.136, 0.018),
 }
 # long-run yearly log growth the location fades toward. For standards a stated prior, not a fit:
 # standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
