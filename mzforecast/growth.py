@@ -35,10 +35,11 @@ from .messages.notes import Note
 # match). s0 and q0 come from one least-squares fit per family of the squared change in growth
 # between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
 FAMILY_PRIORS = {
-    "standard": (0.11, 0.035, 0.018, 0.059),
+    "standard": (0.114, 0.022, 0.023, 0.059),
     "organisations": (0.078, 0.007, 0.029, 0.038),
-    "beds": (0.132, 0.052, 0.0, 0.004),
-    "recipients": (-0.069, 0.092, 0.0, 0.047),
+    "beds": (0.123, 0.045, 0.045, 0.026),
+    "recipients": (-0.052, 0.081, 0.0, 0.042),
+    "lottery": (0.098, 0.071, 0.136, 0.018),
 }
 # long-run yearly log growth the location fades toward. For standards a stated prior, not a fit:
 # standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
