@@ -19,7 +19,8 @@ from the series' own growth history:
 
 For a never-cut standard (`monotone: nondecreasing`) yearly growth is drawn positive (lognormal
 with the same mean and spread), with a point mass at "held" only in the share of years the
-history itself shows holds. Paths use a fixed seed; the forecast keeps their quantiles on
+history itself shows holds. A standard's forecast is this model alone; the other families average it
+with the calibrated trend model (WITH_TREND, models/combine.py). Paths use a fixed seed; the forecast keeps their quantiles on
 calibration.PROBS, so every path that reads a Forecast (one target, plans, regions, propose,
 draft, notebooks) uses the same numbers. Imports calibration (PROBS) and messages (its note words).
 """
@@ -28,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .calibration import PROBS
-from .messages.notes import Note
+from .messages.notes import Note, Notes
 
 # family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself):
 # the fit of `bench/domain_calibration.py --fit` on data/reference (tests/test_growth.py checks they
@@ -45,6 +46,12 @@ FAMILY_PRIORS = {
 # standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
 # 2015-2024; 6 %. Other families fade toward their fitted mean growth.
 LONG_RUN = {"standard": 0.06}
+# Families whose forecast averages the growth model with the calibrated trend model (models/combine.py).
+# Standards are not averaged: their future is policy and income, and the trend model's M1/M3/Tourism
+# errors (business series that can double in five years) put an upper tail on a standard's fan that no
+# standard in data/reference shows; on data/reference the growth model alone covers standards at the
+# nominal rates where the average over-covers (bench/domain_calibration.py).
+WITH_TREND = {"organisations", "beds", "recipients", "lottery"}
 DEFAULT_FAMILY = "standard"
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
 REVERT = 10.0       # years: the gap between today's growth and the long-run growth closes on this scale
@@ -69,8 +76,23 @@ def family_of(attrs: dict, monotone) -> str | None:
 
 
 def applies(t: np.ndarray, y: np.ndarray, kind: str, family: str | None) -> bool:
-    """The growth model needs a positive level series with at least two observations."""
-    return family is not None and kind == "level" and len(y) >= 2 and bool(np.all(y > 0))
+    """The growth model needs a positive level series with at least two observations; a standard
+    (a family not averaged with the trend model) one: its growth is then the family's prior."""
+    least = 2 if family in WITH_TREND else 1
+    return family is not None and kind == "level" and len(y) >= least and bool(np.all(y > 0))
+
+
+def prior_stats(family: str) -> dict:
+    """The stats of a series with no growth history of its own (one observation): the family's
+    long-run growth, spreads and the spread of mean growth between its series."""
+    _, s0, q0, tb = FAMILY_PRIORS[family]
+    return dict(mu=long_run(family), mu_lr=long_run(family), q=float(q0), s=float(s0), tau=float(tb),
+                smoothness=float(s0), hold_share=0.0, n_intervals=0)
+
+
+def with_trend(family: str) -> bool:
+    """Whether the family's forecast averages the growth model with the calibrated trend model."""
+    return family in WITH_TREND
 
 
 def long_run(family: str) -> float:
@@ -78,8 +100,41 @@ def long_run(family: str) -> float:
     return LONG_RUN.get(family, FAMILY_PRIORS[family][0])
 
 
+def break_starts(Y: np.ndarray) -> np.ndarray:
+    """Per row of Y (series, obs), the index of the first observation after the last fall, 0 when the
+    row never falls or fewer than two observations follow its last fall. A never-cut standard that
+    falls has a break in its series (another 口径 or source joined to it): its growth is read from the
+    years after the break."""
+    Y = np.atleast_2d(np.asarray(Y, float))
+    falls = np.diff(Y, axis=1) < 0
+    if not falls.any():
+        return np.zeros(len(Y), int)
+    n = Y.shape[1]
+    last = n - 2 - np.argmax(falls[:, ::-1], axis=1)       # index of the interval of the last fall
+    k = np.where(falls.any(axis=1), last + 1, 0)
+    return np.where(n - k >= 2, k, 0)
+
+
+def stats_after_breaks(t: np.ndarray, Y: np.ndarray, family: str, monotone=None) -> list[dict]:
+    """growth_stats_many, for a never-cut standard (`monotone` nondecreasing) from each row's break on
+    (break_starts); such a row's stats name the break (break_year, before, after)."""
+    t, Y = np.asarray(t, float), np.asarray(Y, float)
+    if monotone != "nondecreasing":
+        return growth_stats_many(t, Y, family)
+    ks = break_starts(Y)
+    stats: list = [None] * len(Y)
+    for k in np.unique(ks):
+        rows = np.flatnonzero(ks == k)
+        for i, st in zip(rows, growth_stats_many(t[k:], Y[rows, k:], family)):
+            stats[i] = st if not k else dict(st, break_year=int(t[k]), before=float(Y[i, k - 1]),
+                                             after=float(Y[i, k]))
+    return stats
+
+
 def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
     """Location, yearly spread and location spread of the log growth of (t, y)."""
+    if len(y) < 2:
+        return prior_stats(family)
     _, s0, q0, tb = FAMILY_PRIORS[family]
     mu_lr = long_run(family)
     dt = np.diff(t).astype(float)
@@ -121,6 +176,8 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
 def growth_stats_many(t: np.ndarray, Y: np.ndarray, family: str) -> list[dict]:
     """growth_stats of each row of Y (series observed in the same years t), the same steps on whole
     columns: bit for bit what growth_stats gives row by row (tests/test_growth.py compares)."""
+    if Y.shape[1] < 2:
+        return [prior_stats(family) for _ in range(len(Y))]
     _, s0, q0, tb = FAMILY_PRIORS[family]
     mu_lr = long_run(family)
     dt = np.diff(t).astype(float)
@@ -166,7 +223,7 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
     rate itself drifts, d_t = phi d_(t-1) + N(0, q) with phi = exp(-1 / REVERT) (drift that fades
     on the same scale); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
     yearly growth is lognormal with that mean and spread (always positive)."""
-    st = growth_stats(np.asarray(t), np.asarray(y, float), family)
+    st = stats_after_breaks(np.asarray(t, float), np.asarray(y, float)[None], family, monotone)[0]
     V = _paths([st], np.array([float(np.log(y[-1]))]), np.asarray(horizons), monotone, n, seed)
     return V[0].T, st
 
@@ -225,7 +282,7 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 
     t = np.asarray(t, float)
     Y = np.asarray(Y, float)
     h = np.asarray(horizons, float)
-    stats = growth_stats_many(t, Y, family)
+    stats = stats_after_breaks(t, Y, family, monotone)
     P = np.empty((len(Y), len(h)))
     Q = np.empty((len(Y), len(h), len(PROBS)))
     for i in range(0, len(Y), chunk):
@@ -253,10 +310,15 @@ def quantile_grid(t, y, horizons, family: str, monotone=None):
     return P[0], probs, np.asfortranarray(Q[0]), stats[0]
 
 
-def note(st: dict, language: str = "en") -> str:
+def note(st: dict, language: str = "en", family: str = DEFAULT_FAMILY) -> str:
     """What the spread rests on, in one line for Forecast.notes (words in messages/notes.py): the
     Note itself in English (pages render it in theirs), else its text in `language`."""
-    n = Note("growth_model", mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
+    if not st["n_intervals"]:
+        return Note("growth_one_point", mu_lr=st["mu_lr"] * 100, tau=st["tau"] * 100)
+    code = "growth_model" if with_trend(family) else "growth_model_alone"
+    n = Note(code, mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
+    if st.get("break_year"):
+        n = Notes([n, Note("standard_break", year=st["break_year"], before=st["before"], after=st["after"])])
     return n if language == "en" else n.text(language)
 
 

@@ -73,22 +73,51 @@ def test_bench_mixture_is_the_average_of_the_two_distributions():
     assert np.interp(0.75, PROBS, m) == pytest.approx(b[0][PROBS == 0.5][0], abs=0.02)
     assert 1 <= np.interp(0.5, PROBS, m) <= 10
 
-def test_auto_averages_the_growth_model_and_the_calibrated_trend_model_quantile_by_quantile():
-    from mzforecast import calibration as C
-    from mzforecast.models import choose_method, quantile_grid, spacing_bucket, structure_many
+def test_a_standard_takes_the_growth_model_alone():
     fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
-    assert fc.method == "growth" and fc.notes[0].startswith("growth model averaged with the calibrated trend model")
+    assert fc.method == "growth" and fc.notes[0].startswith("growth model: yearly growth")
     t, y, h = SMOOTH.index.to_numpy(float), SMOOTH.to_numpy(float), np.arange(1, 7)
     pg, _, qg, _ = growth.quantile_grid(t, y, h, "standard", "nondecreasing")
+    assert np.allclose(fc.quantile_values, np.maximum.accumulate(np.maximum(qg, y[-1]), axis=0))
+    assert np.allclose(fc.point, pg)
+
+
+def test_other_families_average_the_growth_model_and_the_calibrated_trend_model_quantile_by_quantile():
+    from mzforecast import calibration as C
+    from mzforecast.models import choose_method, quantile_grid, spacing_bucket, structure_many
+    beds = SMOOTH.copy()
+    beds.attrs = {"family": "beds"}
+    fc = forecast(beds, until=2030)
+    assert fc.method == "growth" and fc.notes[0].startswith("growth model averaged with the calibrated trend model")
+    t, y, h = beds.index.to_numpy(float), beds.to_numpy(float), np.arange(1, 7)
+    pg, _, qg, _ = growth.quantile_grid(t, y, h, "beds")
     # the trend model auto picks by length and spacing, with the table of raw (unscaled) errors
     method = choose_method(len(y), "level", spacing_bucket(t))
-    trend = forecast(SMOOTH, until=2030, method=method, monotone="nondecreasing", table=C.unscaled_table())
+    trend = forecast(SMOOTH, until=2030, method=method, table=C.unscaled_table())
     _, errq = C.error_quantiles(method, len(y), 1, h, table=C.unscaled_table())
     _, qt, _ = structure_many(trend.point[None], quantile_grid(trend.point[None], y[None], errq, "level"), y[-1:],
-                              "nondecreasing", None)
+                              None, None)
     assert C.smoothness_factor(t, y) < 1  # the scaled table would have narrowed the trend model's errors
     assert np.allclose(fc.quantile_values, (qg + qt[0]) / 2)
     assert np.allclose(fc.point, (pg + trend.point) / 2)
+
+
+def test_a_fall_in_a_never_cut_standard_is_a_break_the_growth_is_read_after_it():
+    # 2020 from one source, 2021-2025 from another that starts lower: the fall is not a cut
+    s = pd.Series({2010: 305.0, 2015: 510.0, 2020: 710.0, 2021: 650.0, 2022: 670.0, 2023: 685.0, 2024: 700.0,
+                   2025: 710.0})
+    s.attrs = {}
+    fc = forecast(s, until=2030, monotone="nondecreasing")
+    after = s.loc[2021:]
+    t, y = after.index.to_numpy(float), after.to_numpy(float)
+    _, _, qg, _ = growth.quantile_grid(t, y, np.arange(1, 6), "standard", "nondecreasing")
+    assert np.allclose(fc.quantile_values, np.maximum.accumulate(np.maximum(qg, 710.0), axis=0))
+    assert any("falls to 650 in 2021 (from 710)" in n for n in fc.notes)
+    zh = [p.text("zh") for n in fc.notes for p in getattr(n, "parts", (n,)) if hasattr(p, "text")]
+    assert any("2021年由710降至650" in z for z in zh)
+    # a fall in the last year leaves one observation after it: the whole history is read
+    assert list(growth.break_starts(np.array([[1.0, 2.0, 3.0, 2.5]])) ) == [0]
+    assert list(growth.break_starts(np.array([[1.0, 2.0, 1.5, 2.5], [1.0, 2.0, 3.0, 4.0]]))) == [2, 0]
 
 
 def test_propose_rising_standard_returns_more_than_the_last_value(tmp_path):
@@ -111,7 +140,7 @@ def test_growth_notes_read_in_chinese_on_a_page():
     from mzforecast.pages.notes import draft_note, note_text
     fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
     zh = note_text(Notes(fc.notes), None, "zh")
-    assert zh.startswith("增长模型与校准趋势模型等权平均：增长模型年增长5.8%（长期6.0%）") and "growth model" not in zh
+    assert zh.startswith("增长模型：年增长5.8%（长期6.0%）") and "growth model" not in zh
     assert draft_note(growth.spread_note("en"), None, "zh") == note("growth_spread", "zh")
 
 
@@ -126,7 +155,9 @@ def test_many_series_at_once_give_each_series_own_numbers_to_the_last_bit(family
     h = np.arange(1.0, 7.0)
     P, probs, Q, stats = growth.quantile_grid_many(t, Y, h, family, monotone, chunk=7)
     for i, y in enumerate(Y):
-        assert stats[i] == growth.growth_stats(t, y, family)
+        assert stats[i] == growth.stats_after_breaks(t, y[None], family, monotone)[0]
+        if monotone is None or not growth.break_starts(y[None])[0]:
+            assert stats[i] == growth.growth_stats(t, y, family)
         V, _ = growth.simulate(t, y, h, family, monotone)
         np.testing.assert_array_equal(P[i], np.median(V, axis=0))
         np.testing.assert_array_equal(Q[i], np.maximum.accumulate(np.quantile(V, probs, axis=0).T, axis=1))

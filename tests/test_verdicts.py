@@ -136,7 +136,9 @@ def test_beds_per_1000_range_is_met_at_35_and_exceeded_above_40(ds):
     assert t.met([34, 35, 40, 45]).tolist() == [False, True, True, True]
     assert t.exceeded([35, 40, 45]).tolist() == [False, False, True]
     r = A.assess(t, ds, as_of=2015)
-    assert r.verdict == "insufficient_data" and r.probability > 0.5  # was 0.21, off track, as a band
+    # one observation (34 in 2015) is held with a spread: about even odds of reaching the band's lower
+    # edge 35, where it is met (judged at the band's middle it was 0.21)
+    assert r.verdict == "insufficient_data" and 0.4 < r.probability < 0.5
     assert "range: met at 35" in r["flags"]
     # an observed 45 is achieved and exceeded
     extra = ds.observations.iloc[:1].assign(region="changchun", indicator="elderly_care_beds_per_1000_elderly",

@@ -73,21 +73,39 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
         "en": "growth model averaged with the calibrated trend model: growth model yearly growth {mu:.1f}% "
               "(long-run {mu_lr:.1f}%), spread {s:.1f} points a year from the series' own growth history",
     },
+    "growth_model_alone": {
+        "zh": "增长模型：年增长{mu:.1f}%（长期{mu_lr:.1f}%），年增长波动{s:.1f}个百分点，依据本指标历年增长",
+        "en": "growth model: yearly growth {mu:.1f}% (long-run {mu_lr:.1f}%), spread {s:.1f} points a year "
+              "from the series' own growth history",
+    },
+    "growth_one_point": {
+        "zh": "只有一个观测值，没有自身趋势：增速取保障标准的先验（年均{mu_lr:.1f}%，居民收入增速），区间宽度取"
+              "民政公报参考序列之间平均增速的差异（约±{tau:.1f}个百分点）",
+        "en": "only one observation, no trend of its own: growth from the prior for standards ({mu_lr:.1f}% a "
+              "year, income growth), with the spread of mean growth between the bulletin series (about "
+              "±{tau:.1f} points)",
+    },
+    "standard_break": {
+        "zh": "该标准只升不降，但{year}年由{before:g}降至{after:g}：视为口径或来源变化，增速从{year}年起估计",
+        "en": "the standard is never cut, yet it falls to {after:g} in {year} (from {before:g}): read as a break "
+              "(another definition or source), growth is estimated from {year} on",
+    },
     # what the growth model's spread rests on: propose notes and the 目标测算 page header
     "growth_spread": {
-        "zh": "区间说明：每个分位数取两个模型的等权平均。一是增长模型，依据本指标自身历年增长率——中心取近年"
-              "（权重更高）的平均增速，并随年份逐步趋向长期增速（低保等标准取居民收入增速的先验，约每年6%）；"
-              "宽度取历年增速的波动，加上近年增速与全期平均增速之差（增速放缓时区间放宽）；历史较短时向同类"
-              "民政公报参考序列的合并估计收缩。二是校准趋势模型：按历史长度选择的趋势外推，区间取M1/M3/Tourism"
-              "年度序列在同样历史长度和预测年数下的实际误差。",
-        "en": "What the spread rests on: each quantile is the equal-weight average of two models. The growth model "
-              "centres on this indicator's own recent yearly growth (recent years weighted more), fading toward "
-              "long-run growth (for standards a prior of income growth, about 6% a year). Its width is the "
-              "volatility of the yearly growth plus the gap between recent and whole-history growth (slowing "
-              "growth widens it). Short histories are shrunk toward the pooled estimate of the bulletin series "
-              "of the same family in data/reference. The calibrated trend model extrapolates the trend chosen "
-              "for the history's length, with the errors measured on the M1/M3/Tourism yearly series for the "
-              "same length and horizon.",
+        "zh": "区间说明：低保、特困、孤儿等保障标准只用增长模型，依据本指标自身历年增长率——中心取近年（权重更高）"
+              "的平均增速，并随年份逐步趋向长期增速（取居民收入增速的先验，约每年6%）；宽度取历年增速的波动、"
+              "增速本身的漂移，以及近年增速与全期平均增速之差（增速放缓时区间放宽）；历史较短时向民政公报参考"
+              "序列（data/reference）的合并估计收缩。床位、社会组织等其他指标的每个分位数取增长模型与校准趋势"
+              "模型（按历史长度选择的趋势外推，误差取M1/M3/Tourism年度序列）的等权平均。",
+        "en": "What the spread rests on: administered standards (低保, 特困, orphan allowances) use the growth model "
+              "alone. It centres on this indicator's own recent yearly growth (recent years weighted more), fading "
+              "toward long-run growth (a prior of income growth, about 6% a year). Its width is the volatility of "
+              "the yearly growth, the drift of the growth rate itself, and the gap between recent and "
+              "whole-history growth (slowing growth widens it); short histories are shrunk toward the pooled "
+              "estimate of the bulletin series in data/reference. For other indicators (beds, social "
+              "organisations) each quantile is the equal-weight average of the growth model and the calibrated "
+              "trend model (the trend chosen for the history's length, with the errors of the M1/M3/Tourism "
+              "yearly series).",
     },
     "at_upper_bound": {"en": "the series is at its upper bound ({bound:g}): forecast held at the bound",
                        "zh": "序列已达上限（{bound:g}），预测保持在上限"},

@@ -379,7 +379,7 @@ def model_notes(n: int, chosen: str, kind: str, bounds, monotone, *, constant: b
     if growth_line:
         notes.append(growth_line)
     notes += structure_notes(monotone, bounds, at_bound)
-    if n == 1 and one_point is not None:
+    if n == 1 and one_point is not None and chosen != "growth":
         med, last, k = one_point
         move = (med / last - 1) * 100 if last else 0.0
         if abs(move) < 0.5:

@@ -1,6 +1,6 @@
 """Predictive quantile grids: calibrated errors around point forecasts (`quantile_grid`) and, for
-administered standards and the smooth families of growth.py, the growth model averaged with the
-calibrated trend model (`growth_combined`).
+administered standards and the smooth families of growth.py, the growth model's (`growth_combined`):
+alone for standards, averaged with the calibrated trend model for the families growth.WITH_TREND lists.
 
 The combination is Vincentization with equal weights fixed in advance: each quantile is the mean
 of the growth model's quantile and the calibrated trend model's (the method `auto` chooses by
@@ -43,19 +43,22 @@ def growth_rows(t: np.ndarray, Y: np.ndarray, kind: str, family: str | None) -> 
 
 def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, family: str, chosen: str,
                     spacing: int, P: np.ndarray, monotone=None, bounds=None):
-    """The growth model averaged with the calibrated trend model for series Y (series, obs), every
-    row one the growth model takes, observed in years t, at horizons h.
+    """The growth model (for a family growth.with_trend names, averaged with the calibrated trend
+    model) for series Y (series, obs), every row one the growth model takes, observed in years t, at
+    horizons h.
 
     `chosen` is the trend method `auto` picked for this length and spacing and P (series, years) its
     point forecasts. Returns (point (series, years): the mean of the two models' points; probs;
     quantile grid (series, years, probs): the mean of the two grids, each after the structure
     (never-cut standards, bounds), so the average keeps it; each row's note)."""
     Y = np.asarray(Y, float)
+    Pg, gp, Qg, stats = growth.quantile_grid_many(t, Y, h, family, monotone)
+    notes = [growth.note(st, family=family) for st in stats]
+    Pg, Qg, _ = structure_many(Pg, Qg, Y[:, -1], monotone, bounds)
+    if not growth.with_trend(family):
+        return Pg, gp, Qg, notes
     probs, errq = calibration.error_quantiles(chosen, len(t), spacing, h, table=calibration.unscaled_table())
     Qt = quantile_grid(P, Y, errq, kind)
     Pt, Qt, _ = structure_many(P, Qt, Y[:, -1], monotone, bounds)
-    Pg, gp, Qg, stats = growth.quantile_grid_many(t, Y, h, family, monotone)
     assert np.array_equal(gp, probs)  # both on calibration.PROBS: the quantiles average level by level
-    notes = [growth.note(st) for st in stats]
-    Pg, Qg, _ = structure_many(Pg, Qg, Y[:, -1], monotone, bounds)
     return (Pg + Pt) / 2, probs, (Qg + Qt) / 2, notes
