@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from mzforecast import calibration as C  # noqa: E402
 from mzforecast import growth  # noqa: E402
 from mzforecast.models import choose_method, forecast, spacing_bucket  # noqa: E402
+from mzforecast.models.combine import pool  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_growth_calibration as GC  # noqa: E402
@@ -72,12 +73,18 @@ def _calibrated(s, fam, years, smooth: bool):
         C.smoothness_factor = keep
 
 
+# the families production forecasts with the growth model: those growth.INDICATOR_FAMILY maps an
+# indicator to, and the never-cut standards; a series of another family (lottery) is forecast the way
+# production forecasts its indicator, by the calibrated trend model with the smoothness-scaled table
+PRODUCTION_FAMILIES = set(growth.INDICATOR_FAMILY.values()) | {growth.DEFAULT_FAMILY}
+
+
 def _auto(s: pd.Series, fam: str, years: np.ndarray):
     """The production path: mzforecast.forecast with method "auto", the series' family in its attrs
-    as Dataset.series gives it (data/indicators.yaml maps no indicator to recipients: production never
-    forecasts that family this way, the row shows what it would do)."""
+    as Dataset.series gives it for the family's indicators (none for a family production does not
+    forecast with the growth model)."""
     h = s.copy()
-    h.attrs = {"family": fam}
+    h.attrs = {"family": fam} if fam in PRODUCTION_FAMILIES else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return forecast(h, until=int(years.max()), method="auto", kind="level", monotone=MONOTONE.get(fam))
@@ -88,7 +95,6 @@ def _grid(model, s: pd.Series, fam: str, years: np.ndarray):
     t, y = s.index.to_numpy(float), s.to_numpy(float)
     if model == "auto":
         fc = _auto(s, fam, years)
-        assert fc.method == "growth"
         return fc.quantile_probs, fc.quantile_values[np.searchsorted(fc.years, years)]
     if model == "growth":
         _, probs, qv, _ = growth.quantile_grid(t, y, years - t[-1], fam, MONOTONE.get(fam))
@@ -99,14 +105,8 @@ def _grid(model, s: pd.Series, fam: str, years: np.ndarray):
 
 def mixture(probs: np.ndarray, qa: np.ndarray, qb: np.ndarray) -> np.ndarray:
     """Quantiles on `probs` of the 50/50 mixture of two distributions given by quantile grids (rows):
-    each CDF is linear between its grid points, so their average is linear between the union of the
-    points and is inverted exactly (the limit of pooling equally many sample paths of each)."""
-    out = np.empty_like(qa)
-    for i in range(len(qa)):
-        x = np.unique(np.concatenate([qa[i], qb[i]]))
-        cdf = 0.5 * np.interp(x, qa[i], probs) + 0.5 * np.interp(x, qb[i], probs)
-        out[i] = np.interp(probs, cdf, x)
-    return out
+    models.combine.pool, the same function production pools with."""
+    return pool(probs, qa, qb)
 
 
 def _interval(model, s: pd.Series, fam: str, years: np.ndarray):

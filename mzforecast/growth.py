@@ -20,7 +20,7 @@ from the series' own growth history:
 For a never-cut standard (`monotone: nondecreasing`) yearly growth is drawn positive (lognormal
 with the same mean and spread), with a point mass at "held" only in the share of years the
 history itself shows holds. A standard's forecast is this model alone; the other families average it
-with the calibrated trend model (WITH_TREND, models/combine.py). Paths use a fixed seed; the forecast keeps their quantiles on
+with the calibrated trend model (COMBINATION, models/combine.py). Paths use a fixed seed; the forecast keeps their quantiles on
 calibration.PROBS, so every path that reads a Forecast (one target, plans, regions, propose,
 draft, notebooks) uses the same numbers. Imports calibration (PROBS) and messages (its note words).
 """
@@ -46,12 +46,15 @@ FAMILY_PRIORS = {
 # standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
 # 2015-2024; 6 %. Other families fade toward their fitted mean growth.
 LONG_RUN = {"standard": 0.06}
-# Families whose forecast averages the growth model with the calibrated trend model (models/combine.py).
-# Standards are not averaged: their future is policy and income, and the trend model's M1/M3/Tourism
+# How each family's forecast joins the growth model with the calibrated trend model (models/combine.py):
+# "average" takes the mean of the two models' quantiles (the models agree closely on smooth counts),
+# "pool" the 50/50 mixture of their distributions (for counts that policy moves, such as 低保 recipients,
+# the two models' disagreement is itself uncertainty, which an average of quantiles would hide).
+# Standards are not joined: their future is policy and income, and the trend model's M1/M3/Tourism
 # errors (business series that can double in five years) put an upper tail on a standard's fan that no
-# standard in data/reference shows; on data/reference the growth model alone covers standards at the
-# nominal rates where the average over-covers (bench/domain_calibration.py).
-WITH_TREND = {"organisations", "beds", "recipients", "lottery"}
+# standard in data/reference shows; there the growth model alone covers at the nominal rates where
+# the average over-covers (bench/domain_calibration.py).
+COMBINATION = {"organisations": "average", "beds": "average", "recipients": "pool", "lottery": "average"}
 DEFAULT_FAMILY = "standard"
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
 REVERT = 10.0       # years: the gap between today's growth and the long-run growth closes on this scale
@@ -65,6 +68,8 @@ INDICATOR_FAMILY = {
     "elderly_care_beds_per_1000_elderly": "beds",
     "mental_health_welfare_beds": "beds",
     "child_welfare_beds": "beds",
+    "dibao_recipients": "recipients",
+    "tekun_recipients": "recipients",
 }
 
 def family_of(attrs: dict, monotone) -> str | None:
@@ -78,7 +83,7 @@ def family_of(attrs: dict, monotone) -> str | None:
 def applies(t: np.ndarray, y: np.ndarray, kind: str, family: str | None) -> bool:
     """The growth model needs a positive level series with at least two observations; a standard
     (a family not averaged with the trend model) one: its growth is then the family's prior."""
-    least = 2 if family in WITH_TREND else 1
+    least = 2 if with_trend(family) else 1
     return family is not None and kind == "level" and len(y) >= least and bool(np.all(y > 0))
 
 
@@ -91,8 +96,13 @@ def prior_stats(family: str) -> dict:
 
 
 def with_trend(family: str) -> bool:
-    """Whether the family's forecast averages the growth model with the calibrated trend model."""
-    return family in WITH_TREND
+    """Whether the family's forecast joins the growth model with the calibrated trend model."""
+    return family in COMBINATION
+
+
+def combination(family: str) -> str | None:
+    """"average", "pool" or None (the growth model alone): COMBINATION."""
+    return COMBINATION.get(family)
 
 
 def long_run(family: str) -> float:
@@ -315,7 +325,7 @@ def note(st: dict, language: str = "en", family: str = DEFAULT_FAMILY) -> str:
     Note itself in English (pages render it in theirs), else its text in `language`."""
     if not st["n_intervals"]:
         return Note("growth_one_point", mu_lr=st["mu_lr"] * 100, tau=st["tau"] * 100)
-    code = "growth_model" if with_trend(family) else "growth_model_alone"
+    code = {"average": "growth_model", "pool": "growth_model_pooled"}.get(combination(family), "growth_model_alone")
     n = Note(code, mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
     if st.get("break_year"):
         n = Notes([n, Note("standard_break", year=st["break_year"], before=st["before"], after=st["after"])])

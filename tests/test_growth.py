@@ -161,3 +161,32 @@ def test_many_series_at_once_give_each_series_own_numbers_to_the_last_bit(family
         V, _ = growth.simulate(t, y, h, family, monotone)
         np.testing.assert_array_equal(P[i], np.median(V, axis=0))
         np.testing.assert_array_equal(Q[i], np.maximum.accumulate(np.quantile(V, probs, axis=0).T, axis=1))
+
+
+def test_recipients_pool_the_two_models_distributions():
+    from mzforecast import calibration as C
+    from mzforecast.models import choose_method, quantile_grid, spacing_bucket, structure_many
+    from mzforecast.models.combine import pool
+    s = pd.Series({2015: 1000.0, 2016: 930, 2017: 900, 2018: 820, 2019: 800, 2020: 760, 2021: 700})
+    s.attrs = {"indicator": "dibao_recipients"}
+    fc = forecast(s, until=2026)
+    assert fc.method == "growth" and fc.notes[0].startswith("growth model pooled with the calibrated trend model")
+    t, y, h = s.index.to_numpy(float), s.to_numpy(float), np.arange(1, 6)
+    _, probs, qg, _ = growth.quantile_grid(t, y, h, "recipients")
+    method = choose_method(len(y), "level", spacing_bucket(t))
+    trend = forecast(s.rename(None).copy(), until=2026, method=method, table=C.unscaled_table())
+    _, errq = C.error_quantiles(method, len(y), 1, h, table=C.unscaled_table())
+    _, qt, _ = structure_many(trend.point[None], quantile_grid(trend.point[None], y[None], errq, "level"), y[-1:],
+                              None, None)
+    expected = pool(probs, qg, qt[0])
+    assert np.allclose(fc.quantile_values, expected)
+    # the pooled 80% interval spans at least each model's own middle: the models' disagreement is kept
+    lo, hi = (np.interp(p, probs, fc.quantile_values[-1]) for p in (0.1, 0.9))
+    assert lo <= min(np.interp(0.5, probs, qg[-1]), np.interp(0.5, probs, qt[0][-1])) <= hi
+
+
+def test_pool_of_two_equal_distributions_is_that_distribution():
+    from mzforecast.calibration import PROBS
+    from mzforecast.models.combine import pool
+    q = np.sort(np.random.default_rng(1).normal(size=(3, len(PROBS))), axis=1)
+    assert np.allclose(pool(PROBS, q, q), q)

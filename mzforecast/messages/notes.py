@@ -73,6 +73,13 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
         "en": "growth model averaged with the calibrated trend model: growth model yearly growth {mu:.1f}% "
               "(long-run {mu_lr:.1f}%), spread {s:.1f} points a year from the series' own growth history",
     },
+    "growth_model_pooled": {
+        "zh": "增长模型与校准趋势模型的分布等权混合：增长模型年增长{mu:.1f}%（长期{mu_lr:.1f}%），年增长波动{s:.1f}"
+              "个百分点，依据本指标历年增长",
+        "en": "growth model pooled with the calibrated trend model (an equal mixture of their distributions): growth "
+              "model yearly growth {mu:.1f}% (long-run {mu_lr:.1f}%), spread {s:.1f} points a year from the "
+              "series' own growth history",
+    },
     "growth_model_alone": {
         "zh": "增长模型：年增长{mu:.1f}%（长期{mu_lr:.1f}%），年增长波动{s:.1f}个百分点，依据本指标历年增长",
         "en": "growth model: yearly growth {mu:.1f}% (long-run {mu_lr:.1f}%), spread {s:.1f} points a year "

@@ -1,6 +1,7 @@
 """Predictive quantile grids: calibrated errors around point forecasts (`quantile_grid`) and, for
 administered standards and the smooth families of growth.py, the growth model's (`growth_combined`):
-alone for standards, averaged with the calibrated trend model for the families growth.WITH_TREND lists.
+alone for standards, joined with the calibrated trend model for the families growth.COMBINATION lists:
+averaged quantile by quantile, or pooled (`pool`, the 50/50 mixture of the two distributions).
 
 The combination is Vincentization with equal weights fixed in advance: each quantile is the mean
 of the growth model's quantile and the calibrated trend model's (the method `auto` chooses by
@@ -41,6 +42,20 @@ def growth_rows(t: np.ndarray, Y: np.ndarray, kind: str, family: str | None) -> 
     return np.array([i for i, y in enumerate(np.asarray(Y, float)) if growth.applies(t, y, kind, family)], int)
 
 
+def pool(probs: np.ndarray, QA: np.ndarray, QB: np.ndarray) -> np.ndarray:
+    """Quantiles on `probs` of the 50/50 mixture of two distributions given by quantile grids
+    (..., probs): each CDF is linear between its grid points, so their average is linear between the
+    union of the points and is inverted exactly (the limit of pooling equally many paths of each)."""
+    A, B = np.asarray(QA, float), np.asarray(QB, float)
+    flat_a, flat_b = A.reshape(-1, A.shape[-1]), B.reshape(-1, B.shape[-1])
+    out = np.empty_like(flat_a)
+    for i in range(len(flat_a)):
+        x = np.unique(np.concatenate([flat_a[i], flat_b[i]]))
+        cdf = 0.5 * np.interp(x, flat_a[i], probs) + 0.5 * np.interp(x, flat_b[i], probs)
+        out[i] = np.interp(probs, cdf, x)
+    return out.reshape(A.shape)
+
+
 def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, family: str, chosen: str,
                     spacing: int, P: np.ndarray, monotone=None, bounds=None):
     """The growth model (for a family growth.with_trend names, averaged with the calibrated trend
@@ -61,4 +76,7 @@ def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, fami
     Qt = quantile_grid(P, Y, errq, kind)
     Pt, Qt, _ = structure_many(P, Qt, Y[:, -1], monotone, bounds)
     assert np.array_equal(gp, probs)  # both on calibration.PROBS: the quantiles average level by level
+    if growth.combination(family) == "pool":
+        Q = pool(probs, Qg, Qt)
+        return Q[..., int(np.flatnonzero(probs == 0.5)[0])], probs, Q, notes
     return (Pg + Pt) / 2, probs, (Qg + Qt) / 2, notes
