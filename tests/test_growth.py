@@ -134,6 +134,21 @@ def test_propose_rising_standard_returns_more_than_the_last_value(tmp_path):
     assert value > 710
 
 
+@pytest.mark.parametrize("values,base", [((650, 670, 685, 700, 710), 710), ((740, 770, 790, 810, 830), 830)])
+def test_changchun_2030_fan_stays_in_the_plausible_range(values, base):
+    # docs/methods.md: held (never cut) at the bottom; at the top the fastest five-year rise of an
+    # established urban standard in data/reference (national urban average 2008-2013, x1.82)
+    from mzforecast import attainment
+    from mzforecast.data import load
+    from mzforecast.propose import _probe
+    rows = [dict(region="changchun", indicator="dibao_standard_urban", year=y, value=v, unit="yuan/person/month",
+                 source="test") for y, v in zip(range(2021, 2026), values)]
+    ds = load(pd.DataFrame(rows))
+    _, bands = attainment.target_fan(_probe("changchun", "dibao_standard_urban", 2030, ds), ds)
+    lo, hi = bands.loc[2030, "lo95"], bands.loc[2030, "hi95"]
+    assert base <= lo and hi <= base * 1.82, (lo, hi)
+
+
 def test_growth_notes_read_in_chinese_on_a_page():
     from mzforecast.messages import note
     from mzforecast.messages.notes import Notes
