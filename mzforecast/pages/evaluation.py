@@ -54,7 +54,10 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     except MzError:  # a plan file that is not bundled: the form still shows the assessment's values
         targets = {}
     rows = []
+    repeated = CP.repeated_ids(targets.values())
     for r in res.to_dict("records"):
+        if r["target_id"] in repeated:  # the plan states it twice: one row, counted once
+            continue
         t = targets.get(r["target_id"])
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
         if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:
@@ -70,7 +73,9 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
             latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
             completion_progress=r.get("completion_progress"), time_progress=r.get("time_progress"),
             progress_status=_str(r.get("progress_status")), probability=r.get("probability"),
-            verdict=label("verdict", r.get("verdict"), default=r.get("verdict")),
+            # judged on its observed outcome: the 完成情况 word, never a forecast word beside it
+            verdict=(CP.status_word(r) if CP.judged(r.get("closing_status"))
+                     else label("verdict", r.get("verdict"), default=r.get("verdict"))),
             verdict_code=r.get("verdict"), proxy=proxy, responsible_unit=_str(r.get("responsible_unit")),
             unit=r.get("unit") if r.get("kind") in ("level", "ratio") else (_str(r.get("level_unit")) or (
                 ds.indicators[r["indicator"]].unit if r["indicator"] in ds.indicators else "")),
@@ -167,18 +172,24 @@ def _fmt(v, unit="") -> str:
 
 
 def form_html(res: pd.DataFrame, ds: Dataset) -> str:
-    """The form as an HTML table for the evaluation page (binding first, status coloured)."""
+    """The form as an HTML table for the evaluation page (binding first, status coloured); 完成进度
+    past 100 % reads 已达标 as on the 总结评估 page; 责任单位 only where some row names one."""
     f = form(res, ds)
     rows = []
-    for r in f.itertuples():
-        base = _fmt(r.base_value, r.unit) + (f"（{int(r.base_year)}）" if not _nan(r.base_value) else "")
-        cur = _fmt(r.latest_value, r.unit) + (f"（{int(r.latest_year)}）" if not _nan(r.latest_value) else "")
-        pct = lambda v: fmt.number(v, "percent", "zh")  # noqa: E731
-        status = status_mark(r.progress_status, "zh", blank=None)
-        rows.append([e(r.indicator_name), e(r.binding), e(base), e(f"{r.target}（{int(r.target_year)}年）"), e(cur),
-                     e(pct(r.completion_progress)), e(pct(r.time_progress)), status, e(r.verdict),
-                     e(r.responsible_unit or fmt.DASH)])
-    return table(W["head"], rows, cls="evaluation")
+    for r in f.to_dict("records"):
+        base = _fmt(r["base_value"], r["unit"]) + (f"（{int(r['base_year'])}）" if not _nan(r["base_value"]) else "")
+        cur = _fmt(r["latest_value"], r["unit"]) + (f"（{int(r['latest_year'])}）" if not _nan(r["latest_value"]) else "")
+        prog = _xlsx_progress(r)
+        prog = prog if isinstance(prog, str) else fmt.number(prog, "percent", "zh")
+        status = status_mark(r["progress_status"], "zh", blank=None)
+        rows.append([e(r["indicator_name"]), CP.nowrap(e(r["binding"])), CP.nowrap(e(base)),
+                     CP.nowrap(e(f"{r['target']}（{int(r['target_year'])}年）")), CP.nowrap(e(cur)),
+                     e(prog), e(fmt.number(r["time_progress"], "percent", "zh")), status, e(r["verdict"]),
+                     e(r["responsible_unit"] or fmt.DASH)])
+    head = list(W["head"])
+    if not len(f) or not f.responsible_unit.astype(str).ne("").any():  # no 责任单位 named: no column of dashes
+        head, rows = head[:-1], [row[:-1] for row in rows]
+    return table(head, rows, cls="evaluation")
 
 
 def progress_chart(res: pd.DataFrame, ds: Dataset):
@@ -187,7 +198,7 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
     f = f[f.progress_status != ""]
     if f.empty:
         return None  # nothing to draw: progress_html says so in a sentence, not an empty frame
-    fig = new_figure(figsize=(8, max(1.6, 0.38 * len(f) + 1)))  # outside pyplot: any MPLBACKEND, no global state
+    fig = new_figure(figsize=(9, max(1.8, 0.38 * len(f) + 1.5)))  # outside pyplot: any MPLBACKEND, no global state
     with chart_style():
         return _draw_progress(fig, fig.subplots(), f)
 
@@ -216,21 +227,19 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
     ax.barh(y, comp, color=[STATUS_COLORS[s] for s in f.progress_status], height=0.6)
     ax.scatter(f.time_progress.astype(float), y, marker="|", s=300, color="black", zorder=3)
     last = int(f.target_year.max())
-    labels = [("★ " if b == BINDING else "") + (n if len(n) <= 22 else n[:21] + "…")
-              + (f"（{int(y)}年）" if int(y) != last else "")
-              for n, b, y in zip(f.indicator_name, f.binding_code, f.target_year)]
+    labels = [lab + (f"（{int(y)}年）" if int(y) != last and "年）" not in lab else "")
+              for lab, y in zip(CP.chart_labels(f, 20), f.target_year)]
     ax.set_yticks(y, labels, fontsize=8)
     for t in ax.get_yticklabels():  # names from data files: "$" is text, not mathtext
         t.set_parse_math(False)
     ax.axvline(100, color="#888", lw=0.8, ls="--")
-    ax.set_xlabel(W["axis"])
+    ax.set_xlabel(W["axis"].format(star=W["axis_star"] if (f.binding_code == BINDING).any() else ""))
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     handles = [Patch(color=STATUS_COLORS[k], label=W["legend"].format(s=label("status", k)))
-               for k in ("ahead", "on_schedule", "behind")]
+               for k in ("ahead", "on_schedule", "behind") if (f.progress_status == k).any()]
     handles.append(Line2D([], [], marker="|", ls="", markersize=14, color="black", label=W["time"]))
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(f)),
-              ncol=4)
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -251,17 +260,17 @@ VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61",
 def _xlsx_progress(r):
     """完成进度 as the page shows it: a number up to 100, 已达标/超额完成 once met (never 716.7)."""
     pr = r.get("completion_progress")
-    met = r.get("verdict_code") == "achieved" or _str(r.get("closing_status")) in ("completed", "exceeded") \
-        or (not _nan(pr) and pr >= 100)
-    if met and (_nan(pr) or pr >= 100):
+    met = r.get("verdict_code") == "achieved" or CP.met_now(r) or (not _nan(pr) and pr >= 100)
+    if (met and (_nan(pr) or pr >= 100)) or (r.get("closing_status") == "late" and CP.met_now(r)):
         return CP.progress_text(pr, _str(r.get("closing_status")), True)
     return None if _nan(pr) else round(float(pr), 4)
 
 
 def _xlsx_probability(r):
-    """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况."""
+    """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况;
+    nothing for a target 完成情况 judges on its outcome."""
     p = r.get("probability")
-    if _nan(p):
+    if _nan(p) or CP.judged(r.get("closing_status")):
         return None
     if r.get("verdict_code") in ("achieved", "not_achieved") and float(p) in (0.0, 1.0):
         return W["observed"].format(v=r.get("verdict"))
@@ -318,14 +327,19 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                     v = CP.status_word(r) if _str(v) else ""
                 elif key == "unit":
                     v = fmt.unit_text(_str(v), "zh")
-                elif key in ("base_year", "latest_year", "target_year"):
+                elif key in ("latest_year", "latest_value"):  # a target met late: its latest value
+                    v = CP.shown_value(r)[key == "latest_value"]
+                    v = None if _nan(v) else (round(float(v), 4) if key == "latest_value" else int(v))
+                elif key in ("base_year", "target_year"):
                     v = None if _nan(v) else int(v)
                 elif key == "completion_progress":
                     v = _xlsx_progress(r)
-                elif key in ("time_progress", "base_value", "latest_value"):
+                elif key in ("time_progress", "base_value"):
                     v = None if _nan(v) else round(float(v), 4)
                 elif key == "probability":
                     v = _xlsx_probability(r)
+                elif key == "verdict" and CP.judged(r.get("closing_status")):
+                    v = None  # 完成情况 says how it ended: no forecast word beside it
                 vals.append(v)
             ws.append([csv_cell(v) for v in vals])  # ids, names and 责任单位 come from plan files
             row += 1  # not ws.max_row: it scans every cell, once per row
@@ -334,7 +348,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 c = ws.cell(row=row, column=keys.index("progress_status") + 1)
                 c.fill = PatternFill("solid", fgColor=STATUS_COLORS[st].lstrip("#"))
                 c.font = Font(color="FFFFFF", bold=True)
-            vc = VERDICT_FILL.get(_str(r.get("verdict_code")))
+            vc = None if CP.judged(r.get("closing_status")) else VERDICT_FILL.get(_str(r.get("verdict_code")))
             if vc:
                 ws.cell(row=row, column=keys.index("verdict") + 1).fill = PatternFill("solid", fgColor=vc)
             for key in ("completion_progress", "time_progress"):
