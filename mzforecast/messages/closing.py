@@ -23,6 +23,7 @@ PAGE = {
     "years_one": " {y} 年", "years_many": "目标年（{ys} 年）",
     "transferred": "另有 {k} 项 2018 年机构改革划出民政，仅列示、不评估。",
     "repeated": "{items}在规划中出现两次，按 1 项计。",
+    "repeated_mark": "（规划中重复出现，按 1 项计，本行不计数）",
     "binding_missed": "未完成的约束性指标 {k} 项：{items}。",
     "breaches": "规划期内逐年核查，以下每年均应达到的政策规则在部分年份未达到",
     "fell": "以下约束性指标达到目标后又回落",

@@ -337,8 +337,8 @@ def chart(f: pd.DataFrame):
     with chart_style():
         ax = fig.subplots()
         y = np.arange(len(f))
-        met_now = np.array([met_now(r) for r in f.to_dict("records")])
-        pr = f.completion_progress.astype(float).where(~met_now, 100).where(~f.fell_back.astype(bool), 0)
+        now = np.array([met_now(r) for r in f.to_dict("records")])
+        pr = f.completion_progress.astype(float).where(~now, 100).where(~f.fell_back.astype(bool), 0)
         pr = pr.fillna(100).clip(-50, 100)
         ax.barh(y, pr, color=[COLOURS[s] for s in f.closing_status], height=0.6)
         for yi, fb, g in zip(y, f.fell_back, f.to_dict("records")):

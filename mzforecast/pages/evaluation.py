@@ -43,20 +43,23 @@ def _str(v) -> str:
     return "" if _nan(v) else str(v)
 
 
-def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
+def form(res: pd.DataFrame, ds: Dataset, plan=None, repeated: str = "drop") -> pd.DataFrame:
     """The evaluation form of a plan as plain values, binding targets first, then by status.
 
     One row per target with its name, 属性, 基期值, 目标值, 现值, progress, status, verdict and
     责任单位; figures stay numbers so the page, the chart and the workbook format them their way.
+    A target the plan states twice is one row (`repeated="drop"`, pages and counts), or keeps its
+    row marked as counted once (`"mark"`, the workbook's one row per target id).
     """
     try:
         targets = {t.id: t for t in get_plan(plan or res.plan.iloc[0], ds).targets} if len(res) else {}
     except MzError:  # a plan file that is not bundled: the form still shows the assessment's values
         targets = {}
     rows = []
-    repeated = CP.repeated_ids(targets.values())
+    twice = CP.repeated_ids(targets.values())
     for r in res.to_dict("records"):
-        if r["target_id"] in repeated:  # the plan states it twice: one row, counted once
+        again = r["target_id"] in twice  # the plan states it twice: one row, counted once
+        if again and repeated == "drop":
             continue
         t = targets.get(r["target_id"])
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
@@ -65,6 +68,8 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         as_of = r.get("as_of")
         proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
+        if again:
+            name += CW["repeated_mark"]
         kind = BINDING if r.get("binding") else EXPECTED
         rows.append(dict(
             indicator_name=name, target_id=r["target_id"], region_name=_region(ds, r.get("region")), binding=label("binding", kind), binding_code=kind,
@@ -306,7 +311,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
     used: set = set()
     plans = list(dict.fromkeys(res["plan"])) if len(res) else []
     for plan in plans:
-        f = form(res[res["plan"] == plan], ds, plan)
+        f = form(res[res["plan"] == plan], ds, plan, repeated="mark")
         ws = wb.create_sheet(_sheet_name(plan, used))
         # a region column only where the sheet spans regions (a regions plan)
         columns = [c for c in XLSX_COLUMNS if c[0] != "region_name" or f.get("region_name", pd.Series()).nunique() > 1]
