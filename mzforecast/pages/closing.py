@@ -275,7 +275,8 @@ def form_html(f: pd.DataFrame) -> str:
             cur += W["year"].format(y=int(vy))
         growth = fmt.number(r.get("realised_growth"), "percent") if r.get("kind") == "growth" else ""
         st = r.get("closing_status") or ""
-        prog = "–" if r.get("fell_back") else progress_text(r.get("completion_progress"), st, met_now(r))
+        pr = None if _late(r) and met_now(r) else r.get("completion_progress")  # reached since: 已达标
+        prog = "–" if r.get("fell_back") else progress_text(pr, st, met_now(r))
         word = r.get("verdict") if r.get("verdict_code") == "transferred" else status_word(r)
         status = f"<span style='color:{TEXT_COLOURS.get(st, COLOURS.get(st, '#444'))};font-weight:bold'>{e(word)}</span>"
         gap = shown_gap(r) + (W["sep"] + label("closing", "fell_back") if r.get("fell_back") else "")
@@ -311,12 +312,20 @@ def chart_labels(f: pd.DataFrame, width: int = 20) -> list[str]:
     out = []
     for n, b, y, g in zip(names, f.binding, f.target_year, f.get("target", pd.Series([""] * len(f)))):
         same = [i for i, m in enumerate(names) if m == n]
+        tail = ""
         if len(same) > 1:
             years = {int(f.target_year.iloc[i]) for i in same}
-            n += W["label_year"].format(y=int(y)) if len(years) == len(same) else W["label_goal"].format(g=g)
+            tail = W["label_year"].format(y=int(y)) if len(years) == len(same) else W["label_goal"].format(g=g)
         lines = textwrap.wrap(n, width) or [""]
         if len(lines) > 2:
             lines = [lines[0], lines[1][:-1] + "…"]
+        if tail:  # the year or goal stays whole: on the last line, or on its own
+            if len(lines[-1]) + len(tail) <= width + 4:
+                lines[-1] += tail
+            elif len(lines) < 2:
+                lines.append(tail)
+            else:
+                lines[-1] = lines[-1][:max(1, width + 3 - len(tail))] + "…" + tail
         out.append(("★ " if b == binding else "") + "\n".join(lines))
     return out
 
@@ -347,7 +356,7 @@ def chart(f: pd.DataFrame):
                         color=COLOURS["not_completed"])
             elif g.get("closing_status") == "late" and not fmt.missing(g.get("late_year")):
                 ax.text(1, yi, W["late_bar"].format(y=int(g["late_year"])), va="center", fontsize=7, color="#fff")
-        ax.set_yticks(y, labels, fontsize=8)
+        ax.set_yticks(y, labels, fontsize=9)
         for t in ax.get_yticklabels():
             t.set_parse_math(False)
         ax.axvline(100, color="#888", lw=0.8, ls="--")

@@ -86,7 +86,8 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None, repeated: str = "drop") -> p
                 ds.indicators[r["indicator"]].unit if r["indicator"] in ds.indicators else "")),
             # closing.completion's reading (总结评估), shown once the target year is observed
             **{k: r.get(k) for k in ("kind", "target_value", "closing_status", "gap", "realised_growth",
-                                     "level_unit", "fell_back", "stand_in", "late_year")}))
+                                     "level_unit", "fell_back", "stand_in", "late_year", "after_year",
+                                     "after_value", "after_met")}))
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -183,7 +184,8 @@ def form_html(res: pd.DataFrame, ds: Dataset) -> str:
     rows = []
     for r in f.to_dict("records"):
         base = _fmt(r["base_value"], r["unit"]) + (f"（{int(r['base_year'])}）" if not _nan(r["base_value"]) else "")
-        cur = _fmt(r["latest_value"], r["unit"]) + (f"（{int(r['latest_year'])}）" if not _nan(r["latest_value"]) else "")
+        v, vy = CP.shown_value(r)  # a target met late: its latest value
+        cur = _fmt(v, r["unit"]) + (f"（{int(vy)}）" if not _nan(v) else "")
         prog = _xlsx_progress(r)
         prog = prog if isinstance(prog, str) else fmt.number(prog, "percent", "zh")
         status = status_mark(r["progress_status"], "zh", blank=None)
@@ -234,7 +236,7 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
     last = int(f.target_year.max())
     labels = [lab + (f"（{int(y)}年）" if int(y) != last and "年）" not in lab else "")
               for lab, y in zip(CP.chart_labels(f, 20), f.target_year)]
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, labels, fontsize=9)
     for t in ax.get_yticklabels():  # names from data files: "$" is text, not mathtext
         t.set_parse_math(False)
     ax.axvline(100, color="#888", lw=0.8, ls="--")
@@ -415,6 +417,8 @@ def index_view(records, ds: Dataset, plan_id: str, as_of=None) -> tuple[str, dic
     except MzError:
         return W["midterm"], {}
     scored = res[res["verdict"] != "transferred"] if "verdict" in res else res
+    if "target_id" in scored:  # a target the plan states twice is counted once, as on the page
+        scored = scored[~scored["target_id"].isin(CP.repeated_ids(p.targets))]
     if len(res) and "closing_status" in res and CP.is_closing(res, p.target_year, reference_year(as_of)):
         s = scored["closing_status"].fillna("no_data").replace("", "no_data")
         return W["final"], {f"closing:{k}": int((s == k).sum()) for k in CP.STATUSES if (s == k).any()}
