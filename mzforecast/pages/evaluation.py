@@ -268,7 +268,9 @@ def _xlsx_progress(r):
     """完成进度 as the page shows it: a number up to 100, 已达标/超额完成 once met (never 716.7)."""
     pr = r.get("completion_progress")
     met = r.get("verdict_code") == "achieved" or CP.met_now(r) or (not _nan(pr) and pr >= 100)
-    if (met and (_nan(pr) or pr >= 100)) or (r.get("closing_status") == "late" and CP.met_now(r)):
+    if r.get("closing_status") == "late" and CP.met_now(r):  # reached since its year: 已达标
+        return CP.progress_text(None, "late", True)
+    if met and (_nan(pr) or pr >= 100):
         return CP.progress_text(pr, _str(r.get("closing_status")), True)
     return None if _nan(pr) else round(float(pr), 4)
 
@@ -335,7 +337,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 elif key == "unit":
                     v = fmt.unit_text(_str(v), "zh")
                 elif key in ("latest_year", "latest_value"):  # a target met late: its latest value
-                    v = CP.shown_value(r)[key == "latest_value"]
+                    v = CP.shown_value(r)[0 if key == "latest_value" else 1]
                     v = None if _nan(v) else (round(float(v), 4) if key == "latest_value" else int(v))
                 elif key in ("base_year", "target_year"):
                     v = None if _nan(v) else int(v)
