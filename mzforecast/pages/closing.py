@@ -258,6 +258,12 @@ def nowrap(html: str) -> str:
     return f'<span class="nw">{html}</span>'
 
 
+def goal_cell(goal: str, year: int) -> str:
+    """目标值 with its year, escaped: kept on one line when short, else wrapped with 「（2025年）」 whole."""
+    y = W["target_year"].format(y=int(year))
+    return nowrap(e(goal + y)) if len(goal) <= 14 else e(goal) + nowrap(e(y))
+
+
 def form_html(f: pd.DataFrame) -> str:
     """The closing form: base, target, 现值, 完成进度 (已达标 past 100 %), 完成情况, gap, 责任单位
     (a column only where some row names one)."""
@@ -278,10 +284,11 @@ def form_html(f: pd.DataFrame) -> str:
         pr = None if _late(r) and met_now(r) else r.get("completion_progress")  # reached since: 已达标
         prog = "–" if r.get("fell_back") else progress_text(pr, st, met_now(r))
         word = r.get("verdict") if r.get("verdict_code") == "transferred" else status_word(r)
-        status = f"<span style='color:{TEXT_COLOURS.get(st, COLOURS.get(st, '#444'))};font-weight:bold'>{e(word)}</span>"
+        status = (f"<span class='nw' style='color:{TEXT_COLOURS.get(st, COLOURS.get(st, '#444'))};font-weight:bold'>"
+                  f"{e(word)}</span>")
         gap = shown_gap(r) + (W["sep"] + label("closing", "fell_back") if r.get("fell_back") else "")
         rows.append([e(r["indicator_name"]), nowrap(e(r["binding"])), nowrap(e(base)),
-                     nowrap(e(r["target"] + W["target_year"].format(y=int(r["target_year"])))),
+                     goal_cell(r["target"], r["target_year"]),
                      nowrap(e(cur)), nowrap(e(growth or "–")), nowrap(e(prog)), status, e(gap or "–"),
                      e(r.get("responsible_unit") or "–")])
     keep = [i for i in range(len(head))

@@ -190,7 +190,7 @@ def form_html(res: pd.DataFrame, ds: Dataset) -> str:
         prog = prog if isinstance(prog, str) else fmt.number(prog, "percent", "zh")
         status = status_mark(r["progress_status"], "zh", blank=None)
         rows.append([e(r["indicator_name"]), CP.nowrap(e(r["binding"])), CP.nowrap(e(base)),
-                     CP.nowrap(e(f"{r['target']}（{int(r['target_year'])}年）")), CP.nowrap(e(cur)),
+                     CP.goal_cell(r["target"], r["target_year"]), CP.nowrap(e(cur)),
                      e(prog), e(fmt.number(r["time_progress"], "percent", "zh")), status, e(r["verdict"]),
                      e(r["responsible_unit"] or fmt.DASH)])
     head = list(W["head"])
