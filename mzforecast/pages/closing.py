@@ -40,6 +40,18 @@ def progress_text(pr, status: str = "", met=None, language: str = "zh") -> str:
     return f"{pr:.1f}%"
 
 
+def progress_value(r):
+    """完成进度 of a form row for a table or the workbook: a number up to 100, else 已达标/超额完成
+    (never 716.7 or 580.0); 已达标 for a target met late and still met."""
+    pr = r.get("completion_progress")
+    missing = fmt.missing(pr)
+    if r.get("closing_status") == "late" and met_now(r):
+        return progress_text(None, "late", True)
+    if (r.get("verdict_code") == "achieved" or met_now(r) or (not missing and pr >= 100)) and (missing or pr >= 100):
+        return progress_text(pr, r.get("closing_status") or "", True)
+    return None if missing else round(float(pr), 4)
+
+
 def _name(ds: Dataset, ind: str) -> str:
     return ds.indicators[ind].name_zh if ind in ds.indicators else ind
 

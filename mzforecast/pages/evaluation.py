@@ -186,7 +186,7 @@ def form_html(res: pd.DataFrame, ds: Dataset) -> str:
         base = _fmt(r["base_value"], r["unit"]) + (f"（{int(r['base_year'])}）" if not _nan(r["base_value"]) else "")
         v, vy = CP.shown_value(r)  # a target met late: its latest value
         cur = _fmt(v, r["unit"]) + (f"（{int(vy)}）" if not _nan(v) else "")
-        prog = _xlsx_progress(r)
+        prog = CP.progress_value(r)
         prog = prog if isinstance(prog, str) else fmt.number(prog, "percent", "zh")
         status = status_mark(r["progress_status"], "zh", blank=None)
         rows.append([e(r["indicator_name"]), CP.nowrap(e(r["binding"])), CP.nowrap(e(base)),
@@ -264,17 +264,6 @@ VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61",
                 "not_achieved": "d73027"}
 
 
-def _xlsx_progress(r):
-    """完成进度 as the page shows it: a number up to 100, 已达标/超额完成 once met (never 716.7)."""
-    pr = r.get("completion_progress")
-    met = r.get("verdict_code") == "achieved" or CP.met_now(r) or (not _nan(pr) and pr >= 100)
-    if r.get("closing_status") == "late" and CP.met_now(r):  # reached since its year: 已达标
-        return CP.progress_text(None, "late", True)
-    if met and (_nan(pr) or pr >= 100):
-        return CP.progress_text(pr, _str(r.get("closing_status")), True)
-    return None if _nan(pr) else round(float(pr), 4)
-
-
 def _xlsx_probability(r):
     """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况;
     nothing for a target 完成情况 judges on its outcome."""
@@ -342,7 +331,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 elif key in ("base_year", "target_year"):
                     v = None if _nan(v) else int(v)
                 elif key == "completion_progress":
-                    v = _xlsx_progress(r)
+                    v = CP.progress_value(r)
                 elif key in ("time_progress", "base_value"):
                     v = None if _nan(v) else round(float(v), 4)
                 elif key == "probability":
@@ -443,7 +432,7 @@ def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     # back to the plan's dashboard (unlinked by the runner if this run did not make it)
     dash = f' · <a href="{e(p.id)}.html">{W["dashboard"]}</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     return (f"<h1>{e(p.name_zh)}：{kind}</h1>"
-            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标{dash}</p>"
+            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(form(res, ds, p))} 项指标{dash}</p>"
             f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"
             "<h2>主要指标完成情况</h2>" + form_html(res, ds)
             + f"<p><small>完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，"
