@@ -45,7 +45,8 @@ FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "co
           "base_year", "base_value", "completion_progress", "time_progress", "progress_status",
           "responsible_unit",
           # how the target ended (closing.FIELDS), filled by plan.assess_plan with the fields above
-          "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit", "late_year"]
+          "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit", "late_year",
+          "after_year", "after_value", "after_met"]
 __all__ = ["FIELDS", "HORIZON_CAP", "N_SAMPLES", "P_MAX", "P_MIN", "VERDICTS", "assess", "cagr", "outcome", "notes_text",
            "milestones", "target_fan", "reference_year"]
 

@@ -21,8 +21,12 @@ growth (年均增长) and change (新增) targets alike:
       late           逾期完成  not met in the target year, met in a later observed year (`late_year`)
       basically      基本完成  not met, but within a 左右 tolerance, or at least BASICALLY % of the way
       not_completed  未完成
-      no_data        无数据    no value in the target year
+      pending        待实际数据 the target year has passed (or is reached by later data) without a value
+                               for it, but the target has observations: awaiting the outcome
+      no_data        无数据    no observation at all
   fell_back              the base year already met the target and the 现值 no longer does
+  after_year/after_value/after_met  the latest observation after the target year and whether it meets
+                         the target (a target met late is shown at its latest value, not its missed year's)
 
 No ±5-point 序时进度 tolerance is applied here: at the end of a plan the question is whether the
 target was met, not whether work kept pace. Imports `terms` (base value and growth); the status
@@ -37,8 +41,10 @@ import numpy as np
 from .terms import base_of, cagr
 
 BASICALLY = 90.0  # percent of the way from base to target that counts as 基本完成
-STATUSES = ("exceeded", "completed", "late", "basically", "not_completed", "no_data")
-FIELDS = ["closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit", "late_year"]
+STATUSES = ("exceeded", "completed", "late", "basically", "not_completed", "pending", "no_data")
+UNJUDGED = ("pending", "no_data")  # no outcome observed: listed, not counted as met or missed
+FIELDS = ["closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit", "late_year",
+          "after_year", "after_value", "after_met"]
 
 def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
@@ -116,7 +122,9 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
     T = target.target_year
     out = dict(closing_status="", realised_growth=float("nan"), gap=float("nan"), stand_in=False, fell_back=False,
                level_unit=level_unit, current_year=None, current_value=float("nan"),
-               completion_progress=float("nan"), final=False, met=None, late_year=None)
+               completion_progress=float("nan"), final=False, met=None, late_year=None,
+               after_year=None, after_value=float("nan"), after_met=None)
+    missing = "pending" if len(years) else "no_data"
     upto = np.flatnonzero((years > int(target.base_year)) & (years <= T))
     B, b, stand_in = base_of(target, years, values, int(years[upto[-1]]) if len(upto) else None)
     out.update(base_year=B, base_value=b, stand_in=stand_in)
@@ -124,7 +132,7 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
     out["final"] = final
     past = (reference is not None and reference > T) or (len(years) and int(years.max()) > T)
     if not len(upto):
-        out["closing_status"] = "no_data" if past else ""
+        out["closing_status"] = missing if past else ""
         return out
     cy, cv = int(years[upto[-1]]), float(values[upto[-1]])
     out.update(current_year=cy, current_value=cv)
@@ -134,7 +142,7 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
     out["completion_progress"] = pr
     x = judged_value(target, b, B, cv, cy)
     if _nan(x):
-        out["closing_status"] = "no_data" if past or final else ""
+        out["closing_status"] = missing if past or final else ""
         return out
     met = bool(target.met(x))
     exceeded_ = exceeded(target, x, b)
@@ -145,7 +153,7 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
         and target.comparator != "between" and target.tolerance is None
     out["fell_back"] = bool(base_met and not met)
     if not final:
-        out["closing_status"] = "no_data" if past else ""
+        out["closing_status"] = missing if past else ""
         return out
     if exceeded_:
         status = "exceeded"
@@ -161,6 +169,11 @@ def completion(target, years, values, *, level_unit: str = "", reference: int | 
                  and bool(target.met(judged_value(target, b, B, float(v), int(y))))]
         if later:  # missed in its year, reached afterwards: 逾期完成, whatever the share of the way
             status, out["late_year"] = "late", later[0]
+    after = [(int(y), float(v)) for y, v in zip(years, values) if y > T and not _nan(v)]
+    if after:
+        ay, av = after[-1]
+        out.update(after_year=ay, after_value=av,
+                   after_met=bool(target.met(judged_value(target, b, B, av, ay))))
     out["closing_status"] = status
     return out
 

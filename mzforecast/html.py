@@ -52,8 +52,12 @@ def anchors(res: pd.DataFrame) -> dict[str, str]:
 
 def img(fig, alt: str) -> str:
     """A chart as an <img> with alt text, PNG inlined: no dependence on the notebook backend."""
-    data = base64.b64encode(plots.png(fig)).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html_lib.escape(alt)}">'
+    png = plots.png(fig)
+    data = base64.b64encode(png).decode("ascii")
+    # its own pixel width: a page never scales a chart up (blurred, text larger than the page's)
+    width = int.from_bytes(png[16:20], "big") if png[:8] == b"\x89PNG\r\n\x1a\n" else 0
+    size = f' width="{width}"' if width else ""
+    return f'<img src="data:image/png;base64,{data}"{size} alt="{html_lib.escape(alt)}">'
 
 
 def drop_dead_links(page: str, exists) -> str:

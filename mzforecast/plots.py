@@ -32,7 +32,7 @@ STATUS_COLORS = {"ahead": GREEN, "on_schedule": LIGHT_GREEN, "behind": RED, "": 
 # how a target ended (总结评估: closing statuses)
 CLOSING_COLORS = {"exceeded": GREEN, "completed": LIGHT_GREEN, "late": "#4393c3", "basically": "#fdae61",
                   "not_completed": RED,
-                  "no_data": "#bdbdbd", "": "#bdbdbd"}
+                  "pending": "#9e9e9e", "no_data": "#bdbdbd", "": "#bdbdbd"}
 TARGET_COLOR = "#d73027"
 
 

@@ -1,10 +1,12 @@
 """Policy rules checked in every year with data, not only the target year.
 
 A standing rule is a binding target a plan expects to hold in every year of the period, not just
-at its end: a ratio of two administered standards (特困 ≥ 1.5 × 上年低保), a coverage of 100 %
-(应保尽保 / 应补尽补 entitlements), and a declared bound of a ratio (rural ≤ urban 低保, ≤ 100 %).
-`yearly` reads one target's observed years and says which years breach it, and for any target
-whether it was met late (after its year) or met and then lost. Also the policy floors a draft's
+at its end: a ratio of two administered standards (特困 ≥ 1.5 × 上年低保), and a declared bound of
+a ratio (rural ≤ urban 低保, ≤ 100 %). An indicator due by its target year (a coverage to reach
+100 % by 2025) is no rule: the years before it is reached are the way there, not breaches; only
+a fall after it was reached is a finding (`lost`). `yearly` reads one target's observed years and
+says which years breach a rule, and for any target whether it was met late (after its year) or
+met and then lost. Also the policy floors a draft's
 proposed values may not go below (data/floors.yaml, `floors_for`) and the steps offices set
 targets in (`round_to_step`). Imports the leaves, the data layer and `terms`.
 """
@@ -22,12 +24,9 @@ from .messages.closing import FLOOR
 from .terms import effective, target_series
 
 def is_rule(target) -> bool:
-    """A binding ratio or a binding 100 % coverage (its value holds every year); a ratio with a
-    declared bound has its bound checked every year too (`bound_breaches`)."""
-    if not target.binding:
-        return False
-    return target.kind == "ratio" or (target.unit == "percent" and target.comparator in (">=", ">")
-                                      and target.value is not None and target.value >= 100)
+    """A binding ratio of two standards (its value holds every year); a ratio with a declared bound
+    has its bound checked every year too (`bound_breaches`)."""
+    return bool(target.binding) and target.kind == "ratio"
 
 
 def yearly(target, years, values) -> dict:
@@ -36,15 +35,16 @@ def yearly(target, years, values) -> dict:
                 (every year for a standing rule, else none)
     bound_breaches [(year, value)] outside a declared bound
     met_late    the first year after the target year in which a target missed in its year is met
-    lost        (first year met, first later year not met) within the observed years up to the
-                target year, where the target was met and then lost
+    lost        (first year met, first later year not met) within the observed years from the
+                base year to the target year, where the target was met and then lost (the first
+                year is the base year where the base already met it); lost_value the value then
     """
     years = np.asarray(years, int)
     values = np.asarray(values, float)
     B, T = int(target.base_year), target.target_year
     period = (years > B) & (years <= T)
     met = np.asarray(target.met(values), bool) if target.value is not None else np.ones(len(values), bool)
-    out = dict(breaches=[], bound_breaches=[], met_late=None, lost=None)
+    out = dict(breaches=[], bound_breaches=[], met_late=None, lost=None, lost_value=None)
     if is_rule(target) and target.value is not None:
         out["breaches"] = [(int(y), float(v)) for y, v, m in zip(years[period], values[period], met[period]) if not m]
     if target.bounds is not None:
@@ -56,19 +56,21 @@ def yearly(target, years, values) -> dict:
         later = np.flatnonzero((years > T) & met)
         if len(later):
             out["met_late"] = int(years[later[0]])
-    ys = years[period]
-    ms = met[period]
+    since = (years >= B) & (years <= T)
+    ys = years[since]
+    ms = met[since]
     if len(ys) and ms.any():
         first = int(np.argmax(ms))
         after = np.flatnonzero(~ms[first:])
         if len(after):
             out["lost"] = (int(ys[first]), int(ys[first + after[0]]))
+            out["lost_value"] = float(values[since][first + after[0]])
     return out
 
 
 def check(plan, ds, as_of=None) -> pd.DataFrame:
     """One row per target of the plan with a year-by-year finding: rule breaches, met late, met
-    then lost. Columns: target_id, binding, rule, breaches, bound_breaches, met_late, lost."""
+    then lost. Columns: target_id, binding, rule, breaches, bound_breaches, met_late, lost, lost_value."""
     rows = []
     for t in plan.targets:
         if t.transferred or t.value is None:
@@ -81,7 +83,7 @@ def check(plan, ds, as_of=None) -> pd.DataFrame:
         if is_rule(t) or t.bounds is not None or y["met_late"] or y["lost"]:
             rows.append(dict(target_id=t.id, indicator=t.indicator, binding=t.binding, rule=is_rule(t), **y))
     return pd.DataFrame(rows, columns=["target_id", "indicator", "binding", "rule", "breaches", "bound_breaches",
-                                       "met_late", "lost"])
+                                       "met_late", "lost", "lost_value"])
 
 
 # ---------------------------------------------------------------- policy floors for drafts

@@ -123,7 +123,8 @@ def test_closing_page_opens_with_counts_and_lists_binding_breaches(fourteenth):
     binding = html.split("约束性指标完成情况")[1].split("主要指标完成情况")[0]
     assert "2024 年 1.499倍" in binding and "1.50倍" not in binding  # 1229/820 = 1.4988, precision at the threshold
     assert "2025 年 1.45倍" in binding
-    assert "困难残疾人生活补贴覆盖率" in binding and "2024 年 98.0%" in binding  # met, lost, back
+    assert "困难残疾人生活补贴覆盖率（≥ 100%，约束性指标）：2022 年达到，2024 年回落至 98.0%" in binding  # met, lost
+    assert "2021 年 81.4%" not in binding and "重度残疾人护理补贴覆盖率" not in binding  # on its way, no breach
     assert "县级公办养老机构覆盖率：目标年 2022 年未达到，2023 年达到（逾期完成）" in text
     assert "公办养老机构护理型床位占比" in html.split("相互冲突")[1]  # conflicting duplicates named
     assert "缺少基期值" not in html and "显著进展" not in html
@@ -180,9 +181,13 @@ def test_target_met_late_reads_met_late_in_the_counts_table_and_chart(fourteenth
 def test_every_met_then_lost_target_is_in_the_fell_back_list(fourteenth):
     ds, res = fourteenth
     html = er.page_html("changchun-14th", res.reset_index(), ds)
-    said = html.split("逾期完成或完成后回落的指标：")[1].split("</p>")[0]
-    assert "农村特困人员基本生活标准 / 上年农村低保标准：2021 年已达到，2024 年回落至目标以下" in said
-    assert "困难残疾人生活补贴覆盖率：2022 年已达到，2024 年回落至目标以下" in said
+    binding = html.split("约束性指标完成情况")[1].split("逾期完成或完成后回落的指标：")[0]
+    rules = binding.split("政策规则在部分年份未达到")[1].split("</ul>")[0]
+    assert "农村特困人员基本生活标准 / 上年农村低保标准（≥ 1.5倍，约束性）：2024 年 1.499倍；2025 年 1.45倍" in rules
+    assert "覆盖率" not in rules  # coverages due at the end are indicators, not standing rules
+    fell = binding.split("以下约束性指标达到目标后又回落")[1].split("</ul>")[0]
+    assert "困难残疾人生活补贴覆盖率（≥ 100%，约束性指标）：2022 年达到，2024 年回落至 98.0%" in fell
+    assert "2021 年已达到" not in html  # the ratio already held in the 2020 base year
 
 
 def test_plan_without_binding_targets_says_so_not_all_completed():

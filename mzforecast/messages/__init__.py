@@ -65,10 +65,10 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
     # how a target ended (closing.completion), and the words beside 完成进度
     "closing": {
         "zh": {"exceeded": "超额完成", "completed": "已完成", "late": "逾期完成", "basically": "基本完成",
-               "not_completed": "未完成",
+               "not_completed": "未完成", "pending": "待实际数据",
                "no_data": "无数据", "met_mark": "已达标", "fell_back": "基期已达标，现值回落至目标以下"},
         "en": {"exceeded": "exceeded", "completed": "completed", "late": "met late", "basically": "basically completed",
-               "not_completed": "not completed", "no_data": "no data", "met_mark": "met",
+               "not_completed": "not completed", "pending": "awaiting outcome", "no_data": "no data", "met_mark": "met",
                "fell_back": "met in the base year, fell back below the target"},
     },
 }

@@ -17,8 +17,16 @@ PAGE = {
     "no_binding": "本规划未设约束性指标。",
     "binding_no_data": "约束性指标 {n} 项中，{k} 项目标年无数据，无法判断是否完成。",
     "binding_all_no_data": "约束性指标 {n} 项均无目标年数据，无法判断是否完成。",
+    # nothing judged yet: one sentence, no counts of zero, no definitions, no list of every name
+    "nothing_yet": "《{plan}》目标年 {T} 年已过，本次为总结评估。共 {n} 项指标，其中约束性指标 {nb} 项。"
+                   "全部 {n} 项尚无{years}数据，补报后即可评估。",
+    "years_one": " {y} 年", "years_many": "目标年（{ys} 年）",
+    "transferred": "另有 {k} 项 2018 年机构改革划出民政，仅列示、不评估。",
+    "repeated": "{items}在规划中出现两次，按 1 项计。",
+    "repeated_mark": "（规划中重复出现，按 1 项计，本行不计数）",
     "binding_missed": "未完成的约束性指标 {k} 项：{items}。",
-    "breaches": "规划期内逐年核查，以下规则在部分年份未达到",
+    "breaches": "规划期内逐年核查，以下每年均应达到的政策规则在部分年份未达到",
+    "fell": "以下约束性指标达到目标后又回落",
     "late": "逾期完成或完成后回落的指标：{items}。",
     "conflict": "规划文本中存在相互冲突的同类指标，均已分别评估：{items}。",
     "no_data_items": "目标年无数据、无法评估的指标 {k} 项：{items}，建议补报目标年数据。",
@@ -40,12 +48,16 @@ PAGE = {
     "rule_line": "{name}（{goal}，{kind}）：{years}",
     "met_late": "{name}：目标年 {T} 年未达到，{y} 年达到（逾期完成）",
     "lost": "{name}：{y} 年已达到，{z} 年回落至目标以下",
+    "lost_base": "{name}：基期（{y} 年）已达到，{z} 年回落至目标以下",
+    "fell_line": "{name}（{goal}，{kind}指标）：{y} 年达到，{z} 年回落至 {v}",
+    "fell_line_base": "{name}（{goal}，{kind}指标）：基期（{y} 年）已达到，{z} 年回落至 {v}",
     "conflict_item": "{name}（{source}：{text}，{kind}）",
     "source_table": "规划主要指标表", "source_text": "规划正文",
     # gaps in the target's terms
     "gap_growth": "年均增速差 {g:.1f} 个百分点",
     "gap_points": "差 {g:.1f} 个百分点",
     "gap": "差 {v}",
+    "late_gap": "{T}年{gap}，{y}年达到", "late_lost": "，{y}年回落至目标以下",
     # the form
     "columns": ["指标", "属性", "基期值", "目标值", "现值", "年均增速", "完成进度", "完成情况", "差距", "责任单位"],
     "base_stand_in": "（{y}年，代替基期）", "year": "（{y}）", "target_year": "（{y}年）",
@@ -54,7 +66,8 @@ PAGE = {
     "no_chart": "<p>目标年无可评估的指标数据。</p>",
     "fell_back_bar": "基期已达标，现值回落：{gap}",
     "late_word": "逾期完成（{y}年达到）", "late_bar": "{y}年达到",
-    "axis": "完成进度 %（★ 约束性指标；达到 100% 以上的按 100% 画出）",
+    "axis": "完成进度 %（{star}达到 100% 以上的按 100% 画出）", "axis_star": "★ 约束性指标；",
+    "label_year": "（{y}年）", "label_goal": "（{g}）",
     "sep": "；", "list": "、", "comma": "，", "stop": "。", "close": "）",
 }
 

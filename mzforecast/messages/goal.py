@@ -11,8 +11,9 @@ from ..safe import html_text
 from .notes import parts_of
 from .pages import GOAL, WORDS
 
-# comparator -> sign; HTML_SIGNS for a page (> and < as entities)
-COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
+# comparator -> sign; HTML_SIGNS for a page (> and < as entities). An exact target ("7%") is
+# written as planners write it, without a sign: a goal never starts with '=' (a formula in a sheet).
+COMPARATOR_SIGN = {">=": "≥", "<=": "≤", "==": "", ">": ">", "<": "<"}
 HTML_SIGNS = {**COMPARATOR_SIGN, ">": "&gt;", "<": "&lt;"}
 
 
@@ -57,7 +58,7 @@ def goal_text(row, language: str = "zh", signs: dict | None = None) -> str:
         goal = W["about"].format(v=v, d=d)
     else:
         c = signs.get(row.comparator, html_text(row.comparator) if signs is HTML_SIGNS else row.comparator)
-        goal = f"{c} {fmt.number(row.target_value, u, language, exact=True)}"
+        goal = f"{c} {fmt.number(row.target_value, u, language, exact=True)}".strip()
     return W["prefix"].get(row.kind, "") + goal
 
 

@@ -43,18 +43,24 @@ def _str(v) -> str:
     return "" if _nan(v) else str(v)
 
 
-def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
+def form(res: pd.DataFrame, ds: Dataset, plan=None, repeated: str = "drop") -> pd.DataFrame:
     """The evaluation form of a plan as plain values, binding targets first, then by status.
 
     One row per target with its name, 属性, 基期值, 目标值, 现值, progress, status, verdict and
     责任单位; figures stay numbers so the page, the chart and the workbook format them their way.
+    A target the plan states twice is one row (`repeated="drop"`, pages and counts), or keeps its
+    row marked as counted once (`"mark"`, the workbook's one row per target id).
     """
     try:
         targets = {t.id: t for t in get_plan(plan or res.plan.iloc[0], ds).targets} if len(res) else {}
     except MzError:  # a plan file that is not bundled: the form still shows the assessment's values
         targets = {}
     rows = []
+    twice = CP.repeated_ids(targets.values())
     for r in res.to_dict("records"):
+        again = r["target_id"] in twice  # the plan states it twice: one row, counted once
+        if again and repeated == "drop":
+            continue
         t = targets.get(r["target_id"])
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
         if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:
@@ -62,6 +68,8 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
         as_of = r.get("as_of")
         proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row
+        if again:
+            name += CW["repeated_mark"]
         kind = BINDING if r.get("binding") else EXPECTED
         rows.append(dict(
             indicator_name=name, target_id=r["target_id"], region_name=_region(ds, r.get("region")), binding=label("binding", kind), binding_code=kind,
@@ -70,13 +78,16 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
             latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
             completion_progress=r.get("completion_progress"), time_progress=r.get("time_progress"),
             progress_status=_str(r.get("progress_status")), probability=r.get("probability"),
-            verdict=label("verdict", r.get("verdict"), default=r.get("verdict")),
+            # judged on its observed outcome: the 完成情况 word, never a forecast word beside it
+            verdict=(CP.status_word(r) if CP.judged(r.get("closing_status"))
+                     else label("verdict", r.get("verdict"), default=r.get("verdict"))),
             verdict_code=r.get("verdict"), proxy=proxy, responsible_unit=_str(r.get("responsible_unit")),
             unit=r.get("unit") if r.get("kind") in ("level", "ratio") else (_str(r.get("level_unit")) or (
                 ds.indicators[r["indicator"]].unit if r["indicator"] in ds.indicators else "")),
             # closing.completion's reading (总结评估), shown once the target year is observed
             **{k: r.get(k) for k in ("kind", "target_value", "closing_status", "gap", "realised_growth",
-                                     "level_unit", "fell_back", "stand_in", "late_year")}))
+                                     "level_unit", "fell_back", "stand_in", "late_year", "after_year",
+                                     "after_value", "after_met")}))
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -167,18 +178,25 @@ def _fmt(v, unit="") -> str:
 
 
 def form_html(res: pd.DataFrame, ds: Dataset) -> str:
-    """The form as an HTML table for the evaluation page (binding first, status coloured)."""
+    """The form as an HTML table for the evaluation page (binding first, status coloured); 完成进度
+    past 100 % reads 已达标 as on the 总结评估 page; 责任单位 only where some row names one."""
     f = form(res, ds)
     rows = []
-    for r in f.itertuples():
-        base = _fmt(r.base_value, r.unit) + (f"（{int(r.base_year)}）" if not _nan(r.base_value) else "")
-        cur = _fmt(r.latest_value, r.unit) + (f"（{int(r.latest_year)}）" if not _nan(r.latest_value) else "")
-        pct = lambda v: fmt.number(v, "percent", "zh")  # noqa: E731
-        status = status_mark(r.progress_status, "zh", blank=None)
-        rows.append([e(r.indicator_name), e(r.binding), e(base), e(f"{r.target}（{int(r.target_year)}年）"), e(cur),
-                     e(pct(r.completion_progress)), e(pct(r.time_progress)), status, e(r.verdict),
-                     e(r.responsible_unit or fmt.DASH)])
-    return table(W["head"], rows, cls="evaluation")
+    for r in f.to_dict("records"):
+        base = _fmt(r["base_value"], r["unit"]) + (f"（{int(r['base_year'])}）" if not _nan(r["base_value"]) else "")
+        v, vy = CP.shown_value(r)  # a target met late: its latest value
+        cur = _fmt(v, r["unit"]) + (f"（{int(vy)}）" if not _nan(v) else "")
+        prog = CP.progress_value(r)
+        prog = prog if isinstance(prog, str) else fmt.number(prog, "percent", "zh")
+        status = status_mark(r["progress_status"], "zh", blank=None)
+        rows.append([e(r["indicator_name"]), CP.nowrap(e(r["binding"])), CP.nowrap(e(base)),
+                     CP.goal_cell(r["target"], r["target_year"]), CP.nowrap(e(cur)),
+                     e(prog), e(fmt.number(r["time_progress"], "percent", "zh")), status, e(r["verdict"]),
+                     e(r["responsible_unit"] or fmt.DASH)])
+    head = list(W["head"])
+    if not len(f) or not f.responsible_unit.astype(str).ne("").any():  # no 责任单位 named: no column of dashes
+        head, rows = head[:-1], [row[:-1] for row in rows]
+    return table(head, rows, cls="evaluation")
 
 
 def progress_chart(res: pd.DataFrame, ds: Dataset):
@@ -187,7 +205,7 @@ def progress_chart(res: pd.DataFrame, ds: Dataset):
     f = f[f.progress_status != ""]
     if f.empty:
         return None  # nothing to draw: progress_html says so in a sentence, not an empty frame
-    fig = new_figure(figsize=(8, max(1.6, 0.38 * len(f) + 1)))  # outside pyplot: any MPLBACKEND, no global state
+    fig = new_figure(figsize=(9, max(1.8, 0.38 * len(f) + 1.5)))  # outside pyplot: any MPLBACKEND, no global state
     with chart_style():
         return _draw_progress(fig, fig.subplots(), f)
 
@@ -216,21 +234,19 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
     ax.barh(y, comp, color=[STATUS_COLORS[s] for s in f.progress_status], height=0.6)
     ax.scatter(f.time_progress.astype(float), y, marker="|", s=300, color="black", zorder=3)
     last = int(f.target_year.max())
-    labels = [("★ " if b == BINDING else "") + (n if len(n) <= 22 else n[:21] + "…")
-              + (f"（{int(y)}年）" if int(y) != last else "")
-              for n, b, y in zip(f.indicator_name, f.binding_code, f.target_year)]
-    ax.set_yticks(y, labels, fontsize=8)
+    labels = [lab + (f"（{int(y)}年）" if int(y) != last and "年）" not in lab else "")
+              for lab, y in zip(CP.chart_labels(f, 20), f.target_year)]
+    ax.set_yticks(y, labels, fontsize=9)
     for t in ax.get_yticklabels():  # names from data files: "$" is text, not mathtext
         t.set_parse_math(False)
     ax.axvline(100, color="#888", lw=0.8, ls="--")
-    ax.set_xlabel(W["axis"])
+    ax.set_xlabel(W["axis"].format(star=W["axis_star"] if (f.binding_code == BINDING).any() else ""))
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     handles = [Patch(color=STATUS_COLORS[k], label=W["legend"].format(s=label("status", k)))
-               for k in ("ahead", "on_schedule", "behind")]
+               for k in ("ahead", "on_schedule", "behind") if (f.progress_status == k).any()]
     handles.append(Line2D([], [], marker="|", ls="", markersize=14, color="black", label=W["time"]))
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(f)),
-              ncol=4)
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -248,20 +264,11 @@ VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61",
                 "not_achieved": "d73027"}
 
 
-def _xlsx_progress(r):
-    """完成进度 as the page shows it: a number up to 100, 已达标/超额完成 once met (never 716.7)."""
-    pr = r.get("completion_progress")
-    met = r.get("verdict_code") == "achieved" or _str(r.get("closing_status")) in ("completed", "exceeded") \
-        or (not _nan(pr) and pr >= 100)
-    if met and (_nan(pr) or pr >= 100):
-        return CP.progress_text(pr, _str(r.get("closing_status")), True)
-    return None if _nan(pr) else round(float(pr), 4)
-
-
 def _xlsx_probability(r):
-    """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况."""
+    """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况;
+    nothing for a target 完成情况 judges on its outcome."""
     p = r.get("probability")
-    if _nan(p):
+    if _nan(p) or CP.judged(r.get("closing_status")):
         return None
     if r.get("verdict_code") in ("achieved", "not_achieved") and float(p) in (0.0, 1.0):
         return W["observed"].format(v=r.get("verdict"))
@@ -297,7 +304,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
     used: set = set()
     plans = list(dict.fromkeys(res["plan"])) if len(res) else []
     for plan in plans:
-        f = form(res[res["plan"] == plan], ds, plan)
+        f = form(res[res["plan"] == plan], ds, plan, repeated="mark")
         ws = wb.create_sheet(_sheet_name(plan, used))
         # a region column only where the sheet spans regions (a regions plan)
         columns = [c for c in XLSX_COLUMNS if c[0] != "region_name" or f.get("region_name", pd.Series()).nunique() > 1]
@@ -318,14 +325,19 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                     v = CP.status_word(r) if _str(v) else ""
                 elif key == "unit":
                     v = fmt.unit_text(_str(v), "zh")
-                elif key in ("base_year", "latest_year", "target_year"):
+                elif key in ("latest_year", "latest_value"):  # a target met late: its latest value
+                    v = CP.shown_value(r)[0 if key == "latest_value" else 1]
+                    v = None if _nan(v) else (round(float(v), 4) if key == "latest_value" else int(v))
+                elif key in ("base_year", "target_year"):
                     v = None if _nan(v) else int(v)
                 elif key == "completion_progress":
-                    v = _xlsx_progress(r)
-                elif key in ("time_progress", "base_value", "latest_value"):
+                    v = CP.progress_value(r)
+                elif key in ("time_progress", "base_value"):
                     v = None if _nan(v) else round(float(v), 4)
                 elif key == "probability":
                     v = _xlsx_probability(r)
+                elif key == "verdict" and CP.judged(r.get("closing_status")):
+                    v = None  # 完成情况 says how it ended: no forecast word beside it
                 vals.append(v)
             ws.append([csv_cell(v) for v in vals])  # ids, names and 责任单位 come from plan files
             row += 1  # not ws.max_row: it scans every cell, once per row
@@ -334,7 +346,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 c = ws.cell(row=row, column=keys.index("progress_status") + 1)
                 c.fill = PatternFill("solid", fgColor=STATUS_COLORS[st].lstrip("#"))
                 c.font = Font(color="FFFFFF", bold=True)
-            vc = VERDICT_FILL.get(_str(r.get("verdict_code")))
+            vc = None if CP.judged(r.get("closing_status")) else VERDICT_FILL.get(_str(r.get("verdict_code")))
             if vc:
                 ws.cell(row=row, column=keys.index("verdict") + 1).fill = PatternFill("solid", fgColor=vc)
             for key in ("completion_progress", "time_progress"):
@@ -396,6 +408,8 @@ def index_view(records, ds: Dataset, plan_id: str, as_of=None) -> tuple[str, dic
     except MzError:
         return W["midterm"], {}
     scored = res[res["verdict"] != "transferred"] if "verdict" in res else res
+    if "target_id" in scored:  # a target the plan states twice is counted once, as on the page
+        scored = scored[~scored["target_id"].isin(CP.repeated_ids(p.targets))]
     if len(res) and "closing_status" in res and CP.is_closing(res, p.target_year, reference_year(as_of)):
         s = scored["closing_status"].fillna("no_data").replace("", "no_data")
         return W["final"], {f"closing:{k}": int((s == k).sum()) for k in CP.STATUSES if (s == k).any()}
@@ -418,7 +432,7 @@ def page_html(plan_id: str, res: pd.DataFrame, ds: Dataset, as_of=None) -> str:
     # back to the plan's dashboard (unlinked by the runner if this run did not make it)
     dash = f' · <a href="{e(p.id)}.html">{W["dashboard"]}</a>' if re.fullmatch(r"[A-Za-z0-9_.-]+", p.id) else ""
     return (f"<h1>{e(p.name_zh)}：{kind}</h1>"
-            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(res)} 项指标{dash}</p>"
+            f"<p>{e(region)} · 基期 {p.base_year} 年 · 目标年 {p.target_year} 年 · {e(when)} · {len(form(res, ds, p))} 项指标{dash}</p>"
             f"<h2>总体情况</h2><p>{e(summary_zh(res, ds, p.name_zh))}</p>"
             "<h2>主要指标完成情况</h2>" + form_html(res, ds)
             + f"<p><small>完成进度 = (现值 − 基期值) / (目标值 − 基期值)，比率类目标按比率本身计算，"

@@ -200,6 +200,8 @@ def write_summary(stage: Path, results):
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
     df = df.drop_duplicates(["plan", "target_id", "region", "as_of"]).sort_values(["plan", "target_id", "region"])
     atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
-    write_summary_xlsx(neutralise_frame(df), stage / "summary.xlsx")  # openpyxl would write '=…' as a formula
+    # the workbook reads the frame's codes (comparator '==' and the like) and neutralises its own
+    # cells as it writes them (io.write.workbook_file): neutralising the frame first would corrupt them
+    write_summary_xlsx(df, stage / "summary.xlsx")
     atomic_write(stage / "summary.json", json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)),
                                                     ensure_ascii=False, indent=1))
