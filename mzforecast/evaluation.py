@@ -128,7 +128,9 @@ def evaluate_series(target: Target, years, values, *, level_unit: str = "", refe
     if _nan(pr) and c["met"] and not _nan(c["base_value"]):
         pr = 100.0  # the base already met the target and still does: nothing left to do
     out["completion_progress"] = pr
-    if not c["final"] and not c["closing_status"]:
+    if c["final"] or c["closing_status"]:  # 总结评估: the schedule has run out, so no 序时进度 in any writer
+        out["time_progress"] = float("nan")
+    else:
         out["progress_status"] = progress_status(pr, out["time_progress"])
     return out
 

@@ -200,3 +200,41 @@ def test_header_counts_region_target_pairs_not_regions(jilin):
     assert "各类判断的地区·目标项次：" in head and "各类判断的地区数" not in head
     assert sum(rr.status_counts(res).values()) == len(res) == res.region.nunique() * len(p.targets)
     assert "各类判断的地区数：" in rr.target_section(p.targets[0], res, ds)  # per target: regions
+
+
+def test_midterm_section_lists_the_regions_behind_schedule(jilin):
+    """As of the data year (2023 of 2020–2025) a region at 33 % of the way against 60 % of the time
+    is 滞后: counted in the heading and listed, never 「没有地区滞后」 beside such rows."""
+    ds, p, res = jilin
+    for t in p.targets:
+        html = rr.target_section(t, res, ds)
+        rows = res[res.target_id == t.id]
+        lagging = rows[rows.completion_progress < rows.time_progress - 5]
+        assert len(lagging) == len(rr.behind(res, t.id))
+        assert f"滞后序时进度的地区（{len(lagging)}）" in html
+        if len(lagging):
+            assert "没有地区滞后" not in html
+    yanbian = res[(res.region == "yanbian") & (res.target_id == p.targets[0].id)].iloc[0]
+    assert yanbian.progress_status == "behind"
+
+
+def test_section_after_the_target_year_has_no_schedule(jilin_passed):
+    """Once the target year has passed (总结评估) no 序时进度, 进度状态 or 滞后 section on any target,
+    and no 序时进度 number in the frame either (so no workbook shows one); 完成情况 instead."""
+    ds, p, res = jilin_passed
+    assert res.time_progress.isna().all() and (res.progress_status == "").all()
+    for t in p.targets:
+        html = rr.target_section(t, res, ds)
+        for word in ("序时进度", "进度状态", "滞后"):
+            assert word not in html, word
+        assert "完成情况" in html and "总结评估" in html and "目标年 2025 年已过" in html
+
+
+def test_regions_workbook_after_the_target_year_has_no_time_progress(jilin_passed, tmp_path):
+    import openpyxl
+    from mzforecast.pages.evaluation import write_summary_xlsx
+    ds, p, res = jilin_passed
+    ws = openpyxl.load_workbook(write_summary_xlsx(res, tmp_path / "r.xlsx", ds)).active
+    head = [c.value for c in ws[1]]
+    cols = [i for i, h in enumerate(head) if h and ("序时进度" in h or h == "状态")]
+    assert cols and all(row[i] in (None, "", "–") for row in ws.iter_rows(min_row=2, values_only=True) for i in cols)

@@ -191,7 +191,9 @@ REGIONS = {
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数", counts_all="各类判断的地区·目标项次",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
-               semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位"),
+               semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位",
+               closing="完成情况",
+               final="目标年 {y} 年已过，本节为总结评估，按完成情况评价；目标年数据发布前，“判断”与实现概率为按已有数据的推算。"),
     "en": dict(rank="risk rank", order="Risk ranking: probability of meeting the target from low to high (1 = most "
                "likely missed); completion of 100% or more reads 'met'.", region="region", latest="latest", goal="target", base="base value", probability="probability",
                verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
@@ -200,7 +202,9 @@ REGIONS = {
                "SYNTHETIC data, not real statistics.", counts="regions by verdict", counts_all="region × target pairs by verdict", worst="the {k} regions least likely to "
                "meet the target", targets="targets", colon=": ", lp=" (", rp=")", sep=", ", semi="; ", year="{y}",
                dots="probability of meeting the target", nowcast=" (nowcast where the year has passed)",
-               responsible="responsible unit"),
+               responsible="responsible unit", closing="outcome",
+               final="The target year {y} has passed, so this section is a final review: no comparison with "
+                     "time elapsed; until the target year's data are out, the verdict and probability are a nowcast."),
 }
 # 中期评估/总结评估: the form is Chinese only (offices paste it into their report)
 EVALUATION = dict(
