@@ -238,3 +238,36 @@ def test_regions_workbook_after_the_target_year_has_no_time_progress(jilin_passe
     head = [c.value for c in ws[1]]
     cols = [i for i, h in enumerate(head) if h and ("序时进度" in h or h == "状态")]
     assert cols and all(row[i] in (None, "", "–") for row in ws.iter_rows(min_row=2, values_only=True) for i in cols)
+
+
+def test_small_multiples_legend_path_and_unit_label(jilin):
+    """The grid has one legend naming the dotted 年度分解 and dash-dot 基年 lines; no chart draws a
+    年度分解 that falls for a ≥ target (a region whose base already met it has none); the unit label
+    above the axis clears the top tick label."""
+    from mzforecast.messages.pages import CHART
+    ds, p, res = jilin
+    for t in p.targets[:3]:
+        fig = rr.small_multiples(t, res, ds)
+        assert fig.legends, t.id
+        words = [x.get_text() for x in fig.legends[0].get_texts()]
+        assert CHART["zh"]["path"] in words and CHART["zh"]["base"] in words and CHART["zh"]["target"] in words
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        r = canvas.get_renderer()
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            for ln in ax.get_lines():
+                if ln.get_label() == CHART["zh"]["path"]:
+                    y = ln.get_ydata()
+                    assert y[-1] >= y[0], (t.id, ax.get_title())
+            lo, hi = ax.get_ylim()
+            shown = [lb for lb, v in zip(ax.get_yticklabels(), ax.get_yticks()) if lb.get_text() and lo <= v <= hi]
+            top = max(shown, key=lambda lb: lb.get_window_extent(r).y1)
+            assert not ax.yaxis.label.get_window_extent(r).overlaps(top.get_window_extent(r)), (t.id, ax.get_title())
+    # 四平 and 通化 met 80 % community-centre coverage in the base year: their charts have no 年度分解
+    fig = rr.small_multiples(p.targets[2], res, ds)
+    for ax in fig.axes:
+        if any(n in ax.get_title() for n in ("四平", "通化")):
+            assert CHART["zh"]["path"] not in [ln.get_label() for ln in ax.get_lines()]

@@ -250,11 +250,12 @@ def small_multiples(target: Target, res: pd.DataFrame, ds: Dataset, as_of=None, 
         axes = fig.subplots(nrow, cols, squeeze=False)
         for ax, x in zip(axes.flat, r.itertuples()):
             target_figure(region_target(target, x), ds, as_of, method, language, ax=ax)
-            if ax.get_legend() is not None:
+            if ax.get_legend() is not None:  # one legend for the grid (plots.shared_legend)
                 ax.get_legend().remove()
             ax.set_title(f"{region_name(ds, x.region, language)} · {plots.verdict_label(x.verdict, language)}",
                          fontsize=9, color=plots.COLORS.get(x.verdict, "black"), parse_math=False)
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)
-        fig.tight_layout()
+        plots.shared_legend(fig, list(axes.flat)[:n], language)
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / (3.0 * nrow)))  # room for the legend above the grid
     return fig
