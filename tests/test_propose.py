@@ -170,7 +170,7 @@ def test_assess_draft_ambition_and_proposals(ds):
         [r.proposed_50, r.proposed_80, r.proposed_90]
     assert "no data for the base year 2025" in r.note
     # a target with no data has no ambition and says why
-    nd = d.loc["draft-08-social-work-professionals"]
+    nd = d.loc["draft-06-community-facility-area"]
     assert np.isnan(nd.ambition) and np.isnan(nd.proposed_80) and "no observations" in nd.note
 
 
@@ -217,7 +217,8 @@ def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
     from mzforecast.pages import target_setting as ts
     d = P.assess_draft(DRAFT, ds)
     assert set(ts.charted(d).target_id) == {"draft-dibao-urban", "draft-dibao-rural", "draft-01-tekun-urban",
-                                            "draft-01-tekun-rural", "draft-02-rural-urban-dibao"}
+                                            "draft-01-tekun-rural", "draft-02-rural-urban-dibao",
+                                            "draft-08-social-work-professionals"}  # through 持证社工
     t = mzf.get_target(str(DRAFT), "draft-dibao-urban", ds)
     r = d.set_index("target_id").loc["draft-dibao-urban"].to_dict()
     fig = ts.figure(t, r, ds)
@@ -227,8 +228,8 @@ def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
     assert any(ln.get_label().startswith("草案目标 950") and ln.get_ydata()[0] == 950 for ln in ax.get_lines())
     assert max(ax.get_lines()[-1].get_xdata()) == 2030
     plt.close(fig)
-    assert ts.figure(mzf.get_target(str(DRAFT), "draft-08-social-work-professionals", ds), {}, ds) is None
-    assert "暂无法测算的指标（9）" in ts.without_data(d, ds)
+    assert ts.figure(mzf.get_target(str(DRAFT), "draft-06-community-facility-area", ds), {}, ds) is None
+    assert "暂无法测算的指标（8）" in ts.without_data(d, ds)
 
 
 def test_target_setting_notebook_has_a_plain_parameters_cell():
@@ -248,7 +249,7 @@ def test_draft_notebook_renders_with_its_charts(tmp_path):
                                 timeout=120, progress=False)
     assert [r["ok"] for r in results] == [True], results
     html = (tmp_path / "ts" / "changchun-15th-draft-example.html").read_text(encoding="utf-8")
-    assert html.count("data:image/png") == 5  # one chart per target with data
+    assert html.count("data:image/png") == 6  # one chart per target with data
     assert "80%把握可承诺值" in html and "非正式规划" in html and "Traceback" not in html
     # a draft never mixes into the monitoring summary
     assert (tmp_path / "ts" / "summary.csv").read_text(encoding="utf-8").count("\n") == 1
@@ -272,3 +273,18 @@ def test_as_of_runs_the_proposal_as_it_would_have_run_then(ds):
     assert "15-year horizon instead of 5" in r.note and "only two observations" in r.note
     t = _target_at(ds, "dibao_standard_urban", r.value)
     assert abs(assess(t, ds, as_of=2015).probability - 0.8) <= 0.03
+
+
+def test_an_indicator_read_through_a_proxy_reads_alike_on_every_page(ds):
+    """社会工作专业人才总量 has no series: the 14th plan and the draft both read it through 持证社工
+    (data/plan_indicators.yaml), so the draft shows 4,139人 (2020) as a lower bound, not 暂无观测数据."""
+    from mzforecast.pages import target_setting as ts
+    from mzforecast.pages.evaluation import form
+    d = P.assess_draft(DRAFT, ds)
+    r = d.set_index("target_id").loc["draft-08-social-work-professionals"]
+    assert r.proxy == "certified_social_workers" and r.latest_year == 2020 and round(r.latest_value) == 4139
+    row = ts.table(d, ds).set_index("指标").loc["社会工作专业人才总量（以持证社会工作者人数计，下限）"]
+    assert row["最新值(年份)"] == "4,139人(2020)"
+    assert "社会工作专业人才总量" not in ts.without_data(d, ds)
+    f = form(mzf.assess_plan("changchun-14th", data=ds), ds, "changchun-14th")
+    assert "社会工作专业人才总量（以持证社会工作者人数计，下限）" in set(f.indicator_name)

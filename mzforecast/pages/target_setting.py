@@ -138,6 +138,9 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
 def quantity_name(r, ds: Dataset, language: str = "zh") -> str:
     """What a draft target is judged on: the indicator, or for a ratio 'A ÷ (上年度) B'."""
     name = ds.indicators[r["indicator"]].name(language)
+    proxy = r.get("proxy")
+    if isinstance(proxy, str) and proxy in ds.indicators:  # a lower bound, named as the evaluation pages name it
+        name += DRAFT[language]["proxy"].format(name=ds.indicators[proxy].name(language))
     if r.get("kind") == "ratio" and r.get("denominator"):
         prev = WORDS[language]["lag"] if r.get("denominator_lag") else ""
         name += f" ÷ {prev}{ds.indicators[r['denominator']].name(language)}"
