@@ -321,6 +321,9 @@ def propose(region: str, indicator: str, year: int = 2030, probabilities=PROBABI
     >>> propose("changchun", "dibao_standard_urban", 2030, [0.5, 0.8])  # doctest: +SKIP
     """
     ds = load(data)
+    # ids or names (长春, 城市低保标准), as everywhere else: the data layer's one resolver
+    region, indicator = ds.region_id(region), ds.indicator_id(indicator)
+    denominator = ds.indicator_id(denominator) if denominator else denominator
     t = _probe(region, indicator, year, ds, base_year=base_year, denominator=denominator,
                denominator_lag=denominator_lag, unit=unit, bounds=bounds)
     d = "lower" if ds.indicators[indicator].direction == "lower" else "higher"

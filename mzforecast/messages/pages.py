@@ -218,12 +218,12 @@ EVALUATION = dict(
 )
 # 目标测算 (target setting) page
 DRAFT = {
-    "zh": dict(head=["指标", "单位", "最新值(年份)", "草案目标", "实现概率（稳妥/积极/挑战）", "50%把握可承诺值", "80%把握可承诺值",
+    "zh": dict(head=["指标", "最新值(年份)", "草案目标", "实现概率", "50%把握可承诺值", "80%把握可承诺值",
                      "90%把握可承诺值", "隐含年均增速", "上一规划期年均增速", "起草说明"],
                table="测算总表", charts="分指标测算", notes="方法说明", ambition="{p}（{word}）",
                one_point="，仅1个观测值，无趋势", binding="（约束性）", draft="草案", lag="上年度",
                proxy="（以{name}计，下限）",
-               at="{q}%把握 {v}", at_floor="{v}（按政策底线，实现概率{p}）", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
+               at="{q}%把握 {v}", short_of="—（底线{v}仅{p}）", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
                title="<p>目标测算：基期 {b} 年，目标年 {y} 年。",
                example="<strong>本草案为示例，目标值为演示用数值，并非正式规划。</strong>",
                explain="<p>“实现概率”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
@@ -235,12 +235,12 @@ DRAFT = {
                            "实现概率至少为 X%：保障标准只升不降、比例不越过上下限，部分抽样路径恰好停在最新值或界限上；"
                            "可承诺值落在这些集中取值上时，实现概率高于 X%，备注中注明实际概率，否则即为 X%（抽样误差内）。"
                            "基期数据尚未发布时，从最新数据年份起算，预测期更长，区间更宽。"),
-    "en": dict(head=["indicator", "unit", "latest (year)", "draft target", "probability (ambition)", "value at 50%",
+    "en": dict(head=["indicator", "latest (year)", "draft target", "probability (ambition)", "value at 50%",
                      "value at 80%", "value at 90%", "implied yearly growth", "historical yearly growth", "notes"],
                table="Summary table", charts="By indicator", notes="Notes on the method", ambition="{p} ({word})",
                one_point=", one observation, no trend", binding=" (binding)", draft="draft ", lag="",
                proxy=" (through {name}: a lower bound)",
-               at="at {q}%: {g}", at_floor="{v} (the policy floor, probability {p})", nodata="targets that cannot be computed yet", item="{id}: ",
+               at="at {q}%: {g}", short_of="– (floor {v}: only {p})", nodata="targets that cannot be computed yet", item="{id}: ",
                hint="Add their yearly values (a --data file) to compute them.",
                title="<p>Target setting: base year {b}, target year {y}. ",
                example="<strong>This draft is an example: its values are illustrative, not an official plan.</strong>",
