@@ -76,11 +76,13 @@ DESCRIBE = {
 SCORE_LINE = {
     "zh": ("共{targets}项目标（{transferred}项已划出民政，不评估）；{shown}项有预测或实际结果；"
            "{with_outcome}项有实际结果：{as_of}年作出判断的{called}项中{agree}项与实际一致，"
+           "{at_risk}项判为存在风险（实现概率25%–75%，不判断能否实现，不计入一致），"
            "{no_call}项仅1个观测值（数据不足，不作判断）；"
            "80%区间覆盖实际值 {inside80}/{intervals}，95%区间 {inside95}/{intervals}"),
     "en": ("{targets} targets ({transferred} transferred, not scored); {shown} with a forecast or an "
            "outcome; {with_outcome} with an outcome: verdict of {as_of} matched the outcome for {agree} of "
-           "the {called} it called, {no_call} with one observation made no call (insufficient data); "
+           "the {called} it called, {at_risk} at risk (a 25-75% chance: no call either way), "
+           "{no_call} with one observation made no call (insufficient data); "
            "80% interval held the outcome {inside80}/{intervals}, 95% {inside95}/{intervals}"),
 }
 # the backtest's score when no target has an outcome yet: nothing can be scored, say why
@@ -229,7 +231,8 @@ DRAFT = {
                explain="<p>“实现概率”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
                        "&lt;50% 为挑战（更可能未实现）。“80%把握可承诺值”是以 80% 的概率能够达到（越低越好的指标：不超过）的数值，"
                        "与实现概率出自同一组抽样路径：以该值为目标，实现概率至少为 80%，一般即为 80%；"
-                       "若该值落在保障标准的最新值（只升不降）或比例的上下限上，实现概率更高，备注中注明。</p>",
+                       "若该值落在保障标准的最新值（只升不降）或比例的上下限上，实现概率更高，备注中注明。"
+                       "政策底线高于可承诺值、其实现概率又低于该列把握程度时，该列不填数值，写作“—（底线…仅…）”。</p>",
                method_note="“实现概率”与监测报告的实现概率相同：4000 条抽样路径中草案目标在目标年实现的比例。"
                            "“X%把握可承诺值”是以 X% 的概率能够达到（越低越好的指标：不超过）的数值，因此以该值为目标，"
                            "实现概率至少为 X%：保障标准只升不降、比例不越过上下限，部分抽样路径恰好停在最新值或界限上；"
