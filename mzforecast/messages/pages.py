@@ -268,7 +268,8 @@ INDEX = {
                files="数据文件", stale="失败，显示上次生成的页面（已过期）",
                evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
                target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估", colon="：", no_progress="暂无法计算进度",
-               failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测"),
+               failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测",
+               verdicts="判断", no_verdict="目标测算，无评估"),
     "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took", seconds="took",
                data_version="data version", as_of="data up to", report="report", plan="plan", status="status",
                ok="ok", failed="FAILED", back="← index", current="current assessments", deep="in-depth pages",
@@ -276,5 +277,6 @@ INDEX = {
                files="data files", stale="FAILED, showing the previous (stale) page",
                evaluation="evaluations (mid-term / final)", regions_dashboard="regions",
                target_setting="target setting (draft plans)", evaluation_suffix=": evaluation", colon=": ", no_progress="no progress yet",
-               failed_help="the page was not made; technical details", backtest_title="{plan}: backtest as of {y}"),
+               failed_help="the page was not made; technical details", backtest_title="{plan}: backtest as of {y}",
+               verdicts="verdicts", no_verdict="target setting, no assessment"),
 }
