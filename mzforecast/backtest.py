@@ -18,7 +18,9 @@ from .targets import get_plan
 from .terms import outcome
 
 BACKTEST_PLANS = ("changchun-13th", "jilin-13th")
-CALLS = ("on_track", "at_risk", "off_track")  # verdicts that make a call on the outcome
+# verdicts that make a call on the outcome: 有望实现 (p ≥ 75 %) says met, 难以实现 (p < 25 %) says missed;
+# 存在风险 (25–75 %) says neither, so it never "agrees" with an outcome and is counted apart
+CALLS = ("on_track", "off_track")
 
 
 def backtest_plan(plan: str = "changchun-13th", as_of: int = 2015, data: Dataset | None = None,
@@ -62,7 +64,7 @@ def backtest_plan(plan: str = "changchun-13th", as_of: int = 2015, data: Dataset
         rows.append({
             "plan": p.id, "target_id": t.id, "indicator": t.indicator, "target_year": t.target_year,
             "kind": t.kind, "comparator": t.comparator, "target_value": t.value,
-            "target_value_high": t.value_high, "unit": t.unit, "as_of": as_of,
+            "target_value_high": t.value_high, "tolerance": t.tolerance, "unit": t.unit, "as_of": as_of,
             "n_obs_then": then["n_obs"], "forecast_median": then["median"], "lo80": then["lo80"],
             "hi80": then["hi80"], "lo95": then["lo95"], "hi95": then["hi95"],
             "probability_then": then["probability"], "verdict_then": then["verdict"],
@@ -81,9 +83,9 @@ def scored_rows(bt: pd.DataFrame) -> pd.DataFrame:
 def score(bt: pd.DataFrame) -> dict:
     """The backtest's score: verdicts that matched the outcome and interval coverage.
 
-    A verdict 'matches' when on_track went with achieved, or at_risk/off_track with not achieved.
-    insufficient_data (one observation) makes no call and is counted apart; its interval is
-    still scored. Transferred targets are not scored.
+    A verdict 'matches' when on_track went with achieved, or off_track with not achieved.
+    at_risk (a 25–75 % chance) and insufficient_data (one observation) make no call and are
+    counted apart; their intervals are still scored. Transferred targets are not scored.
     """
     shown = scored_rows(bt)
     known = shown[shown.verdict_actual.isin(["achieved", "not_achieved"])]
@@ -93,6 +95,7 @@ def score(bt: pd.DataFrame) -> dict:
     return dict(targets=len(bt), shown=len(shown), transferred=int((bt.verdict_then == "transferred").sum()),
                 with_outcome=len(known), called=len(called), agree=agree,
                 no_call=int((known.verdict_then == "insufficient_data").sum()),
+                at_risk=int((known.verdict_then == "at_risk").sum()),
                 one_obs=int((shown.verdict_then == "insufficient_data").sum()),
                 intervals=len(iv), inside80=int(iv.inside80.eq(True).sum()), inside95=int(iv.inside95.eq(True).sum()))
 

@@ -25,7 +25,8 @@ ASSESS_TABLE += ["completion_progress", "time_progress", "progress_status"]  # i
 MAX_ERRORS = 50  # problems listed before the rest are counted
 
 
-def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
+def _emit(df: pd.DataFrame, fmt: str, table_cols=None, cells=None):
+    """df as csv, json or a table; `cells` {(row label, column): text} replace formatted table cells."""
     if fmt == "csv":
         sys.stdout.write(terminal(csv_text(df)))  # a cell "=HYPERLINK(…)" stays text in Excel
     elif fmt == "json":
@@ -38,6 +39,8 @@ def _emit(df: pd.DataFrame, fmt: str, table_cols=None):
                 view[c] = view[c].astype("Int64")
         from . import fmt as fmt_mod
         view = fmt_mod.table_view(view, df)  # values in each row's unit, no exponent, no nan
+        for (i, c), text in (cells or {}).items():
+            view.at[i, c] = text
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.float_format", fmt_mod.plain):
             print(terminal(view.to_string(index=False)))
@@ -86,8 +89,9 @@ def cmd_plans(args):
 
 def cmd_forecast(args):
     ds = _dataset(args)
-    s = ds.series(args.region, args.indicator, args.as_of)
-    fc = _forecast(s, until=args.until, method=args.method, kind=ds.indicators[args.indicator].kind)
+    indicator = ds.indicator_id(args.indicator)  # an id or a name (城市低保标准), as propose and the API take
+    s = ds.series(args.region, indicator, args.as_of)
+    fc = _forecast(s, until=args.until, method=args.method, kind=ds.indicators[indicator].kind)
     out = fc.to_frame()[["region", "indicator", "year", "point", "mean", "median", "lo80", "hi80", "lo95", "hi95",
                          "method", "n_obs"]]
     for n in fc.notes:
@@ -280,7 +284,14 @@ def cmd_draft(args):
     from .propose import assess_draft
     ds = _dataset(args)
     df = assess_draft(args.plan, ds, probabilities=args.probability, as_of=args.as_of, method=args.method)
-    _emit(df, args.format, DRAFT_TABLE + [c for c in df.columns if c.startswith("proposed_")])
+    cols = [c for c in df.columns if c.startswith("proposed_")]
+    from . import fmt as fmt_mod
+    from .draft_floors import short_of_promise
+    from .messages.pages import DRAFT
+    # a floor met with less than the column's probability is no value promisable at it (as on the page)
+    cells = {(i, c): DRAFT["en"]["short_of"].format(v=fmt_mod.number(r[c], r.unit, "en"), p=fmt_mod.probability(r.floor_probability))
+             for i, r in df.iterrows() for c in cols if short_of_promise(r, c)}
+    _emit(df, args.format, DRAFT_TABLE + cols, cells)
     return 0
 
 

@@ -154,3 +154,14 @@ def note_zh(t, r, ds, tr, pcols, fl) -> str:
     if r.below_floor:
         parts.append(DRAFT["adjust"].format(below=FLOOR["zh"]["below"]))
     return "".join(parts)
+
+
+def short_of_promise(r, column: str) -> bool:
+    """True when `column` (proposed_80) holds a value lifted to a policy floor whose own probability
+    (floor_probability) is below the column's 80 %: the value is the floor, not a promise at 80 %,
+    so no table shows it under that heading (it says 底线 1.50倍 仅 79% instead)."""
+    get = r.get if hasattr(r, "get") else lambda k, d=None: getattr(r, k, d)
+    if column not in str(get("raised", "") or "").split(","):
+        return False
+    p = get("floor_probability", float("nan"))
+    return _nan(p) or float(p) < int(column.rsplit("_", 1)[1]) / 100 - 1e-9

@@ -17,9 +17,8 @@ Definitions (docs/methods.md, "完成进度与序时进度"):
   状态: 完成进度 − 序时进度 ≥ +TOLERANCE → ahead (超前); ≤ −TOLERANCE → behind (滞后);
     otherwise on_schedule (符合). Empty when there is no 现值 after the base year.
 
-Once the target year is observed or has passed (总结评估) the form reads closing.completion's status:
-no 序时进度 status, and no 序时进度 beside an outcome judged on observed values. Imports the leaves,
-the data layer, `terms` (the target's series in its own terms),
+Once the target year is observed (总结评估) the form reads closing.completion's status instead of
+序时进度. Imports the leaves, the data layer, `terms` (the target's series in its own terms),
 `closing` and `attainment.reference_year`; the words
 for the statuses are in `mzforecast.messages` (label("status", code)).
 """
@@ -39,7 +38,7 @@ from .terms import effective, target_series
 TOLERANCE = 5.0  # percentage points of 序时进度 counted as 符合序时进度
 FIELDS = ["base_year", "base_value", "completion_progress", "time_progress", "progress_status",
           "responsible_unit", "closing_status", "realised_growth", "gap", "stand_in", "fell_back", "level_unit",
-          "late_year", "after_year", "after_value", "after_met"]
+          "late_year"]
 STATUS_COLORS = {"ahead": "#1a9850", "on_schedule": "#66bd63", "behind": "#d73027", "": "#bdbdbd"}
 
 
@@ -124,13 +123,14 @@ def evaluate_series(target: Target, years, values, *, level_unit: str = "", refe
                **{k: c[k] for k in closing.FIELDS})
     if c["current_year"] is None:
         return out
+    out["time_progress"] = time_progress(c["base_year"], target.target_year, c["current_year"])
     pr = c["completion_progress"]
     if _nan(pr) and c["met"] and not _nan(c["base_value"]):
         pr = 100.0  # the base already met the target and still does: nothing left to do
     out["completion_progress"] = pr
-    if c["closing_status"] in closing.UNJUDGED or not c["closing_status"]:  # judged on its outcome: no 序时进度
-        out["time_progress"] = time_progress(c["base_year"], target.target_year, c["current_year"])
-    if not c["final"] and not c["closing_status"]:
+    if c["final"] or c["closing_status"]:  # 总结评估: the schedule has run out, so no 序时进度 in any writer
+        out["time_progress"] = float("nan")
+    else:
         out["progress_status"] = progress_status(pr, out["time_progress"])
     return out
 

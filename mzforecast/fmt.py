@@ -203,7 +203,8 @@ def axis_formatter(vmax: float, unit: str = "", language: str = "zh"):
 VALUE_COLUMNS = ("target_value", "target_value_high", "latest_value", "forecast_mean", "mean", "point", "median",
                  "lo80", "hi80", "lo95", "hi95", "forecast_median", "actual", "base_value")
 PROB_COLUMNS = ("probability", "probability_then", "probability_nowcast")
-RATE_COLUMNS = ("required_cagr", "historical_cagr", "completion_progress", "time_progress")
+RATE_COLUMNS = ("required_cagr", "historical_cagr", "implied_cagr", "target_cagr", "completion_progress",
+                "time_progress")
 
 
 def value_unit(row) -> str:

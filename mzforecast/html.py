@@ -21,10 +21,14 @@ SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
 e = html_text  # every string from a file goes through mzforecast.safe
 
 
-def table(head, rows, cls: str | None = None) -> str:
-    """An HTML table from header labels (escaped here) and rows of ready cell HTML."""
+def table(head, rows, cls: str | None = None, notes=None) -> str:
+    """An HTML table from header labels (escaped here) and rows of ready cell HTML; `notes` (ready
+    HTML, one per row, '' for none) go on a full-width line below their row."""
     th = "".join(f"<th>{e(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    notes = list(notes) if notes is not None else [""] * len(rows)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+                   + (f'<tr class="note"><td colspan="{len(head)}">{n}</td></tr>' if n else "")
+                   for row, n in zip(rows, notes))
     attr = f' class="{cls}"' if cls else ""
     return f"<table{attr}><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 

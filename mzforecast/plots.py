@@ -185,7 +185,8 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=N
             ax.plot(actual.index, actual.to_numpy(), "s", color="#d73027", ms=6, label=T["actual"])
             vals += list(actual.to_numpy())
         if milestones is not None and len(milestones):
-            ax.plot(milestones.year, milestones.linear, color="#756bb1", lw=1, ls=":", label=T["path"])
+            if milestones.linear.notna().any():  # none where the base already met the target (charts.target_figure)
+                ax.plot(milestones.year, milestones.linear, color="#756bb1", lw=1, ls=":", label=T["path"])
             ax.axvline(milestones.year.iloc[0], color="#999999", lw=0.8, ls="-.", label=T["base"])
         if path is not None and len(path):
             ax.plot(path.index, path.to_numpy(), color=TARGET_COLOR, lw=1.4, ls="-", label=path_label or T["required"],
@@ -202,7 +203,7 @@ def fan_chart(history: pd.Series, bands: pd.DataFrame | None = None, *, target=N
         ax.yaxis.set_major_formatter(formatter)
         ax.set_title(title, fontsize=11, parse_math=False)  # names from data files: "$" is text, not mathtext
         ax.set_xlabel(T["year"])
-        ax.set_ylabel(label, parse_math=False, **upright_label(label))
+        unit_label(ax, label)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.25)
         ax.legend(fontsize=8, loc="best", frameon=False)
@@ -225,11 +226,33 @@ def keep_in_view(ax, vals, pad: float = 0.12):
     ax.set_ylim(new_lo, max(cur_hi, hi + pad * span))
 
 
-def upright_label(label: str) -> dict:
-    """A short unit label ('人', '万张') reads upright above the axis, not turned on its side."""
+UNIT_GAP = 9  # points between the axes' top and an upright unit label: clear of the top tick's half height
+
+
+def unit_label(ax, label: str) -> None:
+    """The y axis's unit: a short one ('人', '元/人·月') upright above the axis, UNIT_GAP points over
+    the axes' top so the top tick label (centred on the edge) never runs into it; a long one turned."""
+    ax.set_ylabel(label, parse_math=False)
     if label and len(label) <= 6:
-        return dict(rotation=0, ha="left", va="bottom", y=1.01, labelpad=0)
-    return {}
+        from matplotlib.transforms import ScaledTranslation
+        ax.yaxis.label.set(rotation=0, ha="left", va="bottom")
+        ax.yaxis.set_label_coords(0, 1, transform=ax.transAxes + ScaledTranslation(
+            -0.3, UNIT_GAP / 72, ax.figure.dpi_scale_trans))
+
+
+def shared_legend(fig, axes, language: str = "zh") -> None:
+    """One legend for a grid of charts (their own legends removed): every kind of line once, the
+    target named without a value (each chart's target differs), above the grid."""
+    T = CHART[language]
+    seen: dict = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab.startswith(T["target"] + " "):
+                lab = T["target"]
+            seen.setdefault(lab, h)
+    if seen:
+        fig.legend(list(seen.values()), list(seen), loc="upper center", ncol=min(len(seen), 7), fontsize=8,
+                   frameon=False, bbox_to_anchor=(0.5, 1.0))
 
 
 def verdict_label(v: str, language: str = "zh") -> str:

@@ -31,6 +31,7 @@ from . import growth
 from .data import Dataset, data_dir, load
 from .draft_floors import apply as apply_floors  # policy floors, the previous period's trend, 起草说明
 from .errors import DataError, ModelError
+from .evaluation import proxy_used  # read through a proxy (持证社工 for 社会工作专业人才) as every page is
 from .messages.notes import Note, Notes
 from .simulate import HORIZON_CAP, sample
 from .targets import Plan, Target, get_plan, list_plans
@@ -43,7 +44,7 @@ COLUMNS = ["region", "indicator", "kind", "denominator", "year", "probability", 
            "assessed_probability", "held", "note"]
 # ambition = probability that a draft target is met; the words beside it (docs/methods.md)
 AMBITION = ((0.8, "safe", "稳妥"), (0.5, "ambitious", "积极"), (0.0, "stretch", "挑战"))
-DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "kind", "denominator", "denominator_lag", "binding",
+DRAFT_COLUMNS = ["plan", "target_id", "region", "indicator", "proxy", "kind", "denominator", "denominator_lag", "binding",
                  "comparator", "target_value", "unit", "year", "latest_year", "latest_value", "base_year",
                  "base_year_observed", "horizon", "n_obs", "ambition", "ambition_class", "verdict", "target_cagr",
                  "historical_cagr"]
@@ -320,6 +321,9 @@ def propose(region: str, indicator: str, year: int = 2030, probabilities=PROBABI
     >>> propose("changchun", "dibao_standard_urban", 2030, [0.5, 0.8])  # doctest: +SKIP
     """
     ds = load(data)
+    # ids or names (长春, 城市低保标准), as everywhere else: the data layer's one resolver
+    region, indicator = ds.region_id(region), ds.indicator_id(indicator)
+    denominator = ds.indicator_id(denominator) if denominator else denominator
     t = _probe(region, indicator, year, ds, base_year=base_year, denominator=denominator,
                denominator_lag=denominator_lag, unit=unit, bounds=bounds)
     d = "lower" if ds.indicators[indicator].direction == "lower" else "higher"
@@ -386,7 +390,8 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         lv = float(lv) if lv is not None and not pd.isna(lv) else float("nan")
         prob = a.get("probability")
         prob = float(prob) if prob is not None and not pd.isna(prob) else float("nan")
-        row = dict(plan=p.id, target_id=t.id, region=t.region, indicator=t.indicator, kind=t.kind,
+        row = dict(plan=p.id, target_id=t.id, region=t.region, indicator=t.indicator,
+                   proxy=proxy_used(t, ds, as_of), kind=t.kind,
                    denominator=t.denominator or "", denominator_lag=t.denominator_lag, binding=t.binding,
                    comparator=t.comparator,
                    target_value=t.value, unit=t.unit, year=t.target_year, latest_year=ly, latest_value=lv,

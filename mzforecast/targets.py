@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
 from . import units as U
-from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, validation_errors
+from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, standing_proxies, validation_errors
 from .errors import DataError, DataErrors
 from .messages import lang
 from .messages.notes import Note
@@ -98,14 +98,11 @@ class Target(BaseModel):
     binding: Flag = False
     quote: str
     note: str = ""  # how a target was read from its sentence, where that took judgement
-    # the unit the document makes responsible (责任单位：救助处); empty where it names none
-    responsible_unit: str = ""
-    # filled from the plan
-    plan: str = ""
+    responsible_unit: str = ""  # the unit the document makes responsible (责任单位：救助处), or none
+    plan: str = ""  # plan, region and base_year: filled from the plan
     region: str = ""
     base_year: int = 0
-    # ---- readings of the document (shown in the assessment's `flags`)
-    # value_high with '>=' / '>': "达到 a–b" is met at a; b is the upper aim, above it 超额 (`exceeded`)
+    # ---- readings of the document (in `flags`); value_high with '>=': "达到 a–b" is met at a, above b 超额
     tolerance: float | None = None  # '左右/约': met within this distance of value, in the target's unit
     transferred: bool = False  # function moved out of 民政 in the 2018 reform: listed, not scored (why: note)
     proxy: str | None = None  # indicator assessed when this one has no data (a lower bound; why: note)
@@ -328,8 +325,11 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
     doc = read_yaml(path)
     if not isinstance(doc, dict):
         raise DataError("expected a mapping with keys id, region, targets…", file=str(path))
+    proxies = standing_proxies()  # one proxy per indicator for every plan and draft
     for t in doc.get("targets") if isinstance(doc.get("targets"), list) else []:
         if isinstance(t, dict):
+            t.update({k: v for k, v in proxies.get(str(t.get("indicator")), {}).items()
+                      if v and k not in t and "proxy" not in t})
             t.setdefault("year", doc.get("target_year"))
             t.setdefault("plan", doc.get("id", ""))
             t.setdefault("region", doc.get("region", ""))

@@ -38,6 +38,11 @@ ALIASES: dict[str, tuple[str, float]] = {
     "户": ("households", 1.0), "万户": ("households", 1e4),
     "张/千名老人": ("beds per 1000 elderly", 1.0),
     "平方米": ("m2", 1.0),
+    # the Chinese spellings the template writes (fmt.UNIT_ZH) read back as their unit
+    "平方米/百户": ("m2 per 100 households", 1.0), "分钟": ("minutes", 1.0), "次/年": ("times per year", 1.0),
+    "个/千名老人": ("per 1000 elderly", 1.0), "个/百张床位": ("per 100 beds", 1.0), "个/万人": ("per 10000 people", 1.0),
+    "个/社区": ("per community", 1.0), "项": ("items", 1.0), "块": ("signs", 1.0), "条": ("streets", 1.0),
+    "件": ("cases", 1.0), "期": ("classes", 1.0), "种": ("varieties", 1.0), "类": ("categories", 1.0),
 }
 DISPLAY_ZH = {
     "yuan": "元", "yuan/person/month": "元/人·月", "yuan/person/year": "元/人·年", "percent": "%",

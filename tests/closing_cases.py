@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fill_template import fill  # noqa: E402
 
 from mzforecast import cli  # noqa: E402
+from mzforecast.data import column_name  # noqa: E402
 from mzforecast.io.template import DATA_SHEET  # noqa: E402
 
 # 农村低保 in 元/人·年 (12 × monthly); 农村特困 in 元/人·月: ratio to the previous year's 低保
@@ -39,7 +40,7 @@ CELLS = {
 def set_cells(path: Path, cells: dict) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb[DATA_SHEET]
-    header = [c.value for c in ws[1]]
+    header = [column_name(c.value) for c in ws[1]]  # '指标代码（indicator）' -> 'indicator'
     cols = {int(h): i for i, h in enumerate(header) if str(h).isdigit()}
     icol = header.index("indicator")
     for row in ws.iter_rows(min_row=2):

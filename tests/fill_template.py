@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from mzforecast.data import load
+from mzforecast.data import column_name, load
 from mzforecast.io.template import DATA_SHEET
 from mzforecast.targets import get_plan
 
@@ -40,7 +40,7 @@ def fill(src: str | Path, dst: str | Path, plan_id: str, until: int = 2024, seed
     rng = np.random.default_rng(seed)
     wb = openpyxl.load_workbook(src)
     ws = wb[DATA_SHEET]
-    header = [c.value for c in ws[1]]
+    header = [column_name(c.value) for c in ws[1]]  # '指标代码（indicator）' -> 'indicator'
     ycols = {int(h): i for i, h in enumerate(header) if str(h).isdigit()}
     icol = header.index("indicator")
     n = 0

@@ -79,7 +79,7 @@ def test_value_lifted_to_a_floor_says_so_with_its_own_probability():
     r = d.set_index("target_id").loc["draft-01-tekun-urban"]
     assert r.ambition < 0.8 and "proposed_80" in r.raised
     p = f"{r.ambition:.0%}"
-    assert t.loc["城市特困人员基本生活标准 ÷ 上年度城市低保标准", "80%把握可承诺值"] == f"1.50倍（按政策底线，实现概率{p}）"
+    assert t.loc["城市特困人员基本生活标准 ÷ 上年度城市低保标准", "80%把握可承诺值"] == f"—（底线1.50倍仅{p}）"
     assert f"按底线 1.50倍 计（实现概率 {p}，低于 80%）" in t.loc["城市特困人员基本生活标准 ÷ 上年度城市低保标准", "起草说明"]
     ratio = d.set_index("target_id").loc["draft-02-rural-urban-dibao"]
     assert ratio.proposed_80 >= ratio.latest_value and ratio.proposed_90 >= ratio.latest_value
@@ -89,3 +89,50 @@ def test_value_lifted_to_a_floor_says_so_with_its_own_probability():
     page = ts.table_html(d, ds) + ts.without_data(d, ds) + ts.header("changchun-15th-draft-example", ds)
     assert "floors applied" not in page and "（—）" not in page and "雄心" not in page
     assert "适用底线：" in ts.without_data(d, ds)
+
+
+def test_no_value_under_a_probability_it_does_not_have():
+    """「80%把握可承诺值」 never holds a value whose own probability is below 80 %: a floor that
+    high (特困 1.50倍 at 79 %/83 %, the 城乡低保 ratio 75.0% at 75 %) reads 「—（底线…仅…）」, in the
+    table, the CLI table and the chart's legend alike; a floor met with enough probability stays a value."""
+    import re
+    import mzforecast as mzf
+    from mzforecast import draft_floors as F
+    from mzforecast.pages import target_setting as ts
+    from mzforecast.propose import assess_draft
+    ds = mzf.load()
+    d = assess_draft("changchun-15th-draft-example", ds)
+    t = ts.table(d, ds)
+    shorts = 0
+    for (i, r), (_, row) in zip(d.iterrows(), t.iterrows()):
+        for q in (50, 80, 90):
+            cell = row[f"{q}%把握可承诺值"]
+            if F.short_of_promise(r, f"proposed_{q}"):
+                shorts += 1
+                assert r.floor_probability < q / 100 and cell.startswith("—（底线")
+                assert cell.endswith(f"仅{r.floor_probability:.0%}）"), cell
+            elif f"proposed_{q}" in str(r.raised):  # lifted, but the floor itself is met with ≥ q %
+                assert r.floor_probability >= q / 100 and not cell.startswith("—")
+    assert shorts >= 5  # 特困 urban 80/90, rural 90, the ratio 80/90
+    ratio = t.set_index("指标").loc["农村低保标准 ÷ 城市低保标准"]
+    assert ratio["80%把握可承诺值"] == ratio["90%把握可承诺值"] == "—（底线75.0%仅75%）"
+    # the chart marks the floor once, as a floor, and no 80%/90% mark sits on it
+    tid = "draft-01-tekun-urban"
+    fig = ts.figure(mzf.get_target("changchun-15th-draft-example", tid, ds), d.set_index("target_id").loc[tid], ds)
+    words = [ln.get_label() for ln in fig.axes[0].get_lines()]
+    assert not [w for w in words if re.match("(80|90)%把握", w)] and any(w.startswith("—（底线1.50倍仅") for w in words)
+
+
+def test_draft_table_is_readable_without_a_unit_column_or_a_notes_column():
+    """The table's values carry their units (no 单位 column wrapping 元/人/·/月) and each 起草说明
+    sits on its own full-width line below its row, not in a column squeezing the numbers."""
+    import mzforecast as mzf
+    from mzforecast.pages import target_setting as ts
+    from mzforecast.propose import assess_draft
+    ds = mzf.load()
+    d = assess_draft("changchun-15th-draft-example", ds)
+    html = ts.table_html(d, ds)
+    head = html[html.index("<thead>"):html.index("</thead>")]
+    assert "<th>单位</th>" not in head and "起草说明" not in head and "<th>实现概率</th>" in head
+    assert html.count('<tr class="note"><td colspan="9"><b>起草说明</b>：') == len(d)
+    assert "710元/人·月(2020)" in html and "≥ 950元/人·月" in html

@@ -29,7 +29,7 @@ def test_workbook_layout(tpl, ds):
     assert wb.sheetnames == ["数据", "填写说明"]
     ws = wb["数据"]
     header = [c.value for c in ws[1]]
-    assert header[:5] == ["指标名称", "indicator", "region", "unit", "source"]
+    assert header[:5] == ["指标名称", "指标代码（indicator）", "地区代码（region）", "单位（unit）", "来源（source）"]
     assert header[5:-1] == [str(y) for y in range(2019, 2026)]  # base year − 1 for the 上年度 ratios
     assert ws.freeze_panes == "F2"
     plan = get_plan("changchun-14th", ds)
@@ -66,7 +66,7 @@ def test_filled_template_changes_only_what_was_filled(tpl, tmp_path, ds, monkeyp
             row[header.index("2023")].value = 800
         if row[1].value == "dibao_standard_rural":
             row[header.index("2023")].value = 6947.9
-            row[header.index("source")].value = "2023年社会服务统计年报"
+            row[header.index("来源（source）")].value = "2023年社会服务统计年报"
     out = tmp_path / "filled.xlsx"
     wb.save(out)
     user = load([out])
@@ -125,9 +125,10 @@ def test_every_plan_template_reads_back_unchanged(plan, tmp_path, ds):
                                   ds.observations[key].sort_values(key).reset_index(drop=True))
 
 
-def test_done_when_with_only_2021_to_2024_filled(tpl, tmp_path, capsys):
+def test_done_when_with_only_2021_to_2024_filled(tpl, tmp_path, capsys, monkeypatch):
     """An office that fills only 2021-2024 (no 2020 基期值) still gets completion and time progress:
     the earliest filled year stands in for the base year (evaluation.evaluate_series)."""
+    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "2025")  # mid-plan: once 2025 has passed there is no 序时进度
     filled = tmp_path / "plan-years.xlsx"
     assert fill(tpl, filled, "changchun-14th", until=2024, since=2021) > 100
     capsys.readouterr()
@@ -138,3 +139,25 @@ def test_done_when_with_only_2021_to_2024_filled(tpl, tmp_path, capsys):
     assert len(scored) >= 30
     stand_in = [r for r in scored if r["base_year"] == 2021]
     assert len(stand_in) >= 25 and all(r["time_progress"] == 75.0 for r in stand_in if r["latest_year"] == 2024)
+
+
+def test_template_speaks_chinese_and_reads_back(tpl, ds):
+    """Units in Chinese words (个, 平方米/百户, 分钟), a Chinese header with each code column, the
+    region's Chinese name on 填写说明, targets in words; every unit reads back as the indicator's own."""
+    from mzforecast import units as U
+    from mzforecast.data import column_name
+    wb = openpyxl.load_workbook(tpl)
+    ws = wb["数据"]
+    header = [c.value for c in ws[1]]
+    assert [column_name(h) for h in header[1:5]] == ["indicator", "region", "unit", "source"]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h) for h in header if not str(h).isdigit())
+    units = {r[1].value: r[3].value for r in ws.iter_rows(min_row=2)}
+    for english in ("outlets", "m2 per 100 households", "complexes", "per 1000 elderly", "per 100 beds", "minutes"):
+        assert english not in units.values(), english
+    assert units["welfare_lottery_outlets"] == "个"
+    assert units["community_facility_area_per_100_households"] == "平方米/百户"
+    for ind, u in units.items():  # every unit written reads back as the indicator's, unscaled
+        assert U.convert(1.0, u, ds.indicators[ind].unit) == 1.0, (ind, u)
+    tail = [r[-1].value for r in ws.iter_rows(min_row=2)]
+    assert not [t for t in tail if "table-" in t or "text-" in t] and any("≥" in t for t in tail)
+    assert "地区：长春市" in wb["填写说明"]["A1"].value

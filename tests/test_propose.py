@@ -170,7 +170,7 @@ def test_assess_draft_ambition_and_proposals(ds):
         [r.proposed_50, r.proposed_80, r.proposed_90]
     assert "no data for the base year 2025" in r.note
     # a target with no data has no ambition and says why
-    nd = d.loc["draft-08-social-work-professionals"]
+    nd = d.loc["draft-06-community-facility-area"]
     assert np.isnan(nd.ambition) and np.isnan(nd.proposed_80) and "no observations" in nd.note
 
 
@@ -190,17 +190,17 @@ def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(d
     from mzforecast.pages import target_setting as ts
     d = P.assess_draft(DRAFT, ds)
     t = ts.table(d, ds, "zh")
-    assert list(t.columns[:10]) == ["指标", "单位", "最新值(年份)", "草案目标", "实现概率（稳妥/积极/挑战）", "50%把握可承诺值",
-                                    "80%把握可承诺值", "90%把握可承诺值", "隐含年均增速", "上一规划期年均增速"]
+    assert list(t.columns[:9]) == ["指标", "最新值(年份)", "草案目标", "实现概率", "50%把握可承诺值",
+                                   "80%把握可承诺值", "90%把握可承诺值", "隐含年均增速", "上一规划期年均增速"]
     assert len(t) == len(d)
     row = t.iloc[list(d.target_id).index("draft-dibao-urban")]
     r = d.set_index("target_id").loc["draft-dibao-urban"]
     assert row["最新值(年份)"] == "710元/人·月(2020)"
     # the growth model puts the draft's 2030 value (950, 3.0% a year from 710 in 2020) at 88%; the draft is
     # below the 2015-2020 trend (the latest five years observed, 6.8% a year), which the table says
-    assert 0.8 <= r.ambition < 0.95 and row["实现概率（稳妥/积极/挑战）"] == f"{r.ambition:.0%}（低于上期趋势）"
+    assert 0.8 <= r.ambition < 0.95 and row["实现概率"] == f"{r.ambition:.0%}（低于上期趋势）"
     # a verdict on one observation says so (the tekun standard is observed once)
-    assert t.iloc[list(d.target_id).index("draft-01-tekun-urban")]["实现概率（稳妥/积极/挑战）"].endswith("仅1个观测值，无趋势")
+    assert t.iloc[list(d.target_id).index("draft-01-tekun-urban")]["实现概率"].endswith("仅1个观测值，无趋势")
     # the last five years observed (2015-2020: the base year 2025 has no data yet), as the note says
     assert row["隐含年均增速"] == f"{r.target_cagr:.1f}%" and row["上一规划期年均增速"] == f"{r.period_growth:.1f}%（2015-2020）"
     assert f"2015—2020 年年均增长 {r.period_growth:.1f}%" in row["起草说明"]
@@ -208,7 +208,7 @@ def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(d
     # no English left in the Chinese table's notes
     import re
     assert not [n for n in t["起草说明"] if re.search("[A-Za-z]{3,}", n)]
-    assert "<th>实现概率（稳妥/积极/挑战）</th>" in ts.table_html(d, ds)
+    assert "<th>实现概率</th>" in ts.table_html(d, ds)
     assert "示例" in ts.header(DRAFT, ds) and "非正式规划" in ts.header(DRAFT, ds)
 
 
@@ -217,7 +217,8 @@ def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
     from mzforecast.pages import target_setting as ts
     d = P.assess_draft(DRAFT, ds)
     assert set(ts.charted(d).target_id) == {"draft-dibao-urban", "draft-dibao-rural", "draft-01-tekun-urban",
-                                            "draft-01-tekun-rural", "draft-02-rural-urban-dibao"}
+                                            "draft-01-tekun-rural", "draft-02-rural-urban-dibao",
+                                            "draft-08-social-work-professionals"}  # through 持证社工
     t = mzf.get_target(str(DRAFT), "draft-dibao-urban", ds)
     r = d.set_index("target_id").loc["draft-dibao-urban"].to_dict()
     fig = ts.figure(t, r, ds)
@@ -227,8 +228,8 @@ def test_figure_marks_the_proposed_values_and_the_draft_target(ds):
     assert any(ln.get_label().startswith("草案目标 950") and ln.get_ydata()[0] == 950 for ln in ax.get_lines())
     assert max(ax.get_lines()[-1].get_xdata()) == 2030
     plt.close(fig)
-    assert ts.figure(mzf.get_target(str(DRAFT), "draft-08-social-work-professionals", ds), {}, ds) is None
-    assert "暂无法测算的指标（9）" in ts.without_data(d, ds)
+    assert ts.figure(mzf.get_target(str(DRAFT), "draft-06-community-facility-area", ds), {}, ds) is None
+    assert "暂无法测算的指标（8）" in ts.without_data(d, ds)
 
 
 def test_target_setting_notebook_has_a_plain_parameters_cell():
@@ -248,7 +249,7 @@ def test_draft_notebook_renders_with_its_charts(tmp_path):
                                 timeout=120, progress=False)
     assert [r["ok"] for r in results] == [True], results
     html = (tmp_path / "ts" / "changchun-15th-draft-example.html").read_text(encoding="utf-8")
-    assert html.count("data:image/png") == 5  # one chart per target with data
+    assert html.count("data:image/png") == 6  # one chart per target with data
     assert "80%把握可承诺值" in html and "非正式规划" in html and "Traceback" not in html
     # a draft never mixes into the monitoring summary
     assert (tmp_path / "ts" / "summary.csv").read_text(encoding="utf-8").count("\n") == 1
@@ -272,3 +273,18 @@ def test_as_of_runs_the_proposal_as_it_would_have_run_then(ds):
     assert "15-year horizon instead of 5" in r.note and "only two observations" in r.note
     t = _target_at(ds, "dibao_standard_urban", r.value)
     assert abs(assess(t, ds, as_of=2015).probability - 0.8) <= 0.03
+
+
+def test_an_indicator_read_through_a_proxy_reads_alike_on_every_page(ds):
+    """社会工作专业人才总量 has no series: the 14th plan and the draft both read it through 持证社工
+    (data/plan_indicators.yaml), so the draft shows 4,139人 (2020) as a lower bound, not 暂无观测数据."""
+    from mzforecast.pages import target_setting as ts
+    from mzforecast.pages.evaluation import form
+    d = P.assess_draft(DRAFT, ds)
+    r = d.set_index("target_id").loc["draft-08-social-work-professionals"]
+    assert r.proxy == "certified_social_workers" and r.latest_year == 2020 and round(r.latest_value) == 4139
+    row = ts.table(d, ds).set_index("指标").loc["社会工作专业人才总量（以持证社会工作者人数计，下限）"]
+    assert row["最新值(年份)"] == "4,139人(2020)"
+    assert "社会工作专业人才总量" not in ts.without_data(d, ds)
+    f = form(mzf.assess_plan("changchun-14th", data=ds), ds, "changchun-14th")
+    assert "社会工作专业人才总量（以持证社会工作者人数计，下限）" in set(f.indicator_name)

@@ -200,3 +200,74 @@ def test_header_counts_region_target_pairs_not_regions(jilin):
     assert "各类判断的地区·目标项次：" in head and "各类判断的地区数" not in head
     assert sum(rr.status_counts(res).values()) == len(res) == res.region.nunique() * len(p.targets)
     assert "各类判断的地区数：" in rr.target_section(p.targets[0], res, ds)  # per target: regions
+
+
+def test_midterm_section_lists_the_regions_behind_schedule(jilin):
+    """As of the data year (2023 of 2020–2025) a region at 33 % of the way against 60 % of the time
+    is 滞后: counted in the heading and listed, never 「没有地区滞后」 beside such rows."""
+    ds, p, res = jilin
+    for t in p.targets:
+        html = rr.target_section(t, res, ds)
+        rows = res[res.target_id == t.id]
+        lagging = rows[rows.completion_progress < rows.time_progress - 5]
+        assert len(lagging) == len(rr.behind(res, t.id))
+        assert f"滞后序时进度的地区（{len(lagging)}）" in html
+        if len(lagging):
+            assert "没有地区滞后" not in html
+    yanbian = res[(res.region == "yanbian") & (res.target_id == p.targets[0].id)].iloc[0]
+    assert yanbian.progress_status == "behind"
+
+
+def test_section_after_the_target_year_has_no_schedule(jilin_passed):
+    """Once the target year has passed (总结评估) no 序时进度, 进度状态 or 滞后 section on any target,
+    and no 序时进度 number in the frame either (so no workbook shows one); 完成情况 instead."""
+    ds, p, res = jilin_passed
+    assert res.time_progress.isna().all() and (res.progress_status == "").all()
+    for t in p.targets:
+        html = rr.target_section(t, res, ds)
+        for word in ("序时进度", "进度状态", "滞后"):
+            assert word not in html, word
+        assert "完成情况" in html and "总结评估" in html and "目标年 2025 年已过" in html
+
+
+def test_regions_workbook_after_the_target_year_has_no_time_progress(jilin_passed, tmp_path):
+    import openpyxl
+    from mzforecast.pages.evaluation import write_summary_xlsx
+    ds, p, res = jilin_passed
+    ws = openpyxl.load_workbook(write_summary_xlsx(res, tmp_path / "r.xlsx", ds)).active
+    head = [c.value for c in ws[1]]
+    cols = [i for i, h in enumerate(head) if h and ("序时进度" in h or h == "状态")]
+    assert cols and all(row[i] in (None, "", "–") for row in ws.iter_rows(min_row=2, values_only=True) for i in cols)
+
+
+def test_small_multiples_legend_path_and_unit_label(jilin):
+    """The grid has one legend naming the dotted 年度分解 and dash-dot 基年 lines; no chart draws a
+    年度分解 that falls for a ≥ target (a region whose base already met it has none); the unit label
+    above the axis clears the top tick label."""
+    from mzforecast.messages.pages import CHART
+    ds, p, res = jilin
+    for t in p.targets[:3]:
+        fig = rr.small_multiples(t, res, ds)
+        assert fig.legends, t.id
+        words = [x.get_text() for x in fig.legends[0].get_texts()]
+        assert CHART["zh"]["path"] in words and CHART["zh"]["base"] in words and CHART["zh"]["target"] in words
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        r = canvas.get_renderer()
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            for ln in ax.get_lines():
+                if ln.get_label() == CHART["zh"]["path"]:
+                    y = ln.get_ydata()
+                    assert y[-1] >= y[0], (t.id, ax.get_title())
+            lo, hi = ax.get_ylim()
+            shown = [lb for lb, v in zip(ax.get_yticklabels(), ax.get_yticks()) if lb.get_text() and lo <= v <= hi]
+            top = max(shown, key=lambda lb: lb.get_window_extent(r).y1)
+            assert not ax.yaxis.label.get_window_extent(r).overlaps(top.get_window_extent(r)), (t.id, ax.get_title())
+    # 四平 and 通化 met 80 % community-centre coverage in the base year: their charts have no 年度分解
+    fig = rr.small_multiples(p.targets[2], res, ds)
+    for ax in fig.axes:
+        if any(n in ax.get_title() for n in ("四平", "通化")):
+            assert CHART["zh"]["path"] not in [ln.get_label() for ln in ax.get_lines()]

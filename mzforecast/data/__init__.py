@@ -99,6 +99,16 @@ class Source(BaseModel):
     document_number: str | None = None
 
 
+def standing_proxies() -> dict[str, dict]:
+    """indicator -> {proxy, note} from data/plan_indicators.yaml: the one rule for an indicator without
+    its own series (社会工作专业人才总量 through 持证社工), which every plan and draft then reads alike."""
+    f = data_dir() / "plan_indicators.yaml"
+    doc = read_yaml(f) if f.exists() else None
+    entries = doc.get("indicators") if isinstance(doc, dict) else None
+    return {e["indicator"]: {"proxy": e["proxy"], "note": e.get("note")} for e in entries or []
+            if isinstance(e, dict) and isinstance(e.get("indicator"), str) and isinstance(e.get("proxy"), str)}
+
+
 def validation_errors(e: ValidationError, file: str, prefix: str = "", known=()) -> list[DataError]:
     """Pydantic errors as DataErrors with the key path; unknown keys named with the closest known key."""
     out = []

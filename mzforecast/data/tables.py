@@ -18,12 +18,16 @@ KNOWN_COLUMNS = {"region", "region_name", "indicator", "indicator_name", "year",
 
 
 def column_name(col) -> str:
-    """'2019年', '2019 年', 'Y2019', '2019.0' -> '2019'; ' Unit ' -> 'unit'; 'Region Name' -> 'region_name'."""
+    """'2019年', '2019 年', 'Y2019', '2019.0' -> '2019'; ' Unit ' -> 'unit'; 'Region Name' -> 'region_name';
+    '单位（unit）' -> 'unit'."""
     s = str(col).strip()
     m = YEAR_HEADER.fullmatch(s)
     if m:
         return str(int(m.group(1)))  # full-width digits (２０１９年) too
     key = re.sub(r"\s+", "_", s.lower())
+    m = re.fullmatch(r"[^（(]*[（(]\s*([A-Za-z_ ]+?)\s*[)）]", s)  # '地区（region）': the template's bilingual header
+    if key not in KNOWN_COLUMNS and m:
+        key = re.sub(r"\s+", "_", m.group(1).lower())
     return key if key in KNOWN_COLUMNS else s
 
 

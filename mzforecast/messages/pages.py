@@ -76,11 +76,13 @@ DESCRIBE = {
 SCORE_LINE = {
     "zh": ("共{targets}项目标（{transferred}项已划出民政，不评估）；{shown}项有预测或实际结果；"
            "{with_outcome}项有实际结果：{as_of}年作出判断的{called}项中{agree}项与实际一致，"
+           "{at_risk}项判为存在风险（实现概率25%–75%，不判断能否实现，不计入一致），"
            "{no_call}项仅1个观测值（数据不足，不作判断）；"
            "80%区间覆盖实际值 {inside80}/{intervals}，95%区间 {inside95}/{intervals}"),
     "en": ("{targets} targets ({transferred} transferred, not scored); {shown} with a forecast or an "
            "outcome; {with_outcome} with an outcome: verdict of {as_of} matched the outcome for {agree} of "
-           "the {called} it called, {no_call} with one observation made no call (insufficient data); "
+           "the {called} it called, {at_risk} at risk (a 25-75% chance: no call either way), "
+           "{no_call} with one observation made no call (insufficient data); "
            "80% interval held the outcome {inside80}/{intervals}, 95% {inside95}/{intervals}"),
 }
 # the backtest's score when no target has an outcome yet: nothing can be scored, say why
@@ -191,7 +193,9 @@ REGIONS = {
                none_behind="没有地区滞后于序时进度。", more="其余 {n} 个地区见 summary.csv（按实现概率从低到高排列，此处列出最低的 {k} 个）。",
                regions="个地区", example="示例：本页使用合成数据，不是真实统计。", counts="各类判断的地区数", counts_all="各类判断的地区·目标项次",
                worst="实现概率最低的 {k} 个地区", targets="个目标", colon="：", lp="（", rp="）", sep="，",
-               semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位"),
+               semi="；", year="{y}年", dots="实现概率", nowcast="（目标年已过者为推算值）", responsible="责任单位",
+               closing="完成情况",
+               final="目标年 {y} 年已过，本节为总结评估，按完成情况评价；目标年数据发布前，“判断”与实现概率为按已有数据的推算。"),
     "en": dict(rank="risk rank", order="Risk ranking: probability of meeting the target from low to high (1 = most "
                "likely missed); completion of 100% or more reads 'met'.", region="region", latest="latest", goal="target", base="base value", probability="probability",
                verdict="verdict", progress="completion", time="time elapsed", status="against schedule", behind="regions behind schedule",
@@ -200,7 +204,9 @@ REGIONS = {
                "SYNTHETIC data, not real statistics.", counts="regions by verdict", counts_all="region × target pairs by verdict", worst="the {k} regions least likely to "
                "meet the target", targets="targets", colon=": ", lp=" (", rp=")", sep=", ", semi="; ", year="{y}",
                dots="probability of meeting the target", nowcast=" (nowcast where the year has passed)",
-               responsible="responsible unit"),
+               responsible="responsible unit", closing="outcome",
+               final="The target year {y} has passed, so this section is a final review: no comparison with "
+                     "time elapsed; until the target year's data are out, the verdict and probability are a nowcast."),
 }
 # 中期评估/总结评估: the form is Chinese only (offices paste it into their report)
 EVALUATION = dict(
@@ -214,27 +220,30 @@ EVALUATION = dict(
 )
 # 目标测算 (target setting) page
 DRAFT = {
-    "zh": dict(head=["指标", "单位", "最新值(年份)", "草案目标", "实现概率（稳妥/积极/挑战）", "50%把握可承诺值", "80%把握可承诺值",
+    "zh": dict(head=["指标", "最新值(年份)", "草案目标", "实现概率", "50%把握可承诺值", "80%把握可承诺值",
                      "90%把握可承诺值", "隐含年均增速", "上一规划期年均增速", "起草说明"],
                table="测算总表", charts="分指标测算", notes="方法说明", ambition="{p}（{word}）",
                one_point="，仅1个观测值，无趋势", binding="（约束性）", draft="草案", lag="上年度",
-               at="{q}%把握 {v}", at_floor="{v}（按政策底线，实现概率{p}）", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
+               proxy="（以{name}计，下限）",
+               at="{q}%把握 {v}", short_of="—（底线{v}仅{p}）", nodata="暂无法测算的指标", item="", hint="在数据文件中补充这些指标的年度数据后即可测算。",
                title="<p>目标测算：基期 {b} 年，目标年 {y} 年。",
                example="<strong>本草案为示例，目标值为演示用数值，并非正式规划。</strong>",
                explain="<p>“实现概率”是按现有数据和趋势，草案目标在目标年实现的概率：≥80% 为稳妥，50%–80% 为积极，"
                        "&lt;50% 为挑战（更可能未实现）。“80%把握可承诺值”是以 80% 的概率能够达到（越低越好的指标：不超过）的数值，"
                        "与实现概率出自同一组抽样路径：以该值为目标，实现概率至少为 80%，一般即为 80%；"
-                       "若该值落在保障标准的最新值（只升不降）或比例的上下限上，实现概率更高，备注中注明。</p>",
+                       "若该值落在保障标准的最新值（只升不降）或比例的上下限上，实现概率更高，备注中注明。"
+                       "政策底线高于可承诺值、其实现概率又低于该列把握程度时，该列不填数值，写作“—（底线…仅…）”。</p>",
                method_note="“实现概率”与监测报告的实现概率相同：4000 条抽样路径中草案目标在目标年实现的比例。"
                            "“X%把握可承诺值”是以 X% 的概率能够达到（越低越好的指标：不超过）的数值，因此以该值为目标，"
                            "实现概率至少为 X%：保障标准只升不降、比例不越过上下限，部分抽样路径恰好停在最新值或界限上；"
                            "可承诺值落在这些集中取值上时，实现概率高于 X%，备注中注明实际概率，否则即为 X%（抽样误差内）。"
                            "基期数据尚未发布时，从最新数据年份起算，预测期更长，区间更宽。"),
-    "en": dict(head=["indicator", "unit", "latest (year)", "draft target", "probability (ambition)", "value at 50%",
+    "en": dict(head=["indicator", "latest (year)", "draft target", "probability (ambition)", "value at 50%",
                      "value at 80%", "value at 90%", "implied yearly growth", "historical yearly growth", "notes"],
                table="Summary table", charts="By indicator", notes="Notes on the method", ambition="{p} ({word})",
                one_point=", one observation, no trend", binding=" (binding)", draft="draft ", lag="",
-               at="at {q}%: {g}", at_floor="{v} (the policy floor, probability {p})", nodata="targets that cannot be computed yet", item="{id}: ",
+               proxy=" (through {name}: a lower bound)",
+               at="at {q}%: {g}", short_of="– (floor {v}: only {p})", nodata="targets that cannot be computed yet", item="{id}: ",
                hint="Add their yearly values (a --data file) to compute them.",
                title="<p>Target setting: base year {b}, target year {y}. ",
                example="<strong>This draft is an example: its values are illustrative, not an official plan.</strong>",
@@ -259,7 +268,8 @@ INDEX = {
                files="数据文件", stale="失败，显示上次生成的页面（已过期）",
                evaluation="实施情况评估（中期/总结评估）", regions_dashboard="分地区监测",
                target_setting="目标测算（下一五年规划草案）", evaluation_suffix="：实施情况评估", colon="：", no_progress="暂无法计算进度",
-               failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测"),
+               failed_help="页面未能生成，请将以下技术信息转给技术人员", backtest_title="{plan}：{y}年回测",
+               verdicts="判断", no_verdict="目标测算，无评估"),
     "en": dict(title="Civil-affairs plan targets: monitoring reports", run="run at", elapsed="took", seconds="took",
                data_version="data version", as_of="data up to", report="report", plan="plan", status="status",
                ok="ok", failed="FAILED", back="← index", current="current assessments", deep="in-depth pages",
@@ -267,5 +277,6 @@ INDEX = {
                files="data files", stale="FAILED, showing the previous (stale) page",
                evaluation="evaluations (mid-term / final)", regions_dashboard="regions",
                target_setting="target setting (draft plans)", evaluation_suffix=": evaluation", colon=": ", no_progress="no progress yet",
-               failed_help="the page was not made; technical details", backtest_title="{plan}: backtest as of {y}"),
+               failed_help="the page was not made; technical details", backtest_title="{plan}: backtest as of {y}",
+               verdicts="verdicts", no_verdict="target setting, no assessment"),
 }

@@ -61,7 +61,10 @@ def target_figure(t: Target, ds: Dataset, as_of=None, method: str = "auto", lang
         if actual and as_of:
             full = history(t, ds)[1]
             later = full[full.index > as_of]
-        return plots.fan_chart(hist, bands, target=t, milestones=milestones(t, ds) if t.kind == "level" else None,
+        ms = milestones(t, ds) if t.kind == "level" else None
+        if ms is not None and len(ms) and bool(t.met(float(ms.linear.iloc[0]))):
+            ms = ms.assign(linear=np.nan)  # the base already meets it: no 年度分解 (it would read as a planned fall)
+        return plots.fan_chart(hist, bands, target=t, milestones=ms,
                                title=heading, unit=t.unit, language=language, ax=ax, actual=later)
     if len(s) < 2:
         return None

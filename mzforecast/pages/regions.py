@@ -1,6 +1,6 @@
 """The regions dashboard (notebooks/regions_dashboard.ipynb): for each target, regions ranked by
-probability, counts by status, the regions behind schedule, and fan charts. One page per plan,
-not per region.
+probability, counts by status, the regions behind schedule (中期评估; once the target year has
+passed, 完成情况 instead of 序时进度), and fan charts. One page per plan, not per region.
 
 With COMPACT (50) regions or more the page stays short: the ranked table lists the worst
 COMPACT_ROWS, the dot plot becomes a strip of all regions, and fan charts are drawn only for
@@ -13,11 +13,13 @@ import pandas as pd
 
 from .. import fmt, plots
 from ..data import Dataset
+from ..attainment import reference_year
 from ..html import e, status_mark, table, verdict_badge
+from ..messages import label
 from ..messages.pages import DASHBOARD, REGIONS
 from ..targets import Plan, Target
 from .charts import target_figure
-from .closing import progress_text as closing_text
+from .closing import is_closing, progress_text as closing_text
 from .common import fmt_value, goal_text, kind_word, local_name, probability_cell
 from .dashboard import ORDER
 
@@ -55,6 +57,24 @@ def behind(res: pd.DataFrame, target_id: str) -> pd.DataFrame:
     r = res[(res.target_id == target_id) & (res.get("progress_status", pd.Series(index=res.index)) == "behind")].copy()
     gap = pd.to_numeric(r.completion_progress, errors="coerce") - pd.to_numeric(r.time_progress, errors="coerce")
     return r.assign(_gap=gap).sort_values(["_gap", "region"], kind="stable").drop(columns="_gap")
+
+
+def closing_view(res: pd.DataFrame, target: Target) -> bool:
+    """True when a target's section is a 总结评估: the run stood after the target year or the data
+    reach it. The engine (closing.completion) already decided that with the run's reference year
+    and gave the rows a 完成情况 (closing_status); without that column, pages.closing.is_closing
+    decides as the evaluation pages do. Then 序时进度 means nothing: the section shows 完成情况."""
+    r = res[res.target_id == target.id]
+    if "closing_status" in r:
+        return bool((r.closing_status.fillna("").astype(str) != "").any())
+    as_of = pd.to_numeric(r.get("as_of", pd.Series(dtype=float)), errors="coerce").dropna()
+    ref = reference_year(int(as_of.iloc[0]) if len(as_of) else None)
+    return is_closing(r, int(target.target_year), ref)
+
+
+def closing_word(status, language: str = "zh") -> str:
+    """完成情况 of one region (超额完成/已完成/…/无数据), a dash where there is none yet."""
+    return label("closing", status, language) if isinstance(status, str) and status else fmt.DASH
 
 
 def region_name(ds: Dataset, region: str, language: str) -> str:
@@ -128,17 +148,28 @@ def target_section(target: Target, res: pd.DataFrame, ds: Dataset, language: str
 
     def when(y):
         return f"{t['lp']}{int(y)}{t['rp']}" if pd.notna(y) else ""
+    final = closing_view(res, target)
+
+    def tail(x):
+        """序时进度 and 进度状态 at a 中期评估; at a 总结评估 the 完成情况 alone."""
+        if final:
+            return [e(closing_word(getattr(x, "closing_status", ""), language))]
+        return [e(progress_text(x.time_progress, language)), status_mark(getattr(x, "progress_status", ""), language)]
     rows = [[str(x.rank), _name(ds, x.region, language), e(fmt_value(x.base_value, lunit, language)),
              e(fmt_value(x.latest_value, lunit, language) + when(x.latest_year)),
              e(fmt_value(x.target_value, unit, language)), probability_cell(x, language),
              verdict_badge(x.verdict, language), prog(x.completion_progress, getattr(x, "closing_status", "")),
-             e(progress_text(x.time_progress, language)), status_mark(getattr(x, "progress_status", ""), language)]
-            for x in shown.itertuples()]
+             *tail(x)] for x in shown.itertuples()]
     html.append(f"<p><small>{e(t['order'])}</small></p>")
+    if final:
+        html.append(f"<p>{e(t['final'].format(y=target.target_year))}</p>")
     html.append(table([t["rank"], t["region"], t["base"], t["latest"], t["goal"], t["probability"],
-                              t["verdict"], t["progress"], t["time"], t["status"]], rows, "risk"))
+                       t["verdict"], t["progress"], *([t["closing"]] if final else [t["time"], t["status"]])],
+                      rows, "risk"))
     if compact:
         html.append(f"<p>{e(t['more'].format(n=len(r) - len(shown), k=len(shown)))}</p>")
+    if final:  # no region lags a schedule that has run out
+        return "\n".join(html)
     b = behind(res, target.id)
     html.append(f"<h3>{e(t['behind'])}{t['lp']}{len(b)}{t['rp']}</h3>")
     if b.empty:
@@ -219,11 +250,12 @@ def small_multiples(target: Target, res: pd.DataFrame, ds: Dataset, as_of=None, 
         axes = fig.subplots(nrow, cols, squeeze=False)
         for ax, x in zip(axes.flat, r.itertuples()):
             target_figure(region_target(target, x), ds, as_of, method, language, ax=ax)
-            if ax.get_legend() is not None:
+            if ax.get_legend() is not None:  # one legend for the grid (plots.shared_legend)
                 ax.get_legend().remove()
             ax.set_title(f"{region_name(ds, x.region, language)} · {plots.verdict_label(x.verdict, language)}",
                          fontsize=9, color=plots.COLORS.get(x.verdict, "black"), parse_math=False)
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)
-        fig.tight_layout()
+        plots.shared_legend(fig, list(axes.flat)[:n], language)
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / (3.0 * nrow)))  # room for the legend above the grid
     return fig

@@ -11,12 +11,15 @@ import pandas as pd
 from .. import fmt, plots
 from ..attainment import target_fan
 from ..data import Dataset
+from ..draft_floors import short_of_promise
 from ..html import e, table as html_table
 from ..messages import label, note as message
 from ..messages.closing import DRAFT as PERIOD
 from ..messages.goal import comparison
 from ..messages.notes import parts_of
 from ..messages.pages import CHART, DRAFT, WORDS
+
+WORDS_COLON = {"zh": "：", "en": ": "}
 from ..propose import get_draft
 from ..targets import Target
 from .common import fmt_value, local_name, unit_label
@@ -63,8 +66,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
             target = f"{fmt_value(r.target_value, r.unit, language)}–…"
         sign = "≤" if r.comparator in ("<=", "<") else "≥"
         cuts = [_promisable(r, q, sign, language) for q in (50, 80, 90)]
-        unit = unit_label(r.unit, language)  # the one unit formatter: 个 for outlets, 倍 for times
-        rows.append([name, unit, latest,
+        rows.append([name, latest,  # every value carries its unit (fmt_value), so no 单位 column
                      target + (W["binding"] if r.binding else ""),
                      amb, *cuts, _pct(r.target_cagr), _period(r),
                      # the 起草说明 (draft_floors.note_zh) in Chinese: growth of the last plan period, floors
@@ -74,13 +76,17 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
 
 
 def _promisable(r, q: int, sign: str, language: str) -> str:
-    """The value promisable at q %; one lifted to a policy floor says so, with the floor's own
-    probability (draft_floors.apply), never implying q % confidence it does not have."""
-    cut = _cut(getattr(r, f"proposed_{q}", np.nan), sign, r.unit, language)
-    p = getattr(r, "floor_probability", np.nan)
-    if f"proposed_{q}" in str(getattr(r, "raised", "") or "").split(",") and not pd.isna(p):
-        return DRAFT[language]["at_floor"].format(v=cut, p=f"{p:.0%}")
-    return cut
+    """The value promisable at q %. A value lifted to a policy floor whose own probability is below
+    q % (draft_floors.short_of_promise) is no promise at q %: the cell says 「—（底线1.50倍仅79%）」."""
+    v = getattr(r, f"proposed_{q}", np.nan)
+    if short_of_promise(r, f"proposed_{q}"):
+        return short_text(v, r.unit, getattr(r, "floor_probability", np.nan), language)
+    return _cut(v, sign, r.unit, language)
+
+
+def short_text(v, unit: str, p, language: str = "zh") -> str:
+    """「—（底线1.50倍仅79%）」: the floor and its own probability, in place of a promise it is not."""
+    return DRAFT[language]["short_of"].format(v=fmt_value(v, unit, language), p=fmt.probability(p))
 
 
 def _drafting_note(r, ds: Dataset) -> str:
@@ -99,8 +105,14 @@ def _period(r) -> str:
 
 
 def table_html(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> str:
+    """The table with each row's 起草说明 on a full-width line below it (a column of 10-line
+    paragraphs squeezes every number column at 1280 px)."""
     t = table(d, ds, language)
-    return html_table(list(t.columns), [[e(str(c)) for c in row] for row in t.itertuples(index=False)], "risk draft")
+    head, notes = list(t.columns[:-1]), t.iloc[:, -1]
+    rows = [[e(str(c)) for c in row] for row in t.iloc[:, :-1].itertuples(index=False)]
+    return html_table(head, rows, "risk draft",
+                      notes=[f"<b>{e(t.columns[-1])}</b>{WORDS_COLON[language]}{e(str(n))}" if str(n).strip() else ""
+                             for n in notes])
 
 
 def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", language: str = "zh"):
@@ -125,12 +137,20 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
             if ln.get_label().startswith(CHART[language]["target"] + " "):
                 ln.set_label(DRAFT[language]["draft"] + ln.get_label())
         T = t.target_year
+        get = row.get if hasattr(row, "get") else lambda k, d=None: getattr(row, k, d)
+        short = None
         for q, colour in ((50, "#08519c"), (80, "#31a354"), (90, "#006d2c")):
-            v = row.get(f"proposed_{q}") if hasattr(row, "get") else getattr(row, f"proposed_{q}", None)
+            v = get(f"proposed_{q}")
             if v is None or pd.isna(v):
+                continue
+            if short_of_promise(row, f"proposed_{q}"):  # the floor, not a value met at q %: marked once, as such
+                short = v
                 continue
             word = DRAFT[language]["at"].format(q=q, v=fmt_value(v, t.unit, language), g=f"{v:,.4g}")
             ax.plot([T], [v], marker="_", ms=22, mew=2.5, color=colour, label=word, ls="none")
+        if short is not None:
+            ax.plot([T], [short], marker="_", ms=22, mew=2.5, color="#969696", ls="none",
+                    label=short_text(short, t.unit, get("floor_probability", np.nan), language))
         ax.legend(fontsize=8, loc="best", frameon=False)
     return fig
 
@@ -138,6 +158,9 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
 def quantity_name(r, ds: Dataset, language: str = "zh") -> str:
     """What a draft target is judged on: the indicator, or for a ratio 'A ÷ (上年度) B'."""
     name = ds.indicators[r["indicator"]].name(language)
+    proxy = r.get("proxy")
+    if isinstance(proxy, str) and proxy in ds.indicators:  # a lower bound, named as the evaluation pages name it
+        name += DRAFT[language]["proxy"].format(name=ds.indicators[proxy].name(language))
     if r.get("kind") == "ratio" and r.get("denominator"):
         prev = WORDS[language]["lag"] if r.get("denominator_lag") else ""
         name += f" ÷ {prev}{ds.indicators[r['denominator']].name(language)}"

@@ -181,6 +181,7 @@ def write_index(stage: Path, results, todo, elapsed, as_of, data, shared_font: b
     columns = {k: [(v, verdict_label(v, lang), COLORS[v]) for v in shown] for k in groups}
     columns["evaluation"] = [(k, w, c) for k, w, c in _evaluation_columns(lang)
                              if any(j["counts"].get(k) for j in groups["evaluation"])]
+    columns["target_setting"] = []  # a draft is measured, not judged: one cell says so (t.no_verdict)
     pinned = bool(os.environ.get("SOURCE_DATE_EPOCH"))  # byte-identical rebuilds show no timings
     html = render(
         "index.html.j2", shared_font=shared_font, seconds=not pinned, lang=lang, t=t, groups=groups, columns=columns, data_version=data_version(data), data_year=data_year,

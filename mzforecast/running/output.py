@@ -42,7 +42,7 @@ KEEP = {".gitkeep", MARKER, PAGES}
 README = """# Reports (generated)
 
 Written by `mzforecast run` at {stamp}: executed notebooks, one HTML page per notebook,
-`index.html`, `summary.csv` and `summary.json`. The files mzforecast wrote are replaced on
+`index.html`, `summary.csv`, `summary.xlsx` (the evaluation form) and `summary.json`. The files mzforecast wrote are replaced on
 each run (their names are listed in `.mzforecast-output`); any other file is kept.
 """
 # what a marker without a list of files (written before the list existed) stands for

@@ -1,0 +1,41 @@
+"""The command line takes names where the Python API does (one resolver), prints rates through fmt,
+and never shows a floor under a promise it does not make."""
+import pytest
+
+from mzforecast import cli
+
+
+def run(argv, capsys):
+    try:
+        rc = cli.main([str(a) for a in argv])
+    except SystemExit as e:
+        rc = e.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return rc, out, err
+
+
+@pytest.mark.parametrize("region, indicator", [("changchun", "dibao_standard_urban"), ("长春", "城市低保标准"),
+                                               ("长春市", "城市低保标准")])
+def test_propose_takes_ids_or_names_and_prints_growth_in_percent(capsys, region, indicator):
+    rc, out, err = run(["propose", region, indicator, "--probability", "0.5", "0.8"], capsys)
+    assert rc == 0, err
+    head, *rows = out.strip().splitlines()
+    cagr = head.split().index("implied_cagr")
+    assert len(rows) == 2 and all(r.split()[cagr].endswith("%") for r in rows), out
+
+
+def test_forecast_takes_a_name_and_an_unknown_one_is_a_message(capsys):
+    rc, out, _ = run(["forecast", "长春", "城市低保标准", "--until", "2022"], capsys)
+    assert rc == 0 and "dibao_standard_urban" in out
+    rc, _, err = run(["forecast", "长春", "没有这个指标", "--until", "2022"], capsys)
+    assert rc == 2 and "unknown indicator '没有这个指标'" in err
+    rc, _, err = run(["propose", "长春", "没有这个指标"], capsys)
+    assert rc == 2 and "unknown indicator '没有这个指标'" in err
+
+
+def test_draft_table_shows_a_floor_short_of_its_column_as_such(capsys):
+    rc, out, _ = run(["draft", "changchun-15th-draft-example"], capsys)
+    assert rc == 0
+    row = next(r for r in out.splitlines() if r.strip().startswith("draft-01-tekun-urban"))
+    assert row.count("– (floor 1.50×: only 79%)") == 2  # the 80 % and 90 % columns
