@@ -8,6 +8,7 @@ import sys
 import pandas as pd
 
 from . import attainment, backtest, data as D, regional, targets as T
+from .clock import check_environment
 from .plan import assess_plan
 from .codes import BINDING, EXPECTED
 from .data import YEAR_MAX, YEAR_MIN
@@ -153,13 +154,15 @@ def year(text: str) -> int:
     return y
 
 
-def count(minimum: int):
-    """An integer option with a lower bound (--jobs >= 0, --timeout >= 1)."""
+def count(minimum: int, maximum: int | None = None):
+    """An integer option with bounds (--jobs >= 0, --timeout >= 1, --lag 0-10)."""
     def parse(text: str) -> int:
         try:
             n = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if maximum is not None and not minimum <= n <= maximum:
+            raise argparse.ArgumentTypeError(f"must be {minimum}-{maximum}, got {n}")
         if n < minimum:
             raise argparse.ArgumentTypeError(f"{n} is below {minimum}")
         return n
@@ -306,7 +309,8 @@ def _target_setting_parsers(sub, fmt, as_of_method, datafiles):
     g.add_argument("--year", type=year, default=2030, help="the year the value is for")
     probabilities(g)
     g.add_argument("--denominator", help="propose a ratio: INDICATOR / DENOMINATOR")
-    g.add_argument("--lag", type=count(0), default=0, help="the denominator's year is this many years earlier")
+    g.add_argument("--lag", type=count(0, 10), default=0, help="the denominator's year is this many years "
+                   "earlier (0-10; with --denominator)")
     g.add_argument("--unit", choices=["times", "percent"], help="unit of a ratio (default times)")
     as_of_method(g)
     datafiles(g)
@@ -406,6 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        check_environment()  # a bad SOURCE_DATE_EPOCH fails here, not in a reader (or a kernel) later
         return args.func(args) or 0
     except DataErrors as e:
         for err in e.errors[:MAX_ERRORS]:

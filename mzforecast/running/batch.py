@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from .. import clock
 from ..errors import MzError
 from ..safe import terminal
 from ..html import drop_dead_links
@@ -213,7 +214,7 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
         written = sorted(p.name for p in stage.iterdir())
         old.carry_over(stage)
         # timings vary run to run: a pinned build (SOURCE_DATE_EPOCH) records none, so it stays byte-identical
-        seconds = {} if os.environ.get("SOURCE_DATE_EPOCH") else {
+        seconds = {} if clock.pinned() else {
             r["name"]: r["seconds"] for r in results if r["ok"] and "seconds" in r}
         (stage / MARKER).write_text(marker_text(written, seconds), encoding="utf-8")
         swap(stage, out)

@@ -5,7 +5,6 @@ Imports leaves, data, engine and presentation.
 """
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import json
 import os
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import clock
 from ..attainment import FIELDS
 from ..errors import DataError
 from ..pages.evaluation import write_summary_xlsx
@@ -69,9 +69,7 @@ def recorded_seconds(out: Path) -> dict:
 
 def run_stamp() -> str:
     """Run time shown in the reports; SOURCE_DATE_EPOCH pins it for byte-identical rebuilds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now()
-    return when.strftime("%Y-%m-%d %H:%M")
+    return clock.local_now().strftime("%Y-%m-%d %H:%M")
 
 
 class OutputFolder:
