@@ -139,6 +139,11 @@ def _resolve_period(layout, year: int | None, period: str | None) -> Period:
         p = parse_period(period)
         if p is None:
             raise DataError(f"--period '{period}' is not a period", fix="write 2024-06 (a month), 2013Q4 or 2023")
+        said = period_in_title(layout.title)
+        if said is not None and said != p:  # a month's flow must never be written as a year's total
+            raise DataError(f"--period {p.label()} but the report's title says {said.label()}", file=file,
+                            fix="leave out --period, or give the period the title states")
+        _need_part(layout, said or p)
     else:
         p = period_in_title(layout.title)
         _need_part(layout, p)

@@ -1,0 +1,101 @@
+"""Hostile use, round three: defects a hostile tester found after round two, each as a class
+(every command, reader or writer with the same flaw). Each test builds its own inputs and
+asserts the exit code, the message and that no traceback is printed."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mzforecast import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DRAFT = "changchun-15th-draft-example"
+
+
+def main(argv, capsys):
+    try:
+        rc = cli.main([str(a) for a in argv])
+    except SystemExit as e:
+        rc = e.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return rc, out, err
+
+
+# ---------------------------------------------------------------- P1-1 a probability given twice
+@pytest.mark.parametrize("argv", [["draft", DRAFT, "--probability", "0.5", "0.5"],
+                                  ["draft", DRAFT, "--probability", "0.5", "0.500001"],
+                                  ["propose", "changchun", "dibao_standard_urban", "--probability", "0.5", "0.5"]])
+def test_probability_given_twice_is_refused(argv, capsys):
+    rc, out, err = main(argv, capsys)
+    assert rc == 2 and "probability given twice" in err and "50%" in err
+    assert out == ""
+
+
+# ---------------------------------------------------------------- P1-2, P2-8 propose options
+@pytest.mark.parametrize("extra, said", [
+    (["--denominator", "dibao_standard_rural", "--lag", "11"], "must be 0-10"),
+    (["--denominator", "dibao_standard_rural", "--lag", "-1"], "must be 0-10"),
+    (["--lag", "1"], "no --denominator"),
+    (["--denominator", "dibao_standard_urban"], "the indicator itself"),
+    (["--unit", "percent"], "does not fit 'dibao_standard_urban'"),
+])
+def test_propose_options_that_mean_nothing_are_refused(extra, said, capsys):
+    rc, out, err = main(["propose", "changchun", "dibao_standard_urban", *extra], capsys)
+    assert rc == 2 and said in err, err
+    assert out == ""
+
+
+# ---------------------------------------------------------------- P1-3 SOURCE_DATE_EPOCH
+@pytest.mark.parametrize("value", ["abc", "1e9", "1700000000.5", "99999999999999999999", "253402300800", "-1"])
+@pytest.mark.parametrize("argv", [["assess", "--plan", "changchun-14th"], ["template", "changchun-14th", "--out", "t.xlsx"],
+                                  ["draft", DRAFT], ["backtest", "--plan", "changchun-13th"],
+                                  ["run", "changchun-14th-rural-urban-dibao", "--out", "reports"]])
+def test_bad_source_date_epoch_is_refused_at_start(value, argv, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    rc, out, err = main(argv, capsys)
+    assert rc == 2
+    assert f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (e.g. 1767225600)" in err and repr(value) in err
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+
+
+def test_library_readers_of_the_clock_raise_one_clear_error(monkeypatch):
+    from mzforecast import attainment, clock
+    from mzforecast.errors import MzError
+    from mzforecast.io.workbook import workbook_bytes
+    import openpyxl
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    for call in (attainment.reference_year, clock.now, lambda: workbook_bytes(openpyxl.Workbook())):
+        with pytest.raises(MzError, match="SOURCE_DATE_EPOCH must be whole seconds"):
+            call()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert attainment.reference_year() == 2026
+    monkeypatch.setenv("MZFORECAST_REFERENCE_YEAR", "20x5")
+    with pytest.raises(MzError, match="MZFORECAST_REFERENCE_YEAR must be a year"):
+        attainment.reference_year()
+
+
+# ---------------------------------------------------------------- P1-4 --period against the title
+MONTHLY = "长春市2024年12月社会服务统计月报\n指标名称,单位,数量\n城市低保标准,元/人·月,800\n临时救助,人次,120\n"
+
+
+@pytest.mark.parametrize("opt", [["--period", "2023Q4"], ["--period", "2024"], ["--period", "2023-12"],
+                                 ["--year", "2023"]])
+def test_period_contradicting_the_title_is_refused(opt, capsys, tmp_path):
+    rep = tmp_path / "rep1.csv"
+    rep.write_text(MONTHLY, encoding="utf-8")
+    rc, out, err = main(["data", "import", rep, "--region", "changchun", *opt, "--out", tmp_path / "o.csv"], capsys)
+    assert rc == 2 and "rep1.csv" in err and "2024-12" in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_period_agreeing_with_the_title_keeps_the_month_flow_out(capsys, tmp_path):
+    rep = tmp_path / "rep1.csv"
+    rep.write_text(MONTHLY, encoding="utf-8")
+    rc, out, err = main(["data", "import", rep, "--region", "changchun", "--period", "2024-12"], capsys)
+    assert rc == 0
+    assert "dibao_standard_urban,2024,800" in out
+    assert "temporary_assistance" not in out and "not written" in err
