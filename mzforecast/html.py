@@ -6,7 +6,6 @@ Imports leaves and `plots`.
 from __future__ import annotations
 
 import base64
-import html as html_lib
 import json
 import os
 import re
@@ -15,7 +14,7 @@ import pandas as pd
 
 from . import fmt, plots
 from .messages import label
-from .safe import html_text
+from .safe import html_attr, html_text
 
 SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
 e = html_text  # every string from a file goes through mzforecast.safe
@@ -53,7 +52,7 @@ def anchors(res: pd.DataFrame) -> dict[str, str]:
 def img(fig, alt: str) -> str:
     """A chart as an <img> with alt text, PNG inlined: no dependence on the notebook backend."""
     data = base64.b64encode(plots.png(fig)).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html_lib.escape(alt)}">'
+    return f'<img src="data:image/png;base64,{data}" alt="{html_attr(alt)}">'
 
 
 def drop_dead_links(page: str, exists) -> str:

@@ -43,13 +43,21 @@ def check_id(value: str) -> str:
     return value
 
 
+def shown(value) -> str:
+    """Text for a page or a chart: a Word line or page break (U+000B/U+000C) as a newline, every
+    other control character (escape, bell…) and every bidi/zero-width character shown as ⟨U+001B⟩."""
+    text = str(value).replace("\x0b", "\n").replace("\x0c", "\n")
+    return visible(_CONTROL.sub(_mark, text))
+
+
 def html_text(value) -> str:
-    """Text between tags: &, <, >, ' and " escaped (also safe inside quoted attributes)."""
-    return str(escape("" if value is None else visible(value)))
+    """Text between tags: control, bidi and zero-width characters shown (`shown`), then &, <, >,
+    ' and " escaped (also safe inside quoted attributes)."""
+    return str(escape("" if value is None else shown(value)))
 
 
 def html_attr(value) -> str:
-    """A quoted attribute value: escaped like text, newlines kept out."""
+    """A quoted attribute value (alt, title): escaped like text, newlines kept out."""
     return html_text(value).replace("\n", "&#10;").replace("\r", "&#13;")
 
 

@@ -99,3 +99,51 @@ def test_period_agreeing_with_the_title_keeps_the_month_flow_out(capsys, tmp_pat
     assert rc == 0
     assert "dibao_standard_urban,2024,800" in out
     assert "temporary_assistance" not in out and "not written" in err
+
+
+# ---------------------------------------------------------------- P2-1 the one HTML escaper
+HOSTILE_TEXT = "规划\x0b第二行\x1b[31m红\x07\u202eabc\u200b"
+RAW = ("\x0b", "\x0c", "\x1b", "\x07", "\u202e", "\u200b")
+
+
+def hostile_plan(tmp_path, text=HOSTILE_TEXT):
+    q = json.dumps
+    p = tmp_path / "plan.yaml"
+    p.write_text(f"id: p-text\nname_zh: {q(text)}\nregion: changchun\nsource: x\nbase_year: 2020\n"
+                 f"target_year: 2025\ntargets:\n  - id: t1\n    indicator: elderly_care_beds\n    comparator: '>='\n"
+                 f"    value: 30000\n    unit: beds\n    quote: {q(text)}\n    responsible_unit: {q(text)}\n",
+                 encoding="utf-8")
+    return p
+
+
+def test_page_text_and_attributes_show_control_and_bidi_characters(tmp_path):
+    from mzforecast import html as H, pages, safe
+    from mzforecast.data import load
+    from mzforecast.pages import evaluation as er
+    from mzforecast.plan import assess_plan
+    import matplotlib.pyplot as plt
+    p = str(hostile_plan(tmp_path))
+    ds = load()
+    res = assess_plan(p, ds)
+    fig = plt.figure()
+    shown = {"header": pages.plan_header(p, ds, res), "evaluation": er.page_html(p, res, ds, None),
+             "img": H.img(fig, "x\u202ey\x1b"), "attr": safe.html_attr(HOSTILE_TEXT)}
+    plt.close(fig)
+    for where, page in shown.items():
+        for ch in RAW:
+            assert ch not in page, (where, repr(ch))
+    assert "⟨U+001B⟩" in shown["header"] and "⟨U+202E⟩" in shown["img"] and "⟨U+0007⟩" in shown["evaluation"]
+    assert "第二行" in shown["header"]  # a Word line break is a line break, not lost text
+
+
+def test_page_title_from_a_notebook_heading_is_shown_safely(tmp_path):
+    import nbformat
+    from mzforecast.running.index import notebook_to_html
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"# {HOSTILE_TEXT}"))
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, str(path))
+    page = notebook_to_html(path, "x", "zh", font_cache=False, shared_font=True)
+    head = page.split("</head>")[0]
+    assert "<title>" in head and all(ch not in head for ch in RAW), head[-300:]
+    assert "⟨U+202E⟩" in head
