@@ -35,11 +35,30 @@ def visible(text) -> str:
 
 
 def check_id(value: str) -> str:
-    """An id (plan, target) must look like what it is: no control, bidi or zero-width characters."""
-    bad = _INVISIBLE.search(value) or _CONTROL.search(value)
+    """An id (plan, target) must look like what it is: no control (newline, tab), bidi or zero-width
+    characters."""
+    bad = _INVISIBLE.search(value) or _CONTROL.search(value) or re.search(r"[\t\n\r]", value)
     if bad:
-        raise ValueError(f"holds the invisible character U+{ord(bad.group()):04X} ({visible(terminal(value))}): "
+        seen = re.sub(r"[\t\n\r]", _mark, shown(value))
+        raise ValueError(f"holds the invisible character U+{ord(bad.group()):04X} ({seen}): "
                          "type the id again with plain letters, digits, - and _")
+    return value
+
+
+_CODE = re.compile(r"\w[\w.\-]{0,63}")  # \w: letters of any script (长春 too), digits and _
+
+
+def check_code(value: str, what: str = "region") -> str:
+    """A region or indicator id, which becomes a key in files, pages and workbooks: letters, digits,
+    _, - and . only, starting with a letter or digit (so never a formula, markup or a hidden character)."""
+    try:
+        check_id(value)
+    except ValueError as e:
+        raise ValueError(f"{what} id {e}") from None
+    if not _CODE.fullmatch(value):
+        shown = terminal(value if len(value) <= 60 else value[:60] + "…")
+        raise ValueError(f"{what} id '{shown}' is not a plain id: use letters, digits, _, - and . "
+                         f"(at most 64, starting with a letter or digit), e.g. changchun")
     return value
 
 

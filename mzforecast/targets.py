@@ -13,7 +13,7 @@ from .errors import DataError, DataErrors
 from .messages import lang
 from .messages.notes import Note
 from .messages.pages import DESCRIBE
-from .safe import check_id
+from .safe import check_code, check_id
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
@@ -303,13 +303,16 @@ class Plan(BaseModel):
     region: str = ""
     # one plan for many regions: a list of region ids, or "all" (every region with data)
     regions: list[str] | Literal["all"] | None = None
-    example: bool = False  # a worked example on synthetic data, not a real plan
     source: str
     base_year: Year
     target_year: Year
     targets: list[Target]
-    example: bool = False  # an illustrative draft (data/drafts), not an official plan
+    example: bool = False  # a worked example (synthetic data, or a draft in data/drafts), not a real plan
     _plain_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
+
+    _plain_region = field_validator("region")(classmethod(lambda cls, v: v and check_code(v)))
+    _plain_regions = field_validator("regions")(classmethod(
+        lambda cls, v: [check_code(r) for r in v] if isinstance(v, list) else v))
 
     @model_validator(mode="after")
     def _years(self):
@@ -422,20 +425,8 @@ def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
 
 
 def get_target(plan: str, target_id: str, dataset: Dataset | None = None) -> Target:
-    """One target of a plan.
-
-    Parameters
-    ----------
-    plan : str, Path or Plan
-        As for ``get_plan``.
-    target_id : str
-        The target's id (``get_plan(plan).targets`` lists them).
-    dataset : Dataset, optional
-        As for ``get_plan``.
-
-    Returns
-    -------
-    Target
+    """One target of a plan: `plan` and `dataset` as for ``get_plan``, `target_id` one of
+    ``get_plan(plan).targets``.
 
     Raises
     ------

@@ -147,3 +147,52 @@ def test_page_title_from_a_notebook_heading_is_shown_safely(tmp_path):
     head = page.split("</head>")[0]
     assert "<title>" in head and all(ch not in head for ch in RAW), head[-300:]
     assert "⟨U+202E⟩" in head
+
+
+# ---------------------------------------------------------------- P2-2 ids in data files, options and plans
+@pytest.mark.parametrize("rid, said", [("=cmd|' /C calc'!A0", "is not a plain id"), ("x\u202ey", "U+202E"),
+                                       ("a\x1b[31m", "U+001B"), ("<b>x</b>", "is not a plain id")])
+def test_new_region_ids_in_data_files_are_refused(rid, said, tmp_path, capsys):
+    f = tmp_path / "reg.csv"
+    f.write_text("region,region_name,indicator,year,value,unit,source\n"
+                 f'"{rid.replace(chr(34), chr(34) * 2)}",某地,elderly_care_beds,2020,5,beds,s\n'
+                 + "".join(f"changchun,,elderly_care_beds,{y},5,beds,s\n" for y in range(1990, 2020)), encoding="utf-8")  # plain rows: text, not binary
+    for argv in (["data", "check", f], ["assess", "--plan", "changchun-14th", "--data", f]):
+        rc, out, err = main(argv, capsys)
+        assert rc == 2 and "reg.csv, row 2, column 'region'" in err and said in err, err
+        assert "unknown region" not in err and "1 problem" in err + "1 problem"  # one message per row, not two
+        assert err.count("reg.csv") == 1
+        assert "\x1b" not in err and "\u202e" not in err
+
+
+def test_data_import_refuses_a_new_region_id_that_is_not_plain(tmp_path, capsys):
+    rep = tmp_path / "r.csv"
+    rep.write_text(MONTHLY, encoding="utf-8")
+    out = tmp_path / "o.csv"
+    rc, _, err = main(["data", "import", rep, "--region", "a\x1b[31m", "--region-name", "某地", "--out", out], capsys)
+    assert rc == 2 and "--region" in err and "U+001B" in err and "\x1b" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("field, value, said", [("tid", "t\n1", "U+000A"), ("tid", "t\t1", "U+0009"),
+                                                ("region", "=cmd", "not a plain id"),
+                                                ("region", "chang\u200bchun", "U+200B")])
+def test_plan_ids_and_regions_refuse_control_and_formula(field, value, said, tmp_path, capsys):
+    q = json.dumps
+    tid, region = (value, "changchun") if field == "tid" else ("t1", value)
+    p = tmp_path / "pl.yaml"
+    p.write_text(f"id: p\nname_zh: x\nregion: {q(region)}\nsource: x\nbase_year: 2020\ntarget_year: 2025\n"
+                 f"targets:\n  - id: {q(tid)}\n    indicator: elderly_care_beds\n    comparator: '>='\n"
+                 f"    value: 30000\n    unit: beds\n    quote: q\n", encoding="utf-8")
+    rc, out, err = main(["plans", p], capsys)
+    assert rc == 2 and "pl.yaml" in err and said in err, err
+    assert "\n1" not in err
+
+
+def test_region_name_contradicting_a_known_region_is_refused(tmp_path, capsys):
+    rep = tmp_path / "r.csv"
+    rep.write_text(MONTHLY, encoding="utf-8")
+    rc, _, err = main(["data", "import", rep, "--region", "changchun", "--region-name", "北京"], capsys)
+    assert rc == 2 and "--region-name 北京" in err and "长春市" in err
+    rc, out, _ = main(["data", "import", rep, "--region", "changchun", "--region-name", "长春市"], capsys)
+    assert rc == 0 and "changchun,dibao_standard_urban" in out

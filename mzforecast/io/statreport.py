@@ -22,6 +22,7 @@ import pandas as pd
 from .. import units as U
 from ..data import LONG_COLUMNS, Dataset, check_value, data_dir, load, parse_number as _number, read_yaml
 from ..errors import DataError, DataErrors
+from ..safe import check_code
 from . import statreport_layout as L
 from .statreport_layout import Period, Sections, is_column_labels, parse_period, period_in_title, read_layout
 
@@ -177,6 +178,16 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
     if region not in ds.regions and not region_name:
         raise DataError(f"unknown region '{region}'", fix="give --region-name 名称 to import a region that is "
                         "not in data/regions.csv, or use one of: " + ", ".join(ds.regions))
+    known = ds.regions.get(region)
+    if known and region_name and not any(n and region_name.strip() in (n, n.rstrip("市省县区盟州"))
+                                         for n in (known.name_zh, known.name_en)):
+        raise DataError(f"--region-name {region_name} but region '{region}' is {ds.regions[region].name_zh}",
+                        fix="leave out --region-name for a known region, or give a new region id")
+    if region not in ds.regions:
+        try:
+            check_code(region)
+        except ValueError as e:
+            raise DataError(f"--region: {e}", fix="give the new region a plain id; its name goes in --region-name") from None
     items = items if items is not None else load_items(ds=ds)
     layout = read_layout(path)
     file = layout.label
