@@ -196,3 +196,37 @@ def test_region_name_contradicting_a_known_region_is_refused(tmp_path, capsys):
     assert rc == 2 and "--region-name 北京" in err and "长春市" in err
     rc, out, _ = main(["data", "import", rep, "--region", "changchun", "--region-name", "长春市"], capsys)
     assert rc == 0 and "changchun,dibao_standard_urban" in out
+
+
+# ---------------------------------------------------------------- P2-3 a zero denominator
+def test_zero_standard_is_refused_by_every_reader(tmp_path, capsys):
+    data = tmp_path / "zero.csv"
+    data.write_text("region,indicator,year,value,unit,source\nchangchun,dibao_standard_urban,2024,0,yuan/person/month,s\n",
+                    encoding="utf-8")
+    rep = tmp_path / "rep0.csv"
+    rep.write_text("长春市2024年12月社会服务统计月报\n指标名称,单位,数量\n城市低保标准,元/人·月,0\n", encoding="utf-8")
+    for argv, where in ((["data", "check", data], "zero.csv, row 2, column 'value'"),
+                        (["assess", "--plan", "changchun-14th", "--data", data], "zero.csv, row 2, column 'value'"),
+                        (["run", "changchun-14th-rural-urban-dibao", "--data", data, "--out", tmp_path / "r"],
+                         "zero.csv, row 2, column 'value'"),
+                        (["data", "import", rep, "--region", "changchun", "--out", tmp_path / "o.csv"],
+                         "rep0.csv, row 3, column '数量'")):
+        rc, out, err = main(argv, capsys)
+        assert rc == 2 and where in err and "must be above 0" in err, (argv[0], err)
+    assert not (tmp_path / "o.csv").exists() and not (tmp_path / "r").exists()
+
+
+def test_zero_denominator_of_a_user_ratio_names_file_and_row(tmp_path, capsys):
+    """A count a user's ratio divides by (not a standard, so 0 is readable) is refused at assessment
+    with the file and row of the 0."""
+    data = tmp_path / "d.csv"
+    data.write_text("region,indicator,year,value,unit,source\n"
+                    + "".join(f"changchun,elderly_care_beds,{y},{30000 + y},beds,s\n" for y in range(2015, 2021))
+                    + "".join(f"changchun,social_assistance_staff,{y},{0 if y == 2020 else 10},people,s\n"
+                              for y in range(2015, 2021)), encoding="utf-8")
+    p = tmp_path / "pl.yaml"
+    p.write_text("id: p\nname_zh: x\nregion: changchun\nsource: x\nbase_year: 2020\ntarget_year: 2025\ntargets:\n"
+                 "  - id: t1\n    indicator: elderly_care_beds\n    kind: ratio\n    denominator: social_assistance_staff\n"
+                 "    comparator: '>='\n    value: 3\n    unit: times\n    quote: q\n", encoding="utf-8")
+    rc, out, err = main(["assess", "--plan", p, "--data", data], capsys)
+    assert rc == 2 and "d.csv, row 13" in err and "social_assistance_staff is 0 in 2020" in err, err
