@@ -230,3 +230,37 @@ def test_zero_denominator_of_a_user_ratio_names_file_and_row(tmp_path, capsys):
                  "    comparator: '>='\n    value: 3\n    unit: times\n    quote: q\n", encoding="utf-8")
     rc, out, err = main(["assess", "--plan", p, "--data", data], capsys)
     assert rc == 2 and "d.csv, row 13" in err and "social_assistance_staff is 0 in 2020" in err, err
+
+
+# ---------------------------------------------------------------- P2-4 --out says the format
+@pytest.mark.parametrize("argv, said", [
+    (["assess", "--plan", "changchun-14th", "--format", "csv", "--out", "out.xlsx"], "--format csv but the name ends in .xlsx"),
+    (["assess", "--plan", "changchun-14th", "--format", "json", "--out", "out.csv"], "--format json but the name ends in .csv"),
+    (["assess", "--plan", "changchun-14th", "--out", "out.txt"], "--out needs a file name ending in .csv, .json, .xlsx"),
+    (["data", "import", "R.csv", "--region", "changchun", "--out", "R.xlsx"], "--out needs a file name ending in .csv"),
+])
+def test_out_whose_name_contradicts_the_format_is_refused(argv, said, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.csv").write_text(MONTHLY, encoding="utf-8")
+    rc, out, err = main(argv, capsys)
+    assert rc == 2 and said in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["R.csv"] and out == ""
+
+
+@pytest.mark.parametrize("name, first", [("out.csv", "\ufeffplan,target_id"), ("out.json", "[")])
+def test_assess_out_writes_the_format_its_name_says(name, first, tmp_path, capsys):
+    out = tmp_path / name
+    rc, shown, err = main(["assess", "--plan", "changchun-14th", "--out", out], capsys)
+    assert rc == 0 and shown == "" and f"wrote {out}" in err
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(first)
+    if name.endswith(".json"):
+        assert len(json.loads(text)) > 10
+
+
+def test_regions_plan_out_csv_is_written(tmp_path, capsys):
+    out = tmp_path / "r.csv"
+    rc, shown, err = main(["assess", "--plan", ROOT / "data/examples/jilin-prefectures-example.yaml",
+                           "--data", ROOT / "data/examples/jilin-prefectures-synthetic.csv", "--out", out], capsys)
+    assert rc == 0 and shown == ""
+    assert out.read_text(encoding="utf-8-sig").startswith("plan,target_id,region") and len(out.read_text().splitlines()) > 10

@@ -21,7 +21,7 @@ def data_import(args) -> int:
     from .statreport import describe, read_report
     check_readable(args.file)  # a device or FIFO is refused before it is opened
     if args.out:  # refused before any work: never over the report or a file it did not write
-        check_target(args.out, [args.file], args.force)
+        check_target(args.out, [args.file], args.force, ".csv")
     got = read_report(args.file, args.region, args.year, load(), period=args.period, region_name=args.region_name)
     for line in describe(got):
         print(terminal(line), file=sys.stderr)
