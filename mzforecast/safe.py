@@ -34,6 +34,12 @@ def visible(text) -> str:
     return _INVISIBLE.sub(_mark, str(text))
 
 
+def strip_invisible(text) -> str:
+    """Text without bidi controls and zero-width characters: for matching names a person typed
+    (a zero-width space pasted inside 城市低保标准 is still that item)."""
+    return _INVISIBLE.sub("", str(text))
+
+
 def check_id(value: str) -> str:
     """An id (plan, target) must look like what it is: no control (newline, tab), bidi or zero-width
     characters."""

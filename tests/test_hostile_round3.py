@@ -264,3 +264,25 @@ def test_regions_plan_out_csv_is_written(tmp_path, capsys):
                            "--data", ROOT / "data/examples/jilin-prefectures-synthetic.csv", "--out", out], capsys)
     assert rc == 0 and shown == ""
     assert out.read_text(encoding="utf-8-sig").startswith("plan,target_id,region") and len(out.read_text().splitlines()) > 10
+
+
+# ---------------------------------------------------------------- P2-10 names and messages
+def test_zero_width_space_inside_an_item_name_is_still_the_item(tmp_path, capsys):
+    rep = tmp_path / "zw.csv"
+    rep.write_text("长春市2024年12月社会服务统计月报\n指标名称,单位,数量\n城市低\u200b保标准,元/人·月,800\n", encoding="utf-8")
+    rc, out, err = main(["data", "import", rep, "--region", "changchun"], capsys)
+    assert rc == 0 and "changchun,dibao_standard_urban,2024,800" in out and "\u200b" not in out
+
+
+def test_decimal_comma_example_has_no_comma(tmp_path, capsys):
+    rep = tmp_path / "dc.csv"
+    rep.write_text("长春市2024年12月社会服务统计月报\n指标名称,单位,数量\n城市低保标准,元/人·月,\"1,2\"\n", encoding="utf-8")
+    rc, out, err = main(["data", "import", rep, "--region", "changchun"], capsys)
+    assert rc == 2 and "such as 1245.0" in err and "1,245.0" not in err
+
+
+def test_a_wide_row_problem_is_said_once(tmp_path, capsys):
+    f = tmp_path / "wide.csv"
+    f.write_text("region,indicator,2020,2021,2022\nchangchun,no_such,1,2,3\n", encoding="utf-8")
+    rc, out, err = main(["data", "check", f], capsys)
+    assert rc == 2 and err.count("unknown indicator 'no_such'") == 1 and "1 problem(s)" in err

@@ -239,7 +239,7 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
                 val = parse_number(cell)
             except ValueError as e:
                 errs.append(DataError(f"{name}: {e}", file=file, row=line, column=colname,
-                                      fix="write a plain number such as 1,245.0 (decimal point, not comma)"))
+                                      fix="write a plain number such as 1245.0 (decimal point, not comma)"))
                 continue
             if val is None:
                 continue

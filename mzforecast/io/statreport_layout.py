@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, DataErrors
+from ..safe import strip_invisible
 from . import source_kind
 from .csv import decode
 from .xlsx import MAX_CELLS, cell_text, check_declared_size, open_workbook, uncached_formulas
@@ -32,8 +33,8 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 
 def squeeze(text) -> str:
-    """A cell without any spaces: '指 标' -> '指标', '城　市' -> '城市'."""
-    return _SPACES.sub("", str(text))
+    """A cell without any spaces or zero-width/bidi characters: '指 标' -> '指标', '城　市' -> '城市'."""
+    return _SPACES.sub("", strip_invisible(text))
 
 
 @dataclass
