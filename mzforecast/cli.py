@@ -377,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("params", nargs="*", help="params YAML files, or names of bundled ones such as "
                    "changchun-14th (default: every bundled params file)")
     r.add_argument("--jobs", type=count(0), default=0, help="parallel notebooks; 0 = number of cores")
-    r.add_argument("--out", default="reports", help="output folder (the files mzforecast wrote there are replaced; others are kept)")
+    r.add_argument("--out", default="reports", help="output folder: new, empty, or one an earlier run wrote (the "
+                   "pages it rebuilds are replaced, other files kept); a folder of other files is refused")
     r.add_argument("--as-of", type=year, help="use only observations up to this year")
     r.add_argument("--data", action="append", default=[], metavar="FILE", help="your CSV/XLSX file; repeatable")
     r.add_argument("--timeout", type=count(1), default=300, help="per-cell timeout in seconds")

@@ -372,8 +372,7 @@ def get_draft(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
         return get_plan(p, dataset)
     f = drafts_dir() / f"{plan}.yaml"
     if not f.exists():
-        raise DataError(f"unknown draft plan '{plan}'",
-                        fix="give a plan file path, or one of: " + ", ".join(list_drafts()))
+        raise DataError(f"unknown draft plan '{plan}'", fix="give a plan file path, or one of: " + ", ".join(list_drafts()))
     return get_plan(f, dataset)
 
 
@@ -404,6 +403,7 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
     ds = load(data)
     ps = _check_probabilities(probabilities)
     p = get_draft(plan, ds)
+    p.one_region(None, ds.regions)  # a draft is one region's: a plan for several is refused clearly
     rows = []
     for t in p.targets:
         a = A.assess(t, ds, as_of=as_of, method=method, seed=seed)

@@ -314,6 +314,15 @@ class Plan(BaseModel):
     _plain_regions = field_validator("regions")(classmethod(
         lambda cls, v: [check_code(r) for r in v] if isinstance(v, list) else v))
 
+    def one_region(self, region: str | None = None, ids=()) -> str:
+        """`region`, else the plan's one region; for a plan over several regions (ids: every known
+        region, for `regions: all`) a clear request for --region instead of an empty id."""
+        if region or self.regions is None:
+            return region or self.region
+        many = list(ids) if self.regions == "all" else list(self.regions)
+        raise DataError(f"plan '{self.id}' covers several regions ({', '.join(many[:5])}{', …' if len(many) > 5 else ''}"
+                        f"; {len(many)} in all)", fix="name one region: --region ID (template), or region: ID in a draft")
+
     @model_validator(mode="after")
     def _years(self):
         if self.target_year < self.base_year:

@@ -286,3 +286,67 @@ def test_a_wide_row_problem_is_said_once(tmp_path, capsys):
     f.write_text("region,indicator,2020,2021,2022\nchangchun,no_such,1,2,3\n", encoding="utf-8")
     rc, out, err = main(["data", "check", f], capsys)
     assert rc == 2 and err.count("unknown indicator 'no_such'") == 1 and "1 problem(s)" in err
+
+
+# ---------------------------------------------------------------- P2-5 messages that say what is wrong
+REGIONS_PLAN = ROOT / "data/examples/jilin-prefectures-example.yaml"
+
+
+def test_template_year_range_states_the_real_limit(tmp_path, capsys):
+    rc, _, err = main(["template", "changchun-14th", "--from", "1900", "--to", "2100", "--out", tmp_path / "t.xlsx"],
+                      capsys)
+    assert rc == 2 and "1949 to 2100" in err and "no later than" not in err
+
+
+@pytest.mark.parametrize("argv", [["template", REGIONS_PLAN, "--out", "t.xlsx"], ["draft", REGIONS_PLAN]])
+def test_a_plan_for_several_regions_asks_for_one(argv, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = main(argv, capsys)
+    assert rc == 2 and "covers several regions (changchun, jilin_city" in err and "--region" in err, err
+    assert "unknown region ''" not in err and not (tmp_path / "t.xlsx").exists()
+
+
+def test_run_out_that_is_a_device_or_fifo_says_so(tmp_path, capsys):
+    import os
+    fifo = tmp_path / "ff"
+    os.mkfifo(fifo)
+    for out, what in (("/dev/null", "is a device, not a folder"), (fifo, "is a FIFO (named pipe), not a folder")):
+        rc, _, err = main(["run", "changchun-14th-rural-urban-dibao", "--out", out], capsys)
+        assert rc == 2 and what in err and "is a file" not in err
+
+
+def test_run_params_that_is_a_device_or_folder_says_so(tmp_path, capsys):
+    for path, what in (("/dev/zero", "is not a regular file (a device or pipe)"), (tmp_path, "is a folder")):
+        rc, _, err = main(["run", path, "--out", tmp_path / "r"], capsys)
+        assert rc == 2 and what in err and "not found" not in err
+
+
+def test_run_unknown_kernel_is_refused_before_running(tmp_path, capsys):
+    rc, _, err = main(["run", "changchun-14th-rural-urban-dibao", "--kernel", "nope", "--out", tmp_path / "r"], capsys)
+    assert rc == 2 and "--kernel nope: no such Jupyter kernelspec" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_run_help_agrees_with_the_refusal_of_foreign_folders(capsys):
+    rc, out, _ = main(["run", "--help"], capsys)
+    assert rc == 0 and "a folder of other files is refused" in " ".join(out.split())
+    assert "others are kept" not in out
+
+
+def test_foreign_file_list_leaves_out_the_runs_own_lock(tmp_path):
+    from mzforecast.errors import DataError
+    from mzforecast.running.output import check_output_folder
+    (tmp_path / ".r.lock").write_text("")  # as the lock of --out tmp_path/r sits beside it
+    (tmp_path / "mine.txt").write_text("x")
+    out = tmp_path / "r"
+    # --out / puts its lock ('/..lock') inside the folder itself: the same rule, seen from inside
+    with pytest.raises(DataError) as e:
+        check_output_folder(Path(str(tmp_path)))
+    assert "mine.txt" in str(e.value)
+    from mzforecast.running.output import own_transient
+    assert own_transient(Path("/"), "..lock") and own_transient(out, ".r.lock") and not own_transient(out, "mine.txt")
+
+
+def test_run_out_root_does_not_list_its_own_lock(capsys):
+    rc, _, err = main(["run", "changchun-14th-rural-urban-dibao", "--out", "/"], capsys)
+    assert rc == 2 and "..lock" not in err and ".partial-" not in err

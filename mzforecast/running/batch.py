@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import clock
 from ..errors import MzError
+from ..kernel import check_kernel
 from ..safe import terminal
 from ..html import drop_dead_links
 from .execute import die_with_parent, mp_context, run_one, start_worker, stop_pool
@@ -116,6 +117,7 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
 
     t0 = time.time()
     validate_options(jobs, timeout, as_of, out)
+    check_kernel(kernel)  # a misspelt --kernel is refused before any notebook runs
     workers = jobs or os.cpu_count() or 1
     # the workers and their kernels start while the inputs are checked; on bad input they are
     # killed before anything is written
