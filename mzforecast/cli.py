@@ -33,7 +33,10 @@ def _dataset(args):
 
 
 def cmd_data_check(args):
-    errs = D.check_files(args.files, sheet=args.sheet)
+    notes: list[str] = []
+    errs = D.check_files(args.files, sheet=args.sheet, notes=notes)
+    for n in notes:  # hidden sheets and rows skipped: said even when the rest is valid
+        print("note:", terminal(n), file=sys.stderr)
     if errs:
         for e in errs[:MAX_ERRORS]:
             print(terminal(e), file=sys.stderr)

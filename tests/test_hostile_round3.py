@@ -350,3 +350,69 @@ def test_foreign_file_list_leaves_out_the_runs_own_lock(tmp_path):
 def test_run_out_root_does_not_list_its_own_lock(capsys):
     rc, _, err = main(["run", "changchun-14th-rural-urban-dibao", "--out", "/"], capsys)
     assert rc == 2 and "..lock" not in err and ".partial-" not in err
+
+
+# ---------------------------------------------------------------- P2-6 hidden sheets and rows, chart sheets
+def _hidden_workbook(path):
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    ws.append(["region", "indicator", "year", "value", "unit", "source"])
+    for y in range(2015, 2021):
+        ws.append(["changchun", "elderly_care_beds", y, 30000 + y, "beds", "s"])
+    ws.row_dimensions[3].hidden = True
+    for name, state in (("secret", "hidden"), ("vh", "veryHidden")):
+        h = wb.create_sheet(name)
+        h.append(["region", "indicator", "year", "value"])
+        h.append(["changchun", "elderly_care_beds", 2021, 1])
+        h.sheet_state = state
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=4, min_row=1, max_row=7))
+    wb.create_chartsheet("图表").add_chart(chart)
+    wb.save(path)
+    return path
+
+
+def test_data_check_names_hidden_sheets_and_rows_it_skipped(tmp_path, capsys):
+    f = _hidden_workbook(tmp_path / "hid.xlsx")
+    rc, out, err = main(["data", "check", f], capsys)
+    assert rc == 0 and "valid" in out
+    assert "hidden sheets not read: 'secret', 1 very hidden sheet(s) (not named)" in err and "'vh'" not in err
+    assert "hidden rows not read: 3" in err
+    from mzforecast.data import load
+    obs = load([f]).observations
+    assert 2016 not in set(obs[(obs.region == "changchun") & (obs.file == str(f))].year)  # the hidden row
+
+
+def test_sheet_suggestions_leave_out_chart_and_hidden_sheets(tmp_path, capsys):
+    f = _hidden_workbook(tmp_path / "hid.xlsx")
+    rc, out, err = main(["data", "check", f, "--sheet", "nope"], capsys)
+    assert rc == 2 and "sheets: '数据'" in err and "图表" not in err and "secret" not in err and "vh" not in err
+
+
+def test_sheet_on_a_csv_is_said(tmp_path, capsys):
+    f = tmp_path / "d.csv"
+    f.write_text("region,indicator,year,value,unit,source\nchangchun,elderly_care_beds,2020,30000,beds,s\n",
+                 encoding="utf-8")
+    rc, out, err = main(["data", "check", f, "--sheet", "数据"], capsys)
+    assert rc == 0 and "a CSV file has no sheets: --sheet 数据 is not used" in err
+
+
+def test_plan_import_skips_hidden_rows_and_says_so(tmp_path, capsys):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "指标", "2030年目标值", "属性"])
+    ws.append([1, "养老机构护理型床位占比", "≥ 60%", "约束性"])
+    ws.append([2, "养老床位总数", "新增1.5万张", "预期性"])
+    ws.row_dimensions[3].hidden = True
+    f = tmp_path / "t.xlsx"
+    wb.save(f)
+    out = tmp_path / "p.yaml"
+    rc, shown, err = main(["plan", "import", f, "--id", "p", "--region", "changchun", "--base-year", "2025",
+                           "--target-year", "2030", "--out", out], capsys)
+    assert rc == 0 and "hidden rows not read: 3" in err
+    text = out.read_text(encoding="utf-8")
+    assert "新增1.5万张" not in text and "60" in text

@@ -387,8 +387,9 @@ def load(data=None, sheet: str | None = None) -> Dataset:
     return load_bundled().with_files(data, sheet=sheet)
 
 
-def check_files(paths: Iterable[str | Path], sheet: str | None = None) -> list[DataError]:
-    """Every problem in the given files (or the bundled data if none), without raising."""
+def check_files(paths: Iterable[str | Path], sheet: str | None = None, notes: list | None = None) -> list[DataError]:
+    """Every problem in the given files (or the bundled data if none), without raising; what a reader
+    skipped on purpose (hidden sheets and rows) is appended to `notes`."""
     errs: list[DataError] = []
     try:
         base = load_bundled()
@@ -398,7 +399,9 @@ def check_files(paths: Iterable[str | Path], sheet: str | None = None) -> list[D
         return [e]
     for p in paths:
         try:
-            load_user_file(p, base, sheet=sheet)
+            said = load_user_file(p, base, sheet=sheet).attrs.get("notes", [])
+            if notes is not None:
+                notes += said
         except DataErrors as e:
             errs += e.errors
         except DataError as e:

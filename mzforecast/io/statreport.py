@@ -120,6 +120,7 @@ class Imported:
     unrecognised: list[tuple[int, str, str]] = field(default_factory=list)  # (row, section path, item name)
     empty: list[tuple[int, str]] = field(default_factory=list)  # recognised items without a number
     not_written: list[tuple[int, str]] = field(default_factory=list)  # (row, why): section-only parts, partial flows
+    notes: tuple = ()  # what the reader skipped on purpose (hidden rows)
 
 
 @dataclass
@@ -192,7 +193,7 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
     layout = read_layout(path)
     file = layout.label
     per = _resolve_period(layout, year, period)
-    got = Imported(pd.DataFrame(columns=OUT_COLUMNS), per)
+    got = Imported(pd.DataFrame(columns=OUT_COLUMNS), per, notes=layout.notes)
     hits, errs = [], []
     sections = Sections()
     for line, r in layout.rows[layout.header + 1:]:
@@ -326,7 +327,7 @@ def _rows(hits: list[_Hit], got: Imported, ds: Dataset, region: str, source: str
 
 def describe(got: Imported, cap: int = 30) -> list[str]:
     """Messages for the user: items not recognised (grouped by section, capped), not written, empty."""
-    lines = []
+    lines = [f"note: {n}" for n in got.notes]
     if got.unrecognised:
         lines.append(f"{len(got.unrecognised)} item(s) not recognised; to import one, add its name (or 代码) "
                      f"to {ITEMS_FILE}:")

@@ -72,6 +72,8 @@ def plan_import(args) -> int:
         raise DataError(f"--target-year {args.target_year} is before --base-year {args.base_year}")
     got = read_plan_table(args.table, ds, plan_id=args.id, region=args.region, base_year=args.base_year,
                           target_year=args.target_year, name=args.name)
+    for line in got.notes:
+        print(terminal("note: " + line), file=sys.stderr)
     for line in got.problems:
         print(terminal(("not read: " if args.skip_unread else "error: ") + line), file=sys.stderr)
     if got.problems and not args.skip_unread:
