@@ -416,3 +416,14 @@ def test_plan_import_skips_hidden_rows_and_says_so(tmp_path, capsys):
     assert rc == 0 and "hidden rows not read: 3" in err
     text = out.read_text(encoding="utf-8")
     assert "新增1.5万张" not in text and "60" in text
+
+
+# ---------------------------------------------------------------- P2-7 (part) bounds per unit in plan import
+def test_plan_import_refuses_a_share_above_100(tmp_path, capsys):
+    t = tmp_path / "sh.csv"
+    t.write_text("序号,指标,2030年目标值,属性\n1,养老机构护理型床位占比,≥ 150%,约束性\n", encoding="utf-8")
+    out = tmp_path / "p.yaml"
+    rc, _, err = main(["plan", "import", t, "--id", "p", "--region", "changchun", "--base-year", "2025",
+                       "--target-year", "2030", "--out", out], capsys)
+    assert rc == 2 and "sh.csv, row 2, column '目标值'" in err and "outside 0-100%" in err
+    assert not out.exists()

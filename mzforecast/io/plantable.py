@@ -173,6 +173,9 @@ def _target(spec, rd: P.Reading, bind: bool, quote: str, n: int, several: bool, 
         unit, mult = _unit(rd.unit, column_unit, meta.unit, file, line)
         if rd.kind == "change":
             t["kind"] = "change"
+    if meta.kind == "share" and t.get("kind", "level") == "level" and not 0 <= rd.value * mult <= 100:
+        raise DataError(f"{meta.name_zh} is a share: a target of {rd.value * mult:g}% lies outside 0-100%",
+                        file=file, row=line, column="目标值", fix="give the share in percent between 0 and 100")
     t.update(comparator=cmp, value=round(rd.value * mult, 10), unit=unit, binding=bind, quote=quote)
     if rd.value_high is not None:
         t["value_high"] = round(rd.value_high * mult, 10)
