@@ -29,6 +29,7 @@ import pandas as pd
 from . import attainment as A
 from . import growth, units as U
 from .data import Dataset, data_dir, load
+from .data.names import plan_region
 from .draft_floors import apply as apply_floors  # policy floors, the previous period's trend, 起草说明
 from .errors import DataError, ModelError
 from .messages.notes import Note, Notes
@@ -274,11 +275,9 @@ def _check_ratio_options(indicator, ds, denominator, lag, unit):
     if lag and not denominator:
         raise DataError(f"--lag {lag} applies to the denominator of a ratio, and no --denominator is given",
                         fix="add --denominator INDICATOR, or leave out --lag")
-    if unit and not denominator:
-        own = ds.indicators[indicator].unit
-        if U.normalise(unit)[0] != U.normalise(own)[0]:
-            raise DataError(f"--unit {unit} does not fit '{indicator}', which is counted in {own}",
-                            fix="leave out --unit (it is for a ratio with --denominator)")
+    if unit and not denominator and U.normalise(unit)[0] != U.normalise(own := ds.indicators[indicator].unit)[0]:
+        raise DataError(f"--unit {unit} does not fit '{indicator}', which is counted in {own}",
+                        fix="leave out --unit (it is for a ratio with --denominator)")
 
 
 def _probe(region, indicator, year, ds, *, base_year=None, denominator=None, denominator_lag=0, unit=None,
@@ -403,7 +402,7 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
     ds = load(data)
     ps = _check_probabilities(probabilities)
     p = get_draft(plan, ds)
-    p.one_region(None, ds.regions)  # a draft is one region's: a plan for several is refused clearly
+    plan_region(p, None, ds.regions)  # a draft is one region's: a plan for several is refused clearly
     rows = []
     for t in p.targets:
         a = A.assess(t, ds, as_of=as_of, method=method, seed=seed)

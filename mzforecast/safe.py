@@ -75,6 +75,13 @@ def shown(value) -> str:
     return visible(_CONTROL.sub(_mark, text))
 
 
+def check_codes(value):
+    """A plan's `region` (one id, or '') or `regions` (a list of ids, 'all' or None) through check_code."""
+    for v in [value] if isinstance(value, str) and value not in ("", "all") else value if isinstance(value, list) else []:
+        check_code(v)
+    return value
+
+
 def html_text(value) -> str:
     """Text between tags: control, bidi and zero-width characters shown (`shown`), then &, <, >,
     ' and " escaped (also safe inside quoted attributes)."""

@@ -13,7 +13,7 @@ from .errors import DataError, DataErrors
 from .messages import lang
 from .messages.notes import Note
 from .messages.pages import DESCRIBE
-from .safe import check_code, check_id
+from .safe import check_codes, check_id
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
@@ -309,19 +309,7 @@ class Plan(BaseModel):
     targets: list[Target]
     example: bool = False  # a worked example (synthetic data, or a draft in data/drafts), not a real plan
     _plain_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
-
-    _plain_region = field_validator("region")(classmethod(lambda cls, v: v and check_code(v)))
-    _plain_regions = field_validator("regions")(classmethod(
-        lambda cls, v: [check_code(r) for r in v] if isinstance(v, list) else v))
-
-    def one_region(self, region: str | None = None, ids=()) -> str:
-        """`region`, else the plan's one region; for a plan over several regions (ids: every known
-        region, for `regions: all`) a clear request for --region instead of an empty id."""
-        if region or self.regions is None:
-            return region or self.region
-        many = list(ids) if self.regions == "all" else list(self.regions)
-        raise DataError(f"plan '{self.id}' covers several regions ({', '.join(many[:5])}{', …' if len(many) > 5 else ''}"
-                        f"; {len(many)} in all)", fix="name one region: --region ID (template), or region: ID in a draft")
+    _plain_regions = field_validator("region", "regions")(classmethod(lambda cls, v: check_codes(v)))
 
     @model_validator(mode="after")
     def _years(self):
@@ -434,8 +422,20 @@ def get_plan(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
 
 
 def get_target(plan: str, target_id: str, dataset: Dataset | None = None) -> Target:
-    """One target of a plan: `plan` and `dataset` as for ``get_plan``, `target_id` one of
-    ``get_plan(plan).targets``.
+    """One target of a plan.
+
+    Parameters
+    ----------
+    plan : str, Path or Plan
+        As for ``get_plan``.
+    target_id : str
+        The target's id (``get_plan(plan).targets`` lists them).
+    dataset : Dataset, optional
+        As for ``get_plan``.
+
+    Returns
+    -------
+    Target
 
     Raises
     ------

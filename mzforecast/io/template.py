@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import units as U
 from ..data import Dataset, load
+from ..data.names import plan_region
 from ..errors import DataError
 from ..safe import csv_cell, xml_text
 from ..targets import Plan, get_plan
@@ -64,7 +65,7 @@ def build(plan_id: str, ds: Dataset | None = None, region: str | None = None, ye
 
     ds = ds if ds is not None else load()
     plan = get_plan(plan_id, ds)
-    region = plan.one_region(region, ds.regions)
+    region = plan_region(plan, region, ds.regions)
     if region not in ds.regions:
         raise DataError(f"unknown region '{region}'", fix="known regions: " + ", ".join(ds.regions))
     y0, y1 = default_years(plan)
