@@ -8,7 +8,6 @@ keeps working.
 """
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 
@@ -20,6 +19,7 @@ from .messages.goal import goal_text, target_name
 from .messages.notebook import CARD
 from .pages.notes import note_text
 from .plots import verdict_label
+from .safe import html_text
 
 class Assessment:
     """One target assessed: ``verdict``, ``probability`` (with ``probability_basis``), the forecast
@@ -124,7 +124,7 @@ class Assessment:
     def _repr_html_(self) -> str:
         lang = self.language
         lines = self._lines(lang)
-        e = html.escape
+        e = html_text  # control, bidi and zero-width characters shown, markup escaped
         rows = "".join(f"<tr><th style='text-align:left'>{e(k)}</th><td style='text-align:left'>{e(v)}</td></tr>"
                        for k, v in lines)
         return (f"<p><b>{e(self._title(lang))}</b> · {e(CARD[lang]['verdict'])}: "

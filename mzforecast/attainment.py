@@ -16,13 +16,12 @@ forecast; the verdict, from the probability over all sample paths, is the one th
 from __future__ import annotations
 
 import math
-import os
-from datetime import date, datetime, timezone
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from . import fmt
+from . import clock, fmt
 from .closing import exceeded as past_band
 from .codes import VERDICTS  # noqa: F401  (the verdicts a row can carry, most urgent first: codes.VERDICT_ORDER)
 from .data import Dataset, load
@@ -57,12 +56,11 @@ def reference_year(as_of: int | None = None) -> int:
     have passed."""
     if as_of is not None:
         return int(as_of)
-    env = os.environ.get("MZFORECAST_REFERENCE_YEAR")
-    if env:
-        return int(env)
-    sde = os.environ.get("SOURCE_DATE_EPOCH")
-    if sde:
-        return datetime.fromtimestamp(int(sde), tz=timezone.utc).year
+    env = clock.reference_year_env()
+    if env is not None:
+        return env
+    if clock.pinned():
+        return clock.now().year
     return date.today().year
 
 

@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import pandas as pd
 
 from . import attainment, backtest, data as D, regional, targets as T
+from .clock import check_environment
 from .plan import assess_plan
 from .codes import BINDING, EXPECTED
 from .data import YEAR_MAX, YEAR_MIN
 from .errors import DataErrors, MzError
 from .messages import label
 from .models import METHODS, forecast as _forecast
-from .io.write import check_target, csv_text
+from .io.write import check_target, emit, out_format, stream_file
 from .safe import terminal
 
 ASSESS_TABLE = ["target_id", "indicator", "target_year", "comparator", "target_value", "latest_year",
@@ -25,27 +25,6 @@ ASSESS_TABLE += ["completion_progress", "time_progress", "progress_status"]  # i
 MAX_ERRORS = 50  # problems listed before the rest are counted
 
 
-def _emit(df: pd.DataFrame, fmt: str, table_cols=None, cells=None):
-    """df as csv, json or a table; `cells` {(row label, column): text} replace formatted table cells."""
-    if fmt == "csv":
-        sys.stdout.write(terminal(csv_text(df)))  # a cell "=HYPERLINK(…)" stays text in Excel
-    elif fmt == "json":
-        print(terminal(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False,
-                                  indent=1)))
-    else:
-        view = (df[table_cols] if table_cols else df).copy()
-        for c in view.columns:
-            if "year" in c and view[c].dtype.kind == "f":
-                view[c] = view[c].astype("Int64")
-        from . import fmt as fmt_mod
-        view = fmt_mod.table_view(view, df)  # values in each row's unit, no exponent, no nan
-        for (i, c), text in (cells or {}).items():
-            view.at[i, c] = text
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                               "display.float_format", fmt_mod.plain):
-            print(terminal(view.to_string(index=False)))
-
-
 def _dataset(args):
     ds = D.load(args.data or None, sheet=getattr(args, "sheet", None))
     for m in ds.messages:
@@ -54,7 +33,10 @@ def _dataset(args):
 
 
 def cmd_data_check(args):
-    errs = D.check_files(args.files, sheet=args.sheet)
+    notes: list[str] = []
+    errs = D.check_files(args.files, sheet=args.sheet, notes=notes)
+    for n in notes:  # hidden sheets and rows skipped: said even when the rest is valid
+        print("note:", terminal(n), file=sys.stderr)
     if errs:
         for e in errs[:MAX_ERRORS]:
             print(terminal(e), file=sys.stderr)
@@ -69,7 +51,7 @@ def cmd_data_check(args):
 def cmd_data_export(args):
     ds = _dataset(args)
     cols = ["region", "indicator", "year", "value", "unit", "source", "quote", "note"]
-    _emit(ds.observations[cols], args.format if args.format != "table" else "csv")
+    emit(ds.observations[cols], args.format if args.format != "table" else "csv")
     return 0
 
 
@@ -78,12 +60,12 @@ def cmd_plans(args):
     if not args.plan:
         rows = [dict(plan=p.id, name=p.name_zh, region=p.region, years=f"{p.base_year}-{p.target_year}",
                      targets=len(p.targets)) for p in (T.get_plan(x, ds) for x in T.list_plans())]
-        _emit(pd.DataFrame(rows), args.format)
+        emit(pd.DataFrame(rows), args.format)
         return 0
     p = T.get_plan(args.plan, ds)
     rows = [dict(target_id=t.id, indicator=t.indicator, name=ds.indicators[t.indicator].name_zh, year=t.target_year,
                  target=t.describe(), binding=label("binding", BINDING if t.binding else EXPECTED)) for t in p.targets]
-    _emit(pd.DataFrame(rows), args.format)
+    emit(pd.DataFrame(rows), args.format)
     return 0
 
 
@@ -96,33 +78,38 @@ def cmd_forecast(args):
                          "method", "n_obs"]]
     for n in fc.notes:
         print("note:", terminal(n), file=sys.stderr)
-    _emit(out, args.format)
+    emit(out, args.format)
     return 0
 
 
 def cmd_assess(args):
-    if args.format == "xlsx":  # refused before any work: never over an input or a file it did not write
-        if not args.out:
-            raise MzError("--format xlsx writes a workbook: give --out FILE.xlsx")
-        check_target(args.out, args.data, args.force, ".xlsx")
+    fmt = out_format(args.out, args.format)  # the format --out's name says; a contradiction is refused
+    if fmt == "xlsx" and not args.out:
+        raise MzError("--format xlsx writes a workbook: give --out FILE.xlsx")
+    if args.out:  # refused before any work: never over an input or a file it did not write
+        check_target(args.out, args.data, args.force, "." + fmt)
     ds = _dataset(args)
     # issue 14: a plan for many regions (or with targets relative to each region's base value)
     if args.plan and regional.is_regional(T.get_plan(args.plan, ds)):
-        if args.format == "xlsx":
-            raise MzError("a plan for many regions is not written as a workbook: use --format csv > FILE.csv "
-                          "(one row per region and target)")
-        if args.format == "csv":
-            regional.write_rows(args.plan, ds, sys.stdout, as_of=args.as_of, method=args.method)
+        if fmt == "xlsx":
+            raise MzError("a plan for many regions is not written as a workbook: use --format csv or --out "
+                          "FILE.csv (one row per region and target)")
+        if fmt == "csv":
+            rows = lambda fh: regional.write_rows(args.plan, ds, fh, as_of=args.as_of, method=args.method)  # noqa: E731
+            if args.out:
+                print(f"wrote {stream_file(args.out, rows)}", file=sys.stderr)
+            else:
+                rows(sys.stdout)
             return 0
         df = regional.assess_regions(args.plan, ds, as_of=args.as_of, method=args.method)
-        _emit(df, args.format, ["region"] + ASSESS_TABLE)
+        emit(df, fmt, ["region"] + ASSESS_TABLE, out=args.out)
         return 0
     plans = [args.plan] if args.plan else T.list_plans()
     frames = [assess_plan(p, ds, as_of=args.as_of, method=args.method) for p in plans]
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=attainment.FIELDS)
-    if args.format == "xlsx":  # issue 11: the evaluation form as a workbook
+    if fmt == "xlsx":  # issue 11: the evaluation form as a workbook
         return cmd_assess_xlsx(df, args, ds)
-    _emit(df, args.format, ["plan"] + ASSESS_TABLE if not args.plan else ASSESS_TABLE)
+    emit(df, fmt, ["plan"] + ASSESS_TABLE if not args.plan else ASSESS_TABLE, out=args.out)
     return 0
 
 
@@ -133,11 +120,11 @@ def cmd_backtest(args):
     df = pd.DataFrame([r for f in frames for r in f.to_dict("records")], columns=frames[0].columns)
     if args.format == "table":
         shown = backtest.scored_rows(df)
-        _emit(shown, "table", ["plan", "target_id", "target_value", "n_obs_then", "forecast_median", "lo80", "hi80",
+        emit(shown, "table", ["plan", "target_id", "target_value", "n_obs_then", "forecast_median", "lo80", "hi80",
                                "probability_then", "verdict_then", "actual", "verdict_actual", "inside80"])
         print("\n" + backtest.score_line(df, args.as_of))
     else:
-        _emit(df, args.format)
+        emit(df, args.format)
     return 0
 
 
@@ -157,13 +144,15 @@ def year(text: str) -> int:
     return y
 
 
-def count(minimum: int):
-    """An integer option with a lower bound (--jobs >= 0, --timeout >= 1)."""
+def count(minimum: int, maximum: int | None = None):
+    """An integer option with bounds (--jobs >= 0, --timeout >= 1, --lag 0-10)."""
     def parse(text: str) -> int:
         try:
             n = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if maximum is not None and not minimum <= n <= maximum:
+            raise argparse.ArgumentTypeError(f"must be {minimum}-{maximum}, got {n}")
         if n < minimum:
             raise argparse.ArgumentTypeError(f"{n} is below {minimum}")
         return n
@@ -276,7 +265,7 @@ def cmd_propose(args):
     for n in (df.note.iloc[0] or "").split("; "):
         if n:
             print("note:", terminal(n), file=sys.stderr)
-    _emit(df, args.format, PROPOSE_TABLE)
+    emit(df, args.format, PROPOSE_TABLE)
     return 0
 
 
@@ -291,7 +280,7 @@ def cmd_draft(args):
     # a floor met with less than the column's probability is no value promisable at it (as on the page)
     cells = {(i, c): DRAFT["en"]["short_of"].format(v=fmt_mod.number(r[c], r.unit, "en"), p=fmt_mod.probability(r.floor_probability))
              for i, r in df.iterrows() for c in cols if short_of_promise(r, c)}
-    _emit(df, args.format, DRAFT_TABLE + cols, cells)
+    emit(df, args.format, DRAFT_TABLE + cols, cells=cells)
     return 0
 
 
@@ -317,7 +306,8 @@ def _target_setting_parsers(sub, fmt, as_of_method, datafiles):
     g.add_argument("--year", type=year, default=2030, help="the year the value is for")
     probabilities(g)
     g.add_argument("--denominator", help="propose a ratio: INDICATOR / DENOMINATOR")
-    g.add_argument("--lag", type=count(0), default=0, help="the denominator's year is this many years earlier")
+    g.add_argument("--lag", type=count(0, 10), default=0, help="the denominator's year is this many years "
+                   "earlier (0-10; with --denominator)")
     g.add_argument("--unit", choices=["times", "percent"], help="unit of a ratio (default times)")
     as_of_method(g)
     datafiles(g)
@@ -381,8 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--plan", help="plan id (default: every bundled plan)")
     as_of_method(a)
     datafiles(a)
-    a.add_argument("--format", choices=["table", "csv", "json", "xlsx"], default="table")
-    a.add_argument("--out", help="FILE.xlsx for --format xlsx")
+    a.add_argument("--format", choices=["table", "csv", "json", "xlsx"],
+                   help="output format (default: table; with --out, the format its name ends in)")
+    a.add_argument("--out", help="write to FILE.csv, FILE.json or FILE.xlsx instead of the screen")
     a.add_argument("--force", action="store_true", help="replace --out if it exists")
     a.set_defaults(func=cmd_assess)
 
@@ -397,7 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("params", nargs="*", help="params YAML files, or names of bundled ones such as "
                    "changchun-14th (default: every bundled params file)")
     r.add_argument("--jobs", type=count(0), default=0, help="parallel notebooks; 0 = number of cores")
-    r.add_argument("--out", default="reports", help="output folder (the files mzforecast wrote there are replaced; others are kept)")
+    r.add_argument("--out", default="reports", help="output folder: new, empty, or one an earlier run wrote (the "
+                   "pages it rebuilds are replaced, other files kept); a folder of other files is refused")
     r.add_argument("--as-of", type=year, help="use only observations up to this year")
     r.add_argument("--data", action="append", default=[], metavar="FILE", help="your CSV/XLSX file; repeatable")
     r.add_argument("--timeout", type=count(1), default=300, help="per-cell timeout in seconds")
@@ -417,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        check_environment()  # a bad SOURCE_DATE_EPOCH fails here, not in a reader (or a kernel) later
         return args.func(args) or 0
     except DataErrors as e:
         for err in e.errors[:MAX_ERRORS]:

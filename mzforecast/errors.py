@@ -30,8 +30,9 @@ class DataErrors(MzError):
     """Every problem found in one check, so users fix them all in one pass."""
 
     def __init__(self, errors: list[DataError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        # one message once: a wide row (one record per year) repeats its row's problem per year
+        self.errors = list({str(e): e for e in errors}.values())
+        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 class ModelError(MzError):

@@ -6,7 +6,6 @@ Imports leaves and `plots`.
 from __future__ import annotations
 
 import base64
-import html as html_lib
 import json
 import os
 import re
@@ -15,7 +14,7 @@ import pandas as pd
 
 from . import fmt, plots
 from .messages import label
-from .safe import html_text
+from .safe import html_attr, html_text
 
 SUMMARY_MIME = "application/vnd.mzforecast.summary+json"
 e = html_text  # every string from a file goes through mzforecast.safe
@@ -61,7 +60,7 @@ def img(fig, alt: str) -> str:
     # its own pixel width: a page never scales a chart up (blurred, text larger than the page's)
     width = int.from_bytes(png[16:20], "big") if png[:8] == b"\x89PNG\r\n\x1a\n" else 0
     size = f' width="{width}"' if width else ""
-    return f'<img src="data:image/png;base64,{data}"{size} alt="{html_lib.escape(alt)}">'
+    return f'<img src="data:image/png;base64,{data}"{size} alt="{html_attr(alt)}">'
 
 
 def drop_dead_links(page: str, exists) -> str:

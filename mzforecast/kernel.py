@@ -33,3 +33,19 @@ def engine_options(kernel: str | None = None) -> dict:
     if kernel:
         return {"kernel_name": kernel}
     return {"kernel_name": OWN, "kernel_manager_class": OwnInterpreterKernelManager}
+
+
+def check_kernel(kernel: str | None):
+    """Refuse, before anything runs, a --kernel no installed kernelspec is named (None: this interpreter)."""
+    if not kernel:
+        return
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    from .errors import DataError
+    try:
+        KernelSpecManager().get_kernel_spec(kernel)
+    except NoSuchKernel:
+        known = sorted(KernelSpecManager().find_kernel_specs())
+        raise DataError(f"--kernel {kernel}: no such Jupyter kernelspec",
+                        fix="leave out --kernel to use this Python, or give one of: " + (", ".join(known) or "none "
+                            "installed (see `jupyter kernelspec list`)")) from None

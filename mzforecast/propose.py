@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from . import attainment as A
-from . import growth
+from . import growth, units as U
 from .data import Dataset, data_dir, load
+from .data.names import plan_region
 from .draft_floors import apply as apply_floors  # policy floors, the previous period's trend, 起草说明
 from .errors import DataError, ModelError
 from .evaluation import proxy_used  # read through a proxy (持证社工 for 社会工作专业人才) as every page is
@@ -64,7 +65,17 @@ def _check_probabilities(probabilities) -> list[float]:
         got = ", ".join(f"{p:g}" for p in bad) or "none"
         raise DataError(f"probabilities must lie strictly between 0 and 1; got {got}",
                         fix="give them as fractions, e.g. --probability 0.5 0.8 0.9")
+    twice = [(a, b) for i, a in enumerate(ps) for b in ps[i + 1:] if probability_label(a) == probability_label(b)]
+    if twice:  # two probabilities shown alike would make two rows (or columns) of one name
+        (a, b), = twice[:1]
+        raise DataError(f"probability given twice: {a:g} and {b:g} are both {probability_label(a)}%",
+                        fix="give each probability once, e.g. --probability 0.5 0.8 0.9")
     return ps
+
+
+def probability_label(p: float) -> str:
+    """A probability as whole percent, as tables show it and as `proposed_NN` columns are named."""
+    return f"{p:.0%}".rstrip("%")
 
 
 def direction_of(t: Target, ds: Dataset) -> str:
@@ -255,6 +266,21 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def _check_ratio_options(indicator, ds, denominator, lag, unit):
+    """The options of a ratio (denominator, lag, unit) only where they mean something."""
+    if denominator and denominator == indicator:
+        raise DataError(f"the denominator is the indicator itself ('{indicator}'): the ratio is always 1",
+                        fix="give another indicator as --denominator, or leave it out")
+    if not 0 <= lag <= 10:
+        raise DataError(f"--lag must be 0-10, got {lag}", fix="give the denominator's lag in whole years, 0-10")
+    if lag and not denominator:
+        raise DataError(f"--lag {lag} applies to the denominator of a ratio, and no --denominator is given",
+                        fix="add --denominator INDICATOR, or leave out --lag")
+    if unit and not denominator and U.normalise(unit)[0] != U.normalise(own := ds.indicators[indicator].unit)[0]:
+        raise DataError(f"--unit {unit} does not fit '{indicator}', which is counted in {own}",
+                        fix="leave out --unit (it is for a ratio with --denominator)")
+
+
 def _probe(region, indicator, year, ds, *, base_year=None, denominator=None, denominator_lag=0, unit=None,
            bounds=None):
     """A target with no value: the question "what value?" asked of this indicator and year. A ratio
@@ -263,8 +289,8 @@ def _probe(region, indicator, year, ds, *, base_year=None, denominator=None, den
         raise DataError(f"unknown indicator '{indicator}'",
                         fix="see `mzforecast data export` or data/indicators.yaml for the ids")
     if denominator and denominator not in ds.indicators:
-        raise DataError(f"unknown indicator '{denominator}' (denominator)",
-                        fix="see data/indicators.yaml for the ids")
+        raise DataError(f"unknown indicator '{denominator}' (denominator)", fix="see data/indicators.yaml for the ids")
+    _check_ratio_options(indicator, ds, denominator, denominator_lag, unit)
     kind = "ratio" if denominator else "level"
     u = unit or ("times" if denominator else ds.indicators[indicator].unit)
     if denominator and bounds is None:
@@ -349,8 +375,7 @@ def get_draft(plan: str | Path | Plan, dataset: Dataset | None = None) -> Plan:
         return get_plan(p, dataset)
     f = drafts_dir() / f"{plan}.yaml"
     if not f.exists():
-        raise DataError(f"unknown draft plan '{plan}'",
-                        fix="give a plan file path, or one of: " + ", ".join(list_drafts()))
+        raise DataError(f"unknown draft plan '{plan}'", fix="give a plan file path, or one of: " + ", ".join(list_drafts()))
     return get_plan(f, dataset)
 
 
@@ -381,6 +406,7 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
     ds = load(data)
     ps = _check_probabilities(probabilities)
     p = get_draft(plan, ds)
+    plan_region(p, None, ds.regions)  # a draft is one region's: a plan for several is refused clearly
     rows = []
     for t in p.targets:
         a = A.assess(t, ds, as_of=as_of, method=method, seed=seed)
@@ -407,12 +433,12 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
         try:
             pr = propose_target(t, ds, ps, as_of=as_of, method=method, seed=seed)
             for q, v in zip(ps, pr.value):
-                row[f"proposed_{round(q * 100):d}"] = v
+                row[f"proposed_{probability_label(q)}"] = v
             row["historical_cagr"] = float(pr.historical_cagr.iloc[0])
             notes = [pr.note.iloc[0] or notes[0]]
         except DataError as e:
             for q in ps:
-                row[f"proposed_{round(q * 100):d}"] = float("nan")
+                row[f"proposed_{probability_label(q)}"] = float("nan")
             if not notes[0]:
                 notes = [e.message]
         bn = base_note(t.base_year, ly, t.target_year) if ly is not None else ""
@@ -420,7 +446,7 @@ def assess_draft(plan: str | Path | Plan, data: Dataset | None = None, *, probab
             notes.append(bn)
         row["note"] = Notes(n for n in notes if n)
         rows.append(row)
-    cols = DRAFT_COLUMNS + [f"proposed_{round(q * 100):d}" for q in ps] + ["note"]
+    cols = DRAFT_COLUMNS + [f"proposed_{probability_label(q)}" for q in ps] + ["note"]
     def probability_at(t, value):  # the chance of meeting a floor a proposed value was lifted to
         p = A.assess(t.model_copy(update={"value": float(value)}), ds, as_of=as_of, method=method,
                      seed=seed).get("probability")

@@ -63,5 +63,10 @@ def find_params(name: str) -> Path:
     if p.parent == Path(".") and candidate.is_file():
         return candidate
     names = ", ".join(sorted(f.stem for f in params_dir().glob("*.yaml")))
+    if p.is_dir():
+        raise DataError("is a folder, not a params file", file=name, fix="give the path of a params YAML file")
+    if p.exists():  # a device (/dev/zero), FIFO or socket: never opened
+        raise DataError("is not a regular file (a device or pipe), not a params file", file=name,
+                        fix="give the path of a params YAML file")
     raise DataError("params file not found", file=name,
                     fix=f"give the path of a params YAML file, or one of the bundled names: {names}")

@@ -34,22 +34,62 @@ def visible(text) -> str:
     return _INVISIBLE.sub(_mark, str(text))
 
 
+def strip_invisible(text) -> str:
+    """Text without bidi controls and zero-width characters: for matching names a person typed
+    (a zero-width space pasted inside 城市低保标准 is still that item)."""
+    return _INVISIBLE.sub("", str(text))
+
+
 def check_id(value: str) -> str:
-    """An id (plan, target) must look like what it is: no control, bidi or zero-width characters."""
-    bad = _INVISIBLE.search(value) or _CONTROL.search(value)
+    """An id (plan, target) must look like what it is: no control (newline, tab), bidi or zero-width
+    characters."""
+    bad = _INVISIBLE.search(value) or _CONTROL.search(value) or re.search(r"[\t\n\r]", value)
     if bad:
-        raise ValueError(f"holds the invisible character U+{ord(bad.group()):04X} ({visible(terminal(value))}): "
+        seen = re.sub(r"[\t\n\r]", _mark, shown(value))
+        raise ValueError(f"holds the invisible character U+{ord(bad.group()):04X} ({seen}): "
                          "type the id again with plain letters, digits, - and _")
     return value
 
 
+_CODE = re.compile(r"\w[\w.\-]{0,63}")  # \w: letters of any script (长春 too), digits and _
+
+
+def check_code(value: str, what: str = "region") -> str:
+    """A region or indicator id, which becomes a key in files, pages and workbooks: letters, digits,
+    _, - and . only, starting with a letter or digit (so never a formula, markup or a hidden character)."""
+    try:
+        check_id(value)
+    except ValueError as e:
+        raise ValueError(f"{what} id {e}") from None
+    if not _CODE.fullmatch(value):
+        shown = terminal(value if len(value) <= 60 else value[:60] + "…")
+        raise ValueError(f"{what} id '{shown}' is not a plain id: use letters, digits, _, - and . "
+                         f"(at most 64, starting with a letter or digit), e.g. changchun")
+    return value
+
+
+def shown(value) -> str:
+    """Text for a page or a chart: a Word line or page break (U+000B/U+000C) as a newline, every
+    other control character (escape, bell…) and every bidi/zero-width character shown as ⟨U+001B⟩."""
+    text = str(value).replace("\x0b", "\n").replace("\x0c", "\n")
+    return visible(_CONTROL.sub(_mark, text))
+
+
+def check_codes(value):
+    """A plan's `region` (one id, or '') or `regions` (a list of ids, 'all' or None) through check_code."""
+    for v in [value] if isinstance(value, str) and value not in ("", "all") else value if isinstance(value, list) else []:
+        check_code(v)
+    return value
+
+
 def html_text(value) -> str:
-    """Text between tags: &, <, >, ' and " escaped (also safe inside quoted attributes)."""
-    return str(escape("" if value is None else visible(value)))
+    """Text between tags: control, bidi and zero-width characters shown (`shown`), then &, <, >,
+    ' and " escaped (also safe inside quoted attributes)."""
+    return str(escape("" if value is None else shown(value)))
 
 
 def html_attr(value) -> str:
-    """A quoted attribute value: escaped like text, newlines kept out."""
+    """A quoted attribute value (alt, title): escaped like text, newlines kept out."""
     return html_text(value).replace("\n", "&#10;").replace("\r", "&#13;")
 
 

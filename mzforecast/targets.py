@@ -13,7 +13,7 @@ from .errors import DataError, DataErrors
 from .messages import lang
 from .messages.notes import Note
 from .messages.pages import DESCRIBE
-from .safe import check_id
+from .safe import check_codes, check_id
 
 Comparator = Literal[">=", ">", "<=", "<", "==", "between"]
 
@@ -300,13 +300,13 @@ class Plan(BaseModel):
     region: str = ""
     # one plan for many regions: a list of region ids, or "all" (every region with data)
     regions: list[str] | Literal["all"] | None = None
-    example: bool = False  # a worked example on synthetic data, not a real plan
     source: str
     base_year: Year
     target_year: Year
     targets: list[Target]
-    example: bool = False  # an illustrative draft (data/drafts), not an official plan
+    example: bool = False  # a worked example (synthetic data, or a draft in data/drafts), not a real plan
     _plain_id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
+    _plain_regions = field_validator("region", "regions")(classmethod(lambda cls, v: check_codes(v)))
 
     @model_validator(mode="after")
     def _years(self):

@@ -81,9 +81,12 @@ def check_denominator(target: Target, region: str, years, values, ds: Dataset):
     y, v = int(years[bad][0]), float(values[bad][0])
     o = ds.observations
     hit = o[(o.region == region) & (o.indicator == target.denominator) & (o.year == y)]
-    src = str(hit.source.iloc[0]) if len(hit) and "source" in o.columns else ""
+    has = lambda c: len(hit) and c in o.columns and not pd.isna(hit[c].iloc[0]) and str(hit[c].iloc[0])  # noqa: E731
+    src = str(hit.file.iloc[0]) if has("file") else str(hit.source.iloc[0]) if has("source") else ""
+    row = int(hit.row.iloc[0]) if has("row") else None
     raise DataError(f"{target.denominator} is {v:g} in {y} for {region}: the target '{target.id}' divides by it",
-                    file=src, fix="correct that value (a standard or count used as a denominator is above 0)")
+                    file=src or None, row=row,
+                    fix="correct that value (a standard or count used as a denominator is above 0)")
 
 
 def history(target: Target, ds: Dataset, as_of=None) -> tuple[pd.Series, pd.Series]:

@@ -112,7 +112,9 @@ def _check_file(path: Path):
         _check_cells(df, path.name)
     elif path.suffix == ".html":
         text = path.read_text(encoding="utf-8")
-        assert "<script>alert" not in text and "<img src=x" not in text and "\u202e" not in text, path.name
+        assert "<script>alert" not in text and "<img src=x" not in text, path.name
+        for ch in ("\x1b", "\x07", "\x0b", "\x0c", "\u202e", "\u200b"):  # shown as ⟨U+001B⟩, never raw
+            assert ch not in text, (path.name, repr(ch))
 
 
 def _check_cells(df: pd.DataFrame, where: str):

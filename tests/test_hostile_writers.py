@@ -314,7 +314,7 @@ def test_zero_denominator_refused_with_the_row(tmp_path, capsys):
     f.write_text("region,indicator,year,value,unit,source\nchangchun,dibao_standard_urban,2024,0,yuan/person/month,"
                  "我的数据\n", encoding="utf-8")
     rc, _, err = main(["assess", "--plan", "changchun-14th", "--data", f], capsys)
-    assert rc == 2 and "dibao_standard_urban is 0 in 2024 for changchun" in err
+    assert rc == 2 and "d.csv, row 2, column 'value': dibao_standard_urban (城市低保标准) must be above 0" in err
 
 
 def test_regions_plan_xlsx_refused_not_silently_skipped(tmp_path, capsys):

@@ -14,7 +14,8 @@ PKG = Path(__file__).resolve().parents[1] / "mzforecast"
 # Lowest first. A module may import modules of its own layer (without a cycle) and of the layers
 # below it, never above.
 LAYERS = [
-    ("leaves", {"errors", "units", "resources", "safe", "codes", "messages", "fmt", "_version", "chart", "columns"}),
+    ("leaves", {"errors", "units", "resources", "safe", "codes", "messages", "fmt", "_version", "chart", "columns",
+                "clock"}),
     ("data", {"data", "io", "targets", "frames", "discover"}),
     ("models", {"calibration", "growth", "models", "compare"}),
     ("engine", {"terms", "simulate", "closing", "rules", "attainment", "evaluation", "backtest", "propose",

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from .. import frames, io as _io, resources as _resources, units as U
 from ..errors import DataError, DataErrors, KeptDict
+from ..safe import check_code
 from .merging import merge
 from .names import resolve_id
 from .yamlfile import read_yaml  # noqa: F401
@@ -327,25 +328,32 @@ def validate_table(table: pd.DataFrame, base: Dataset | None = None, companion: 
     if "region_name" in df.columns and "region" in df.columns:
         for rec in df.drop_duplicates("region").to_dict("records"):
             rid = str(rec["region"]).strip()
-            if rid not in regions and str(rec["region_name"]).strip():
-                new_reg[rid] = Region(id=rid, name_zh=str(rec["region_name"]).strip())
+            if rid and rid not in regions and str(rec["region_name"]).strip():  # an empty cell is said by check_rows
+                try:
+                    new_reg[rid] = Region(id=check_code(rid), name_zh=str(rec["region_name"]).strip())
+                except ValueError as e:
+                    errs.append(DataError(str(e), file=file, row=rec["_row"], column="region",
+                                          fix="name the new region with a plain id; its name goes in region_name"))
     if "indicator_name" in df.columns and "indicator" in df.columns:
         for rec in df.drop_duplicates("indicator").to_dict("records"):
             iid = str(rec["indicator"]).strip()
             if iid in indicators or iid in new_ind or not str(rec["indicator_name"]).strip():
                 continue
             try:
-                new_ind[iid] = Indicator(id=iid, name_zh=str(rec["indicator_name"]).strip(),
+                new_ind[iid] = Indicator(id=check_code(iid, "indicator"), name_zh=str(rec["indicator_name"]).strip(),
                                          unit=str(rec.get("unit", "")).strip(),
                                          kind=str(rec.get("kind", "") or "level").strip())
             except ValidationError as e:
                 for err in e.errors():
                     errs.append(DataError(f"new indicator '{iid}': {err['msg']}", file=file, row=rec["_row"],
                                           column=".".join(map(str, err["loc"]))))
+            except ValueError as e:  # not a plain id
+                errs.append(DataError(str(e), file=file, row=rec["_row"], column="indicator"))
     indicators.update(new_ind)
     regions.update(new_reg)
     rows, row_errs = check_rows(df, file, indicators, regions, require_source=False)
-    errs += row_errs
+    said = {(e.row, e.column) for e in errs}  # a refused new id is not also "unknown"
+    errs += [e for e in row_errs if (e.row, e.column) not in said]
     if errs:
         raise DataErrors(errs)
     rows.attrs["indicators"], rows.attrs["regions"] = KeptDict(new_ind), KeptDict(new_reg)
@@ -389,8 +397,9 @@ def load(data=None, sheet: str | None = None) -> Dataset:
     return load_bundled().with_files(data, sheet=sheet)
 
 
-def check_files(paths: Iterable[str | Path], sheet: str | None = None) -> list[DataError]:
-    """Every problem in the given files (or the bundled data if none), without raising."""
+def check_files(paths: Iterable[str | Path], sheet: str | None = None, notes: list | None = None) -> list[DataError]:
+    """Every problem in the given files (or the bundled data if none), without raising; what a reader
+    skipped on purpose (hidden sheets and rows) is appended to `notes`."""
     errs: list[DataError] = []
     try:
         base = load_bundled()
@@ -400,7 +409,9 @@ def check_files(paths: Iterable[str | Path], sheet: str | None = None) -> list[D
         return [e]
     for p in paths:
         try:
-            load_user_file(p, base, sheet=sheet)
+            said = load_user_file(p, base, sheet=sheet).attrs.get("notes", [])
+            if notes is not None:
+                notes += said
         except DataErrors as e:
             errs += e.errors
         except DataError as e:

@@ -60,6 +60,13 @@ def max_abs(unit: str) -> float:
     return _MAX_ABS.get(unit) or (_MAX_COUNT if U.is_count(unit) else _MAX_OTHER)
 
 
+def must_be_positive(meta: Indicator) -> bool:
+    """Amounts that are never 0: an administered standard (only ever raised or held), and the incomes
+    and poverty lines (yuan per person, context series) that ratio targets divide by."""
+    per_person = meta.unit.startswith("yuan/person/")
+    return meta.kind == "level" and (meta.monotone == "nondecreasing" or (per_person and meta.direction == "none"))
+
+
 def check_value(val: float, meta: Indicator, raw, *, file: str | None = None, row: int | None = None,
                 column: str | None = None) -> DataError | None:
     """The value rules every reader applies (sanity bound per unit, no negative count or share, share <= 100):
@@ -72,6 +79,10 @@ def check_value(val: float, meta: Indicator, raw, *, file: str | None = None, ro
     if val < 0 and meta.kind in ("level", "share"):
         return DataError(f"negative value {val:g} for {meta.id} ({meta.kind})", file=file, row=row, column=column,
                          fix="counts, amounts and shares cannot be negative")
+    if val <= 0 and must_be_positive(meta):
+        return DataError(f"{meta.id} ({meta.name_zh}) must be above 0, got {val:g}: a standard, income or poverty "
+                         "line of 0 is impossible, and ratio targets divide by it", file=file, row=row,
+                         column=column, fix="correct the value, or leave the year out if it is not known")
     if meta.kind == "share" and val > 100:
         return DataError(f"share {val:g}% is above 100", file=file, row=row, column=column,
                          fix="give shares in percent between 0 and 100")
@@ -119,6 +130,9 @@ def _clean_rows(df: pd.DataFrame, file: str, indicators: dict[str, Indicator],
         return None  # beyond the sanity bound: the row-by-row check names the rows
     kind = np.array([indicators[i].kind for i in ind_uniq], dtype=object)[ind_codes]
     if ((val < 0) & np.isin(kind, ["level", "share"])).any() or ((kind == "share") & (val > 100)).any():
+        return None
+    positive = np.array([must_be_positive(indicators[i]) for i in ind_uniq], dtype=bool)[ind_codes]
+    if (positive & (val <= 0)).any():
         return None
     return pd.DataFrame({"region": reg, "indicator": ind, "year": year, "value": val, "unit": meta_unit,
                          "source": col("source"), "quote": col("quote", str), "note": col("note", str),

@@ -64,7 +64,13 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV (UTF-8, BOM, GBK) or .xlsx/.xlsm file as strings, or say why it cannot be read."""
     path = Path(path)
     kind = source_kind(path)
-    return HANDLERS[kind](path, sheet=sheet) if kind == "xlsx" else HANDLERS[kind](path)  # CSV: no sheets
+    if kind == "xlsx":
+        return HANDLERS[kind](path, sheet=sheet)
+    df = HANDLERS[kind](path)
+    if sheet is not None:  # said, not silently ignored: the user may have named the wrong file
+        df.attrs["notes"] = list(df.attrs.get("notes", [])) + [f"{path}: a CSV file has no sheets: --sheet {sheet} "
+                                                               "is not used for it"]
+    return df
 
 
 def source_kind(path: str | Path) -> str:

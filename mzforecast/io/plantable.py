@@ -78,6 +78,7 @@ def load_mapping(ds: Dataset, path: Path | None = None) -> dict[str, list[dict]]
 class PlanImport:
     plan: dict
     problems: list[str] = field(default_factory=list)  # rows not read: unmatched names, unreadable phrases
+    notes: list[str] = field(default_factory=list)  # what was skipped on purpose (hidden rows)
 
 
 def _unit(written: str, column_unit: str, ind_unit: str, file: str, line: int) -> tuple[str, float]:
@@ -104,7 +105,7 @@ def _unit(written: str, column_unit: str, ind_unit: str, file: str, line: int) -
 def read_plan_table(path: str | Path, ds: Dataset, *, plan_id: str, region: str, base_year: int, target_year: int,
                     name: str | None = None, mapping: dict | None = None) -> PlanImport:
     path = Path(path)
-    rows, file, h, cols = read_cells(path, _header, "a header row with 指标 and 目标值")
+    rows, file, h, cols, notes = read_cells(path, _header, "a header row with 指标 and 目标值")
     if cols["year"] is not None and cols["year"] != target_year:
         raise DataError(f"the table's target column is for {cols['year']} but --target-year is {target_year}",
                         file=file, row=rows[h][0], fix=f"give --target-year {cols['year']}")
@@ -144,7 +145,7 @@ def read_plan_table(path: str | Path, ds: Dataset, *, plan_id: str, region: str,
                 problems.append(str(e))
     plan = dict(id=plan_id, name_zh=name or plan_id, region=region, source=path.name, base_year=base_year,
                 target_year=target_year, targets=targets)
-    return PlanImport(plan, problems)
+    return PlanImport(plan, problems, notes)
 
 
 def _target(spec, rd: P.Reading, bind: bool, quote: str, n: int, several: bool, ds: Dataset, column_unit: str,
@@ -172,6 +173,9 @@ def _target(spec, rd: P.Reading, bind: bool, quote: str, n: int, several: bool, 
         unit, mult = _unit(rd.unit, column_unit, meta.unit, file, line)
         if rd.kind == "change":
             t["kind"] = "change"
+    if meta.kind == "share" and t.get("kind", "level") == "level" and not 0 <= rd.value * mult <= 100:
+        raise DataError(f"{meta.name_zh} is a share: a target of {rd.value * mult:g}% lies outside 0-100%",
+                        file=file, row=line, column="目标值", fix="give the share in percent between 0 and 100")
     t.update(comparator=cmp, value=round(rd.value * mult, 10), unit=unit, binding=bind, quote=quote)
     if rd.value_high is not None:
         t["value_high"] = round(rd.value_high * mult, 10)

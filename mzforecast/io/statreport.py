@@ -22,6 +22,7 @@ import pandas as pd
 from .. import units as U
 from ..data import LONG_COLUMNS, Dataset, check_value, data_dir, load, parse_number as _number, read_yaml
 from ..errors import DataError, DataErrors
+from ..safe import check_code
 from . import statreport_layout as L
 from .statreport_layout import Period, Sections, is_column_labels, parse_period, period_in_title, read_layout
 
@@ -119,6 +120,7 @@ class Imported:
     unrecognised: list[tuple[int, str, str]] = field(default_factory=list)  # (row, section path, item name)
     empty: list[tuple[int, str]] = field(default_factory=list)  # recognised items without a number
     not_written: list[tuple[int, str]] = field(default_factory=list)  # (row, why): section-only parts, partial flows
+    notes: tuple = ()  # what the reader skipped on purpose (hidden rows)
 
 
 @dataclass
@@ -139,6 +141,11 @@ def _resolve_period(layout, year: int | None, period: str | None) -> Period:
         p = parse_period(period)
         if p is None:
             raise DataError(f"--period '{period}' is not a period", fix="write 2024-06 (a month), 2013Q4 or 2023")
+        said = period_in_title(layout.title)
+        if said is not None and said != p:  # a month's flow must never be written as a year's total
+            raise DataError(f"--period {p.label()} but the report's title says {said.label()}", file=file,
+                            fix="leave out --period, or give the period the title states")
+        _need_part(layout, said or p)
     else:
         p = period_in_title(layout.title)
         _need_part(layout, p)
@@ -172,11 +179,21 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
     if region not in ds.regions and not region_name:
         raise DataError(f"unknown region '{region}'", fix="give --region-name 名称 to import a region that is "
                         "not in data/regions.csv, or use one of: " + ", ".join(ds.regions))
+    known = ds.regions.get(region)
+    if known and region_name and not any(n and region_name.strip() in (n, n.rstrip("市省县区盟州"))
+                                         for n in (known.name_zh, known.name_en)):
+        raise DataError(f"--region-name {region_name} but region '{region}' is {ds.regions[region].name_zh}",
+                        fix="leave out --region-name for a known region, or give a new region id")
+    if region not in ds.regions:
+        try:
+            check_code(region)
+        except ValueError as e:
+            raise DataError(f"--region: {e}", fix="give the new region a plain id; its name goes in --region-name") from None
     items = items if items is not None else load_items(ds=ds)
     layout = read_layout(path)
     file = layout.label
     per = _resolve_period(layout, year, period)
-    got = Imported(pd.DataFrame(columns=OUT_COLUMNS), per)
+    got = Imported(pd.DataFrame(columns=OUT_COLUMNS), per, notes=layout.notes)
     hits, errs = [], []
     sections = Sections()
     for line, r in layout.rows[layout.header + 1:]:
@@ -223,7 +240,7 @@ def read_report(path: str | Path, region: str, year: int | None = None, ds: Data
                 val = parse_number(cell)
             except ValueError as e:
                 errs.append(DataError(f"{name}: {e}", file=file, row=line, column=colname,
-                                      fix="write a plain number such as 1,245.0 (decimal point, not comma)"))
+                                      fix="write a plain number such as 1245.0 (decimal point, not comma)"))
                 continue
             if val is None:
                 continue
@@ -310,7 +327,7 @@ def _rows(hits: list[_Hit], got: Imported, ds: Dataset, region: str, source: str
 
 def describe(got: Imported, cap: int = 30) -> list[str]:
     """Messages for the user: items not recognised (grouped by section, capped), not written, empty."""
-    lines = []
+    lines = [f"note: {n}" for n in got.notes]
     if got.unrecognised:
         lines.append(f"{len(got.unrecognised)} item(s) not recognised; to import one, add its name (or 代码) "
                      f"to {ITEMS_FILE}:")

@@ -21,7 +21,7 @@ def data_import(args) -> int:
     from .statreport import describe, read_report
     check_readable(args.file)  # a device or FIFO is refused before it is opened
     if args.out:  # refused before any work: never over the report or a file it did not write
-        check_target(args.out, [args.file], args.force)
+        check_target(args.out, [args.file], args.force, ".csv")
     got = read_report(args.file, args.region, args.year, load(), period=args.period, region_name=args.region_name)
     for line in describe(got):
         print(terminal(line), file=sys.stderr)
@@ -72,6 +72,8 @@ def plan_import(args) -> int:
         raise DataError(f"--target-year {args.target_year} is before --base-year {args.base_year}")
     got = read_plan_table(args.table, ds, plan_id=args.id, region=args.region, base_year=args.base_year,
                           target_year=args.target_year, name=args.name)
+    for line in got.notes:
+        print(terminal("note: " + line), file=sys.stderr)
     for line in got.problems:
         print(terminal(("not read: " if args.skip_unread else "error: ") + line), file=sys.stderr)
     if got.problems and not args.skip_unread:

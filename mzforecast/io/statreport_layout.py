@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, DataErrors
+from ..safe import strip_invisible
 from . import source_kind
 from .csv import decode
-from .xlsx import MAX_CELLS, cell_text, check_declared_size, open_workbook, uncached_formulas
+from .xlsx import (MAX_CELLS, check_declared_size, hidden_rows_note, open_workbook, uncached_formulas,
+                   visible_rows)
 
 NAME_HEADERS = ("指标名称", "指标", "项目", "项目名称")
 UNIT_HEADERS = ("单位", "计量单位")
@@ -32,8 +34,8 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 
 def squeeze(text) -> str:
-    """A cell without any spaces: '指 标' -> '指标', '城　市' -> '城市'."""
-    return _SPACES.sub("", str(text))
+    """A cell without any spaces or zero-width/bidi characters: '指 标' -> '指标', '城　市' -> '城市'."""
+    return _SPACES.sub("", strip_invisible(text))
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Layout:
     code: int | None
     prev_year: int | None
     title: str  # the text above the header (report name, period)
+    notes: tuple = ()  # what the reader skipped and says so (hidden rows)
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -65,10 +68,6 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     return out
 
 
-def _sheet_rows(ws) -> list[tuple[int, list[str]]]:
-    return [(c[0].row if c else 0, [cell_text(x) for x in c]) for c in ws.iter_rows()]
-
-
 def find_header(rows, label: str) -> tuple[int, dict[str, int | None]]:
     """Index of the first row naming 指标(名称), 单位 and 数量 (spaces ignored) and the column of each part."""
     for i, (_, r) in enumerate(rows):
@@ -85,14 +84,14 @@ def find_header(rows, label: str) -> tuple[int, dict[str, int | None]]:
 
 
 def read_cells(path: str | Path, find, missing: str):
-    """(rows, label, header index, columns) of a CSV, or of the first sheet where `find(rows, label)` finds
+    """(rows, label, header index, columns, notes) of a CSV, or of the first sheet where `find(rows, label)` finds
     the header; `missing` is the message when no sheet has one. The --data reader's file rules apply."""
     path = Path(path)
     kind = source_kind(path)
     if kind == "csv":
         rows, label = _csv_rows(path), str(path)
         h, cols = find(rows, label)
-        return rows, label, h, cols
+        return rows, label, h, cols, []
     check_declared_size(path)
     wb = open_workbook(path, data_only=True)
     for ws in wb.worksheets:  # the first visible sheet with the header; hidden sheets are never read
@@ -102,7 +101,7 @@ def read_cells(path: str | Path, find, missing: str):
             raise DataError(f"the sheet '{ws.title}' spans {ws.dimensions} ({ws.max_row} rows x {ws.max_column} "
                             "columns)", file=str(path), fix="delete stray cells far below or right of the table, "
                             "or copy the table into a new workbook")
-        rows = _sheet_rows(ws)
+        rows, hidden = visible_rows(ws)
         try:
             h, cols = find(rows, str(path))
         except DataError:
@@ -121,15 +120,15 @@ def read_cells(path: str | Path, find, missing: str):
     if body:  # a merged cell keeps its value in one cell only: the other rows would lose it
         raise DataError("merged cells in the table " + ", ".join(sorted(str(m) for m in body)[:10]), file=label,
                         row=min(m.min_row for m in body), fix="unmerge the cells and write the value into every cell")
-    return rows, label, h, cols
+    return rows, label, h, cols, hidden_rows_note(label, hidden)
 
 
 def read_layout(path: str | Path) -> Layout:
     """The report's cells and the parts of its header, or a message saying what is wrong with the file."""
-    rows, label, h, cols = read_cells(path, find_header, "a header row with 指标名称, 单位 and 数量")
+    rows, label, h, cols, notes = read_cells(path, find_header, "a header row with 指标名称, 单位 and 数量")
     title = " | ".join(c.strip() for _, r in rows[:h] for c in r if c.strip())
     return Layout(rows, label, h, cols["name"], cols["unit"], cols["value"], cols["code"], cols["prev_year"],
-                  title)
+                  title, tuple(notes))
 
 
 def is_column_labels(cells: list[str]) -> bool:

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from .. import fmt, units as U
 from ..messages.goal import goal_text as plain_goal, target_name
 from ..data import Dataset, load
+from ..data.names import plan_region
 from ..errors import DataError
 from ..safe import csv_cell, xml_text
 from ..targets import Plan, get_plan
@@ -77,13 +78,16 @@ def build(plan_id: str, ds: Dataset | None = None, region: str | None = None, ye
 
     ds = ds if ds is not None else load()
     plan = get_plan(plan_id, ds)
-    region = region or plan.region
+    region = plan_region(plan, region, ds.regions)
     if region not in ds.regions:
         raise DataError(f"unknown region '{region}'", fix="known regions: " + ", ".join(ds.regions))
     y0, y1 = default_years(plan)
     y0 = y0 if year_from is None else year_from
     y1 = y1 if year_to is None else year_to
-    if y0 > y1 or y0 < 1949 or y1 > 2100:
+    if not (1949 <= y0 <= 2100 and 1949 <= y1 <= 2100):
+        raise DataError(f"year range {y0}-{y1} is not valid: years run from 1949 to 2100",
+                        fix="give --from and --to within 1949-2100")
+    if y0 > y1:
         raise DataError(f"year range {y0}-{y1} is not valid", fix="give --from YEAR no later than --to YEAR")
     years = list(range(y0, y1 + 1))
     need = needed_indicators(plan)

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 
+from .. import clock
+
 
 def _stamp() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    return when.replace(tzinfo=None, microsecond=0)
+    return clock.now().replace(tzinfo=None, microsecond=0)
 
 
 def workbook_bytes(wb) -> bytes:

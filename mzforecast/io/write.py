@@ -8,6 +8,7 @@ Terminal: text through safe.terminal (no escape sequences).
 """
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -118,3 +119,72 @@ def workbook_file(wb, out: str | Path) -> Path:
     neutralise_workbook(wb)
     return _replace(workbook_bytes(wb), Path(out))
 
+
+
+# ---- --out: the format a file name says (one rule for every command with --out FILE)
+FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+
+
+def out_format(out: str | Path | None, fmt: str | None, allowed=("csv", "json", "xlsx")) -> str:
+    """The format to write: `fmt` (None: not given) on the terminal; with `out`, the format its
+    name ends in, which an explicit `fmt` must agree with (a CSV text in FILE.xlsx, or nothing
+    written at all, is refused)."""
+    if out is None:
+        return fmt or "table"
+    said = FORMAT_OF_SUFFIX.get(Path(out).suffix.lower())
+    names = ", ".join(f"FILE.{f}" for f in allowed)
+    if said not in allowed:
+        raise DataError(f"--out needs a file name ending in .{', .'.join(allowed)}: the ending says the format",
+                        file=str(out), fix=f"e.g. --out {names}")
+    if fmt not in (None, "table", said):
+        raise DataError(f"--format {fmt} but the name ends in {Path(out).suffix}: the file would not be what its "
+                        "name says", file=str(out), fix=f"give --out FILE.{fmt}, or leave out --format")
+    return said
+
+
+def json_text(df: pd.DataFrame) -> str:
+    """Rows as a JSON list of records (UTF-8 text, not escaped), one key per column."""
+    return json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1)
+
+
+def emit(df: pd.DataFrame, fmt: str, table_cols=None, out: str | Path | None = None, cells=None):
+    """Rows on the terminal (table, csv or json, through safe.terminal), or into `out` as csv/json;
+    `cells` {(row label, column): text} replace formatted cells of the table."""
+    if out is not None:
+        if fmt == "csv":
+            csv_file(df, out)
+        else:
+            text_file(json_text(df) + "\n", out)
+        print(terminal(f"wrote {out}: {len(df)} rows"), file=sys.stderr)
+    elif fmt == "csv":
+        sys.stdout.write(terminal(csv_text(df)))  # a cell "=HYPERLINK(…)" stays text in Excel
+    elif fmt == "json":
+        print(terminal(json_text(df)))
+    else:
+        from .. import fmt as fmt_mod
+        view = (df[table_cols] if table_cols else df).copy()
+        for c in view.columns:
+            if "year" in c and view[c].dtype.kind == "f":
+                view[c] = view[c].astype("Int64")
+        view = fmt_mod.table_view(view, df)  # values in each row's unit, no exponent, no nan
+        for (i, c), text in (cells or {}).items():
+            view.at[i, c] = text
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.float_format", fmt_mod.plain):
+            print(terminal(view.to_string(index=False)))
+
+
+def stream_file(out: str | Path, write) -> Path:
+    """A CSV written in chunks (`write(fh)`) beside the destination, then moved into place."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            write(fh)
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

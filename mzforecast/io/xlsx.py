@@ -82,17 +82,43 @@ def _has_data(ws) -> bool:
 NOTE_SHEETS = {"填写说明", "说明", "使用说明", "readme", "notes", "instructions"}
 
 
+def visible_rows(ws) -> tuple[list[tuple[int, list[str]]], list[int]]:
+    """(row number, cells as text) of the rows shown in Excel, and the numbers of the hidden rows
+    skipped: a hidden row (filtered out, or hidden by hand) is not what the reader sees."""
+    rows, hidden = [], []
+    for c in ws.iter_rows():
+        r = c[0].row if c else 0
+        dim = ws.row_dimensions.get(r)  # .get: no entry made for rows without one
+        if dim is not None and dim.hidden:
+            if any(x.value is not None for x in c):
+                hidden.append(r)
+            continue
+        rows.append((r, [_cell(x) for x in c]))
+    return rows, hidden
+
+
+def hidden_rows_note(label: str, hidden: list[int]) -> list[str]:
+    """The note naming the hidden rows a reader skipped (none: no note)."""
+    if not hidden:
+        return []
+    shown = ", ".join(map(str, hidden[:10])) + (f" … ({len(hidden)} in all)" if len(hidden) > 10 else "")
+    return [f"{label}: hidden rows not read: {shown} (unhide them in Excel to read them)"]
+
+
 def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
     _check_declared_size(path)
     wb = _open(path, data_only=True)
     names = [n for n in wb.sheetnames if wb[n].sheet_state == "visible"]  # hidden sheets are never read or named
     hidden = [n for n in wb.sheetnames if wb[n].sheet_state == "hidden"]
+    # a veryHidden sheet (hidden so that Excel's Unhide does not list it) is counted, never named
+    very = sum(wb[n].sheet_state == "veryHidden" for n in wb.sheetnames)
     skipped = f" (hidden sheets skipped: {', '.join(repr(n) for n in hidden)})" if hidden else ""
     if sheet is not None:
         if sheet not in names or not hasattr(wb[sheet], "_cells"):
             what = (f"the sheet '{sheet}' is hidden" if sheet in hidden else f"the sheet '{sheet}' is a chart"
                     if sheet in names else f"the workbook has no sheet '{sheet}'")
-            raise DataError(what, file=str(path), fix="sheets: " + ", ".join(f"'{n}'" for n in names))
+            tables = [n for n in names if hasattr(wb[n], "_cells")]  # chart sheets hold no table to name
+            raise DataError(what, file=str(path), fix="sheets: " + ", ".join(f"'{n}'" for n in tables))
         ws = wb[sheet]
     else:
         full = [n for n in names if n.strip().lower() not in NOTE_SHEETS and _has_data(wb[n])]
@@ -115,7 +141,7 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
         first = min(r.min_row for r in ws.merged_cells.ranges)
         raise DataError("merged cells " + ", ".join(rngs[:10]) + (" …" if len(rngs) > 10 else ""),
                         file=label, row=first, fix="unmerge the cells and write the value into every cell")
-    rows = [(c[0].row if c else 0, [_cell(x) for x in c]) for c in ws.iter_rows()]
+    rows, hidden_rows = visible_rows(ws)
     formulas = _uncached_formulas(path, ws.title, ws)
     if formulas:
         raise DataErrors([DataError(f"cell {coord} holds the formula '{f}' with no saved value", file=label, row=r,
@@ -142,9 +168,13 @@ def read(path: Path, sheet: str | None = None) -> pd.DataFrame:
         columns=range(width), dtype=object)
     df.columns = header[:width]
     df.attrs.update(rows=RowNumbers(r for r, _ in body), label=label)
-    if hidden:  # skipped, and said so: a hidden sheet may hold the figures someone meant
-        df.attrs["notes"] = [f"{path}: read the sheet '{ws.title}'; hidden sheets not read: "
-                             + ", ".join(f"'{n}'" for n in hidden) + " (unhide one and give --sheet NAME to read it)"]
+    notes = hidden_rows_note(label, hidden_rows)
+    if hidden or very:  # skipped, and said so: a hidden sheet may hold the figures someone meant
+        said = [f"'{n}'" for n in hidden] + ([f"{very} very hidden sheet(s) (not named)"] if very else [])
+        notes.append(f"{path}: read the sheet '{ws.title}'; hidden sheets not read: " + ", ".join(said)
+                     + " (unhide one and give --sheet NAME to read it)")
+    if notes:
+        df.attrs["notes"] = notes
     return df
 
 

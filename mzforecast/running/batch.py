@@ -20,7 +20,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from .. import clock
 from ..errors import MzError
+from ..kernel import check_kernel
 from ..safe import terminal
 from ..html import drop_dead_links
 from .execute import die_with_parent, mp_context, run_one, start_worker, stop_pool
@@ -115,6 +117,7 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
 
     t0 = time.time()
     validate_options(jobs, timeout, as_of, out)
+    check_kernel(kernel)  # a misspelt --kernel is refused before any notebook runs
     workers = jobs or os.cpu_count() or 1
     # the workers and their kernels start while the inputs are checked; on bad input they are
     # killed before anything is written
@@ -213,7 +216,7 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
         written = sorted(p.name for p in stage.iterdir())
         old.carry_over(stage)
         # timings vary run to run: a pinned build (SOURCE_DATE_EPOCH) records none, so it stays byte-identical
-        seconds = {} if os.environ.get("SOURCE_DATE_EPOCH") else {
+        seconds = {} if clock.pinned() else {
             r["name"]: r["seconds"] for r in results if r["ok"] and "seconds" in r}
         (stage / MARKER).write_text(marker_text(written, seconds), encoding="utf-8")
         swap(stage, out)

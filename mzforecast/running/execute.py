@@ -22,7 +22,7 @@ from pathlib import Path
 
 from papermill.engines import NBClientEngine, papermill_engines
 
-from .. import resources
+from .. import clock, resources
 from ..html import SUMMARY_MIME
 from ..kernel import OWN, OwnInterpreterKernelManager, engine_options
 from .index import notebook_to_html
@@ -43,7 +43,7 @@ def normalise(nb, filename: str):
     pmeta = nb.metadata.get("papermill", {})
     if "output_path" in pmeta:
         pmeta["output_path"] = filename
-    pinned = bool(os.environ.get("SOURCE_DATE_EPOCH"))
+    pinned = clock.pinned()
     if pinned:
         for key in ("start_time", "end_time", "duration"):
             pmeta.pop(key, None)

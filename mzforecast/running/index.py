@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
-import os
 import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .. import clock
 from .._version import __version__
 from ..closing import STATUSES
 from ..codes import VERDICT_ORDER
@@ -22,7 +22,7 @@ from ..messages import label
 from ..pages.common import local_name
 from ..pages.evaluation import index_view
 from ..plots import CLOSING_COLORS, COLORS, STATUS_COLORS, embedded_font_css, verdict_label
-from ..safe import visible  # a bidi override in a plan name must not reorder the index
+from ..safe import html_attr, shown as shown_text  # a bidi override in a plan name must not reorder the index
 from ..targets import get_plan, get_target
 from .output import atomic_write, run_stamp
 
@@ -43,8 +43,16 @@ def css() -> str:
     return (TEMPLATES / "style.css").read_text(encoding="utf-8")
 
 
+def _shown(value):
+    """Every {{ value }} of a template: text from files with control, bidi and zero-width characters
+    shown (safe.shown) before autoescape; ready HTML (Markup) as it is."""
+    from markupsafe import Markup
+    return value if isinstance(value, Markup) or not isinstance(value, str) else shown_text(value)
+
+
 def _env():
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                       finalize=_shown)
 
 
 def notebook_to_html(nb_path: Path, title: str, language: str, font_cache: bool = True,
@@ -65,7 +73,7 @@ def notebook_to_html(nb_path: Path, title: str, language: str, font_cache: bool 
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
     if h1:
         title = html_lib.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).strip() or title
-    body = body.replace('alt="No description has been provided for this image"', f'alt="{html_lib.escape(title)}"')
+    body = body.replace('alt="No description has been provided for this image"', f'alt="{html_attr(title)}"')
     return render("page.html.j2", lang=language, title=title, body=Markup(body), version=__version__,
                    generated=INDEX[language]["title"], back=INDEX[language]["back"], font_cache=font_cache,
                   shared_font=shared_font)
@@ -173,7 +181,7 @@ def write_index(stage: Path, results, todo, elapsed, as_of, data, shared_font: b
         elif nb == "evaluation" and title != r["name"]:
             title += t["evaluation_suffix"]
         groups[nb if nb in groups else "other"].append(
-            dict(name=r["name"], title=visible(title), html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
+            dict(name=r["name"], title=shown_text(title), html=r["html"], ok=r["ok"], error=r["error"], counts=counts,
                  stale=r.get("stale", False), seconds=r.get("seconds")))
     data_year = as_of if as_of and not years else (max(years) if years else None)
     shown = [v for v in VERDICT_ORDER if any(j["counts"].get(v) for k, g in groups.items() if k != "evaluation"
@@ -182,7 +190,7 @@ def write_index(stage: Path, results, todo, elapsed, as_of, data, shared_font: b
     columns["evaluation"] = [(k, w, c) for k, w, c in _evaluation_columns(lang)
                              if any(j["counts"].get(k) for j in groups["evaluation"])]
     columns["target_setting"] = []  # a draft is measured, not judged: one cell says so (t.no_verdict)
-    pinned = bool(os.environ.get("SOURCE_DATE_EPOCH"))  # byte-identical rebuilds show no timings
+    pinned = clock.pinned()  # byte-identical rebuilds show no timings
     html = render(
         "index.html.j2", shared_font=shared_font, seconds=not pinned, lang=lang, t=t, groups=groups, columns=columns, data_version=data_version(data), data_year=data_year,
         run_time=run_stamp(), elapsed=None if pinned else elapsed, as_of=as_of)

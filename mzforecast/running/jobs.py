@@ -14,6 +14,7 @@ from ..params import load as load_params
 from ..propose import get_draft
 from ..targets import get_plan, list_plans
 from .lock import name_clashes
+from .output import not_a_folder
 
 
 def params_dir() -> Path:
@@ -31,7 +32,7 @@ def validate_options(jobs=0, timeout=300, as_of=None, out=None):
                               or not YEAR_MIN <= as_of <= YEAR_MAX):
         errs.append(DataError(f"--as-of {as_of}: must be a year in {YEAR_MIN}-{YEAR_MAX}"))
     if out is not None and Path(out).exists() and not Path(out).is_dir():
-        errs.append(DataError("is a file, not a folder", file=str(out), fix="give --out a folder path"))
+        errs.append(not_a_folder(Path(out)))
     if errs:
         raise DataErrors(errs)
 

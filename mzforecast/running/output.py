@@ -5,16 +5,17 @@ Imports leaves, data, engine and presentation.
 """
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import json
 import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pandas as pd
 
+from .. import clock
 from ..attainment import FIELDS
 from ..errors import DataError
 from ..pages.evaluation import write_summary_xlsx
@@ -69,9 +70,7 @@ def recorded_seconds(out: Path) -> dict:
 
 def run_stamp() -> str:
     """Run time shown in the reports; SOURCE_DATE_EPOCH pins it for byte-identical rebuilds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now()
-    return when.strftime("%Y-%m-%d %H:%M")
+    return clock.local_now().strftime("%Y-%m-%d %H:%M")
 
 
 class OutputFolder:
@@ -84,7 +83,8 @@ class OutputFolder:
         self.foreign: list[str] = []
         if out.is_dir():
             self.written = written_by(out)
-            self.foreign = sorted(p.name for p in out.iterdir() if p.name not in self.written | KEEP)
+            self.foreign = sorted(p.name for p in out.iterdir()
+                                  if p.name not in self.written | KEEP and not own_transient(out, p.name))
 
     def check_names(self, names: set[str]):
         """Refuse before running if a report would overwrite a file the tool did not write."""
@@ -135,12 +135,25 @@ def written_by(out: Path) -> set[str]:
         return {p.name for p in out.iterdir() if p.is_file() and _LEGACY_WRITTEN.fullmatch(p.name)}
 
 
+def not_a_folder(out: Path) -> DataError:
+    """The refusal of an --out that exists and is not a folder, saying what it is."""
+    mode = out.stat().st_mode if out.exists() else 0
+    what = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a file")
+    return DataError(f"is {what}, not a folder", file=str(out), fix="give --out the path of a folder (new or made by mzforecast)")
+
+
+def own_transient(out: Path, name: str) -> bool:
+    """The run's own lock file and staging folders, which sit beside --out (inside it when --out is /)."""
+    return name == f".{out.name}.lock" or re.fullmatch(_STAGING.format(name=re.escape(out.name)), name) is not None
+
+
 def check_output_folder(out: Path):
     """Refuse to write into a folder mzforecast did not write: a mistyped --out must change nothing."""
     if out.exists() and not out.is_dir():
-        raise DataError("is a file, not a folder", file=str(out), fix="give --out a folder path")
+        raise not_a_folder(out)
     if out.is_dir() and not (out / MARKER).exists():
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in KEEP)
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in KEEP and not own_transient(out, p.name))
         if foreign:
             shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
             raise DataError(f"the output folder holds files mzforecast did not write ({shown}); a run replaces "
