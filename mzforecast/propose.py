@@ -34,7 +34,7 @@ from .draft_floors import apply as apply_floors  # policy floors, the previous p
 from .errors import DataError, ModelError
 from .evaluation import proxy_used  # read through a proxy (持证社工 for 社会工作专业人才) as every page is
 from .messages.notes import Note, Notes
-from .simulate import HORIZON_CAP, sample
+from .simulate import HORIZON_CAP, sample, value_met_with
 from .targets import Plan, Target, get_plan, list_plans
 from .terms import cagr, effective, history
 
@@ -115,19 +115,6 @@ def _pct_text(p: float) -> str:
 def held_note(p: float, v: float, held: str, share: float, assessed: float) -> Note:
     """The note for a proposal that falls on a point mass: which one, and its real probability."""
     return Note("held", p=p, held=held, value=v, share=share, met=_pct_text(assessed))
-
-
-def value_met_with(x: np.ndarray, p: float, direction: str) -> float:
-    """The value met in at least a share p of the samples x.
-
-    higher: the largest sample v with P(x >= v) >= p (the 1 - p quantile, as an order statistic);
-    lower: the smallest sample v with P(x <= v) >= p (the p quantile). Taking a sample value,
-    not an interpolated one, makes `assess` of a target at v give back at least p exactly.
-    """
-    xs = np.sort(np.asarray(x, float))
-    n = len(xs)
-    need = int(math.ceil(p * n - 1e-9))  # samples that must meet the value
-    return float(xs[n - need] if direction == "higher" else xs[need - 1])
 
 
 def samples_at(t: Target, ds: Dataset, *, as_of=None, method="auto", seed=0):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -131,3 +133,16 @@ def first_year(met: np.ndarray, years) -> np.ndarray:
     """First year each path meets the target (met: (..., years) booleans); NEVER where it never does."""
     years = np.asarray(years)
     return np.where(met.any(axis=-1), years[np.argmax(met, axis=-1)], NEVER)
+
+
+def value_met_with(x: np.ndarray, p: float, direction: str) -> float:
+    """The value met in at least a share p of the samples x.
+
+    higher: the largest sample v with P(x >= v) >= p (the 1 - p quantile, as an order statistic);
+    lower: the smallest sample v with P(x <= v) >= p (the p quantile). Taking a sample value,
+    not an interpolated one, makes `assess` of a target at v give back at least p exactly.
+    """
+    xs = np.sort(np.asarray(x, float))
+    n = len(xs)
+    need = int(math.ceil(p * n - 1e-9))  # samples that must meet the value
+    return float(xs[n - need] if direction == "higher" else xs[need - 1])
