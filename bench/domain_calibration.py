@@ -7,8 +7,11 @@ From every origin with at least two observed years, each later observed year up 
 ahead is an outcome. Printed per family: 80 % and 95 % coverage, the mean 80 % width relative to
 the outcome, the Winkler score of the 80 % interval relative to the outcome (width plus 2/0.2
 times any miss: lower is better) and the MAPE of the median. "auto" is production: models.forecast
-with method "auto" on each history (the growth model averaged with the calibrated trend model,
-models/combine.py); "growth" is the growth model alone; "previous" is the previous release:
+with method "auto" on each history (standards: the growth model alone; beds and organisations: averaged
+with the calibrated trend model; recipients: pooled with it; lottery: the calibrated trend model, as
+production forecasts lottery sales; models/combine.py); "auto_loso" is the same with each scored
+series' family priors fitted on the family's other series only (the priors in growth.py are fitted on
+all of them); "growth" is the growth model alone; "previous" is the previous release:
 mzforecast.forecast with the method `auto` chose before the growth model (choose_method by length
 and spacing) and the M1/M3/Tourism calibration table without smoothness scaling; "scaled" is the
 same method with this release's smoothness-scaled table (what non-growth indicators now get);
@@ -16,11 +19,11 @@ same method with this release's smoothness-scaled table (what non-growth indicat
 (scripts/build_growth_calibration.py), each series scored with a table built from the other series
 only (leave-one-series-out); "mixture" and "vincent" combine the growth model's and the previous
 method's distributions for the same series with equal weights fixed in advance (nothing fitted):
-the 50/50 mixture of the two distributions and the average of their quantiles ("vincent", re-computed
-here from the two parts: it should equal "auto").
+the 50/50 mixture of the two distributions and the average of their quantiles ("vincent": what
+standards got in the release before this one).
 
 Then, per family, the same scores over the horizons a five-year plan asks about (1-5 years ahead),
-and for auto and previous the best Winkler-80 any rescaling of their 80% intervals could reach: the
+and per model the best Winkler-80 any rescaling of their 80% intervals could reach: the
 interval's log distances from the median multiplied by one factor per horizon band (1-3, 4-6, 7-10,
 11-16 years), each factor chosen on the scored cases themselves (in-sample, so a lower bound for that
 model's median, not a method). Deterministic (the growth model's paths use a fixed seed).
@@ -28,6 +31,7 @@ model's median, not a method). Deterministic (the growth model's paths use a fix
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import warnings
 from pathlib import Path
@@ -125,19 +129,44 @@ def _interval(model, s: pd.Series, fam: str, years: np.ndarray):
 
 
 def cases(series: dict, model: str) -> pd.DataFrame:
+    """One row per (series, origin, outcome): the scores, and for the rescaling bound the outcome x,
+    the median m and the log distances l, u of the 80 % bounds from it (NaN where a bound is 0)."""
     rows = []
     for (fam, name), s in series.items():
-        for hist, fut in GC.origins(s, MAX_H):
-            years = fut.index.to_numpy(int)
-            med, lo80, hi80, lo95, hi95 = _interval(model, hist, fam, years)
-            for k, x in enumerate(fut.to_numpy(float)):
-                miss = max(lo80[k] - x, 0) + max(x - hi80[k], 0)
-                rows.append(dict(family=fam, series=name, h=int(years[k] - hist.index[-1]),
-                                 in80=lo80[k] <= x <= hi80[k], in95=lo95[k] <= x <= hi95[k],
-                                 width80=(hi80[k] - lo80[k]) / x,
-                                 winkler80=((hi80[k] - lo80[k]) + 2 / 0.2 * miss) / x,
-                                 ape=abs(med[k] - x) / x))
+        with priors_without(series, fam, name) if model == "auto_loso" else _nothing():
+            for hist, fut in GC.origins(s, MAX_H):
+                years = fut.index.to_numpy(int)
+                med, lo80, hi80, lo95, hi95 = _interval("auto" if model == "auto_loso" else model, hist, fam, years)
+                for k, x in enumerate(fut.to_numpy(float)):
+                    miss = max(lo80[k] - x, 0) + max(x - hi80[k], 0)
+                    logs = min(lo80[k], med[k]) > 0  # a bound at 0 has no log distance: not rescalable
+                    rows.append(dict(family=fam, series=name, h=int(years[k] - hist.index[-1]),
+                                     in80=lo80[k] <= x <= hi80[k], in95=lo95[k] <= x <= hi95[k],
+                                     width80=(hi80[k] - lo80[k]) / x,
+                                     winkler80=((hi80[k] - lo80[k]) + 2 / 0.2 * miss) / x,
+                                     ape=abs(med[k] - x) / x, x=x, m=med[k],
+                                     l=np.log(med[k] / lo80[k]) if logs else np.nan,
+                                     u=np.log(hi80[k] / med[k]) if logs else np.nan))
     return pd.DataFrame(rows)
+
+
+@contextlib.contextmanager
+def _nothing():
+    yield
+
+
+@contextlib.contextmanager
+def priors_without(series: dict, fam: str, name: str):
+    """growth.FAMILY_PRIORS[fam] fitted on the family's other series while `name` is scored (the
+    long-run growth of standards stays the stated prior); kept when too few series are left."""
+    fitted = fit_priors({k: v for k, v in series.items() if k != (fam, name)}).get(fam)
+    keep = growth.FAMILY_PRIORS.get(fam)
+    if fitted is not None and all(np.isfinite(fitted)):
+        growth.FAMILY_PRIORS[fam] = fitted
+    try:
+        yield
+    finally:
+        growth.FAMILY_PRIORS[fam] = keep
 
 
 def calibrated_cases(series: dict) -> pd.DataFrame:
@@ -164,24 +193,10 @@ def calibrated_cases(series: dict) -> pd.DataFrame:
 BANDS = [0, 3, 6, 10, 16]
 
 
-def cases_with_bounds(series: dict, model: str) -> pd.DataFrame:
-    """Per case: outcome x, median m, and the log distances l, u of the 80% bounds from the median."""
-    rows = []
-    for (fam, name), s in series.items():
-        for hist, fut in GC.origins(s, MAX_H):
-            years = fut.index.to_numpy(int)
-            med, lo80, hi80, _, _ = _interval(model, hist, fam, years)
-            for k, x in enumerate(fut.to_numpy(float)):
-                if min(lo80[k], med[k]) <= 0:  # a bound at 0 has no log distance: not rescalable
-                    continue
-                rows.append(dict(family=fam, h=int(years[k] - hist.index[-1]), x=x, m=med[k],
-                                 l=np.log(med[k] / lo80[k]), u=np.log(hi80[k] / med[k])))
-    return pd.DataFrame(rows)
-
-
 def best_rescaled_winkler(c: pd.DataFrame) -> float:
     """Mean Winkler-80 with each horizon band's interval rescaled by the factor (0.2-6, step 0.05)
     that minimises it on these cases."""
+    c = c[c["l"].notna()]
     total = 0.0
     for _, g in c.groupby(pd.cut(c["h"], BANDS), observed=True):
         best = np.inf
@@ -232,24 +247,24 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     series = load()
     pd.set_option("display.width", 120)
-    tables, plan = {}, {}
-    for model in ("auto", "growth", "calibrated", "scaled", "previous", "mixture", "vincent"):
+    tables, plan, scored = {}, {}, {}
+    for model in ("auto", "auto_loso", "growth", "calibrated", "scaled", "previous", "mixture", "vincent"):
         c = calibrated_cases(series) if model == "calibrated" else cases(series, model)
+        scored[model] = c
         tables[model] = summary(c)
         plan[model] = summary(c[c["h"] <= 5])
         print(f"\n== {model} ==")
         print(tables[model].to_string())
-    for model in ("auto", "growth", "calibrated", "scaled", "mixture", "vincent"):
+    for model in ("auto", "auto_loso", "growth", "calibrated", "scaled", "mixture", "vincent"):
         ratio = (tables[model]["winkler80"] / tables["previous"]["winkler80"]).round(3)
         print(f"\nWinkler-80 {model} / previous per family:")
         print(ratio.to_string())
-    for model in ("auto", "growth", "previous"):
+    for model in ("auto", "growth", "previous", "vincent"):
         print(f"\n== {model}, horizons 1-5 years (a five-year plan) ==")
         print(plan[model].to_string())
     print("\nbest Winkler-80 by rescaling each horizon band's 80% interval (in-sample lower bound):")
-    for model in ("auto", "growth", "previous"):
-        c = cases_with_bounds(series, model)
-        best = {fam: round(best_rescaled_winkler(g), 3) for fam, g in c.groupby("family")}
+    for model in ("auto", "growth", "previous", "vincent"):
+        best = {fam: round(best_rescaled_winkler(g), 3) for fam, g in scored[model].groupby("family")}
         print(f"  {model}: " + ", ".join(f"{f} {v}" for f, v in best.items()))
     if args.fit:
         print("\nfitted (long-run yearly log growth, yearly spread) per family:")

@@ -31,7 +31,8 @@ import numpy as np
 from .calibration import PROBS
 from .messages.notes import Note, Notes
 
-# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself):
+# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself,
+# spread tb of mean growth between the family's series):
 # the fit of `bench/domain_calibration.py --fit` on data/reference (tests/test_growth.py checks they
 # match). s0 and q0 come from one least-squares fit per family of the squared change in growth
 # between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
@@ -54,8 +55,12 @@ LONG_RUN = {"standard": 0.06}
 # errors (business series that can double in five years) put an upper tail on a standard's fan that no
 # standard in data/reference shows; there the growth model alone covers at the nominal rates where
 # the average over-covers (bench/domain_calibration.py).
-COMBINATION = {"organisations": "average", "beds": "average", "recipients": "pool", "lottery": "average"}
+COMBINATION = {"organisations": "average", "beds": "average", "recipients": "pool"}
+# Families production forecasts with the growth model. The lottery family's prior is fitted for the bench
+# only: its drift (q0 above) makes the growth model's fan explode beyond a few years, so lottery sales
+# keep the calibrated trend model.
 DEFAULT_FAMILY = "standard"
+FORECAST_FAMILIES = {DEFAULT_FAMILY, *COMBINATION}
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
 REVERT = 10.0       # years: the gap between today's growth and the long-run growth closes on this scale
 N_DRAWS = 4000
@@ -77,7 +82,7 @@ def family_of(attrs: dict, monotone) -> str | None:
     fam = attrs.get("family") or INDICATOR_FAMILY.get(attrs.get("indicator", ""))
     if fam is None and monotone == "nondecreasing":
         fam = DEFAULT_FAMILY
-    return fam if fam in FAMILY_PRIORS else None
+    return fam if fam in FORECAST_FAMILIES else None
 
 
 def applies(t: np.ndarray, y: np.ndarray, kind: str, family: str | None) -> bool:
@@ -110,19 +115,23 @@ def long_run(family: str) -> float:
     return LONG_RUN.get(family, FAMILY_PRIORS[family][0])
 
 
+# A fall of a never-cut standard larger than this share of its level is a break in the series; a smaller
+# one is rounding or a regional average's weights moving, and the history is kept.
+BREAK_FALL = 0.01
+
+
 def break_starts(Y: np.ndarray) -> np.ndarray:
-    """Per row of Y (series, obs), the index of the first observation after the last fall, 0 when the
-    row never falls or fewer than two observations follow its last fall. A never-cut standard that
-    falls has a break in its series (another 口径 or source joined to it): its growth is read from the
-    years after the break."""
+    """Per row of Y (series, obs), the index of the first observation after the last fall of more than
+    BREAK_FALL (0 when there is none). A never-cut standard that falls has a break in its series
+    (another 口径 or source joined to it): its growth is read from the years after the break, and from
+    the family prior when the fall is in the last year."""
     Y = np.atleast_2d(np.asarray(Y, float))
-    falls = np.diff(Y, axis=1) < 0
+    falls = Y[:, 1:] < Y[:, :-1] * (1 - BREAK_FALL)
     if not falls.any():
         return np.zeros(len(Y), int)
     n = Y.shape[1]
     last = n - 2 - np.argmax(falls[:, ::-1], axis=1)       # index of the interval of the last fall
-    k = np.where(falls.any(axis=1), last + 1, 0)
-    return np.where(n - k >= 2, k, 0)
+    return np.where(falls.any(axis=1), last + 1, 0)
 
 
 def stats_after_breaks(t: np.ndarray, Y: np.ndarray, family: str, monotone=None) -> list[dict]:
@@ -324,9 +333,10 @@ def note(st: dict, language: str = "en", family: str = DEFAULT_FAMILY) -> str:
     """What the spread rests on, in one line for Forecast.notes (words in messages/notes.py): the
     Note itself in English (pages render it in theirs), else its text in `language`."""
     if not st["n_intervals"]:
-        return Note("growth_one_point", mu_lr=st["mu_lr"] * 100, tau=st["tau"] * 100)
-    code = {"average": "growth_model", "pool": "growth_model_pooled"}.get(combination(family), "growth_model_alone")
-    n = Note(code, mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
+        n = Note("growth_one_point", mu_lr=st["mu_lr"] * 100, tau=st["tau"] * 100)
+    else:
+        code = {"average": "growth_model", "pool": "growth_model_pooled"}.get(combination(family), "growth_model_alone")
+        n = Note(code, mu=st["mu"] * 100, mu_lr=st["mu_lr"] * 100, s=st["s"] * 100)
     if st.get("break_year"):
         n = Notes([n, Note("standard_break", year=st["break_year"], before=st["before"], after=st["after"])])
     return n if language == "en" else n.text(language)
@@ -334,5 +344,5 @@ def note(st: dict, language: str = "en", family: str = DEFAULT_FAMILY) -> str:
 
 def spread_note(language: str = "en") -> str:
     """What the growth model's spread rests on, for propose notes and the 目标测算 page."""
-    n = Note("growth_spread")
+    n = Note("growth_spread", mu_lr=long_run(DEFAULT_FAMILY) * 100)
     return n if language == "en" else n.text(language)

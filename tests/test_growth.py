@@ -12,7 +12,7 @@ from mzforecast import growth
 from mzforecast.models import forecast
 
 ROOT = Path(__file__).resolve().parent.parent
-# a standard raised 6% every year, 2015-2024 (169.6 in 2024; the trend gives about 240 in 2030)
+# a standard raised 6% every year, 2015-2024 (168.9 in 2024; the trend gives about 240 in 2030)
 SMOOTH = pd.Series(100 * 1.06 ** np.arange(10), index=range(2015, 2025))
 
 
@@ -115,9 +115,33 @@ def test_a_fall_in_a_never_cut_standard_is_a_break_the_growth_is_read_after_it()
     assert any("falls to 650 in 2021 (from 710)" in n for n in fc.notes)
     zh = [p.text("zh") for n in fc.notes for p in getattr(n, "parts", (n,)) if hasattr(p, "text")]
     assert any("2021年由710降至650" in z for z in zh)
-    # a fall in the last year leaves one observation after it: the whole history is read
-    assert list(growth.break_starts(np.array([[1.0, 2.0, 3.0, 2.5]])) ) == [0]
     assert list(growth.break_starts(np.array([[1.0, 2.0, 1.5, 2.5], [1.0, 2.0, 3.0, 4.0]]))) == [2, 0]
+    # a dip within rounding (1 % or less) is no break: the history is kept
+    assert list(growth.break_starts(np.array([[500.0, 540, 580, 579, 581]]))) == [0]
+
+
+def test_a_fall_in_the_last_year_leaves_the_family_prior_and_says_so():
+    s = pd.Series({2020: 400.0, 2021: 440, 2022: 480, 2023: 520, 2024: 100})
+    s.attrs = {}
+    fc = forecast(s, until=2030, monotone="nondecreasing")
+    one = pd.Series({2024: 100.0})
+    one.attrs = {}
+    alone = forecast(one, until=2030, monotone="nondecreasing")
+    assert np.allclose(fc.quantile_values, alone.quantile_values)  # the history before the break is not used
+    assert any("falls to 100 in 2024 (from 520)" in n for n in fc.notes)
+    assert any("growth from the prior for standards" in n for n in fc.notes)
+
+
+def test_a_standard_observed_once_grows_at_the_prior_income_growth():
+    s = pd.Series({2025: 500.0})
+    s.attrs = {}
+    fc = forecast(s, until=2030, monotone="nondecreasing")
+    sf = fc.summary_frame()
+    assert fc.method == "growth"
+    # the median grows at the stated long-run prior (6 % a year), never below the observed value
+    assert sf.loc[2030, "median"] == pytest.approx(500 * np.exp(5 * growth.LONG_RUN["standard"]), rel=0.03)
+    assert sf["lo95"].min() >= 500
+    assert fc.notes[0].startswith("only one observation, no trend of its own: growth from the prior")
 
 
 def test_propose_rising_standard_returns_more_than_the_last_value(tmp_path):
@@ -156,7 +180,7 @@ def test_growth_notes_read_in_chinese_on_a_page():
     fc = forecast(SMOOTH, until=2030, monotone="nondecreasing")
     zh = note_text(Notes(fc.notes), None, "zh")
     assert zh.startswith("增长模型：年增长5.8%（长期6.0%）") and "growth model" not in zh
-    assert draft_note(growth.spread_note("en"), None, "zh") == note("growth_spread", "zh")
+    assert draft_note(growth.spread_note("en"), None, "zh") == note("growth_spread", "zh", mu_lr=6.0)
 
 
 @pytest.mark.parametrize("family,monotone", [("standard", "nondecreasing"), ("beds", None)])

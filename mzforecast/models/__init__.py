@@ -11,8 +11,8 @@ Owns `forecast` and `Forecast` (one series), the structural rules (`structure_ma
 inverse-CDF sampling of a quantile grid (`draws`, `sample_grid`), which the many-regions path
 (regional) calls with arrays; a Forecast's table, summary and plot (drawn by the leaf `chart`).
 Point forecasts are in `models.points`; `auto` gives standards and the smooth families of growth.py
-the growth model averaged with the calibrated trend model (`models.combine`), and scales the
-calibrated errors of the other series to their own smoothness.
+the growth model (alone for standards, joined with the calibrated trend model for the other families:
+`models.combine`), and scales the calibrated errors of the other series to their own smoothness.
 Imports the leaves, the data layer, calibration and growth.
 """
 from __future__ import annotations
@@ -335,8 +335,8 @@ def forecast(series: pd.Series, until: int, method: str = "auto", *, kind: str |
     neg = kind in ("level", "share") and bool(np.any(point < 0))
     if neg:
         point = np.maximum(point, 0)
-    # standards and the listed smooth families: when `auto` chooses, the growth model (growth.py)
-    # averaged with the calibrated trend model (combine.py)
+    # standards and the listed smooth families: when `auto` chooses, the growth model (growth.py),
+    # alone or joined with the calibrated trend model by family (combine.py)
     family = growth.family_of(s.attrs, monotone) if method == "auto" and table is None else None
     growth_note = None
     if len(growth_rows(t, y[None], kind, family)):

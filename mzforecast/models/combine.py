@@ -3,13 +3,11 @@ administered standards and the smooth families of growth.py, the growth model's 
 alone for standards, joined with the calibrated trend model for the families growth.COMBINATION lists:
 averaged quantile by quantile, or pooled (`pool`, the 50/50 mixture of the two distributions).
 
-The combination is Vincentization with equal weights fixed in advance: each quantile is the mean
-of the growth model's quantile and the calibrated trend model's (the method `auto` chooses by
-length and spacing, with the M1/M3/Tourism error table WITHOUT the smoothness scaling, which
-hurts on civil-affairs series). The growth model has the better median and intervals that miss
-one-sidedly; the trend model the worse median and wider intervals; their average is evaluated in
-bench/domain_calibration.py (row "auto", which calls models.forecast). `models.forecast` (one
-series) and `regional.arrays.Group` (many series in arrays) both call `growth_combined`.
+Both joins weigh the two models equally, fixed in advance. The trend model is the method `auto`
+chooses by length and spacing, with the M1/M3/Tourism error table WITHOUT the smoothness scaling
+(which hurts on civil-affairs series). Production is evaluated in bench/domain_calibration.py
+(row "auto", which calls models.forecast). `models.forecast` (one series) and
+`regional.arrays.Group` (many series in arrays) both call `growth_combined`.
 Imports calibration, growth and models.structure.
 """
 from __future__ import annotations
@@ -45,7 +43,9 @@ def growth_rows(t: np.ndarray, Y: np.ndarray, kind: str, family: str | None) -> 
 def pool(probs: np.ndarray, QA: np.ndarray, QB: np.ndarray) -> np.ndarray:
     """Quantiles on `probs` of the 50/50 mixture of two distributions given by quantile grids
     (..., probs): each CDF is linear between its grid points, so their average is linear between the
-    union of the points and is inverted exactly (the limit of pooling equally many paths of each)."""
+    union of the points and is inverted exactly there. Beyond a grid's ends its CDF is held at the end
+    probabilities (the grid says nothing further), so the mixture's outermost quantiles are a little
+    wider than pooling equally many sample paths of each would give."""
     A, B = np.asarray(QA, float), np.asarray(QB, float)
     flat_a, flat_b = A.reshape(-1, A.shape[-1]), B.reshape(-1, B.shape[-1])
     out = np.empty_like(flat_a)
@@ -58,14 +58,15 @@ def pool(probs: np.ndarray, QA: np.ndarray, QB: np.ndarray) -> np.ndarray:
 
 def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, family: str, chosen: str,
                     spacing: int, P: np.ndarray, monotone=None, bounds=None):
-    """The growth model (for a family growth.with_trend names, averaged with the calibrated trend
-    model) for series Y (series, obs), every row one the growth model takes, observed in years t, at
-    horizons h.
+    """The growth model's forecast for series Y (series, obs), every row one the growth model takes,
+    observed in years t, at horizons h: alone, or joined with the calibrated trend model as
+    growth.combination(family) says.
 
     `chosen` is the trend method `auto` picked for this length and spacing and P (series, years) its
-    point forecasts. Returns (point (series, years): the mean of the two models' points; probs;
-    quantile grid (series, years, probs): the mean of the two grids, each after the structure
-    (never-cut standards, bounds), so the average keeps it; each row's note)."""
+    point forecasts. Returns (point (series, years); probs; quantile grid (series, years, probs);
+    each row's note). Each model's grid is taken after the structure (never-cut standards, bounds),
+    so the join keeps it. The point is the growth model's median alone, the mean of the two points
+    averaged, the mixture's median pooled."""
     Y = np.asarray(Y, float)
     Pg, gp, Qg, stats = growth.quantile_grid_many(t, Y, h, family, monotone)
     notes = [growth.note(st, family=family) for st in stats]

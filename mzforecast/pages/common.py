@@ -134,8 +134,8 @@ def probability_cell(r, language: str = "zh") -> str:
 
 def one_point(r, language: str) -> str:
     """A forecast verdict that rests on a single observation says so beside the badge."""
-    if r.verdict in LIVE_VERDICTS and r.n_obs == 1:
-        return WORDS[language]["one_point"]
+    if r.verdict in LIVE_VERDICTS and r.n_obs == 1:  # a standard's one observation grows at the prior
+        return WORDS[language]["one_point_prior" if getattr(r, "method", "") == "growth" else "one_point"]
     return ""
 
 

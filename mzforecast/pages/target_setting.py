@@ -13,7 +13,8 @@ from ..attainment import target_fan
 from ..data import Dataset
 from ..draft_floors import short_of_promise
 from ..html import e, table as html_table
-from ..messages import label, note as message
+from ..growth import spread_note
+from ..messages import label
 from ..messages.closing import DRAFT as PERIOD
 from ..messages.goal import comparison
 from ..messages.notes import parts_of
@@ -44,7 +45,7 @@ def header(plan, ds: Dataset, language: str = "zh") -> str:
     if p.example:
         out += W["example"]
     out += "</p>"
-    return out + W["explain"] + f"<p>{e(message('growth_spread', language))}</p>"
+    return out + W["explain"] + f"<p>{e(spread_note(language))}</p>"
 
 
 def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
@@ -60,7 +61,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
             "draft_class", r.ambition_class, language, default="")
         amb = "–" if pd.isna(r.ambition) else W["ambition"].format(p=f"{r.ambition:.0%}", word=word)
         if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
-            amb += W["one_point"]
+            amb += W["one_point_prior" if getattr(r, "method", "") == "growth" else "one_point"]
         target = _cut(r.target_value, r.comparator, r.unit, language)
         if r.comparator == "between":
             target = f"{fmt_value(r.target_value, r.unit, language)}–…"

@@ -1,8 +1,7 @@
 """The many-regions path's arrays: every observation cut into per-(region, indicator) slices
 (`Store`), `models.forecast` for many series observed in the same years (`Group`: the same
 point forecasts, calibrated quantiles scaled to each series' smoothness or the growth model
-averaged with the calibrated trend model,
-structure and notes, sampled with models.draws and
+(alone or joined with the calibrated trend model, models.growth_combined), structure and notes, sampled with models.draws and
 models.sample_grid), quantiles and first-passage years from order statistics, and the split-ratio
 rule of `simulate.sample` in arrays.
 
@@ -100,9 +99,9 @@ class Group:
         self.P, self.Q, self.at_bound = M.structure_many(P, Q, Y[:, -1].astype(float), monotone, bounds)
 
     def _growth(self, t, Y, h, method, kind, indicator, P, Q) -> dict[int, str]:
-        """The rows where models.forecast uses the growth model averaged with the calibrated trend model
-        (models.growth_combined, the same function): their point forecasts and quantile grids replaced
-        in place; returns row -> the model's note."""
+        """The rows where models.forecast uses the growth model (models.growth_combined, the same
+        function): their point forecasts and quantile grids replaced in place; returns row -> the
+        model's note."""
         family = growth.family_of({"indicator": indicator}, self.monotone) if method == "auto" else None
         rows = M.growth_rows(t, Y, kind, family)
         if not len(rows):
