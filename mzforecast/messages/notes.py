@@ -102,8 +102,8 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
         "zh": "区间说明：低保、特困、孤儿等保障标准只用增长模型，依据本指标自身历年增长率——中心取近年（权重更高）"
               "的平均增速，并随年份逐步趋向长期增速（取居民收入增速的先验，约每年{mu_lr:.0f}%）；宽度取历年增速的波动、"
               "增速本身的漂移，以及近年增速与全期平均增速之差（增速放缓时区间放宽）；历史较短时向民政公报参考"
-              "序列（data/reference）的合并估计收缩；只有一个观测值时增速取先验。床位、社会组织的每个分位数取增长"
-              "模型与校准趋势模型（按历史长度选择的趋势外推，误差取M1/M3/Tourism年度序列）的等权平均；低保、特困"
+              "序列的合并估计收缩；只有一个观测值时增速取先验。床位、社会组织的每个分位数取增长"
+              "模型与校准趋势模型（按历史长度选择的趋势外推，误差取M1、M3及旅游预测竞赛年度序列的实际误差）的等权平均；低保、特困"
               "对象人数取两个模型分布的等权混合。",
         "en": "What the spread rests on: administered standards (低保, 特困, orphan allowances) use the growth model "
               "alone. It centres on this indicator's own recent yearly growth (recent years weighted more), fading "

@@ -199,7 +199,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
         lead = P["classes"] if r.method != "observed" else P["classes_observed"]  # observed: no probability
         txt += lead + W["sep"].join(classes) + W["stop"]
     year = expected_year(r)
-    if year is not None:
+    if year is not None and not latest_meets(r):  # already met: "保持即可实现" said it, no future year
         txt += P["reach"].format(year=year)
     txt += readings_html(r, ds, language)
     note = render_notes(r, ds, language)

@@ -321,8 +321,9 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 v = r.get(key)
                 if key == "progress_status":
                     v = label("status", _str(v)) if _str(v) else ""
-                elif key == "closing_status":
-                    v = CP.status_word(r) if _str(v) else ""
+                elif key == "closing_status":  # a target 民政 no longer holds is listed, not judged
+                    v = (label("verdict", "transferred") if _str(r.get("verdict_code")) == "transferred"
+                         else CP.status_word(r) if _str(v) else "")
                 elif key == "unit":
                     v = fmt.unit_text(_str(v), "zh")
                 elif key in ("latest_year", "latest_value"):  # a target met late: its latest value
