@@ -213,3 +213,21 @@ def test_nothing_to_judge_is_one_sentence():
         assert re.search(rf"全部 {n} 项尚无(目标年（[\d、]+ 年）| \d+ 年)数据", head), head
         assert "已完成 0 项" not in head and "未完成 0 项" not in head and "基本完成：" not in head
         assert head.count("、") < 5  # no list of every name
+
+
+def test_plan_page_says_a_target_missed_in_its_year_was_met_later(tmp_path):
+    # the mid-term view of a filled 14th plan: a 2022 target missed in 2022 and met in 2023 reads
+    # 逾期完成 on the plan page too, as on the evaluation form
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from closing_cases import filled_14th
+    import mzforecast as mzf
+    from mzforecast.data import load
+    from mzforecast.pages import dashboard
+    ds = load(filled_14th(tmp_path))
+    res = mzf.assess_plan("changchun-14th", ds, as_of=2023)
+    late = res[res.closing_status == "late"]
+    assert len(late) and (late.verdict == "not_achieved").all()
+    html = dashboard.overview(res, ds, "zh")
+    assert html.count("逾期完成（2023年达到）") == len(late)

@@ -30,7 +30,7 @@ DASHBOARD = {
 # short words and punctuation inside cells and sentences
 WORDS = {
     "zh": dict(added="新增 ", exceeded=" <small>超额</small>", exceeded_long="（超额完成）", base_rate="基础比率",
-               nowcast="推算", one_point="<br><small>仅1个观测值，无趋势</small>", one_point_prior="<br><small>仅1个观测值，增速取先验</small>", colon="：", lp="（", rp="）",
+               nowcast="推算", one_point="<br><small>仅1个观测值，无趋势</small>", one_point_prior="<br><small>仅1个观测值，增速取先验</small>", late_met="<br><small>逾期完成（{y}年达到）</small>", colon="：", lp="（", rp="）",
                sep="；", stop="。", asof="截至{y}年", asof_all="现有", reading="解读：", plan_overview="规划总览",
                header_goal="<p>{target} {goal}（{year}，{kind}） · {back}</p>", yes="是", no="否",
                backtest_title="<h1>{plan}：{y}年的判断与实际结果</h1>", yearly_growth="年均增长 {x}", change="新增 {x}",
@@ -42,7 +42,7 @@ WORDS = {
                auto_chosen="{auto}（{chosen}）",
                no_milestones="{y}年（规划基年）无观测值，或该目标是增长率、增量目标，无年度分解。"),
     "en": dict(added="added ", exceeded=" <small>exceeded</small>", exceeded_long=" (exceeded)", base_rate="base rate",
-               nowcast="nowcast", one_point="<br><small>one observation, no trend</small>", one_point_prior="<br><small>one observation, growth from the prior</small>", colon=": ", lp=" (", rp=")",
+               nowcast="nowcast", one_point="<br><small>one observation, no trend</small>", one_point_prior="<br><small>one observation, growth from the prior</small>", late_met="<br><small>met late ({y})</small>", colon=": ", lp=" (", rp=")",
                sep="; ", stop=".", asof="up to {y}", asof_all="available", reading="Reading: ",
                plan_overview="plan overview", header_goal="<p>{target} {goal} ({year}, {kind}) · {back}</p>",
                yes="yes", no="no", backtest_title="<h1>{plan}: the verdicts of {y} beside the outcome</h1>",

@@ -139,6 +139,14 @@ def one_point(r, language: str) -> str:
     return ""
 
 
+def late_met(r, language: str) -> str:
+    """A target missed in its year and met in a later one says so beside its badge, as the
+    evaluation form does (逾期完成)."""
+    if getattr(r, "closing_status", "") == "late" and not fmt.missing(getattr(r, "late_year", None)):
+        return WORDS[language]["late_met"].format(y=int(r.late_year))
+    return ""
+
+
 def latest_meets(r) -> bool:
     """Does the latest value (in the target's terms) already meet a level or ratio target? Then
     a 'required growth' (often negative) says less than that plain fact."""

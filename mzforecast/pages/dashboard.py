@@ -18,7 +18,7 @@ from ..messages.pages import CLASS_WORDS, DASHBOARD, PHRASES, WORDS
 from ..targets import Target, get_plan
 from ..terms import cagr
 from .charts import chart_html, target_figure
-from .common import (actual_text, binding, expected_year, exceeded, goal_text, interval, kind_word, latest_meets,
+from .common import (actual_text, binding, expected_year, exceeded, goal_text, interval, kind_word, late_met, latest_meets,
                      level_unit, local_name, method_name, name, one_point, plan_targets, probability_cell, row_name, target_name,
                      text, unit_of)
 from .notes import readings_html, no_data_reason, render_notes
@@ -102,7 +102,8 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
             (added if r.kind == "change" and pd.notna(r.median) else "") + fmt.number(r.median, unit_of(r), language),
             interval(r, ds, language),
             probability_cell(r, language),
-            verdict_badge(r.verdict, language) + exceeded(r, language) + one_point(r, language), detail])
+            verdict_badge(r.verdict, language) + exceeded(r, language) + one_point(r, language) + late_met(r, language),
+            detail])
     head = [T[k] for k in ("indicator", "target", "year", "type", "latest", "forecast", "interval", "probability",
                            "verdict", "detail")]
     return table(head, rows, "risk")
