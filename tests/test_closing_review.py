@@ -231,3 +231,15 @@ def test_plan_page_says_a_target_missed_in_its_year_was_met_later(tmp_path):
     assert len(late) and (late.verdict == "not_achieved").all()
     html = dashboard.overview(res, ds, "zh")
     assert html.count("逾期完成（2023年达到）") == len(late)
+
+
+def test_plan_page_lists_binding_targets_first():
+    import mzforecast as mzf
+    from mzforecast.data import load
+    from mzforecast.pages import dashboard
+    ds = load()
+    res = mzf.assess_plan("changchun-14th", ds)
+    html = dashboard.risk_table(res, ds, "zh")
+    kinds = [k for k in __import__("re").findall(r"<td>(约束性|预期性)</td>", html)]
+    assert "约束性" in kinds and "预期性" in kinds
+    assert kinds == sorted(kinds, key=lambda k: k != "约束性")  # every 约束性 row before any 预期性 row

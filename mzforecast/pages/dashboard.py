@@ -77,7 +77,8 @@ def plan_header(plan_id: str, ds: Dataset, res: pd.DataFrame, as_of=None, langua
 
 
 def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict | None = None) -> str:
-    """Every assessed target, most urgent first, with its status; no-data targets are left to
+    """Every assessed target, 约束性 (binding) targets first, each group most urgent first, with its
+    status; no-data targets are left to
     `no_data_list`. Rows link to their section (`#t3`) and to a deep-dive page if one exists."""
     T = DASHBOARD[language]
     links = links or {}
@@ -85,7 +86,7 @@ def risk_table(res: pd.DataFrame, ds: Dataset, language: str = "zh", links: dict
     df = res[~res.verdict.isin(LISTED_ONLY)].copy()
     df["_o"] = df.verdict.map({v: i for i, v in enumerate(ORDER)}).fillna(len(ORDER))
     df["_b"] = ~binding(df)
-    df = df.sort_values(["_o", "_b", "probability"], na_position="last")
+    df = df.sort_values(["_b", "_o", "probability"], na_position="last")
     rows = []
     added = WORDS[language]["added"]
     targets = plan_targets(df, ds)
