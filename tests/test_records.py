@@ -29,13 +29,17 @@ def test_many_rows_go_through_a_file_that_the_runner_reads_and_removes(tmp_path,
     monkeypatch.chdir(tmp_path)
     shown = _displayed(monkeypatch)
     n = html.INLINE_RECORDS + 1
-    res = pd.DataFrame({"target_id": [f"t{i}" for i in range(n)], "region": ["长春"] * n, "probability": 0.5})
+    res = pd.DataFrame({"target_id": [f"t{i}" for i in range(n)], "region": ["长春"] * n, "probability": 0.5,
+                        "value": [1 / 3 if i % 2 else float("nan") for i in range(n)], "n": range(n)})
+    inline = html.summary_records(res)
     html.record_summary(res)
     rec = shown[0][html.SUMMARY_MIME]
     assert rec["rows"] == n and rec["file"].startswith(".mzforecast-records-")
     assert len(json.dumps(shown[0])) < 500  # the message stays small
     rows = records_of(rec, tmp_path)
-    assert len(rows) == n and rows[-1] == {"target_id": f"t{n - 1}", "region": "长春", "probability": 0.5}
+    assert rows == inline and rows[-1] == {"target_id": f"t{n - 1}", "region": "长春", "probability": 0.5,
+                                           "value": None, "n": n - 1}
+    assert rows[-2]["value"] == 0.3333333333
     assert os.listdir(tmp_path) == []  # read and removed: never an output of the run
 
 

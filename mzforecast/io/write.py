@@ -8,6 +8,8 @@ Terminal: text through safe.terminal (no escape sequences).
 """
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import stat
 import sys
@@ -95,6 +97,19 @@ def csv_stream(df: pd.DataFrame, fh, header: bool = True, **kw):
     """One chunk of a streamed CSV (the rows of a many-region plan) with every cell neutralised."""
     text = csv_text(df, header=header, **kw)
     fh.write(terminal(text) if _is_terminal(fh) else text)
+
+
+def json_records(rows: list[dict]) -> str:
+    """json.dumps(rows, ensure_ascii=False, indent=1), the same text, made by the json module's C
+    encoder one record at a time: with `indent` json.dumps runs its pure-Python encoder, three
+    times slower on a summary of 100,000 rows. The C encoder writes each record's fields with
+    the separators indent=1 puts between them; only the braces are placed here. Rows holding a
+    list or dict (nested indentation) go through json.dumps as they are."""
+    if set(map(type, itertools.chain.from_iterable(map(dict.values, rows)))) & {list, dict, tuple}:
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+    enc = json.JSONEncoder(ensure_ascii=False, separators=(",\n  ", ": "))
+    recs = ["{\n  " + enc.encode(r)[1:-1] + "\n }" if r else "{}" for r in rows]
+    return "[\n " + ",\n ".join(recs) + "\n]" if recs else "[]"
 
 
 def _is_terminal(fh) -> bool:

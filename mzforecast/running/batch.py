@@ -198,10 +198,11 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
             if not r["ok"]:
                 old.keep_previous_page(r, stage)
         kept, kept_jobs = keep_earlier_pages(out, old.written, stage, todo)  # pages not rebuilt stay
-        write_summary(stage, results + kept)
+        shared = write_summary(stage, results + kept)
         write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data,
                     shared_font=not fresh_kernels)
-        write_pages(stage, results + kept, todo + kept_jobs)
+        write_pages(stage, results + kept, todo + kept_jobs, shared)
+        del shared
         # links to pages this run did not make (a partial run) go; the run's one font subset goes in
         pages = {p: drop_dead_links(p.read_text(encoding="utf-8"), lambda n: (stage / n).exists())
                  for p in sorted(stage.glob("*.html"))}
