@@ -94,7 +94,7 @@ class Group:
             P = np.where(self.neg[:, None], np.maximum(P, 0), P)
         self.probs, errq = C.error_quantiles(chosen, n, sp, h)
         # each series' errors scaled to its own smoothness, as models.forecast does
-        k = np.array([C.smoothness_factor(t, y) for y in Y.astype(float)])
+        k = C.smoothness_factors(t, Y)
         Q = M.quantile_grid(P, Y, C.scale_errors(errq[None], k[:, None, None]), kind)  # (series, years, probs)
         self.growth_notes = self._growth(t, Y, h, method, kind, indicator, P, Q)
         self.P, self.Q, self.at_bound = M.structure_many(P, Q, Y[:, -1].astype(float), monotone, bounds)
