@@ -207,7 +207,7 @@ def _cumulative_growth(stats: list[dict], H: int, monotone, n: int, seed: int):
     never_cut = monotone == "nondecreasing"
     if never_cut:
         s2, floor = col["s"] ** 2, 0.25 * col["s"]  # a standard keeps rising: its mean growth stays positive
-        sl2, half = np.empty(shape), np.empty(shape)
+        sl2 = np.empty(shape)
         hold = np.array([st["hold_share"] for st in stats])[:, None]
         holds = bool((hold > 0).any())
     for k in range(H):
@@ -226,8 +226,8 @@ def _cumulative_growth(stats: list[dict], H: int, monotone, n: int, seed: int):
             np.divide(s2, sl2, out=sl2)
             np.log1p(sl2, out=sl2)
             np.log(M, out=M)
-            np.multiply(sl2, 0.5, out=half)           # x * 0.5 is x / 2 exactly
-            np.subtract(M, half, out=M)
+            np.multiply(sl2, 0.5, out=step)           # x * 0.5 is x / 2 exactly
+            np.subtract(M, step, out=M)
             np.sqrt(sl2, out=sl2)
             np.multiply(sl2, z_year[k], out=sl2)
             np.add(M, sl2, out=M)
@@ -283,9 +283,10 @@ def _grid_chunk(stats: list[dict], monotone, log_last: np.ndarray, idx: np.ndarr
         Q[:, cols] = np.maximum.accumulate(_linear_quantiles(S, PROBS), axis=-1)[:, None]
 
 
-def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 16, threads: int | None = None):
+def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int = 4, threads: int | None = None):
     """quantile_grid for the rows of Y (series observed in the years t), in chunks of series:
-    (points (rows, horizons), probs, grids (rows, horizons, probs), stats per row). Sorting each
+    (points (rows, horizons), probs, grids (rows, horizons, probs), stats per row); a few series a
+    chunk, so that a year's arrays stay in the core's cache. Sorting each
     series' draws once replaces np.quantile's partition per quantile; the numbers are the same.
 
     Chunks run on `threads` threads (default: one per available core, for many series): numpy

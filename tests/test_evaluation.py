@@ -372,3 +372,19 @@ def test_workbook_rows_carry_their_own_styles():
         assert cells[col["实现概率"]].number_format == "0%"
         for key, head in (("base_value", "基期值"), ("latest_value", "现值")):
             assert cells[col[head]].number_format == EW.number_format_of(r[key], r)
+
+
+def test_records_are_what_to_dict_gives():
+    import numpy as np
+    import mzforecast as mzf
+    from mzforecast.pages.common import records
+    odd = pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": pd.array([1.5, None], dtype="Float64"),
+                        "c": pd.array([True, None], dtype="boolean"), "d": pd.Series(["x", None], dtype="string"),
+                        "e": pd.Series([np.float64(1.5), np.int64(3)], dtype=object), "f": [np.datetime64("2020-01-01"), None],
+                        "g": pd.to_datetime(["2020-01-01", None]), "h": [np.bool_(True), 1], "i": [1.0, float("nan")]})
+    ds = load()
+    res = mzf.assess_plan("changchun-13th", ds)
+    for df in (odd, res, ER.form(res, ds)):
+        want, got = df.to_dict("records"), records(df)
+        assert [repr(r) for r in got] == [repr(r) for r in want]
+        assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in want]

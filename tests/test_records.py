@@ -51,3 +51,32 @@ def test_a_recorded_file_name_cannot_leave_the_output_folder(tmp_path):
     assert records_of({"file": "../.mzforecast-records-x.json"}, inner) == []
     assert records_of({"file": "/etc/passwd"}, inner) == []
     assert outside.exists()
+
+
+def test_the_run_reads_a_notebooks_file_of_rows_and_removes_it(tmp_path, monkeypatch):
+    """A notebook's many rows reach summary.json through the file it names; nothing of it is left."""
+    from pathlib import Path
+
+    import mzforecast as mzf
+    from mzforecast import running
+
+    params = Path(__file__).resolve().parent.parent / "params" / "jilin-2021.yaml"
+    res = mzf.assess_plan("jilin-2021")
+
+    def execute(job, outdir, timeout, kernel=None, start_timeout=60):
+        monkeypatch.chdir(outdir)
+        shown = _displayed(monkeypatch)
+        monkeypatch.setattr(html, "INLINE_RECORDS", 1)
+        html.record_summary(res)
+        (Path(outdir) / f"{job['name']}.html").write_text("<p>x</p>", encoding="utf-8")
+        return {"name": job["name"], "params_file": job["file"], "plan": "jilin-2021", "ok": True, "error": "",
+                "html": f"{job['name']}.html", "records": shown[0][html.SUMMARY_MIME], "seconds": 0}
+
+    out = tmp_path / "reports"
+    running.run([str(params)], out, execute=execute)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    recs = sorted(html.summary_records(res), key=lambda r: r["target_id"])
+    assert len(summary) == len(recs) > 1 and {r["report"] for r in summary} == {"jilin-2021"}
+    for row, rec in zip(sorted(summary, key=lambda r: r["target_id"]), recs):
+        assert {k: v for k, v in row.items() if k != "report"} == {k: rec[k] for k in row if k != "report"}
+    assert not list(out.glob(".mzforecast-records-*"))

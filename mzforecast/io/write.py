@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ..safe import csv_cell, neutralise_frame, terminal
+from ..safe import csv_cell, memo_text, neutralise_frame, terminal
 from .workbook import workbook_bytes
 
 
@@ -118,10 +118,11 @@ def _is_terminal(fh) -> bool:
 
 def neutralise_workbook(wb):
     """Every text cell of every worksheet through csv_cell (chart sheets hold no cells)."""
+    safe = memo_text(csv_cell)
     for ws in wb.worksheets:
         for c in getattr(ws, "_cells", {}).values():
             if isinstance(c.value, str):
-                v = csv_cell(c.value)
+                v = safe(c.value)
                 if v != c.value:
                     c.value = v
                     c.data_type = "s"  # openpyxl typed '=…' as a formula when it was set

@@ -30,6 +30,7 @@ from ..messages.pages import EVALUATION as W
 from ..plots import STATUS_COLORS, chart_style, new_figure
 from ..targets import get_plan
 from . import closing as CP
+from .common import records as rows_of
 
 
 
@@ -52,7 +53,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None) -> pd.DataFrame:
     except MzError:  # a plan file that is not bundled: the form still shows the assessment's values
         targets = {}
     rows = []
-    for r in res.to_dict("records"):
+    for r in rows_of(res):
         t = targets.get(r["target_id"])
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
         if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:

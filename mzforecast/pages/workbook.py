@@ -17,8 +17,9 @@ from ..io.write import workbook_file
 from ..messages import label
 from ..messages.pages import EVALUATION as W
 from ..plots import STATUS_COLORS
-from ..safe import csv_cell
+from ..safe import csv_cell, memo_text
 from . import closing as CP
+from .common import records
 from .evaluation import form
 
 
@@ -112,6 +113,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
     wb.remove(wb.active)
     used: set = set()
     styles = _Styles()
+    safe = memo_text(csv_cell)  # the same few texts in most rows
     plans = list(dict.fromkeys(res["plan"])) if len(res) else []
     for plan in plans:
         f = form(res[res["plan"] == plan], ds, plan)
@@ -125,7 +127,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
             c.font = Font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r in f.to_dict("records"):
+        for r in records(f):
             vals = []
             for key, _, _ in columns:
                 v = r.get(key)
@@ -144,7 +146,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 elif key == "probability":
                     v = _xlsx_probability(r)
                 vals.append(v)
-            ws.append([csv_cell(v) for v in vals])  # ids, names and 责任单位 come from plan files
+            ws.append([safe(v) for v in vals])  # ids, names and 责任单位 come from plan files
             row += 1  # not ws.max_row: it scans every cell, once per row
 
             def cell(key):

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import MzError
 from ..safe import terminal
 from ..html import drop_dead_links
-from .execute import die_with_parent, mp_context, run_one, start_worker, stop_pool
+from .execute import die_with_parent, mp_context, records_of, run_one, start_worker, stop_pool
 from .index import share_font, write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
 from .lock import Lock, check_entries, keep_earlier_pages, write_pages
@@ -154,6 +154,7 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
         bar = Progress(len(todo), progress, quiet)
 
         def done(r):
+            r["records"] = records_of(r.get("records") or [], stage)  # a file of many rows: read and removed
             results.append(r)
             bar.done(r)
 
