@@ -107,6 +107,23 @@ def smoothness_factor(t, y) -> float:
     return float(np.clip((max(own, 1e-6) / typical) ** SMOOTH_POWER, *SMOOTH_CLIP))
 
 
+def smoothness_factors(t, Y) -> np.ndarray:
+    """smoothness_factor of each row of Y (series observed in the same years t), the same numbers:
+    the spreads in arrays (row sums as numpy sums one row), the power and clip per row as above."""
+    t, Y = np.asarray(t, float), np.asarray(Y, float)
+    out = np.ones(len(Y))
+    rows = np.flatnonzero(~(Y <= 0).any(axis=1)) if Y.ndim == 2 and Y.shape[1] >= 3 else []
+    if not len(rows):
+        return out
+    dt = np.diff(t)
+    g = np.diff(np.log(Y[rows]), axis=1) / dt
+    mu = (g * dt).sum(axis=1) / dt.sum()
+    own = np.sqrt((dt * (g - mu[:, None]) ** 2).sum(axis=1) / (g.shape[1] - 1))
+    typical = float(np.interp(Y.shape[1], list(SPREAD_MEDIANS), list(SPREAD_MEDIANS.values())))
+    out[rows] = [float(np.clip((max(o, 1e-6) / typical) ** SMOOTH_POWER, *SMOOTH_CLIP)) for o in own.tolist()]
+    return out
+
+
 def scale_errors(errq: np.ndarray, factor) -> np.ndarray:
     """Error quantiles (..., len(PROBS)) times `factor` (scalar or array broadcasting against
     errq): the table holds log errors divided by each history's smoothness_factor

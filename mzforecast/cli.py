@@ -174,7 +174,7 @@ def cmd_data_import(args):
 
 
 def cmd_assess_xlsx(df, args, ds):
-    from .pages.evaluation import write_summary_xlsx
+    from .pages.workbook import write_summary_xlsx
     out = write_summary_xlsx(df, args.out, ds)
     print(f"wrote {out}: {len(df)} targets, one sheet per plan")
     return 0

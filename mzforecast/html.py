@@ -98,12 +98,13 @@ def record_summary(res: pd.DataFrame):
     import tempfile
 
     from IPython.display import display
-    records: list[dict] | dict = summary_records(res)
-    if len(records) > INLINE_RECORDS:
+    if len(res) > INLINE_RECORDS:  # the JSON summary_records parses, written as pandas makes it
         fd, path = tempfile.mkstemp(prefix=".mzforecast-records-", suffix=".json", dir=".")
         with open(fd, "w", encoding="utf-8") as f:
-            json.dump(records, f, ensure_ascii=False)
-        records = {"file": os.path.basename(path), "rows": len(res)}
+            f.write(res.to_json(orient="records", force_ascii=False))
+        records: list[dict] | dict = {"file": os.path.basename(path), "rows": len(res)}
+    else:
+        records = summary_records(res)
     # text/html is empty so the page shows nothing; text/plain helps in JupyterLab
     display({SUMMARY_MIME: records, "text/html": "",
              "text/plain": f"<{len(res)} assessed targets recorded>"}, raw=True)

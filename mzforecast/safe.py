@@ -118,6 +118,21 @@ def csv_cell(value):
     return value
 
 
+def memo_text(f):
+    """f for a writer's many cells: text values remembered (a column of 100,000 rows repeats a few
+    words), anything else passed to f each time."""
+    seen: dict[str, object] = {}
+
+    def cell(value):
+        if value.__class__ is not str:
+            return f(value)
+        out = seen.get(value)
+        if out is None:
+            out = seen[value] = f(value)
+        return out
+    return cell
+
+
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of df safe to write as CSV or XLSX: text cells and column names through csv_cell."""
     out = df.copy()

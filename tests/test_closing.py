@@ -10,6 +10,7 @@ import mzforecast as mzf
 from mzforecast import closing as C
 from mzforecast.pages import closing as CP
 from mzforecast.pages import evaluation as er
+from mzforecast.pages import workbook as ew
 from mzforecast.targets import load_plan
 
 from closing_cases import extra_plan, filled_14th  # noqa: I001
@@ -173,7 +174,7 @@ def test_target_met_late_reads_met_late_in_the_counts_table_and_chart(fourteenth
     fig = CP.chart(f)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "逾期完成" in legend and "2023年达到" in [t.get_text() for t in fig.axes[0].texts]
-    wb = er.summary_workbook(res.reset_index(), ds)
+    wb = ew.summary_workbook(res.reset_index(), ds)
     cells = [c.value for row in wb.worksheets[0].iter_rows() for c in row]
     assert "逾期完成（2023年达到）" in cells
 

@@ -16,6 +16,7 @@ import mzforecast as mzf
 from mzforecast.evaluation import evaluate_series
 from mzforecast.pages import closing as CP
 from mzforecast.pages import evaluation as er
+from mzforecast.pages import workbook as wbk
 from mzforecast.plots import png
 from mzforecast.targets import get_plan
 
@@ -41,7 +42,7 @@ def _sheet(wb, name=None):
 
 def test_workbook_after_the_target_year_has_one_reading_per_row(ended, tmp_path):
     ds, res = ended
-    out = er.write_summary_xlsx(res, tmp_path / "s.xlsx", ds)
+    out = wbk.write_summary_xlsx(res, tmp_path / "s.xlsx", ds)
     col, rows = _sheet(openpyxl.load_workbook(out))
     judged = [r for r in rows if r[col["完成情况"]] not in ("无数据", "待实际数据", None, "")]
     assert len(judged) == len(rows)  # every target of the filled plan has its 2025 value
@@ -79,7 +80,7 @@ def test_formula_protection_stays_in_the_workbook(ended, tmp_path):
     ds, res = ended
     bad = res.copy()
     bad["responsible_unit"] = "=HYPERLINK(\"http://x\")"
-    out = er.write_summary_xlsx(bad, tmp_path / "f.xlsx", ds)
+    out = wbk.write_summary_xlsx(bad, tmp_path / "f.xlsx", ds)
     ws = openpyxl.load_workbook(out).worksheets[0]
     cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
     assert cells and not [c for c in cells if c.data_type == "f" or c.value.startswith("=")]
@@ -90,7 +91,7 @@ def test_awaiting_outcome_is_one_word_on_the_page_and_in_the_workbook():
     p = get_plan(ROOT / "data/examples/jilin-prefectures-example.yaml", d)
     res = mzf.assess_plan(p, d, reference=2026)
     assert set(res.closing_status) == {"pending"} and set(res.verdict) == {"outcome_pending"}
-    col, rows = _sheet(er.summary_workbook(res, d))
+    col, rows = _sheet(wbk.summary_workbook(res, d))
     assert {r[col["完成情况"]] for r in rows} == {"待实际数据"} == {r[col["预测判断"]] for r in rows}
     assert not [r for r in rows if r[col["状态"]]]  # the plan has ended: no 超前/滞后序时进度
     res13 = mzf.assess_plan("jilin-13th", mzf.load(), reference=2026)
@@ -112,7 +113,7 @@ def test_thirteenth_counts_add_up_with_transferred_and_repeated_targets():
     assert table.count("<td>千米社区占比<") == 1
     _, counts = er.index_view(res.to_dict("records"), ds, "changchun-13th")
     assert sum(counts.values()) == counted
-    col, rows = _sheet(er.summary_workbook(res, ds))  # the workbook keeps one row per target id, marked
+    col, rows = _sheet(wbk.summary_workbook(res, ds))  # the workbook keeps one row per target id, marked
     km = [r[col["指标"]] for r in rows if r[col["指标"]].startswith("千米社区占比")]
     assert len(km) == 2 and sum(k.endswith("本行不计数）") for k in km) == 1
 

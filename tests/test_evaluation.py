@@ -6,6 +6,7 @@ import pytest
 
 from mzforecast import evaluation as E
 from mzforecast.pages import evaluation as ER
+from mzforecast.pages import workbook as EW
 from mzforecast.data import load
 from mzforecast.targets import Target, get_plan
 
@@ -147,7 +148,7 @@ def test_status_colours_in_workbook(tmp_path):
     ds = load([f])
     from mzforecast import assess_plan
     res = assess_plan("changchun-14th", ds)
-    p = ER.write_summary_xlsx(res, tmp_path / "s.xlsx", ds)
+    p = EW.write_summary_xlsx(res, tmp_path / "s.xlsx", ds)
     ws = openpyxl.load_workbook(p)["changchun-14th"]
     header = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "table-02-rural-urban-dibao")
@@ -323,7 +324,7 @@ def test_workbook_reads_as_the_pages_do():
     root = Path(__file__).resolve().parent.parent
     ds = load()
     res = mzf.assess_plan("changchun-13th", ds, reference=2026)
-    ws = ER.summary_workbook(res, ds).worksheets[0]
+    ws = EW.summary_workbook(res, ds).worksheets[0]
     head = [c.value for c in ws[1]]
     assert "序时进度(%)" in head and "时序进度(%)" not in head and "地区" not in head
     assert ws.auto_filter.ref == ws.dimensions
@@ -343,6 +344,52 @@ def test_workbook_reads_as_the_pages_do():
     assert "#,##0" in cells
     d = load(root / "data/examples/jilin-prefectures-synthetic.csv")
     p = get_plan(root / "data/examples/jilin-prefectures-example.yaml", d)
-    ws = ER.summary_workbook(mzf.assess_plan(p, d, reference=2024), d).worksheets[0]
+    ws = EW.summary_workbook(mzf.assess_plan(p, d, reference=2024), d).worksheets[0]
     head = [c.value for c in ws[1]]
     assert head[1] == "地区" and "长春市" in {r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
+
+
+def test_workbook_rows_carry_their_own_styles():
+    """Styles are set once per kind and copied: every row still has its status and verdict colours
+    and number formats."""
+    from pathlib import Path
+    import mzforecast as mzf
+    from mzforecast.plots import STATUS_COLORS
+    root = Path(__file__).resolve().parent.parent
+    ds = load(root / "data/examples/jilin-prefectures-synthetic.csv")
+    res = mzf.assess_plan(get_plan(root / "data/examples/jilin-prefectures-example.yaml", ds), ds, reference=2024)
+    ws = EW.summary_workbook(res, ds).worksheets[0]
+    col = {c.value: i for i, c in enumerate(ws[1])}
+    rows = ER.form(res, ds).to_dict("records")
+    assert len(rows) == ws.max_row - 1 and len({r["progress_status"] for r in rows}) > 2
+    assert len({r["verdict_code"] for r in rows}) > 2
+    for r, cells in zip(rows, ws.iter_rows(min_row=2)):
+        status = cells[col["状态"]]
+        if r["progress_status"]:
+            assert status.fill.fgColor.rgb.lower().endswith(STATUS_COLORS[r["progress_status"]].lstrip("#").lower())
+            assert status.font.bold and status.font.color.rgb.upper().endswith("FFFFFF")
+        else:
+            assert status.fill.fill_type is None and not status.font.bold
+        fill = EW.VERDICT_FILL.get(r["verdict_code"] or "")
+        verdict = cells[col["预测判断"]]
+        assert verdict.fill.fgColor.rgb.lower().endswith(fill.lower()) if fill else verdict.fill.fill_type is None
+        assert cells[col["完成进度(%)"]].number_format == "0.0" == cells[col["序时进度(%)"]].number_format
+        assert cells[col["实现概率"]].number_format == "0%"
+        for key, head in (("base_value", "基期值"), ("latest_value", "现值")):
+            assert cells[col[head]].number_format == EW.number_format_of(r[key], r)
+
+
+def test_records_are_what_to_dict_gives():
+    import numpy as np
+    import mzforecast as mzf
+    from mzforecast.pages.common import records
+    odd = pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": pd.array([1.5, None], dtype="Float64"),
+                        "c": pd.array([True, None], dtype="boolean"), "d": pd.Series(["x", None], dtype="string"),
+                        "e": pd.Series([np.float64(1.5), np.int64(3)], dtype=object), "f": [np.datetime64("2020-01-01"), None],
+                        "g": pd.to_datetime(["2020-01-01", None]), "h": [np.bool_(True), 1], "i": [1.0, float("nan")]})
+    ds = load()
+    res = mzf.assess_plan("changchun-13th", ds)
+    for df in (odd, res, ER.form(res, ds)):
+        want, got = df.to_dict("records"), records(df)
+        assert [repr(r) for r in got] == [repr(r) for r in want]
+        assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in want]

@@ -200,6 +200,10 @@ def test_many_series_at_once_give_each_series_own_numbers_to_the_last_bit(family
         V, _ = growth.simulate(t, y, h, family, monotone)
         np.testing.assert_array_equal(P[i], np.median(V, axis=0))
         np.testing.assert_array_equal(Q[i], np.maximum.accumulate(np.quantile(V, probs, axis=0).T, axis=1))
+    # on several threads (many series, two cores) the numbers are the same
+    P2, _, Q2, _ = growth.quantile_grid_many(t, Y, h, family, monotone, chunk=3, threads=4)
+    np.testing.assert_array_equal(P2, P)
+    np.testing.assert_array_equal(Q2, Q)
 
 
 def test_recipients_pool_the_two_models_distributions():

@@ -2,8 +2,10 @@
 tracebacks, hangs, silently wrong, unclear). Each test builds its own inputs."""
 from __future__ import annotations
 
+import collections
 import json
 import os
+import re
 import stat
 import time
 import zipfile
@@ -121,6 +123,51 @@ def test_run_into_existing_out_keeps_earlier_pages_and_lists_them(tmp_path):
     assert 'href="./jilin-2021.html"' in index and f'href="./{SMALL.stem}.html"' in index
     runner.run([str(JILIN)], out, execute=fake_execute)  # and again: still both
     assert f'href="./{SMALL.stem}.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def records_execute(job, outdir, timeout, kernel=None, start_timeout=60):
+    """fake_execute with the rows the page's notebook records: the plan assessed."""
+    from mzforecast.html import summary_records
+    r = fake_execute(job, outdir, timeout)
+    r["records"] = summary_records(mzf.assess_plan(job["params"]["plan"]))
+    return r
+
+
+def _index_row(out: Path, name: str) -> str:
+    index = (out / "index.html").read_text(encoding="utf-8")
+    i = index.index(f'href="./{name}.html"')
+    return index[index.rindex("<tr", 0, i):index.index("</tr>", i)]
+
+
+def test_page_list_refers_to_the_summary_rows_and_a_later_run_lists_the_page_with_them(tmp_path):
+    out = tmp_path / "reports"
+    runner.run([str(JILIN)], out, execute=records_execute)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    pages = json.loads((out / outlock.PAGES).read_text(encoding="utf-8"))
+    assert len(summary) > 1 and [p["records"] for p in pages] == [{"in": "summary.json", "rows": len(summary)}]
+    counts = sorted(collections.Counter(r["verdict"] for r in summary).values())
+    assert sorted(map(int, re.findall(r"<td>(\d+)</td>", _index_row(out, "jilin-2021")))) == counts
+    runner.run([str(SMALL)], out, execute=records_execute)  # jilin-2021 is kept, not rebuilt
+    again = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [r for r in again if r["report"] == "jilin-2021"] == summary
+    assert sorted(map(int, re.findall(r"<td>(\d+)</td>", _index_row(out, "jilin-2021")))) == counts
+    pages = {p["name"]: p["records"] for p in json.loads((out / outlock.PAGES).read_text(encoding="utf-8"))}
+    assert pages["jilin-2021"] == {"in": "summary.json", "rows": len(summary)}
+    # rows the summary does not hold (the same plan's rows of another page are there) stay in the list
+    twin = tmp_path / "jilin-2021-twin.yaml"
+    twin.write_text(JILIN.read_text(encoding="utf-8"), encoding="utf-8")
+    runner.run([str(JILIN), str(twin)], out, execute=records_execute)
+    pages = {p["name"]: p["records"] for p in json.loads((out / outlock.PAGES).read_text(encoding="utf-8"))}
+    assert pages["jilin-2021"] == {"in": "summary.json", "rows": len(summary)}
+    assert isinstance(pages["jilin-2021-twin"], list) and len(pages["jilin-2021-twin"]) == len(summary)
+
+
+def test_a_page_whose_rows_left_the_summary_is_still_listed(tmp_path):
+    out = tmp_path / "reports"
+    runner.run([str(JILIN)], out, execute=records_execute)
+    (out / "summary.json").write_text("[]", encoding="utf-8")  # damaged by hand
+    runner.run([str(SMALL)], out, execute=records_execute)
+    assert 'href="./jilin-2021.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_second_run_on_one_out_exits_2_while_the_first_holds_it(tmp_path, capsys):
@@ -288,7 +335,7 @@ def test_xlsx_declared_size_checked_before_loading(tmp_path, capsys):
 def test_summary_workbook_does_not_ask_max_row_per_row(monkeypatch):
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from mzforecast.pages import evaluation as evaluation_report
+    from mzforecast.pages import workbook as summary_xlsx
     from mzforecast.attainment import FIELDS
     from mzforecast.data import load
     calls = []
@@ -296,7 +343,7 @@ def test_summary_workbook_does_not_ask_max_row_per_row(monkeypatch):
     monkeypatch.setattr(Worksheet, "max_row", property(lambda ws: calls.append(1) or real.fget(ws)))
     rows = [dict({k: None for k in FIELDS}, plan="p", target_id=f"t{i}", indicator="elderly_care_beds",
                  verdict="on_track") for i in range(300)]
-    evaluation_report.summary_workbook(pd.DataFrame(rows, columns=FIELDS), load())
+    summary_xlsx.summary_workbook(pd.DataFrame(rows, columns=FIELDS), load())
     assert len(calls) < 10
 
 
@@ -420,3 +467,24 @@ def test_writer_refuses_devices_and_existing_files(tmp_path):
     out = W.csv_file(pd.DataFrame({"a": ["=1", "@x", " -2", "ok\x0b", 3], "=b": [1, 2, 3, 4, np.nan]}), tmp_path / "y.csv")
     text = out.read_text(encoding="utf-8-sig")
     assert "'=1" in text and "'@x" in text and "' -2" in text and "'=b" in text
+
+
+def test_summary_json_is_the_text_json_dumps_gives(tmp_path):
+    """summary.json is written by the C encoder record by record: the same text as json.dumps(indent=1)."""
+    import random
+    rnd = random.Random(1)
+    values = [None, True, False, 0, -1, 10 ** 30, 1.5, -0.0, 1e-300, float("nan"), float("inf"), "", "长春",
+              'q"\\\n\t\x00\x1f', "\u202e=1+2", "</script>"]
+    for _ in range(300):
+        rows = [{rnd.choice(["a", "中文", "k\n", ""]) + str(j): rnd.choice(values) for j in range(rnd.randint(0, 5))}
+                for _ in range(rnd.randint(0, 4))]
+        assert W.json_records(rows) == json.dumps(rows, ensure_ascii=False, indent=1)
+    nested = [{"a": [1, {"b": 2}]}, {"c": {"d": None}}]
+    assert W.json_records(nested) == json.dumps(nested, ensure_ascii=False, indent=1)
+    out = tmp_path / "run"
+    out.mkdir()
+    rows = runner.write_summary(out, [dict(name="jilin-2021", ok=True, params_file="p.yaml",
+                                           records=records_execute({"name": "jilin-2021", "file": "p.yaml",
+                                                                    "params": {"plan": "jilin-2021"}}, out, 1)["records"])])
+    text = (out / "summary.json").read_text(encoding="utf-8")
+    assert text == json.dumps(rows, ensure_ascii=False, indent=1) and len(rows) > 1

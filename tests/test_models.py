@@ -136,3 +136,15 @@ def test_samples_are_deterministic_with_seed():
     a, b = fc.samples(500, seed=7), fc.samples(500, seed=7)
     assert a.equals(b)
     assert not a.equals(fc.samples(500, seed=8))
+
+
+def test_smoothness_factors_of_many_series_are_each_series_own():
+    from mzforecast import calibration as C
+    rng = np.random.default_rng(0)
+    for m in range(1, 12):
+        t = np.sort(rng.choice(np.arange(1995, 2026), m, replace=False)).astype(float)
+        Y = np.round(np.exp(np.cumsum(rng.normal(0.05, rng.uniform(0.001, 0.4), (120, m)), axis=1)) * 800, 2)
+        Y[::7, 0] = 0.0  # a zero or negative value: factor 1
+        Y[::11, -1] = -3.0
+        Y[::13] = Y[::13, :1]  # constant
+        np.testing.assert_array_equal(C.smoothness_factors(t, Y), [C.smoothness_factor(t, y) for y in Y])

@@ -280,3 +280,32 @@ def test_equal_with_as_of_fixed_method_and_seed(synth, kw):
     for c in ("median", "lo80", "hi95", "expected_year", "required_cagr"):
         np.testing.assert_allclose(both[c].astype(float), slow[c].astype(float), rtol=1e-9, equal_nan=True, err_msg=c)
     assert (both.method.fillna("") == slow.method.fillna("")).all()
+
+
+def test_the_target_years_sample_of_a_never_cut_series_is_its_maximum_over_the_years_to_the_last_bit():
+    # Group.at takes the target year's samples without computing the earlier years' where
+    # last_year_highest says rounding cannot put an earlier year above; elsewhere it computes all
+    from mzforecast import models as M
+    from mzforecast.models.structure import structure_many
+    from mzforecast.regional import arrays as RA
+    _, j, w = RA.draws(0)
+    rng = np.random.default_rng(5)
+    fast = higher = 0
+    for trial in range(120):
+        R, Y = 48, int(rng.integers(1, 7))
+        Q = np.sort(rng.lognormal(0, rng.uniform(0.001, 0.5), (R, Y, 25)), axis=-1) * rng.uniform(1e-3, 1e6)
+        if trial % 3 == 0:  # a flat low tail: the same quantiles in every year
+            Q[:, :, :5] = Q[:, :1, :1]
+        if trial % 4 == 0:  # years a rounding step apart
+            Q = Q[:, :1, :] + rng.integers(0, 2, Q.shape) * np.spacing(Q[:, :1, :])
+        if trial % 5 == 0:
+            Q[: R // 4] = 0.0
+        _, Q, _ = structure_many(Q[:, :, 0], Q, Q[:, 0, 0] * rng.uniform(0.5, 1.0, R), "nondecreasing", None)
+        every = M.sample_grid(Q, j, w).max(axis=1)
+        last = M.sample_grid(Q[:, -1, :], j, w)
+        ok = RA.last_year_highest(Q)
+        np.testing.assert_array_equal(every[ok], last[ok])
+        assert (np.signbit(every[ok]) == np.signbit(last[ok])).all()
+        fast += ok.sum()
+        higher += (every != last).any(axis=1).sum()
+    assert fast > 1000 and higher > 0  # the shortcut is taken, and the cases it must not take exist

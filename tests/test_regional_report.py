@@ -232,7 +232,7 @@ def test_section_after_the_target_year_has_no_schedule(jilin_passed):
 
 def test_regions_workbook_after_the_target_year_has_no_time_progress(jilin_passed, tmp_path):
     import openpyxl
-    from mzforecast.pages.evaluation import write_summary_xlsx
+    from mzforecast.pages.workbook import write_summary_xlsx
     ds, p, res = jilin_passed
     ws = openpyxl.load_workbook(write_summary_xlsx(res, tmp_path / "r.xlsx", ds)).active
     head = [c.value for c in ws[1]]

@@ -53,7 +53,7 @@ def read(path: Path) -> pd.DataFrame:
     try:
         for rec in reader:
             line, start = start, reader.line_num + 1
-            if not any(c.strip() for c in rec):
+            if not "".join(rec).strip():  # a blank line (faster than a test per field on a million rows)
                 continue
             if header is None:
                 header = [c.strip() for c in rec]

@@ -8,6 +8,7 @@ Terminal: text through safe.terminal (no escape sequences).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ..safe import csv_cell, neutralise_frame, terminal
+from ..safe import csv_cell, memo_text, neutralise_frame, terminal
 from .workbook import workbook_bytes
 
 
@@ -98,16 +99,30 @@ def csv_stream(df: pd.DataFrame, fh, header: bool = True, **kw):
     fh.write(terminal(text) if _is_terminal(fh) else text)
 
 
+def json_records(rows: list[dict]) -> str:
+    """json.dumps(rows, ensure_ascii=False, indent=1), the same text, made by the json module's C
+    encoder one record at a time: with `indent` json.dumps runs its pure-Python encoder, three
+    times slower on a summary of 100,000 rows. The C encoder writes each record's fields with
+    the separators indent=1 puts between them; only the braces are placed here. Rows holding a
+    list or dict (nested indentation) go through json.dumps as they are."""
+    if set(map(type, itertools.chain.from_iterable(map(dict.values, rows)))) & {list, dict, tuple}:
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+    enc = json.JSONEncoder(ensure_ascii=False, separators=(",\n  ", ": "))
+    recs = ["{\n  " + enc.encode(r)[1:-1] + "\n }" if r else "{}" for r in rows]
+    return "[\n " + ",\n ".join(recs) + "\n]" if recs else "[]"
+
+
 def _is_terminal(fh) -> bool:
     return fh in (sys.stdout, sys.__stdout__)
 
 
 def neutralise_workbook(wb):
     """Every text cell of every worksheet through csv_cell (chart sheets hold no cells)."""
+    safe = memo_text(csv_cell)
     for ws in wb.worksheets:
         for c in getattr(ws, "_cells", {}).values():
             if isinstance(c.value, str):
-                v = csv_cell(c.value)
+                v = safe(c.value)
                 if v != c.value:
                     c.value = v
                     c.data_type = "s"  # openpyxl typed '=…' as a formula when it was set

@@ -26,13 +26,16 @@ def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray, kind: str | No
     each series' own (scaled to its smoothness)."""
     E = np.broadcast_to(errq, P.shape + (errq.shape[-1],))
     pos = (Y > 0).all(axis=1)
-    Q = np.empty(E.shape)
-    Q[pos] = P[pos][:, :, None] * np.exp(E[pos])
-    if (~pos).any():
+    if pos.all():  # the usual case, in place: for many series these arrays are hundreds of MB
+        Q = np.exp(np.ascontiguousarray(E))  # exp of a contiguous copy, as E[pos] gave it
+        Q *= P[:, :, None]
+    else:
+        Q = np.empty(E.shape)
+        Q[pos] = P[pos][:, :, None] * np.exp(E[pos])
         scale = np.maximum(np.abs(Y[~pos]).mean(axis=1), 1e-9)
         Q[~pos] = P[~pos][:, :, None] + scale[:, None, None] * (np.exp(E[~pos]) - 1)
-    Q = np.maximum.accumulate(Q, axis=2)
-    return np.maximum(Q, 0) if kind in ("level", "share") else Q
+    np.maximum.accumulate(Q, axis=2, out=Q)
+    return np.maximum(Q, 0, out=Q) if kind in ("level", "share") else Q
 
 
 def growth_rows(t: np.ndarray, Y: np.ndarray, kind: str, family: str | None) -> np.ndarray:

@@ -4,7 +4,8 @@ logic is tested here:
 - `dashboard`: a plan's status table, counts and one section per target (plan_dashboard);
 - `indicator`: one target in depth: sources, milestones, every method (indicator_report);
 - `backtest`: the verdicts of a past year beside the outcome (backtest);
-- `evaluation`: 中期评估/总结评估 form, progress chart and workbook (evaluation);
+- `evaluation`: 中期评估/总结评估 form and progress chart (evaluation); `workbook`: the form as
+  summary.xlsx and `assess --format xlsx`;
 - `regions`: one plan over many regions (regions_dashboard);
 - `target_setting`: a draft plan's ambition and promisable values (target_setting);
 - `charts`, `common`, `notes`: a target's chart, cells and notes, shared by the pages.

@@ -1,5 +1,5 @@
 """The evaluation page (中期评估/总结评估, notebooks/evaluation.ipynb), its progress chart and the
-summary workbook (summary.xlsx, `assess --format xlsx`).
+form the summary workbook (pages.workbook) lays out.
 
 The numbers come from mzforecast.evaluation (完成进度, 序时进度, 状态); this module lays them
 out the way an office pastes them into its report: binding targets first, a generated
@@ -11,27 +11,26 @@ from __future__ import annotations
 import functools
 import math
 import re
-from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 from .. import fmt
 from ..codes import BINDING, EXPECTED
-from ..data import Dataset, load
-from ..errors import DataError, MzError
+from ..data import Dataset
+from ..errors import MzError
 from ..attainment import reference_year
 from ..evaluation import TOLERANCE, proxy_label, proxy_used
 from ..html import e, img, status_mark, table
-from ..io.write import workbook_file
 from ..messages import label
 from ..messages.goal import goal_text
 from ..messages.closing import PAGE as CW
 from ..messages.pages import EVALUATION as W
 from ..plots import STATUS_COLORS, chart_style, new_figure
-from ..safe import csv_cell
 from ..targets import get_plan
 from . import closing as CP
+from .common import records as rows_of
 
 
 
@@ -57,7 +56,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None, repeated: str = "drop") -> p
         targets = {}
     rows = []
     twice = CP.repeated_ids(targets.values())
-    for r in res.to_dict("records"):
+    for r in rows_of(res):
         again = r["target_id"] in twice  # the plan states it twice: one row, counted once
         if again and repeated == "drop":
             continue
@@ -125,7 +124,9 @@ _GOAL_FIELDS = ("kind", "unit", "comparator", "target_value", "target_value_high
 
 @functools.lru_cache(maxsize=1024)
 def _goal_of(key: tuple) -> str:
-    return goal_text(pd.Series(dict(key)), "zh")  # plain text: the page escapes it, the workbook stores it
+    # plain text: the page escapes it, the workbook stores it. The fields as attributes, as a row
+    # gives them (a relative target has one goal per region: building a Series for each was slow)
+    return goal_text(SimpleNamespace(**dict(key)), "zh")
 
 
 def status_counts(res: pd.DataFrame) -> dict[str, int]:
@@ -250,127 +251,6 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
-
-
-# ---------------------------------------------------------------- the workbook
-XLSX_COLUMNS = [("target_id", "编号", 30), ("region_name", "地区", 10), ("indicator_name", "指标", 36), ("binding", "属性", 8),
-                ("base_year", "基期年", 8), ("base_value", "基期值", 12), ("target", "目标值", 22),
-                ("target_year", "目标年", 8), ("latest_year", "现值年份", 9), ("latest_value", "现值", 12),
-                ("unit", "单位", 14), ("completion_progress", "完成进度(%)", 11),
-                ("time_progress", "序时进度(%)", 11), ("progress_status", "状态", 14),
-                ("closing_status", "完成情况", 10),
-                ("probability", "实现概率", 12), ("verdict", "预测判断", 11), ("responsible_unit", "责任单位", 18)]
-VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61", "off_track": "d73027",
-                "not_achieved": "d73027"}
-
-
-def _xlsx_probability(r):
-    """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况;
-    nothing for a target 完成情况 judges on its outcome."""
-    p = r.get("probability")
-    if _nan(p) or CP.judged(r.get("closing_status")):
-        return None
-    if r.get("verdict_code") in ("achieved", "not_achieved") and float(p) in (0.0, 1.0):
-        return W["observed"].format(v=r.get("verdict"))
-    return round(float(p), 3)
-
-
-def _xlsx_number_format(v, r) -> str:
-    if _nan(v):
-        return "General"
-    if r.get("unit") == "percent":
-        return "0.0"
-    return "#,##0" if float(v) == round(float(v)) else "#,##0.00"
-
-
-def _sheet_name(name: str, used: set) -> str:
-    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name))[:31] or "plan"
-    out, i = base, 2
-    while out in used:
-        out = f"{base[:28]}~{i}"
-        i += 1
-    used.add(out)
-    return out
-
-
-def summary_workbook(res: pd.DataFrame, ds: Dataset):
-    """openpyxl Workbook: one sheet per plan, one row per target, Chinese headers, status colours."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set = set()
-    plans = list(dict.fromkeys(res["plan"])) if len(res) else []
-    for plan in plans:
-        f = form(res[res["plan"] == plan], ds, plan, repeated="mark")
-        ws = wb.create_sheet(_sheet_name(plan, used))
-        # a region column only where the sheet spans regions (a regions plan)
-        columns = [c for c in XLSX_COLUMNS if c[0] != "region_name" or f.get("region_name", pd.Series()).nunique() > 1]
-        keys = [k for k, _, _ in columns]
-        ws.append([h for _, h, _ in columns])
-        row = 1
-        for c in ws[1]:
-            c.font = Font(bold=True)
-            c.fill = PatternFill("solid", fgColor="DDEBF7")
-            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r in f.to_dict("records"):
-            vals = []
-            for key, _, _ in columns:
-                v = r.get(key)
-                if key == "progress_status":
-                    v = label("status", _str(v)) if _str(v) else ""
-                elif key == "closing_status":  # a target 民政 no longer holds is listed, not judged
-                    v = (label("verdict", "transferred") if _str(r.get("verdict_code")) == "transferred"
-                         else CP.status_word(r) if _str(v) else "")
-                elif key == "unit":
-                    v = fmt.unit_text(_str(v), "zh")
-                elif key in ("latest_year", "latest_value"):  # a target met late: its latest value
-                    v = CP.shown_value(r)[0 if key == "latest_value" else 1]
-                    v = None if _nan(v) else (round(float(v), 4) if key == "latest_value" else int(v))
-                elif key in ("base_year", "target_year"):
-                    v = None if _nan(v) else int(v)
-                elif key == "completion_progress":
-                    v = CP.progress_value(r)
-                elif key in ("time_progress", "base_value"):
-                    v = None if _nan(v) else round(float(v), 4)
-                elif key == "probability":
-                    v = _xlsx_probability(r)
-                elif key == "verdict" and CP.judged(r.get("closing_status")):
-                    v = None  # 完成情况 says how it ended: no forecast word beside it
-                vals.append(v)
-            ws.append([csv_cell(v) for v in vals])  # ids, names and 责任单位 come from plan files
-            row += 1  # not ws.max_row: it scans every cell, once per row
-            st = _str(r.get("progress_status"))
-            if st:
-                c = ws.cell(row=row, column=keys.index("progress_status") + 1)
-                c.fill = PatternFill("solid", fgColor=STATUS_COLORS[st].lstrip("#"))
-                c.font = Font(color="FFFFFF", bold=True)
-            vc = None if CP.judged(r.get("closing_status")) else VERDICT_FILL.get(_str(r.get("verdict_code")))
-            if vc:
-                ws.cell(row=row, column=keys.index("verdict") + 1).fill = PatternFill("solid", fgColor=vc)
-            for key in ("completion_progress", "time_progress"):
-                ws.cell(row=row, column=keys.index(key) + 1).number_format = "0.0"
-            for key in ("base_value", "latest_value"):  # the digits the page shows, thousands separated
-                ws.cell(row=row, column=keys.index(key) + 1).number_format = _xlsx_number_format(r.get(key), r)
-            ws.cell(row=row, column=keys.index("probability") + 1).number_format = "0%"
-        for i, (_, _, w) in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = ws.cell(row=2, column=keys.index("indicator_name") + 2).coordinate
-        ws.auto_filter.ref = ws.dimensions
-    if not wb.sheetnames:
-        ws = wb.create_sheet("无数据")
-        ws.append(["没有可写入的评估结果"])
-    return wb
-
-
-def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Path:
-    """summary.xlsx (or `assess --format xlsx --out`), written atomically."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise DataError("the workbook needs a name ending in .xlsx", file=str(path))
-    return workbook_file(summary_workbook(res, ds if ds is not None else load()), path)
 
 
 # ---------------------------------------------------------------- the page

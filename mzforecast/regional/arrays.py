@@ -93,7 +93,7 @@ class Group:
             P = np.where(self.neg[:, None], np.maximum(P, 0), P)
         self.probs, errq = C.error_quantiles(chosen, n, sp, h)
         # each series' errors scaled to its own smoothness, as models.forecast does
-        k = np.array([C.smoothness_factor(t, y) for y in Y.astype(float)])
+        k = C.smoothness_factors(t, Y)
         Q = M.quantile_grid(P, Y, C.scale_errors(errq[None], k[:, None, None]), kind)  # (series, years, probs)
         self.growth_notes = self._growth(t, Y, h, method, kind, indicator, P, Q)
         self.P, self.Q, self.at_bound = M.structure_many(P, Q, Y[:, -1].astype(float), monotone, bounds)
@@ -136,12 +136,39 @@ class Group:
         """The samples in year column k (rows, draws); the whole path only where a running rule needs it."""
         if self.constraints:
             return self.paths(rows, k, j, w, info)[:, :, -1]
-        if self.monotone:  # the running maximum's last value is the maximum over the years (exact, and fast)
-            V = M.sample_grid(self.Q[rows, :k + 1, :], j, w)  # (rows, years, draws)
-            X = V.max(axis=1) if self.monotone == "nondecreasing" else V.min(axis=1)
+        if self.monotone == "nondecreasing":  # the running maximum's last value: the maximum over the years
+            Q = self.Q[rows, :k + 1, :]
+            X = M.sample_grid(Q[:, k, :], j, w)
+            slow = ~last_year_highest(Q)  # where an earlier year's sample could be higher by rounding
+            if slow.any():
+                X[slow] = M.sample_grid(Q[slow], j, w).max(axis=1)
+        elif self.monotone:
+            X = M.sample_grid(self.Q[rows, :k + 1, :], j, w).min(axis=1)
         else:
             X = M.sample_grid(self.Q[rows, k, :], j, w)
         return np.clip(X, *self.bounds) if self.bounds is not None else X
+
+
+# How far below the last year's quantile an earlier year's must lie, relative to the last year's
+# highest quantile, for every sample interpolated from it to lie below too (last_year_highest).
+MARGIN = 1e-12
+
+
+def last_year_highest(Q: np.ndarray) -> np.ndarray:
+    """Rows of Q (rows, years, probs) where no draw's sample (models.sample_grid: a + (b - a) w,
+    0 <= w <= 1, three roundings) in an earlier year can exceed its sample in the last year, so the
+    maximum over the years is the last year's sample to the last bit without computing the others.
+
+    Per earlier year and grid interval (a, b): both quantiles equal to the last year's (the same
+    sample), or a equal and b below (every step of the formula rounds monotonically), or both
+    below by MARGIN times the last year's top quantile (each sample is within 3.001 * 2**-53 of
+    that top quantile of its exact value, so a gap of 1e-12 of it cannot be closed by rounding).
+    All quantiles must be >= 0 (no negative zero); anything else, NaN included, is left out."""
+    last = Q[:, -1:, :]
+    eq = Q[:, :-1, :] == last
+    below = (last - Q[:, :-1, :]) >= MARGIN * Q[:, -1:, -1:]
+    return ((~np.signbit(Q)).all(axis=(1, 2)) & (eq | below).all(axis=(1, 2))
+            & ~(eq[..., 1:] & ~eq[..., :-1]).any(axis=(1, 2)))
 
 
 def lerp_quantiles(sorted_at, qs, n):

@@ -25,7 +25,7 @@ from ..errors import MzError
 from ..kernel import check_kernel
 from ..safe import terminal
 from ..html import drop_dead_links
-from .execute import die_with_parent, mp_context, run_one, start_worker, stop_pool
+from .execute import die_with_parent, mp_context, records_of, run_one, start_worker, stop_pool
 from .index import share_font, write_index
 from .jobs import collect_jobs, validate_jobs, validate_options
 from .lock import Lock, check_entries, keep_earlier_pages, write_pages
@@ -157,6 +157,7 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
         bar = Progress(len(todo), progress, quiet)
 
         def done(r):
+            r["records"] = records_of(r.get("records") or [], stage)  # a file of many rows: read and removed
             results.append(r)
             bar.done(r)
 
@@ -201,10 +202,11 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
             if not r["ok"]:
                 old.keep_previous_page(r, stage)
         kept, kept_jobs = keep_earlier_pages(out, old.written, stage, todo)  # pages not rebuilt stay
-        write_summary(stage, results + kept)
+        shared = write_summary(stage, results + kept)
         write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data,
                     shared_font=not fresh_kernels)
-        write_pages(stage, results + kept, todo + kept_jobs)
+        write_pages(stage, results + kept, todo + kept_jobs, shared)
+        del shared
         # links to pages this run did not make (a partial run) go; the run's one font subset goes in
         pages = {p: drop_dead_links(p.read_text(encoding="utf-8"), lambda n: (stage / n).exists())
                  for p in sorted(stage.glob("*.html"))}

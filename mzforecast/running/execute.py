@@ -169,7 +169,9 @@ def run_one(job: dict, outdir: str, timeout: int, kernel: str | None = None, sta
         for cell in nb.cells:
             for o in cell.get("outputs", []):
                 if SUMMARY_MIME in o.get("data", {}):
-                    res["records"] = records_of(o["data"][SUMMARY_MIME], Path(outdir))
+                    # inline rows, or the file holding many: the run reads it (records_of), so
+                    # hundreds of MB of rows are not parsed here and sent over as Python objects
+                    res["records"] = o["data"][SUMMARY_MIME]
         language = params.get("language", "zh")
         html = notebook_to_html(out_nb, name, language, font_cache, shared_font)
         atomic_write(Path(outdir) / f"{name}.html", html)

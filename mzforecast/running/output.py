@@ -18,7 +18,8 @@ import pandas as pd
 from .. import clock
 from ..attainment import FIELDS
 from ..errors import DataError
-from ..pages.evaluation import write_summary_xlsx
+from ..io.write import json_records
+from ..pages.workbook import write_summary_xlsx
 from ..safe import neutralise_frame
 from .lock import PAGES
 
@@ -206,15 +207,18 @@ def swap(stage: Path, out: Path):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_summary(stage: Path, results):
-    """summary.csv, summary.xlsx (the evaluation form) and summary.json of the current assessments."""
+def write_summary(stage: Path, results) -> list[dict]:
+    """summary.csv, summary.xlsx (the evaluation form) and summary.json of the current assessments;
+    returns the rows as summary.json holds them (the page list refers to them)."""
     rows = [dict(rec, report=r["name"]) for r in results if r["ok"] and r.get("params_file")
             and "backtest" not in r["name"] for rec in r["records"]]
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
+    del rows
     df = df.drop_duplicates(["plan", "target_id", "region", "as_of"]).sort_values(["plan", "target_id", "region"])
     atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
     # the workbook reads the frame's codes (comparator '==' and the like) and neutralises its own
     # cells as it writes them (io.write.workbook_file): neutralising the frame first would corrupt them
     write_summary_xlsx(df, stage / "summary.xlsx")
-    atomic_write(stage / "summary.json", json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)),
-                                                    ensure_ascii=False, indent=1))
+    shared = json.loads(df.to_json(orient="records", force_ascii=False))
+    atomic_write(stage / "summary.json", json_records(shared))
+    return shared
