@@ -380,7 +380,7 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int | 
     if not len(Y) or not len(h):
         return P, PROBS, Q, stats
     idx = _horizon_index(h)
-    n_threads = threads if threads is not None else (available_cores() if len(Y) >= THREADED_FROM else 1)
+    n_threads = threads if threads is not None else (THREADS or available_cores()) if len(Y) >= THREADED_FROM else 1
     chunk = chunk or (CHUNK_THREADED if n_threads > 1 else CHUNK)
     starts = range(0, len(Y), chunk)
 
@@ -398,6 +398,7 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int | 
 
 
 THREADED_FROM = 256  # series: below this one thread (a single forecast, a small plan)
+THREADS: int | None = None  # threads quantile_grid_many uses by default (None: one per core)
 # series a chunk on one thread, on several: on 8,000 never-cut series (2 cores), 4 a chunk took 12.7 s
 # on one thread and 13.3 s on two (waiting on the lock), 32 a chunk 7.3 s on two
 CHUNK, CHUNK_THREADED = 4, 32

@@ -309,3 +309,41 @@ def test_the_target_years_sample_of_a_never_cut_series_is_its_maximum_over_the_y
         fast += ok.sum()
         higher += (every != last).any(axis=1).sum()
     assert fast > 1000 and higher > 0  # the shortcut is taken, and the cases it must not take exist
+
+
+def _divided(monkeypatch, parts: int):
+    """assess_regions divides even 15 regions, into `parts` (forked processes, as from PROCESSES_FROM)."""
+    monkeypatch.setattr(regional, "PROCESSES_FROM", 2)
+    monkeypatch.setattr(regional.growth, "available_cores", lambda: parts)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="processes are forked (Linux)")
+def test_regions_divided_between_processes_give_the_same_table(synth, monkeypatch):
+    ds, plan = synth
+    one = regional.assess_regions(str(plan), ds)
+    _divided(monkeypatch, 3)
+    calls = []
+    real = regional._part_records
+    monkeypatch.setattr(regional, "_part_records", lambda p, d, regions, o: calls.append(len(regions)) or real(p, d, regions, o))
+    many = regional.assess_regions(str(plan), ds)
+    assert calls == [5]  # this process computed one part; two more were forked (their calls are theirs)
+    pd.testing.assert_frame_equal(one, many, check_exact=True)
+    assert list(many["note"]) == list(one["note"]) and list(many["flags"]) == list(one["flags"])
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="processes are forked (Linux)")
+def test_a_part_whose_process_fails_is_computed_here_with_its_error(synth, monkeypatch):
+    ds, plan = synth
+    one = regional.assess_regions(str(plan), ds)
+    _divided(monkeypatch, 2)
+    monkeypatch.setattr(regional, "_child", lambda conn, regions: (conn.send(None), conn.close()))
+    pd.testing.assert_frame_equal(one, regional.assess_regions(str(plan), ds), check_exact=True)
+    real = regional.target_records
+
+    def bad(t, regions, d, **kw):  # a data problem in one region of the forked part
+        if "cnty0015" in regions:
+            raise DataErrors([mzf.errors.DataError("zero denominator", file="x.csv", row=15)])
+        return real(t, regions, d, **kw)
+    monkeypatch.setattr(regional, "target_records", bad)
+    with pytest.raises(DataErrors, match="zero denominator"):
+        regional.assess_regions(str(plan), ds)

@@ -22,11 +22,15 @@ bench/scale.py): targets already observed in their year, transferred or proxy ta
 without data, five-year totals, ratios read through a same-year lower bound (a lagged
 denominator that is never cut), and `loglinear`/`logistic` asked for explicitly.
 
+With many regions (PROCESSES_FROM) `assess_regions` divides them between processes, one per core,
+each computing whole rows; the records are joined in region order before the frames are made.
+
 CONSTRAINTS is an extension hook: functions on a (n_series, n_samples, n_years) array of sample
 paths applied after the indicator's own structure (empty by default).
 """
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import warnings
 from typing import Callable, Iterator
@@ -36,6 +40,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .. import attainment as A
+from .. import growth
 from .. import models as M
 from .. import terms
 from ..data import Dataset, load
@@ -96,7 +101,15 @@ def _bound_years(t: Target, ds: Dataset, sy, dy, hy) -> bool:
 
 def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, method="auto", seed=0,
                   store: Store | None = None, reference: int | None = None) -> pd.DataFrame:
-    """One target in many regions: one row per region, columns `columns()`, in the order of `regions`.
+    """One target in many regions: one row per region, columns `columns()`, in the order of `regions`
+    (target_records as a frame)."""
+    return pd.DataFrame(target_records(t, regions, ds, as_of=as_of, method=method, seed=seed, store=store,
+                                       reference=reference), columns=columns())
+
+
+def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, method="auto", seed=0,
+                   store: Store | None = None, reference: int | None = None) -> list[dict]:
+    """One target in many regions: one record per region (the fields of `columns()`), in the order of `regions`.
 
     Each row is attainment.assess's row for that region (plus evaluation.add_evaluation's fields).
     Rows the arrays below do not cover go through attainment.assess itself: targets that are
@@ -220,10 +233,10 @@ def assess_target(t: Target, regions: list[str], ds: Dataset, *, as_of=None, met
     for (nk, dk), members in split.items():
         split_ratio(t, ds, members, np.frombuffer(nk, dtype=np.int64), np.frombuffer(dk, dtype=np.int64),
                      targets, hists, rows, method, seed, until, ref, CONSTRAINTS)
-    return _frame(t, regions, rows, hists, targets, as_of, ref, level_unit(t, ds))
+    return _records(t, regions, rows, hists, targets, as_of, ref, level_unit(t, ds))
 
 
-def _frame(t: Target, regions, rows, hists, targets, as_of, ref=None, lunit="") -> pd.DataFrame:
+def _records(t: Target, regions, rows, hists, targets, as_of, ref=None, lunit="") -> list[dict]:
     """Rows in attainment.assess's shape: its header fields, the row's own, then the evaluation
     fields (evaluation.evaluate_series on the same observations; fallback rows carry their own)."""
     cols = columns()
@@ -252,19 +265,15 @@ def _frame(t: Target, regions, rows, hists, targets, as_of, ref=None, lunit="") 
         else:
             rec.update(base_year=int(t.base_year), base_value=float("nan"), responsible_unit=t.responsible_unit)
         recs.append(rec)
-    return pd.DataFrame(recs, columns=cols)
+    return recs
 
 
 def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
                 progress: bool = False, reference: int | None = None) -> Iterator[pd.DataFrame]:
     """Every target of a plan in every one of its regions, one DataFrame per target (stream these)."""
     p = get_plan(plan, ds)
-    regions = regions_of(p, ds)
-    if not regions:
-        raise DataError(f"plan '{p.id}' names no region with data on its indicators",
-                        fix="check the data file's region and indicator columns")
-    inds = {t.indicator for t in p.targets} | {t.denominator for t in p.targets if t.denominator}
-    store = Store(ds, inds, as_of)
+    regions = _regions(p, ds)
+    store = Store(ds, _indicators(p), as_of)
     bar = tqdm(total=len(p.targets) * len(regions), unit="region-target", disable=not progress)
     try:
         for t in p.targets:
@@ -275,9 +284,24 @@ def iter_assess(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", see
         bar.close()
 
 
+def _regions(p: Plan, ds: Dataset) -> list[str]:
+    regions = regions_of(p, ds)
+    if not regions:
+        raise DataError(f"plan '{p.id}' names no region with data on its indicators",
+                        fix="check the data file's region and indicator columns")
+    return regions
+
+
+def _indicators(p: Plan) -> set[str]:
+    return {t.indicator for t in p.targets} | {t.denominator for t in p.targets if t.denominator}
+
+
 def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", seed=0,
                    reference: int | None = None) -> pd.DataFrame:
     """One row per target per region (the whole table; `iter_assess` streams it).
+
+    From PROCESSES_FROM regions on, the regions are divided between processes, one per core
+    (`parts`): the same rows, in the same order, sooner.
 
     Parameters
     ----------
@@ -294,7 +318,12 @@ def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", 
         One row per target and region with the assess_plan fields.
     """
     ds = load(ds)
-    frames = list(iter_assess(plan, ds, as_of=as_of, method=method, seed=seed, reference=reference))
+    p = get_plan(plan, ds)
+    options = dict(as_of=as_of, method=method, seed=seed, reference=reference)
+    regions = _regions(p, ds)
+    parts = [regions] if len(regions) < PROCESSES_FROM else _divided(regions)
+    per_part = _in_processes(p, ds, parts, options) if len(parts) > 1 else [_part_records(p, ds, regions, options)]
+    frames = [pd.DataFrame([r for part in per_part for r in part[i]], columns=columns()) for i in range(len(p.targets))]
     if not frames:
         return pd.DataFrame(columns=columns())
     with warnings.catch_warnings():
@@ -303,6 +332,86 @@ def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", 
         warnings.filterwarnings("ignore", message=".*concatenation with empty or all-NA entries.*",
                                 category=FutureWarning)
         return pd.concat(frames, ignore_index=True).infer_objects()
+
+
+# From this many regions, assess_regions divides them between processes (Linux, where they are
+# forked: the data are shared, not copied or pickled). A row is its region's own whichever
+# process computes it (tests/test_regional.py), and the records are joined before the frames are
+# made, so the table is the one a single process gives.
+PROCESSES_FROM = 4000
+
+
+def _divided(regions: list[str]) -> list[list[str]]:
+    n = growth.available_cores() if sys.platform.startswith("linux") and \
+        "fork" in multiprocessing.get_all_start_methods() else 1
+    size = -(-len(regions) // n)
+    return [regions[i:i + size] for i in range(0, len(regions), size)]
+
+
+def _part_records(p: Plan, ds: Dataset, regions: list[str], options: dict) -> list[list[dict]]:
+    """Records of every target of the plan in these regions: [target][region]."""
+    store = Store(ds, _indicators(p), options["as_of"])
+    return [target_records(t, regions, ds, store=store, **options) for t in p.targets]
+
+
+_FORKED: tuple | None = None  # (plan, dataset, options) a forked process reads: inherited, never pickled
+
+
+def _child(conn, regions):
+    """In a forked process: this part's records (one growth thread: every core has a part), with what
+    it printed, sent back; (None) if anything failed, and the parent computes the part itself."""
+    import contextlib
+    import io
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        growth.THREADS = 1
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            result = _part_records(*_FORKED[:2], regions, _FORKED[2])
+        conn.send((result, out.getvalue(), err.getvalue()))
+    except BaseException:
+        conn.send(None)
+    finally:
+        conn.close()
+
+
+def _in_processes(p: Plan, ds: Dataset, parts: list[list[str]], options: dict) -> list[list[list[dict]]]:
+    """Every part but the first in a forked process of its own, the first in this one, meanwhile."""
+    global _FORKED
+    ctx = multiprocessing.get_context("fork")
+    _FORKED = (p, ds, options)
+    procs = []
+    threads = growth.THREADS
+    try:
+        for part in parts[1:]:
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(send, part), daemon=True)
+            proc.start()
+            send.close()
+            procs.append((proc, recv))
+        growth.THREADS = 1
+        results = [_part_records(p, ds, parts[0], options)]
+        growth.THREADS = threads
+        for (proc, recv), part in zip(procs, parts[1:]):
+            try:
+                got = recv.recv()
+            except (EOFError, OSError):  # the process died (killed, out of memory)
+                got = None
+            proc.join()
+            if got is None:  # failed: the same computation here gives its rows, or its error
+                results.append(_part_records(p, ds, part, options))
+                continue
+            results.append(got[0])
+            sys.stdout.write(got[1])
+            sys.stderr.write(got[2])
+        return results
+    finally:
+        growth.THREADS = threads
+        _FORKED = None
+        for proc, recv in procs:
+            if proc.is_alive():  # interrupted: no process goes on computing
+                proc.kill()
+                proc.join()
+            recv.close()
 
 
 def write_rows(plan: str | Plan, ds: Dataset, out, *, as_of=None, method="auto", seed=0,
