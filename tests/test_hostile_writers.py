@@ -3,6 +3,7 @@ tracebacks, hangs, silently wrong, unclear). Each test builds its own inputs."""
 from __future__ import annotations
 
 import collections
+import errno
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import pytest
 
 import mzforecast as mzf
 from mzforecast import cli, running as runner, safe
+from mzforecast.errors import DataError
 from mzforecast.running import lock as outlock
 from mzforecast.io import write as W
 
@@ -483,8 +485,39 @@ def test_summary_json_is_the_text_json_dumps_gives(tmp_path):
     assert W.json_records(nested) == json.dumps(nested, ensure_ascii=False, indent=1)
     out = tmp_path / "run"
     out.mkdir()
-    rows = runner.write_summary(out, [dict(name="jilin-2021", ok=True, params_file="p.yaml",
+    rows, _ = runner.write_summary(out, [dict(name="jilin-2021", ok=True, params_file="p.yaml",
                                            records=records_execute({"name": "jilin-2021", "file": "p.yaml",
                                                                     "params": {"plan": "jilin-2021"}}, out, 1)["records"])])
     text = (out / "summary.json").read_text(encoding="utf-8")
     assert text == json.dumps(rows, ensure_ascii=False, indent=1) and len(rows) > 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a large summary.xlsx is written by a forked process")
+def test_summary_workbook_written_apart_is_the_same_file_and_a_full_disk_there_is_one_message(tmp_path, monkeypatch):
+    from mzforecast.running import output
+    recs = records_execute({"name": "jilin-2021", "file": "p.yaml", "params": {"plan": "jilin-2021"}}, tmp_path, 1)
+    results = [dict(name="jilin-2021", ok=True, params_file="p.yaml", records=recs["records"])]
+    here, apart = tmp_path / "here", tmp_path / "apart"
+    here.mkdir()
+    apart.mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _, book = runner.write_summary(here, results)
+    assert book.proc is None
+    monkeypatch.setattr(output, "XLSX_APART_FROM", 1)
+    _, book = runner.write_summary(apart, results)
+    assert book.proc is not None  # a forked process writes it
+    book.wait()
+    assert (apart / "summary.xlsx").read_bytes() == (here / "summary.xlsx").read_bytes()
+    assert sorted(p.name for p in apart.iterdir()) == ["summary.csv", "summary.json", "summary.xlsx"]
+
+    out = tmp_path / "reports"
+    runner.run([str(JILIN)], out, execute=records_execute)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full(df, path, ds=None):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    monkeypatch.setattr(output, "write_summary_xlsx", full)  # in the forked process too
+    with pytest.raises(DataError, match="disk is full"):
+        runner.run([str(JILIN)], out, execute=records_execute)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports.")]

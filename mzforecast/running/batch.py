@@ -202,17 +202,21 @@ def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kern
             if not r["ok"]:
                 old.keep_previous_page(r, stage)
         kept, kept_jobs = keep_earlier_pages(out, old.written, stage, todo)  # pages not rebuilt stay
-        shared = write_summary(stage, results + kept)
-        write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data,
-                    shared_font=not fresh_kernels)
-        write_pages(stage, results + kept, todo + kept_jobs, shared)
-        del shared
-        # links to pages this run did not make (a partial run) go; the run's one font subset goes in
-        pages = {p: drop_dead_links(p.read_text(encoding="utf-8"), lambda n: (stage / n).exists())
-                 for p in sorted(stage.glob("*.html"))}
-        for page, text in share_font(pages).items():
-            atomic_write(page, text)
-        atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
+        shared, book = write_summary(stage, results + kept)
+        try:  # while a large summary.xlsx is written apart
+            write_index(stage, results + kept, todo + kept_jobs, time.time() - t0, as_of, data,
+                        shared_font=not fresh_kernels)
+            write_pages(stage, results + kept, todo + kept_jobs, shared)
+            del shared
+            # links to pages this run did not make (a partial run) go; the run's one font subset goes in
+            pages = {p: drop_dead_links(p.read_text(encoding="utf-8"), lambda n: (stage / n).exists())
+                     for p in sorted(stage.glob("*.html"))}
+            for page, text in share_font(pages).items():
+                atomic_write(page, text)
+            atomic_write(stage / "README.md", README.format(stamp=run_stamp()))
+            book.wait()
+        finally:
+            book.stop()
         for left in stage.glob(".mzforecast-records-*"):  # rows a failed notebook recorded but nobody read
             left.unlink()
         written = sorted(p.name for p in stage.iterdir())

@@ -207,18 +207,82 @@ def swap(stage: Path, out: Path):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_summary(stage: Path, results) -> list[dict]:
+def write_summary(stage: Path, results) -> tuple[list[dict], "SummaryWorkbook"]:
     """summary.csv, summary.xlsx (the evaluation form) and summary.json of the current assessments;
-    returns the rows as summary.json holds them (the page list refers to them)."""
+    returns the rows as summary.json holds them (the page list refers to them) and the workbook,
+    which a large summary has written apart (wait() before the folder is complete)."""
     rows = [dict(rec, report=r["name"]) for r in results if r["ok"] and r.get("params_file")
             and "backtest" not in r["name"] for rec in r["records"]]
     df = pd.DataFrame(rows, columns=["report"] + FIELDS)
     del rows
     df = df.drop_duplicates(["plan", "target_id", "region", "as_of"]).sort_values(["plan", "target_id", "region"])
-    atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
     # the workbook reads the frame's codes (comparator '==' and the like) and neutralises its own
     # cells as it writes them (io.write.workbook_file): neutralising the frame first would corrupt them
-    write_summary_xlsx(df, stage / "summary.xlsx")
-    shared = json.loads(df.to_json(orient="records", force_ascii=False))
-    atomic_write(stage / "summary.json", json_records(shared))
-    return shared
+    book = SummaryWorkbook(df, stage / "summary.xlsx")
+    try:
+        atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
+        shared = json.loads(df.to_json(orient="records", force_ascii=False))
+        atomic_write(stage / "summary.json", json_records(shared))
+    except BaseException:
+        book.stop()
+        raise
+    return shared, book
+
+
+# From this many summary rows summary.xlsx is written by a forked process while the run writes
+# the rest (openpyxl takes about half a minute for 100,000 rows); fewer are written in place.
+XLSX_APART_FROM = 20_000
+
+
+class SummaryWorkbook:
+    """summary.xlsx being written: in a forked process (a large summary, where fork exists) or
+    already, in place. wait() returns once it is written and raises what writing it raised (an
+    OSError as itself: a full disk is reported as one; anything else by writing it again here);
+    stop() ends the process (the run failed or was interrupted)."""
+
+    def __init__(self, df: pd.DataFrame, path: Path):
+        import multiprocessing
+        self.df, self.path, self.proc, self.conn = df, path, None, None
+        if len(df) < XLSX_APART_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            write_summary_xlsx(df, path)
+            self.df = None
+            return
+        ctx = multiprocessing.get_context("fork")  # the frame is inherited, not pickled
+        self.conn, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_write_apart, args=(send, df, path), daemon=True)
+        self.proc.start()
+        send.close()
+
+    def wait(self):
+        if self.proc is None:
+            return
+        try:
+            got = self.conn.recv()
+        except (EOFError, OSError):  # the process died
+            got = ("failed", None)
+        self.stop()
+        if got[0] == "oserror":
+            raise OSError(*got[1])
+        if got[0] != "ok":
+            write_summary_xlsx(self.df, self.path)
+        self.df = None
+
+    def stop(self):
+        if self.proc is not None:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join()
+            self.conn.close()
+            self.proc = None
+
+
+def _write_apart(conn, df, path):
+    try:
+        write_summary_xlsx(df, path)
+        conn.send(("ok", None))
+    except OSError as e:
+        conn.send(("oserror", (e.errno, e.strerror, e.filename)))
+    except BaseException:
+        conn.send(("failed", None))
+    finally:
+        conn.close()
