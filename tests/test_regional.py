@@ -340,10 +340,18 @@ def test_a_part_whose_process_fails_is_computed_here_with_its_error(synth, monke
     pd.testing.assert_frame_equal(one, regional.assess_regions(str(plan), ds), check_exact=True)
     real = regional.target_records
 
-    def bad(t, regions, d, **kw):  # a data problem in one region of the forked part
-        if "cnty0015" in regions:
+    first = mzf.get_plan(str(plan), ds).targets[0].id
+
+    def bad(t, regions, d, **kw):  # data problems: in the forked part (first target), and in this one (later)
+        if "cnty0015" in regions and t.id == first:
             raise DataErrors([mzf.errors.DataError("zero denominator", file="x.csv", row=15)])
+        if "cnty0001" in regions and t.id != first:
+            raise DataErrors([mzf.errors.DataError("negative count", file="x.csv", row=1)])
         return real(t, regions, d, **kw)
     monkeypatch.setattr(regional, "target_records", bad)
+    # the problem one process meets first (target by target), as without processes
+    with pytest.raises(DataErrors, match="zero denominator"):
+        regional.assess_regions(str(plan), ds)
+    monkeypatch.setattr(regional, "PROCESSES_FROM", 10 ** 6)
     with pytest.raises(DataErrors, match="zero denominator"):
         regional.assess_regions(str(plan), ds)

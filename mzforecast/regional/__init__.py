@@ -322,7 +322,9 @@ def assess_regions(plan: str | Plan, ds: Dataset, *, as_of=None, method="auto", 
     options = dict(as_of=as_of, method=method, seed=seed, reference=reference)
     regions = _regions(p, ds)
     parts = [regions] if len(regions) < PROCESSES_FROM else _divided(regions)
-    per_part = _in_processes(p, ds, parts, options) if len(parts) > 1 else [_part_records(p, ds, regions, options)]
+    per_part = _in_processes(p, ds, parts, options) if len(parts) > 1 else None
+    if per_part is None:  # one process, or a part failed: here, in order (the first problem is the one raised)
+        per_part = [_part_records(p, ds, regions, options)]
     frames = [pd.DataFrame([r for part in per_part for r in part[i]], columns=columns()) for i in range(len(p.targets))]
     if not frames:
         return pd.DataFrame(columns=columns())
@@ -359,7 +361,7 @@ _FORKED: tuple | None = None  # (plan, dataset, options) a forked process reads:
 
 def _child(conn, regions):
     """In a forked process: this part's records (one growth thread: every core has a part), with what
-    it printed, sent back; (None) if anything failed, and the parent computes the part itself."""
+    it printed, sent back; None if anything failed."""
     import contextlib
     import io
     out, err = io.StringIO(), io.StringIO()
@@ -374,8 +376,10 @@ def _child(conn, regions):
         conn.close()
 
 
-def _in_processes(p: Plan, ds: Dataset, parts: list[list[str]], options: dict) -> list[list[list[dict]]]:
-    """Every part but the first in a forked process of its own, the first in this one, meanwhile."""
+def _in_processes(p: Plan, ds: Dataset, parts: list[list[str]], options: dict) -> list[list[list[dict]]] | None:
+    """Every part but the first in a forked process of its own, the first in this one, meanwhile;
+    None if any part failed (a data problem, a process that died): the caller then computes all
+    in one process, so the problem it reports is the one the one-process order meets first."""
     global _FORKED
     ctx = multiprocessing.get_context("fork")
     _FORKED = (p, ds, options)
@@ -389,26 +393,31 @@ def _in_processes(p: Plan, ds: Dataset, parts: list[list[str]], options: dict) -
             send.close()
             procs.append((proc, recv))
         growth.THREADS = 1
-        results = [_part_records(p, ds, parts[0], options)]
+        try:
+            results = [_part_records(p, ds, parts[0], options)]
+        except Exception:
+            return None
         growth.THREADS = threads
-        for (proc, recv), part in zip(procs, parts[1:]):
+        printed = []
+        for proc, recv in procs:
             try:
                 got = recv.recv()
             except (EOFError, OSError):  # the process died (killed, out of memory)
                 got = None
             proc.join()
-            if got is None:  # failed: the same computation here gives its rows, or its error
-                results.append(_part_records(p, ds, part, options))
-                continue
+            if got is None:
+                return None
             results.append(got[0])
-            sys.stdout.write(got[1])
-            sys.stderr.write(got[2])
+            printed.append(got[1:])
+        for out, err in printed:
+            sys.stdout.write(out)
+            sys.stderr.write(err)
         return results
     finally:
         growth.THREADS = threads
         _FORKED = None
         for proc, recv in procs:
-            if proc.is_alive():  # interrupted: no process goes on computing
+            if proc.is_alive():  # a part failed, or interrupted: no process goes on computing
                 proc.kill()
                 proc.join()
             recv.close()
