@@ -101,7 +101,7 @@ def csv_stream(df: pd.DataFrame, fh, header: bool = True, **kw):
 
 def json_records(rows: list[dict]) -> str:
     """json.dumps(rows, ensure_ascii=False, indent=1), the same text, made by the json module's C
-    encoder one record at a time: with `indent` json.dumps runs its pure-Python encoder, three
+    encoder one record at a time: with `indent` json.dumps runs its pure-Python encoder, several
     times slower on a summary of 100,000 rows. The C encoder writes each record's fields with
     the separators indent=1 puts between them; only the braces are placed here. Rows holding a
     list or dict (nested indentation) go through json.dumps as they are."""

@@ -75,7 +75,7 @@ class _Styles:
     """A row's cell styles set through openpyxl the first time each one occurs, copied after.
 
     Setting a fill, font or number format registers it in the workbook with a lookup that hashes
-    and compares the style objects, once per cell (most of the time of a 100,000-row workbook);
+    and compares the style objects, once per cell (slow on a workbook of 100,000 rows);
     copying the cell's style array does not. The workbook is the same: the first cell of each
     style registers it at the point the cell-by-cell way did, and ids follow first use."""
 

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -230,12 +231,13 @@ def write_summary(stage: Path, results) -> tuple[list[dict], "SummaryWorkbook"]:
 
 
 # From this many summary rows summary.xlsx is written by a forked process while the run writes
-# the rest (openpyxl takes about half a minute for 100,000 rows); fewer are written in place.
+# the rest (openpyxl builds and saves a workbook cell by cell: tens of seconds for 150,000 rows);
+# fewer are written in place.
 XLSX_APART_FROM = 20_000
 
 
 class SummaryWorkbook:
-    """summary.xlsx being written: in a forked process (a large summary, where fork exists) or
+    """summary.xlsx being written: in a forked process (a large summary, on Linux) or
     already, in place. wait() returns once it is written and raises what writing it raised (an
     OSError as itself: a full disk is reported as one; anything else by writing it again here);
     stop() ends the process (the run failed or was interrupted)."""
@@ -243,7 +245,7 @@ class SummaryWorkbook:
     def __init__(self, df: pd.DataFrame, path: Path):
         import multiprocessing
         self.df, self.path, self.proc, self.conn = df, path, None, None
-        if len(df) < XLSX_APART_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        if len(df) < XLSX_APART_FROM or not sys.platform.startswith("linux"):  # fork: Linux only
             write_summary_xlsx(df, path)
             self.df = None
             return
