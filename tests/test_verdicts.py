@@ -312,7 +312,8 @@ def test_bounded_indicators_stay_inside_bounds(values, method, monotone):
 def test_pages_show_the_readings(ds, cc14):
     r = cc14.loc["table-14-nursing-beds-public-homes"].copy()
     r["target_id"] = "table-14-nursing-beds-public-homes"
-    assert "目标冲突" in reports.plain_words(r, ds, "zh")
+    zh = reports.plain_words(r, ds, "zh")
+    assert "目标冲突" in zh and "规划正文为" in zh and "text-" not in zh  # no internal id on a Chinese page
     cc13 = P.assess_plan("changchun-13th", ds, reference=NOW).set_index("target_id")
     assert "重复目标" in reports.plain_words(cc13.loc["km2-communities"], ds, "zh")
     res = P.assess_plan("changchun-13th", ds, as_of=2015)

@@ -49,7 +49,7 @@ def _range_zh(p):
             f"超过{fmt.number(p['high'], u, 'zh', exact=True)}为超额完成")
 
 
-SOURCE_ZH = {"table": "表格", "text": "正文"}
+SOURCE_ZH = {"table": "规划主要指标表", "text": "规划正文"}
 HELD_EN = {"last_value": "held at the last value", "bound": "at the bound", "mass": "at a point mass"}
 HELD_ZH = {"last_value": ("即最新值", "保持不变"), "bound": ("即取值界限", "处于界限"), "mass": ("落在集中取值", "恰为此值")}
 
@@ -182,7 +182,7 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "conflict": {"en": "conflict: the {source} says {goal} for {year}, the {other_source} ({other}) {other_goal}, "
                        "both assessed",
                  "zh": lambda p: f"目标冲突：{p['year']}年{SOURCE_ZH[p['source']]}为{p['goal']}，"
-                                 f"{SOURCE_ZH[p['other_source']]}（{p['other']}）为{p['other_goal']}，两者均评估"},
+                                 f"{SOURCE_ZH[p['other_source']]}为{p['other_goal']}，两者均评估"},
     # a proposal's (propose)
     "held": {"en": lambda p: f"at {p['p']:.0%}: {HELD_EN[p['held']]} {p['value']:,.4g} ({p['share']:.0%} of the "
                              f"paths sit there): met with probability {p['met']}",
