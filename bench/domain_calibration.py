@@ -107,12 +107,6 @@ def _grid(model, s: pd.Series, fam: str, years: np.ndarray):
     return fc.quantile_probs, fc.quantile_values[np.searchsorted(fc.years, years)]
 
 
-def mixture(probs: np.ndarray, qa: np.ndarray, qb: np.ndarray) -> np.ndarray:
-    """Quantiles on `probs` of the 50/50 mixture of two distributions given by quantile grids (rows):
-    models.combine.pool, the same function production pools with."""
-    return pool(probs, qa, qb)
-
-
 def _interval(model, s: pd.Series, fam: str, years: np.ndarray):
     """(median, lo80, hi80, lo95, hi95) arrays at `years` from history s. "mixture" and "vincent"
     combine the growth model and the previous method with equal weights fixed in advance: the 50/50
@@ -121,7 +115,7 @@ def _interval(model, s: pd.Series, fam: str, years: np.ndarray):
         probs, qg = _grid("growth", s, fam, years)
         probs_p, qp = _grid("previous", s, fam, years)
         assert np.array_equal(probs, probs_p)
-        qv = mixture(probs, qg, qp) if model == "mixture" else (qg + qp) / 2
+        qv = pool(probs, qg, qp) if model == "mixture" else (qg + qp) / 2
     else:
         probs, qv = _grid(model, s, fam, years)
     q = np.array([[np.interp(p, probs, row) for p in (0.5, 0.1, 0.9, 0.025, 0.975)] for row in qv])

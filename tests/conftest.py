@@ -27,3 +27,16 @@ def write(tmp_path):
         p.write_bytes(text.encode(encoding))
         return p
     return _write
+
+
+def cli_main(argv, capsys):
+    """cli.main in this process: (exit code, stdout, stderr), argparse refusals counted as their
+    exit code; no command ever prints a traceback."""
+    from mzforecast import cli
+    try:
+        rc = cli.main([str(a) for a in argv])
+    except SystemExit as e:
+        rc = e.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return rc, out, err

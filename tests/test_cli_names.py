@@ -2,17 +2,10 @@
 and never shows a floor under a promise it does not make."""
 import pytest
 
-from mzforecast import cli
+from conftest import cli_main
 
 
-def run(argv, capsys):
-    try:
-        rc = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        rc = e.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return rc, out, err
+run = cli_main  # (exit code, stdout, stderr), never a traceback
 
 
 @pytest.mark.parametrize("region, indicator", [("changchun", "dibao_standard_urban"), ("长春", "城市低保标准"),

@@ -60,14 +60,14 @@ def test_family_priors_are_the_fit_on_the_reference_set():
 
 
 
-def test_bench_mixture_is_the_average_of_the_two_distributions():
-    sys.path.insert(0, str(ROOT / "bench"))
-    import domain_calibration as D
+def test_pool_is_the_average_of_the_two_distributions():
+    # models.combine.pool: what recipients get in production and the bench's "mixture" row
     from mzforecast.calibration import PROBS
+    from mzforecast.models.combine import pool
     a = np.vstack([np.linspace(0, 1, len(PROBS))])      # uniform-like on [0, 1]
     b = a + 10                                            # the same, 10 higher
-    assert np.allclose(D.mixture(PROBS, a, a), a)
-    m = D.mixture(PROBS, a, b)[0]
+    assert np.allclose(pool(PROBS, a, a), a)
+    m = pool(PROBS, a, b)[0]
     # half the mass below 1 and half above 10: the 0.25 quantile is a's 0.5, the 0.75 is b's 0.5
     assert np.interp(0.25, PROBS, m) == pytest.approx(a[0][PROBS == 0.5][0], abs=0.02)
     assert np.interp(0.75, PROBS, m) == pytest.approx(b[0][PROBS == 0.5][0], abs=0.02)
@@ -82,21 +82,29 @@ def test_a_standard_takes_the_growth_model_alone():
     assert np.allclose(fc.point, pg)
 
 
-def test_other_families_average_the_growth_model_and_the_calibrated_trend_model_quantile_by_quantile():
+def _trend_model(s: pd.Series, until: int, h) -> tuple:
+    """The calibrated trend model as models.combine joins it: the method auto picks by length and
+    spacing, errors from the table of raw (unscaled) errors, after the structure. (forecast, grid)"""
     from mzforecast import calibration as C
     from mzforecast.models import choose_method, quantile_grid, spacing_bucket, structure_many
+    t, y = s.index.to_numpy(float), s.to_numpy(float)
+    method = choose_method(len(y), "level", spacing_bucket(t))
+    trend = forecast(s, until=until, method=method, table=C.unscaled_table())
+    _, errq = C.error_quantiles(method, len(y), 1, h, table=C.unscaled_table())
+    _, qt, _ = structure_many(trend.point[None], quantile_grid(trend.point[None], y[None], errq, "level"), y[-1:],
+                              None, None)
+    return trend, qt
+
+
+def test_other_families_average_the_growth_model_and_the_calibrated_trend_model_quantile_by_quantile():
+    from mzforecast import calibration as C
     beds = SMOOTH.copy()
     beds.attrs = {"family": "beds"}
     fc = forecast(beds, until=2030)
     assert fc.method == "growth" and fc.notes[0].startswith("growth model averaged with the calibrated trend model")
     t, y, h = beds.index.to_numpy(float), beds.to_numpy(float), np.arange(1, 7)
     pg, _, qg, _ = growth.quantile_grid(t, y, h, "beds")
-    # the trend model auto picks by length and spacing, with the table of raw (unscaled) errors
-    method = choose_method(len(y), "level", spacing_bucket(t))
-    trend = forecast(SMOOTH, until=2030, method=method, table=C.unscaled_table())
-    _, errq = C.error_quantiles(method, len(y), 1, h, table=C.unscaled_table())
-    _, qt, _ = structure_many(trend.point[None], quantile_grid(trend.point[None], y[None], errq, "level"), y[-1:],
-                              None, None)
+    trend, qt = _trend_model(SMOOTH, 2030, h)
     assert C.smoothness_factor(t, y) < 1  # the scaled table would have narrowed the trend model's errors
     assert np.allclose(fc.quantile_values, (qg + qt[0]) / 2)
     assert np.allclose(fc.point, (pg + trend.point) / 2)
@@ -207,8 +215,6 @@ def test_many_series_at_once_give_each_series_own_numbers_to_the_last_bit(family
 
 
 def test_recipients_pool_the_two_models_distributions():
-    from mzforecast import calibration as C
-    from mzforecast.models import choose_method, quantile_grid, spacing_bucket, structure_many
     from mzforecast.models.combine import pool
     s = pd.Series({2015: 1000.0, 2016: 930, 2017: 900, 2018: 820, 2019: 800, 2020: 760, 2021: 700})
     s.attrs = {"indicator": "dibao_recipients"}
@@ -216,11 +222,7 @@ def test_recipients_pool_the_two_models_distributions():
     assert fc.method == "growth" and fc.notes[0].startswith("growth model pooled with the calibrated trend model")
     t, y, h = s.index.to_numpy(float), s.to_numpy(float), np.arange(1, 6)
     _, probs, qg, _ = growth.quantile_grid(t, y, h, "recipients")
-    method = choose_method(len(y), "level", spacing_bucket(t))
-    trend = forecast(s.rename(None).copy(), until=2026, method=method, table=C.unscaled_table())
-    _, errq = C.error_quantiles(method, len(y), 1, h, table=C.unscaled_table())
-    _, qt, _ = structure_many(trend.point[None], quantile_grid(trend.point[None], y[None], errq, "level"), y[-1:],
-                              None, None)
+    _, qt = _trend_model(s.rename(None).copy(), 2026, h)
     expected = pool(probs, qg, qt[0])
     assert np.allclose(fc.quantile_values, expected)
     # the pooled 80% interval spans at least each model's own middle: the models' disagreement is kept

@@ -8,20 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from mzforecast import cli
+from conftest import cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = "changchun-15th-draft-example"
 
 
-def main(argv, capsys):
-    try:
-        rc = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        rc = e.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return rc, out, err
+main = cli_main  # (exit code, stdout, stderr), never a traceback
 
 
 # ---------------------------------------------------------------- P1-1 a probability given twice

@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mzforecast import cli, running as runner, safe
+from conftest import cli_main
+from mzforecast import running as runner, safe
 from mzforecast.running import batch
 from mzforecast.errors import DataError
 
@@ -55,14 +56,7 @@ def staging(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if ".partial-" in p.name or ".old-" in p.name)
 
 
-def main(argv, capsys):
-    """cli.main in this process: (exit code, stdout, stderr); argparse refusals count as exit 2."""
-    try:
-        rc = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        rc = e.code
-    out, err = capsys.readouterr()
-    return rc, out, err
+main = cli_main  # (exit code, stdout, stderr); argparse refusals count as exit 2
 
 
 @pytest.fixture(scope="module")

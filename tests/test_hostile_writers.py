@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 import mzforecast as mzf
-from mzforecast import cli, running as runner, safe
+from conftest import cli_main
+from mzforecast import running as runner, safe
 from mzforecast.errors import DataError
 from mzforecast.running import lock as outlock
 from mzforecast.io import write as W
@@ -32,14 +33,7 @@ FORMULA = '=HYPERLINK("http://x","y")'
 ESC = "\x1b]0;pwned\x07\x1b[31m"
 
 
-def main(argv, capsys):
-    try:
-        rc = cli.main([str(a) for a in argv])
-    except SystemExit as e:
-        rc = e.code
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return rc, out, err
+main = cli_main  # (exit code, stdout, stderr), never a traceback
 
 
 def plan(tmp_path, *, pid="p", name="测试规划", tid="t1", unit_zh="", quote="q", name_file="plan.yaml"):
