@@ -2,6 +2,7 @@
 
     python bench/domain_calibration.py          # the table below, for production (auto), its parts and the previous method
     python bench/domain_calibration.py --fit    # also the family priors fitted on data/reference
+    python bench/domain_calibration.py --diagnose   # only: where the standards' Winkler-80 comes from
 
 From every origin with at least two observed years, each later observed year up to MAX_H years
 ahead is an outcome. Printed per family: 80 % and 95 % coverage, the mean 80 % width relative to
@@ -27,6 +28,11 @@ and per model the best Winkler-80 any rescaling of their 80% intervals could rea
 interval's log distances from the median multiplied by one factor per horizon band (1-3, 4-6, 7-10,
 11-16 years), each factor chosen on the scored cases themselves (in-sample, so a lower bound for that
 model's median, not a method). Deterministic (the growth model's paths use a fixed seed).
+
+--diagnose prints, for the standards only, which (series, origin) and which single outcomes carry the
+Winkler-80 of production and of the previous method, and how production's Winkler-80 moves with the
+fade of standards' growth toward the income prior (growth.FADE, a stated prior), with that fade also
+chosen leave-one-series-out: each series scored with the grid value that is best on the others.
 """
 from __future__ import annotations
 
@@ -134,7 +140,7 @@ def cases(series: dict, model: str) -> pd.DataFrame:
                 for k, x in enumerate(fut.to_numpy(float)):
                     miss = max(lo80[k] - x, 0) + max(x - hi80[k], 0)
                     logs = min(lo80[k], med[k]) > 0  # a bound at 0 has no log distance: not rescalable
-                    rows.append(dict(family=fam, series=name, h=int(years[k] - hist.index[-1]),
+                    rows.append(dict(family=fam, series=name, origin=int(hist.index[-1]), h=int(years[k] - hist.index[-1]),
                                      in80=lo80[k] <= x <= hi80[k], in95=lo95[k] <= x <= hi95[k],
                                      width80=(hi80[k] - lo80[k]) / x,
                                      winkler80=((hi80[k] - lo80[k]) + 2 / 0.2 * miss) / x,
@@ -235,12 +241,67 @@ def fit_priors(series: dict) -> dict:
     return out
 
 
+FADE_GRID = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+DIAG_FAMILY = growth.DEFAULT_FAMILY
+
+
+def diagnose(series: dict, top: int = 15) -> None:
+    """Print where the standards' Winkler-80 comes from, and its sensitivity to growth.FADE."""
+    series = {k: v for k, v in series.items() if k[0] == DIAG_FAMILY}
+    auto, prev = cases(series, "auto"), cases(series, "previous")
+    auto["miss"] = auto["winkler80"] - auto["width80"]
+    auto["previous"] = prev["winkler80"].to_numpy()
+    n = len(auto)
+    print(f"{DIAG_FAMILY}: {n} cases; Winkler-80 auto {auto['winkler80'].mean():.3f} (width {auto['width80'].mean():.3f} "
+          f"+ misses {auto['miss'].mean():.3f}), previous {auto['previous'].mean():.3f}; sums below are shares of "
+          f"the mean (sum / {n})")
+    by = auto.groupby(["series", "origin"]).agg(cases=("h", "size"), winkler80=("winkler80", "sum"),
+                                                  width=("width80", "sum"), misses=("miss", "sum"),
+                                                  cov80=("in80", "mean"), previous=("previous", "sum"))
+    by[["winkler80", "width", "misses", "previous"]] /= n
+    print(f"\ntop {top} (series, origin) by auto's Winkler-80:")
+    print(by.sort_values("winkler80", ascending=False).head(top).round(3).to_string())
+    print(f"\ntop {top} outcomes by auto's Winkler-80 (x outcome, m median):")
+    cols = ["series", "origin", "h", "x", "m", "width80", "winkler80", "in80", "previous"]
+    print(auto.sort_values("winkler80", ascending=False).head(top)[cols].round(3).to_string(index=False))
+    print("\nby horizon band:")
+    band = auto.groupby(pd.cut(auto["h"], BANDS), observed=True).agg(
+        cases=("h", "size"), cov80=("in80", "mean"), cov95=("in95", "mean"), winkler80=("winkler80", "mean"),
+        previous=("previous", "mean"))
+    print(band.round(3).to_string())
+    keep = growth.FADE.get(DIAG_FAMILY)
+    per = {}
+    try:
+        for f in FADE_GRID:
+            growth.FADE[DIAG_FAMILY] = f
+            per[f] = cases(series, "auto")
+    finally:
+        growth.FADE[DIAG_FAMILY] = keep
+    print(f"\nauto's Winkler-80 / cov80 / cov95 with the standards' fade (growth.FADE, now {keep} years):")
+    for f, c in per.items():
+        print(f"  {f:4.1f} years: {c['winkler80'].mean():.3f} / {c['in80'].mean():.3f} / {c['in95'].mean():.3f}")
+    sums = pd.DataFrame({f: c.groupby("series")["winkler80"].sum() for f, c in per.items()})
+    rows = []
+    for name in sums.index:
+        f = sums.drop(index=name).sum().idxmin()   # best on the other series
+        c = per[f][per[f]["series"] == name]
+        rows.append(c.assign(fade=f))
+    loso = pd.concat(rows)
+    chosen = loso.groupby("series")["fade"].first()
+    print(f"fade chosen leave-one-series-out: Winkler-80 {loso['winkler80'].mean():.3f}, cov80 {loso['in80'].mean():.3f}, "
+          f"cov95 {loso['in95'].mean():.3f}; fades chosen: " + ", ".join(f"{k} {v:g}" for k, v in chosen.items()))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fit", action="store_true", help="also print the family priors fitted on data/reference")
+    ap.add_argument("--diagnose", action="store_true", help="only: where the standards' Winkler-80 comes from")
     args = ap.parse_args(argv)
     series = load()
     pd.set_option("display.width", 120)
+    if args.diagnose:
+        diagnose(series)
+        return 0
     tables, plan, scored = {}, {}, {}
     for model in ("auto", "auto_loso", "growth", "calibrated", "scaled", "previous", "mixture", "vincent"):
         c = calibrated_cases(series) if model == "calibrated" else cases(series, model)

@@ -6,21 +6,22 @@ from the series' own growth history:
 
   location   the recency-weighted mean of the observed yearly log growth (shrunk toward the
              family's long-run growth by PRIOR_YEARS pseudo-years only, so a few years of history
-             already speak for themselves), fading over the horizon toward the long-run growth:
+             already speak for themselves), fading over FADE (else REVERT) years toward the long run:
              for standards a stated prior, nominal income growth LONG_RUN["standard"] a year;
              for the other families the pooled mean growth of data/reference;
   spread     year-to-year: the spread of the series' own yearly log growth, shrunk toward the
              family's fitted spread s0 by one pseudo-interval; drift of the growth rate itself (an
              AR(1) fading on REVERT years): the series' own squared growth changes, shrunk toward
-             the family's fitted drift q0 by one pseudo-pair; persistent:
-             how well the location is known (s / sqrt(years)) plus how far recent growth has
-             moved from the whole history's (slowing growth widens the fan rather than being
-             extrapolated as certain), and the uncertainty of the long-run growth.
+             the family's fitted drift q0 by one pseudo-pair; persistent: how well the location is
+             known (s / sqrt(years)) plus how far recent growth has moved from the whole history's
+             (slowing growth widens the fan rather than being extrapolated as certain), and the
+             uncertainty of the long-run growth.
 
 For a never-cut standard (`monotone: nondecreasing`) yearly growth is drawn positive (lognormal
 with the same mean and spread), with a point mass at "held" only in the share of years the
-history itself shows holds. A standard's forecast is this model alone; the other families average it
-with the calibrated trend model (COMBINATION, models/combine.py). Paths use a fixed seed; the forecast keeps their quantiles on
+history itself shows holds, the other years rising faster to keep the history's mean. A standard's
+forecast is this model alone; the other families average it with the calibrated trend model
+(COMBINATION, models/combine.py). Paths use a fixed seed; the forecast keeps their quantiles on
 calibration.PROBS, so every path that reads a Forecast (one target, plans, regions, propose,
 draft, notebooks) uses the same numbers. Imports calibration (PROBS) and messages (its note words).
 """
@@ -35,11 +36,10 @@ import numpy as np
 from .calibration import PROBS
 from .messages.notes import Note, Notes
 
-# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself,
-# spread tb of mean growth between the family's series):
-# the fit of `bench/domain_calibration.py --fit` on data/reference (tests/test_growth.py checks they
-# match). s0 and q0 come from one least-squares fit per family of the squared change in growth
-# between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
+# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself, spread
+# tb of mean growth between the family's series): the fit of `bench/domain_calibration.py --fit` on data/reference
+# (tests/test_growth.py checks they match). s0 and q0 come from one least-squares fit per family of the squared
+# change in growth between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
 FAMILY_PRIORS = {
     "standard": (0.114, 0.022, 0.023, 0.059),
     "organisations": (0.078, 0.007, 0.029, 0.038),
@@ -66,7 +66,10 @@ COMBINATION = {"organisations": "average", "beds": "average", "recipients": "poo
 DEFAULT_FAMILY = "standard"
 FORECAST_FAMILIES = {DEFAULT_FAMILY, *COMBINATION}
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back
-REVERT = 10.0       # years: the gap between today's growth and the long-run growth closes on this scale
+REVERT = 10.0       # years: the growth rate's drift fades, and today's growth meets the long run (standards'
+# FADE instead, a stated prior: 低保 rises are set yearly from last year's income (the seeds tie 提标幅度 to
+# 上年度人均可支配收入) and plans reset targets every 5 years; bench/domain_calibration.py --diagnose: the response)
+FADE = {"standard": 5.0}
 N_DRAWS = 4000
 SEED = 20190
 
@@ -101,7 +104,7 @@ def prior_stats(family: str) -> dict:
     long-run growth, spreads and the spread of mean growth between its series."""
     _, s0, q0, tb = FAMILY_PRIORS[family]
     return dict(mu=long_run(family), mu_lr=long_run(family), q=float(q0), s=float(s0), tau=float(tb),
-                smoothness=float(s0), hold_share=0.0, n_intervals=0)
+                smoothness=float(s0), hold_share=0.0, n_intervals=0, fade=FADE.get(family, REVERT))
 
 
 def with_trend(family: str) -> bool:
@@ -192,8 +195,8 @@ def growth_stats(t: np.ndarray, y: np.ndarray, family: str) -> dict:
     shift = mu_hat - float((dt * g).sum() / dt.sum())
     tau2 = 1.0 / prec + shift ** 2
     holds = int(np.sum(np.abs(g) < 1e-12))
-    return dict(mu=mu, mu_lr=mu_lr, q=q, s=float(np.sqrt(s2)), tau=float(np.sqrt(tau2)),
-                smoothness=float(np.sqrt(s2)), hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m)
+    return dict(mu=mu, mu_lr=mu_lr, q=q, s=float(np.sqrt(s2)), tau=float(np.sqrt(tau2)), smoothness=float(np.sqrt(s2)),
+                hold_share=holds / (m + 1) if holds else 0.0, n_intervals=m, fade=FADE.get(family, REVERT))
 
 
 def growth_stats_many(t: np.ndarray, Y: np.ndarray, family: str) -> list[dict]:
@@ -226,8 +229,9 @@ def growth_stats_many(t: np.ndarray, Y: np.ndarray, family: str) -> list[dict]:
     tau2 = 1.0 / prec + shift ** 2
     holds = np.sum(np.abs(g) < 1e-12, axis=1)
     return [dict(mu=float(mu[i]), mu_lr=mu_lr, q=float(np.sqrt(q2[i])), s=float(np.sqrt(s2[i])),
-                 tau=float(np.sqrt(tau2[i])), smoothness=float(np.sqrt(s2[i])),
-                 hold_share=float(holds[i] / (m + 1)) if holds[i] else 0.0, n_intervals=m) for i in range(len(Y))]
+                 tau=float(np.sqrt(tau2[i])), smoothness=float(np.sqrt(s2[i])), n_intervals=m,
+                 hold_share=float(holds[i] / (m + 1)) if holds[i] else 0.0, fade=FADE.get(family, REVERT))
+            for i in range(len(Y))]
 
 
 @functools.lru_cache(maxsize=8)
@@ -247,11 +251,12 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
              n: int = N_DRAWS, seed: int = SEED) -> tuple[np.ndarray, dict]:
     """Sample paths (draws, horizons) of the level at `horizons` years after the last observation.
 
-    Yearly growth g_t = mu_lr + (mu + a - mu_lr) r_t + d_t + e_t, r_t = exp(-(t - 1) / REVERT):
-    today's growth mu (uncertain by a ~ N(0, tau)) fades into the long-run growth mu_lr; the growth
-    rate itself drifts, d_t = phi d_(t-1) + N(0, q) with phi = exp(-1 / REVERT) (drift that fades
-    on the same scale); e_t ~ N(0, s) is the year-to-year spread. For a never-cut standard the
-    yearly growth is lognormal with that mean and spread (always positive)."""
+    Yearly growth g_t = mu_lr + (mu + a - mu_lr) r_t + d_t + e_t, r_t = exp(-(t - 1) / the family's FADE,
+    else REVERT): today's growth mu (uncertain by a ~ N(0, tau)) fades into the long-run growth mu_lr; the
+    growth rate itself drifts, d_t = phi d_(t-1) + N(0, q), phi = exp(-1 / REVERT); e_t ~ N(0, s) is the
+    year-to-year spread. For a never-cut standard the yearly growth is lognormal with that mean and spread
+    (always positive), held in the share h of years the history shows holds and else raised by mean / (1 - h):
+    the history's mean already counts its holds."""
     st = stats_after_breaks(np.asarray(t, float), np.asarray(y, float)[None], family, monotone)[0]
     idx = _horizon_index(horizons)
     V = np.empty((len(idx), n))
@@ -277,16 +282,17 @@ def _cumulative_growth(stats: list[dict], H: int, monotone, n: int, seed: int):
     # each series' parameters spread over its draws: ufuncs run fastest on whole contiguous operands
     col = {k: np.broadcast_to(np.array([st[k] for st in stats], float)[:, None], shape).copy()
            for k in ("tau", "q", "mu", "mu_lr", "s")}
-    r = np.exp(-np.arange(H, dtype=float) / REVERT)
+    r = np.exp(-np.arange(H, dtype=float)[None, :] / np.array([st["fade"] for st in stats], float)[:, None])
     phi = float(np.exp(-1.0 / REVERT))
     lead = col["mu"] + col["tau"] * a0 - col["mu_lr"]  # today's growth above the long run, per draw
-    d, step, M, C = np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape)
+    d, step, M, C, sl2 = np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape)
     never_cut = monotone == "nondecreasing"
     if never_cut:
         s2, floor = col["s"] ** 2, 0.25 * col["s"]  # a standard keeps rising: its mean growth stays positive
-        sl2 = np.empty(shape)
         hold = np.array([st["hold_share"] for st in stats])[:, None]
         holds = bool((hold > 0).any())
+        for a in (lead, col["mu_lr"], col["q"]):  # a year not held rises by mean / (1 - hold share)
+            np.divide(a, 1.0 - hold, out=a)
     for k in range(H):
         np.multiply(col["q"], z_drift[k], out=step)   # drift of the growth rate: d_k = phi d_(k-1) + q z
         if k:
@@ -294,7 +300,7 @@ def _cumulative_growth(stats: list[dict], H: int, monotone, n: int, seed: int):
             np.add(d, step, out=d)
         else:
             np.add(0.0, step, out=d)
-        np.multiply(lead, r[k], out=M)                # each path's mean growth this year
+        np.multiply(lead, r[:, k:k + 1], out=M)       # each path's mean growth this year
         np.add(col["mu_lr"], M, out=M)
         np.add(M, d, out=M)
         if never_cut:  # lognormal growth with that mean and spread s: log G = log m - sl2 / 2 + sqrt(sl2) z
@@ -414,16 +420,14 @@ def available_cores() -> int:
 def center_spread(t, y, horizons, family: str, monotone=None) -> tuple[np.ndarray, np.ndarray]:
     """Median and spread (half the 16-84 % range) of the log level of the sample paths at `horizons`."""
     V, _ = simulate(np.asarray(t, float), np.asarray(y, float), np.asarray(horizons, float), family, monotone)
-    L = np.log(V)
-    lo, med, hi = np.quantile(L, [0.16, 0.5, 0.84], axis=0)
+    lo, med, hi = np.quantile(np.log(V), [0.16, 0.5, 0.84], axis=0)
     return med, np.maximum((hi - lo) / 2, 1e-4)
 
 
 def quantile_grid(t, y, horizons, family: str, monotone=None):
     """(point, probs, quantile grid (len(horizons), len(PROBS)), stats) for models.forecast."""
     P, probs, Q, stats = quantile_grid_many(t, np.asarray(y, float)[None], horizons, family, monotone)
-    # column-major, the layout np.quantile(...).T gave: sums over a row downstream (Forecast.mean)
-    # then round exactly as they did
+    # column-major, the layout np.quantile(...).T gave: sums over a row downstream (Forecast.mean) round as they did
     return P[0], probs, np.asfortranarray(Q[0]), stats[0]
 
 

@@ -235,3 +235,35 @@ def test_pool_of_two_equal_distributions_is_that_distribution():
     from mzforecast.models.combine import pool
     q = np.sort(np.random.default_rng(1).normal(size=(3, len(PROBS))), axis=1)
     assert np.allclose(pool(PROBS, q, q), q)
+
+
+def test_held_years_in_the_history_are_counted_once_in_the_paths():
+    # raised 8.4 % (log) a year but held in 4 of 14 years: the history's mean growth, 6 % a year, already
+    # counts the holds, so the paths hold in that share of years and rise faster in the others. Their mean
+    # stays at least the history's (a little above: a standard's mean growth is floored at a quarter of its
+    # spread, which lifts the draws of this rough history); holding on top of the mean would give about
+    # 6 % x (1 - 4/15) = 4.4 % plus that lift, below 5.5 %
+    t = np.arange(2011, 2026, dtype=float)
+    g = np.full(14, 0.084)
+    g[[2, 5, 8, 11]] = 0.0
+    y = 100 * np.exp(np.concatenate([[0.0], np.cumsum(g)]))
+    V, st = growth.simulate(t, y, np.arange(1, 6), "standard", "nondecreasing")
+    assert st["hold_share"] == pytest.approx(4 / 15)
+    yearly = np.diff(np.log(np.column_stack([np.full(len(V), y[-1]), V])), axis=1)
+    assert float((yearly == 0).mean()) == pytest.approx(4 / 15, abs=0.02)
+    assert st["mu"] - 0.003 <= float(yearly.mean()) <= st["mu"] / (1 - 4 / 15)
+
+
+def test_a_standards_growth_gap_to_the_income_prior_closes_within_a_plan_period():
+    # 12 % a year for ten years, twice the income prior: the median path's yearly growth fades toward 6 %
+    # on growth.FADE["standard"] years (5), while the other families keep the slower REVERT scale
+    t = np.arange(2016, 2026, dtype=float)
+    y = 100 * np.exp(0.12 * np.arange(10))
+    V, st = growth.simulate(t, y, np.arange(1, 16), "standard", "nondecreasing")
+    med = np.log(np.median(V, axis=0))
+    yearly = np.diff(np.concatenate([[np.log(y[-1])], med]))
+    lr = growth.LONG_RUN["standard"]
+    expected = lr + (st["mu"] - lr) * np.exp(-np.arange(15) / growth.FADE["standard"])
+    assert np.allclose(yearly, expected, atol=0.006)
+    assert yearly[5] - lr < (st["mu"] - lr) * 0.45  # more than half the gap closed after five years
+    assert growth.FADE["standard"] == 5.0 and "beds" not in growth.FADE  # beds fade on REVERT years
