@@ -140,6 +140,20 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "ratio_direct_one": {"en": "the ratio forecast from its one observed year (two administered standards move "
                                "together)",
                          "zh": "按比值本身唯一的观测年份预测（两项保障标准同步调整）"},
+    "ratio_rule_held": {"en": lambda p: "the ratio is set by a policy rule"
+                                        + (f" (at least {p['rule']:g}×)" if p["rule"] == p["rule"] else "")
+                                        + f": held at its last value, spread {p['sigma']:.1f}% a year from its "
+                                          f"{p['years']} observed year(s) and a prior (not a trend, not two "
+                                          "forecasts divided)",
+                        "zh": lambda p: "该比值由政策规则确定"
+                                        + (f"（不低于{p['rule']:g}倍）" if p["rule"] == p["rule"] else "")
+                                        + f"：按最新比值保持不变预测，波动幅度每年约{p['sigma']:.1f}%"
+                                          f"（依据其{p['years']}个观测年份并参照先验），不外推趋势，"
+                                          "也不以两项标准分别预测后相除"},
+    "rule_target": {"en": "the draft value {value:g} is the policy rule itself: the office sets the ratio by it, so a "
+                          "forecast of it is circular and no probability is given",
+                    "zh": "草案值{value:g}即政策规则本身：该比值由确定标准时按规则设定，用预测测算其实现概率是循环论证，"
+                          "故不给概率"},
     "ratio_split": {"en": "numerator and denominator forecast separately (independent errors: a cautious spread)",
                     "zh": "分子、分母分别预测（误差按相互独立处理，区间偏宽、偏谨慎）"},
     # an assessment's (attainment, regional)
