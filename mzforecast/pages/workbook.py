@@ -54,11 +54,8 @@ def _xlsx_probability(r):
 
 
 def number_format_of(v, r) -> str:
-    if _nan(v):
-        return "General"
-    if r.get("unit") == "percent":
-        return "0.0"
-    return "#,##0" if float(v) == round(float(v)) else "#,##0.00"
+    """The digits the pages show for a value in the row's unit (fmt.excel_format: counts whole)."""
+    return "General" if _nan(v) else fmt.excel_format(v, _str(r.get("unit")))
 
 
 def _sheet_name(name: str, used: set) -> str:
