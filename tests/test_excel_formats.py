@@ -52,3 +52,25 @@ def test_template_year_cells_take_the_units_format(tmp_path, capsys):
     assert counts and all(seen[u] == {"#,##0"} for u in counts)
     assert all(f != "#,##0.00" for u in counts for f in seen[u])
     assert seen.get("%") == {"#,##0.0"}
+
+
+def test_regions_workbook_carries_the_nowcast_the_regions_page_shows():
+    """Read after the target year with no outcome in the data, the regions page shows 推算 63% per
+    region: summary.xlsx (and assess --format xlsx) carry the same number, shown the same way."""
+    import mzforecast as mzf
+    from mzforecast.pages.common import probability_cell
+    from mzforecast.pages.regions import region_name
+    from mzforecast.plan import assess_plan
+    d = mzf.data.data_dir() / "examples"
+    ds = mzf.load(str(d / "jilin-prefectures-synthetic.csv"))
+    res = assess_plan(str(d / "jilin-prefectures-example.yaml"), ds, reference=2027)
+    assert (res.verdict == "outcome_pending").all() and res.probability_nowcast.notna().all()
+    ws = summary_workbook(res, ds).worksheets[0]
+    head = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(head)}
+    book = {(r[col["编号"]].value, r[col["地区"]].value): r[col["实现概率"]] for r in ws.iter_rows(min_row=2)}
+    for x in res.itertuples():
+        shown = probability_cell(x, "zh")
+        assert shown.startswith("<small>推算 ")
+        c = book[(x.target_id, region_name(ds, x.region, "zh"))]
+        assert c.value == round(x.probability_nowcast, 3) and c.number_format == '"推算 "0%'
