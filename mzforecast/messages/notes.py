@@ -97,6 +97,11 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
         "en": "the standard is never cut, yet it falls to {after:g} in {year} (from {before:g}): read as a break "
               "(another definition or source), growth is estimated from {year} on",
     },
+    "historical_after_break": {
+        "zh": "历史年均增速从{year}年起计算（该标准只升不降，此前的下降视为口径或来源变化，跨越断点的增速不可比）",
+        "en": "historical growth measured from {year}, after a break in the series (a never-cut standard that "
+              "fell: another definition or source before it)",
+    },
     # what the growth model's spread rests on: propose notes and the 目标测算 page header
     "growth_spread": {
         "zh": "区间说明：低保、特困、孤儿等保障标准只用增长模型，依据本指标自身历年增长率——中心取近年（权重更高）"

@@ -228,7 +228,7 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
                 if direct:
                     out.update(A.expected_fields([ey[0][m], ey[1][m], ey[2][m]]))
                 hy, hv = hists[i][0], hists[i][1]
-                out.update(A.growth_fields(targets[i], hy, hv, base_year, out["point"]))
+                out.update(A.growth_fields(targets[i], hy, hv, base_year, out["point"], meta.monotone == "nondecreasing"))
                 out["note"] = A.notes_text(notes + more)
                 rows[i] = out
     for (nk, dk), members in split.items():
