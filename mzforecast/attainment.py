@@ -146,7 +146,7 @@ def gap_note(T: int) -> Note:
 
 
 def forecast_fields(target: Target, share_met: float, q, mean: float, point: float, n_hist: int,
-                    ref: int) -> tuple[dict, list[str]]:
+                    ref: int, method: str = "") -> tuple[dict, list[str]]:
     """A forecast row's fields from its samples' summary: the share of samples meeting the target,
     their QUANTILES and mean, the model's point forecast, the history's length and the reference
     year. Pure (no samples, no data), so the one-at-a-time and the many-regions paths
@@ -161,7 +161,8 @@ def forecast_fields(target: Target, share_met: float, q, mean: float, point: flo
         notes.append(Note("outcome_pending", year=T, reference=ref))
     elif n_hist == 1:
         out.update(verdict="insufficient_data", probability=p)
-        notes.append(Note("base_rate"))
+        # a ratio a rule holds (method 'held') rests on the prior spread of such ratios, not on one-point series
+        notes.append(Note("base_rate_held" if method == "held" else "base_rate"))
     else:
         out.update(verdict=verdict_from_probability(p), probability=p)
     return out, notes
@@ -300,7 +301,7 @@ def assess(target: Target, data: Dataset | None = None, *, value=None, year: int
     x, point, path = judged
     x = np.asarray(x, float)
     fields, more = forecast_fields(target, np.mean(target.met(x)), np.quantile(x, QUANTILES), np.mean(x), point,
-                                   len(hist) if target.kind == "ratio" else len(s), ref)
+                                   len(hist) if target.kind == "ratio" else len(s), ref, got.method)
     row.out.update(fields)
     row.notes += more
     if path is not None:

@@ -48,8 +48,13 @@ def test_one_observation_of_tekun_gives_a_narrow_fan_centred_on_the_last_ratio()
     assert b["median"] == pytest.approx(last, rel=0.01)
     assert 0.75 * last < b.lo95 < b.lo80 < last < b.hi80 < b.hi95 < 1.25 * last
     assert (bands.hi95 - bands.lo95).is_monotonic_increasing  # wider the further out, never a jump
-    row = assess(t, ds)
+    row = assess(t, ds, reference=2026)
     assert row["method"] == "held" and "policy rule" in row["note"]
+    # one observation: not a base rate of one-point series, the prior spread of ratios of two standards
+    assert row["verdict"] == "insufficient_data" and "prior spread of ratios" in row["note"]
+    assert "how one-point series" not in row["note"]
+    from mzforecast.pages.common import method_name
+    assert method_name("held", "zh") == "按政策规则保持"
 
 
 def test_a_falling_ratio_never_rebounds_above_its_last_value_in_a_mid_term_view(tmp_path):

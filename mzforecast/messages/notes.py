@@ -168,6 +168,9 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "base_rate": {"en": "one observation: insufficient data to judge a trend, and the probability is a base rate "
                         "(how one-point series in the reference corpus moved), not this indicator's trend",
                   "zh": "只有一个观测值，数据不足，无法判断趋势；概率为基础比率（参照数据中单点序列的变动），不是本指标的趋势"},
+    "base_rate_held": {"en": "one observation: insufficient data to judge a trend, and the probability holds the ratio "
+                             "at that value with the prior spread of ratios of two standards (data/reference)",
+                       "zh": "只有一个观测值，数据不足，无法判断趋势；概率按该比值保持不变、波动取参照数据中两项标准之比的先验幅度计算"},
     "through_proxy": {"en": "no observations of {indicator}: assessed through {proxy}, a lower bound",
                       "zh": "{indicator_name}暂无观测数据：以{proxy_name}评估（为下限）"},
     "same_year_ratio": {"en": "no {denominator} for {year}: the ratio to the same year's value ({same_year}) is "
