@@ -21,7 +21,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import clock, fmt
+from . import clock, fmt, growth
 from .closing import exceeded as past_band
 from .codes import VERDICTS  # noqa: F401  (the verdicts a row can carry, most urgent first: codes.VERDICT_ORDER)
 from .data import Dataset, load
@@ -146,7 +146,7 @@ def gap_note(T: int) -> Note:
 
 
 def forecast_fields(target: Target, share_met: float, q, mean: float, point: float, n_hist: int,
-                    ref: int) -> tuple[dict, list[str]]:
+                    ref: int, method: str = "") -> tuple[dict, list[str]]:
     """A forecast row's fields from its samples' summary: the share of samples meeting the target,
     their QUANTILES and mean, the model's point forecast, the history's length and the reference
     year. Pure (no samples, no data), so the one-at-a-time and the many-regions paths
@@ -161,7 +161,8 @@ def forecast_fields(target: Target, share_met: float, q, mean: float, point: flo
         notes.append(Note("outcome_pending", year=T, reference=ref))
     elif n_hist == 1:
         out.update(verdict="insufficient_data", probability=p)
-        notes.append(Note("base_rate"))
+        # a ratio a rule holds (method 'held') rests on the prior spread of such ratios, not on one-point series
+        notes.append(Note("base_rate_held" if method == "held" else "base_rate"))
     else:
         out.update(verdict=verdict_from_probability(p), probability=p)
     return out, notes
@@ -300,7 +301,7 @@ def assess(target: Target, data: Dataset | None = None, *, value=None, year: int
     x, point, path = judged
     x = np.asarray(x, float)
     fields, more = forecast_fields(target, np.mean(target.met(x)), np.quantile(x, QUANTILES), np.mean(x), point,
-                                   len(hist) if target.kind == "ratio" else len(s), ref)
+                                   len(hist) if target.kind == "ratio" else len(s), ref, got.method)
     row.out.update(fields)
     row.notes += more
     if path is not None:
@@ -311,8 +312,9 @@ def assess(target: Target, data: Dataset | None = None, *, value=None, year: int
 
 def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None, classes: bool = True) -> pd.Series:
     out = dict(out)
+    never_cut = hist.attrs.get("monotone") == "nondecreasing"
     hist = hist[hist.index <= target.target_year]  # the classes judge the way to the target year, not after
-    got = growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected)
+    got = growth_fields(target, hist.index.to_numpy(), hist.to_numpy(float), base_year, projected, never_cut)
     if not classes:
         got.pop("eurostat_class", None)
         got.pop("unsd_class", None)
@@ -320,9 +322,17 @@ def _add_growth(out, target, hist: pd.Series, base_year: int, projected=None, cl
     return pd.Series(out)
 
 
-def growth_fields(target, hy, hv, base_year: int, projected=None) -> dict:
+def growth_start(hv, never_cut: bool) -> int:
+    """Index of the first observation historical growth is measured from: for a never-cut standard
+    the first after its last break (a fall of more than 1%: another 口径 or source joined on,
+    growth.break_starts), else 0 — growth across a break measures the join, not the standard."""
+    return int(growth.break_starts(np.asarray(hv, float)[None])[0]) if never_cut and len(hv) >= 2 else 0
+
+
+def growth_fields(target, hy, hv, base_year: int, projected=None, never_cut: bool = False) -> dict:
     """Required and historical growth and the Eurostat/UNSD comparison classes of a level or ratio
-    target, from its observed years `hy` (ascending) and values `hv` in the target's terms."""
+    target, from its observed years `hy` (ascending) and values `hv` in the target's terms;
+    `never_cut`: historical growth from the last break on (growth_start)."""
     out = {}
     if target.kind in ("level", "ratio") and len(hy):
         ly, lv = int(hy[-1]), float(hv[-1])
@@ -332,7 +342,8 @@ def growth_fields(target, hy, hv, base_year: int, projected=None) -> dict:
             out["required_increment"] = (goal - lv) / (T - ly)
         if len(hy) >= 2:
             fy, fv = int(hy[0]), float(hv[0])
-            out["historical_cagr"] = cagr(fv, lv, ly - fy)
+            k = growth_start(hv, never_cut and target.kind == "level")
+            out["historical_cagr"] = cagr(float(hv[k]), lv, ly - int(hy[k])) if k < len(hy) - 1 else float("nan")
             at = np.flatnonzero(np.asarray(hy) == base_year)
             b_year, bv = (base_year, float(hv[at[0]])) if len(at) else (fy, fv)
             req = cagr(bv, goal, T - b_year)

@@ -6,6 +6,8 @@
     plan's minimums, the level a never-cut standard has reached), after rounding it to the
     step offices set targets in (rules.STEPS: 10 元, 0.5 个百分点, 100 张…);
   - flags a draft value below a floor (ambition_class 'below_floor', never graded stretch);
+  - marks a ratio target whose value is a rule the office sets the ratio by (rules.rule_values:
+    特困 = 1.5 × 上年低保) as 'rule': no probability (forecasting a rule is circular), the rule kept;
   - compares the draft with the previous plan period's trend (growth over the five years up to
     the draft's base year; 百分点/年 for shares) and labels a draft below it 'below_trend';
   - writes the Chinese 起草说明 (note_zh): the period's actual growth, the proposed value and its
@@ -23,7 +25,7 @@ from .errors import MzError
 from .messages import label
 from .messages.closing import DRAFT, FLOOR
 from .messages.notes import Note, Notes
-from .rules import floors_for, round_to_step
+from .rules import floors_for, round_to_step, rule_values
 from .terms import effective, target_series
 
 COLUMNS = ["floor", "floors_applied", "below_floor", "raised", "floor_probability", "period", "period_growth",
@@ -111,9 +113,17 @@ def apply(frame: pd.DataFrame, plan, ds, as_of=None, probability_at=None) -> pd.
             out.at[i, "ambition_class"] = "at_floor"  # a rule is kept, not graded
         elif not _nan(tv) and t.value is not None and (t.value < tv - 1e-9 if higher else t.value > tv + 1e-9):
             out.at[i, "ambition_class"] = "below_trend"
+        if higher and t.value is not None and any(abs(t.value - v) < 1e-9 for v in rule_values(t)):
+            # the draft value IS the rule the office sets the ratio by: no probability, the rule kept
+            out.at[i, "ambition"], out.at[i, "ambition_class"] = float("nan"), "rule"
+            out.at[i, "raised"], out.at[i, "floor_probability"] = "", float("nan")
+            for c in pcols:
+                out.at[i, c] = float(t.value)
+            out.at[i, "note"] = Notes([out.at[i, "note"], Note("rule_target", value=float(t.value))])
+            applied = [src for _, src in fl]  # the rules that set it, each named
         out.at[i, "note_zh"] = note_zh(t, out.loc[i], ds, tr, pcols, fl)
         if applied:
-            out.at[i, "note"] = Notes([r.note, Note("floors_applied", floors=tuple(applied))])
+            out.at[i, "note"] = Notes([out.at[i, "note"], Note("floors_applied", floors=tuple(applied))])
     return out
 
 
@@ -133,7 +143,9 @@ def note_zh(t, r, ds, tr, pcols, fl) -> str:
         parts.append(DRAFT["no_trend"].format(y=int(r.latest_year), latest=fmt.number(r.latest_value, t.unit)))
     cls = label("draft_class", r.ambition_class, default=label("ambition", r.ambition_class, default=""))
     v = fmt.number(t.value, t.unit)
-    if not _nan(r.ambition):
+    if r.ambition_class == "rule":
+        parts.append(DRAFT["draft_rule"].format(v=v))
+    elif not _nan(r.ambition):
         parts.append(DRAFT["draft"].format(v=v, cls=cls, prob=DRAFT["prob"].format(p=fmt.probability(r.ambition))))
     elif r.ambition_class in ("at_floor", "below_floor") or (fl and t.value is not None
                                                             and any(abs(t.value - x) < 1e-9 for x, _ in fl)):
@@ -141,7 +153,7 @@ def note_zh(t, r, ds, tr, pcols, fl) -> str:
     else:  # nothing observed: no probability, no empty （—）
         parts.append(DRAFT["draft_plain"].format(v=v))
     p80 = next((c for c in pcols if c.endswith("_80")), pcols[-1] if pcols else None)
-    if p80 and not _nan(r[p80]):
+    if p80 and not _nan(r[p80]) and r.ambition_class != "rule":
         q = p80.split("_")[1]
         if p80 in str(r.raised or "").split(",") and not _nan(r.floor_probability):
             parts.append(DRAFT["promise_floor"].format(p=q, v=fmt.number(r[p80], t.unit),

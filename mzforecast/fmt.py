@@ -80,6 +80,16 @@ def decimals(vmax: float, unit: str = "", scaled: bool = False) -> int:
     return 0 if a >= 100 else 1 if a >= 10 else 2
 
 
+def excel_format(v, unit: str = "") -> str:
+    """The Excel number format showing `v` as `number` does (its decimals by unit: counts whole,
+    shares one decimal, multiples two), with thousands separators and without 万/亿 (a workbook
+    keeps the value itself). 'General' where neither the value nor the unit decides."""
+    if missing(v) and not (unit in ("percent", "times") or U.is_count(unit)):
+        return "General"
+    d = decimals(abs(float(v)) if not missing(v) else 0.0, unit)
+    return "#,##0" + ("." + "0" * d if d else "")
+
+
 def _num(x: float, d: int, strip: bool) -> str:
     s = f"{x:,.{d}f}"
     if strip and "." in s:

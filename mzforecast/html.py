@@ -94,15 +94,26 @@ def record_summary(res: pd.DataFrame):
     A many-region plan's rows (hundreds of MB of JSON) cannot pass as one output message in time
     and would bloat the notebook: beyond INLINE_RECORDS rows they are written to a hidden file in
     the working folder (the run's output folder) and the output names it; the runner reads and
-    removes it."""
-    import tempfile
+    removes it. The file is named by its content's hash, so the executed notebook that names it is
+    the same for the same inputs (a random name would make two runs differ)."""
+    import hashlib
 
     from IPython.display import display
     if len(res) > INLINE_RECORDS:  # the JSON summary_records parses, written as pandas makes it
-        fd, path = tempfile.mkstemp(prefix=".mzforecast-records-", suffix=".json", dir=".")
-        with open(fd, "w", encoding="utf-8") as f:
-            f.write(res.to_json(orient="records", force_ascii=False))
-        records: list[dict] | dict = {"file": os.path.basename(path), "rows": len(res)}
+        data = res.to_json(orient="records", force_ascii=False).encode("utf-8")
+        stem = ".mzforecast-records-" + hashlib.sha256(data).hexdigest()[:20]
+        for k in range(1000):  # created exclusively: a notebook of identical rows running beside this one
+            name = f"{stem}{f'-{k}' if k else ''}.json"
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise FileExistsError(f"{stem}*.json: 1000 files of the same rows in the output folder")
+        with open(fd, "wb") as f:
+            f.write(data)
+        records: list[dict] | dict = {"file": name, "rows": len(res)}
     else:
         records = summary_records(res)
     # text/html is empty so the page shows nothing; text/plain helps in JupyterLab

@@ -177,13 +177,16 @@ def declared_bounds(ds: Dataset, indicator: str, denominator: str, lag: int, uni
     return None
 
 
-def _growth(hist: pd.Series):
-    """Historical compound growth (%) and yearly increment, first to last observation."""
-    if len(hist) < 2:
-        return float("nan"), float("nan")
-    fy, ly = int(hist.index.min()), int(hist.index.max())
-    fv, lv = float(hist.iloc[0]), float(hist.iloc[-1])
-    return cagr(fv, lv, ly - fy), (lv - fv) / (ly - fy)
+def _growth(hist: pd.Series, never_cut: bool = False):
+    """Historical compound growth (%) and yearly increment, first to last observation (for a never-cut
+    standard from its last break on, A.growth_start), and the year it is measured from after a break."""
+    k = A.growth_start(hist.to_numpy(float), never_cut)
+    h = hist.iloc[k:]
+    if len(h) < 2:
+        return float("nan"), float("nan"), (int(h.index.min()) if k else None)
+    fy, ly = int(h.index.min()), int(h.index.max())
+    fv, lv = float(h.iloc[0]), float(h.iloc[-1])
+    return cagr(fv, lv, ly - fy), (lv - fv) / (ly - fy), (fy if k else None)
 
 
 def base_note(base_year: int, latest_year, year: int) -> Note | str:
@@ -226,7 +229,8 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
     T = t.target_year
     ly = int(hist.index.max()) if len(hist) else None
     lv = float(hist.iloc[-1]) if len(hist) else float("nan")
-    hc, hi = _growth(hist)
+    never_cut = t.kind == "level" and ds.indicators[effective(t, ds, as_of).indicator].monotone == "nondecreasing"
+    hc, hi, since = _growth(hist, never_cut)
     B = t.base_year or T - 5
     bobs = B in hist.index
     bn = base_note(B, ly, T)
@@ -247,7 +251,8 @@ def propose_target(t: Target, data: Dataset | None = None, probabilities=PROBABI
                          base_year_observed=bobs, horizon=T - ly if ly else None, method=fc.method,
                          n_obs=int(len(hist)), assessed_probability=got, held=held))
     spread = [growth.spread_note("en")] if fc is not None and getattr(fc, "method", "") == "growth" else []
-    note = Notes([n for n in notes if n] + ([bn] if bn else []) + held_notes + spread)
+    since_note = [Note("historical_after_break", year=since)] if since is not None else []
+    note = Notes([n for n in notes if n] + ([bn] if bn else []) + held_notes + since_note + spread)
     for r in rows:
         r["note"] = note
     return pd.DataFrame(rows, columns=COLUMNS)

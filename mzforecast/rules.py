@@ -122,6 +122,16 @@ def floors_for(target, ds, hist=None) -> list[tuple[float, str]]:
     return out
 
 
+def rule_values(target) -> list[float]:
+    """The values of the rules (floors marked `rule: true`) that set a ratio target's quantity:
+    特困 ≥ 1.3× / 1.5× 上年低保. Empty for any other target."""
+    if target.kind != "ratio" or not target.denominator:
+        return []
+    return sorted(float(f["value"]) for f in load_floors() if f.get("rule") is True
+                  and f["indicator"] == target.indicator and f.get("denominator") == target.denominator
+                  and int(f.get("denominator_lag", 0)) == int(target.denominator_lag))
+
+
 def round_to_step(v: float, unit: str, direction: str = "higher") -> float:
     """v rounded to the unit's step (STEPS), down for '>=' targets (the chance of meeting it does
     not fall) and up for '<=' ones; unchanged for units without a step."""

@@ -3,11 +3,12 @@
 rows and the split-ratio rule it mirrors in arrays).
 
 A level, growth or change target is judged on its indicator's paths; a ratio target on the ratio's
-own paths (its series forecast directly, `terms.direct_ratio`) or on the numerator's and the
+own paths (held at its last value when a policy rule sets it, `rules.rule_values` and
+`models.held`; else its series forecast directly, `terms.direct_ratio`) or on the numerator's and the
 denominator's paths divided path by path. Observed years are constant paths. Every path honours
 the indicator's declared structure (monotone, bounds) through `models.forecast`.
 
-Imports the leaves, the data layer, the models layer and `terms`.
+Imports the leaves, the data layer, the models layer, `terms` and `rules`.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from . import terms
 from .data import Dataset
 from .messages.notes import Note
 from .models import Forecast, forecast
+from .models.held import held_forecast
+from .rules import rule_values
 from .targets import Target
 
 N_SAMPLES = 4000
@@ -94,6 +97,12 @@ def _divided(target: Target, ds: Dataset, num: IndicatorPaths, den: IndicatorPat
 
 
 def _ratio(target: Target, ds: Dataset, hist: pd.Series, as_of, method, seed, until) -> Sampled | None:
+    rule = rule_values(target)
+    if rule and len(hist) and bool((hist > 0).all()):  # a ratio the office sets by a rule: held, not a trend
+        if until <= hist.index.max():
+            return None
+        fc = held_forecast(hist, until, target.bounds, rule=max(rule))
+        return Sampled(fc.samples(N_SAMPLES, seed=seed), pd.Series(fc.point, index=fc.years), fc)
     if terms.direct_ratio(hist, terms.standards(target, ds)):
         if until <= hist.index.max():
             return None

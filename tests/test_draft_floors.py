@@ -67,7 +67,7 @@ def test_ambition_compared_with_the_previous_trend(draft):
 
 
 def test_value_lifted_to_a_floor_says_so_with_its_own_probability():
-    """A promisable value raised to a policy floor reads 按政策底线（实现概率79%）, never as 80% sure;
+    """A promisable value raised to a policy floor reads 按底线…（实现概率75%）, never as 80% sure;
     the rural ÷ urban 低保 ratio is never proposed below the previous plan's 75 %; the note's
     period growth is the one in the table; no English and no empty （—） on the Chinese page."""
     import mzforecast as mzf
@@ -76,12 +76,11 @@ def test_value_lifted_to_a_floor_says_so_with_its_own_probability():
     ds = mzf.load()
     d = assess_draft("changchun-15th-draft-example", ds)
     t = ts.table(d, ds).set_index("指标")
-    r = d.set_index("target_id").loc["draft-01-tekun-urban"]
-    assert r.ambition < 0.8 and "proposed_80" in r.raised
-    p = f"{r.ambition:.0%}"
-    assert t.loc["城市特困人员基本生活标准 ÷ 上年度城市低保标准", "80%把握可承诺值"] == f"—（底线1.50倍仅{p}）"
-    assert f"按底线 1.50倍 计（实现概率 {p}，低于 80%）" in t.loc["城市特困人员基本生活标准 ÷ 上年度城市低保标准", "起草说明"]
     ratio = d.set_index("target_id").loc["draft-02-rural-urban-dibao"]
+    assert ratio.ambition < 0.8 and "proposed_80" in ratio.raised
+    p = f"{ratio.floor_probability:.0%}"
+    assert t.loc["农村低保标准 ÷ 城市低保标准", "80%把握可承诺值"] == f"—（底线75.0%仅{p}）"
+    assert f"按底线 75.0% 计（实现概率 {p}，低于 80%）" in t.loc["农村低保标准 ÷ 城市低保标准", "起草说明"]
     assert ratio.proposed_80 >= ratio.latest_value and ratio.proposed_90 >= ratio.latest_value
     row = t.loc["农村低保标准 ÷ 城市低保标准"]
     assert "数据不足以计算上期增速" not in row["起草说明"] and row["上一规划期年均增速"].endswith("（2015-2020）")
@@ -93,7 +92,7 @@ def test_value_lifted_to_a_floor_says_so_with_its_own_probability():
 
 def test_no_value_under_a_probability_it_does_not_have():
     """「80%把握可承诺值」 never holds a value whose own probability is below 80 %: a floor that
-    high (特困 1.50倍 at 79 %/83 %, the 城乡低保 ratio 75.0% at 75 %) reads 「—（底线…仅…）」, in the
+    high (the 城乡低保 ratio 75.0% at 75 %) reads 「—（底线…仅…）」, in the
     table, the CLI table and the chart's legend alike; a floor met with enough probability stays a value."""
     import re
     import mzforecast as mzf
@@ -113,14 +112,14 @@ def test_no_value_under_a_probability_it_does_not_have():
                 assert cell.endswith(f"仅{r.floor_probability:.0%}）"), cell
             elif f"proposed_{q}" in str(r.raised):  # lifted, but the floor itself is met with ≥ q %
                 assert r.floor_probability >= q / 100 and not cell.startswith("—")
-    assert shorts >= 5  # 特困 urban 80/90, rural 90, the ratio 80/90
+    assert shorts >= 2  # the rural ÷ urban ratio 80/90 (特困 1.50倍 is the rule itself: no probability)
     ratio = t.set_index("指标").loc["农村低保标准 ÷ 城市低保标准"]
     assert ratio["80%把握可承诺值"] == ratio["90%把握可承诺值"] == "—（底线75.0%仅75%）"
     # the chart marks the floor once, as a floor, and no 80%/90% mark sits on it
-    tid = "draft-01-tekun-urban"
+    tid = "draft-02-rural-urban-dibao"
     fig = ts.figure(mzf.get_target("changchun-15th-draft-example", tid, ds), d.set_index("target_id").loc[tid], ds)
     words = [ln.get_label() for ln in fig.axes[0].get_lines()]
-    assert not [w for w in words if re.match("(80|90)%把握", w)] and any(w.startswith("—（底线1.50倍仅") for w in words)
+    assert not [w for w in words if re.match("(80|90)%把握", w)] and any(w.startswith("—（底线75.0%仅") for w in words)
 
 
 def test_draft_table_is_readable_without_a_unit_column_or_a_notes_column():

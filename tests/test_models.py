@@ -148,3 +148,21 @@ def test_smoothness_factors_of_many_series_are_each_series_own():
         Y[::11, -1] = -3.0
         Y[::13] = Y[::13, :1]  # constant
         np.testing.assert_array_equal(C.smoothness_factors(t, Y), [C.smoothness_factor(t, y) for y in Y])
+
+
+def test_a_count_falling_to_zero_keeps_an_honest_interval():
+    """A multiple of a point of 0 has no width: a count whose trend reaches 0 takes its errors relative
+    to the series' scale instead, still never below 0 (forecast and the regions' arrays share quantile_grid)."""
+    s = pd.Series([4000.0, 3000.0, 2000.0, 1000.0], index=pd.Index([2018, 2019, 2020, 2021], name="year"))
+    fc = M.forecast(s, until=2026, method="drift", kind="level").to_frame()
+    assert (fc.point == 0).all()
+    assert (fc[["lo80", "lo95"]].to_numpy() >= 0).all()
+    assert (fc.hi80 > fc.lo80).all() and (fc.hi95 > fc.hi80).all()
+    # one row that stays positive keeps the multiplicative errors; the row that reaches 0 does not
+    Y = np.array([[100.0, 110.0, 120.0], [300.0, 200.0, 100.0]])
+    P = np.array([[130.0, 140.0], [0.0, 0.0]])
+    errq = np.array([[-0.2, 0.0, 0.2], [-0.3, 0.0, 0.3]])
+    Q = M.quantile_grid(P, Y, errq, "level")
+    np.testing.assert_allclose(Q[0], P[0][:, None] * np.exp(errq))
+    np.testing.assert_allclose(Q[1], np.maximum(200.0 * (np.exp(errq) - 1), 0))
+    assert (Q[1, :, -1] > Q[1, :, 0]).all()

@@ -142,3 +142,40 @@ def test_phrase_units_in_a_plan(ds, tmp_path):
     assert (g.kind, g.value, g.tolerance, g.unit) == ("growth", 10, 0.5, "percent")
     b = ts["elderly_care_beds_per_1000_elderly"]
     assert (b.comparator, b.value, b.value_high, b.unit, b.binding) == (">=", 35, 40, "beds per 1000 elderly", True)
+
+
+def _workbook(path, rows):
+    """A plan table as an office saves it: (name, value, number format, 单位) per row."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "指标", "2025年目标值", "单位", "属性"])
+    for i, (name, value, number_format, unit) in enumerate(rows, 1):
+        ws.append([i, name, value, unit, "约束性"])
+        ws.cell(ws.max_row, 3).number_format = number_format
+    wb.save(path)
+    return path
+
+
+def test_percent_formatted_cells_read_as_the_percentage_shown(ds, tmp_path, capsys):
+    """0.8 formatted 0% is 80% (a ratio row and a share row alike), as --data reads a percent cell;
+    a plain 85 in a % column is 85% (a plain number is in the column's unit, as --data reads it)."""
+    table = _workbook(tmp_path / "t.xlsx", [("农村低保标准占城市低保标准比例", 0.8, "0%", ""),
+                                            ("公办养老机构护理型床位占比", 0.6, "0.0%", "%"),
+                                            ("养老机构护理型床位占比", 85, "General", "%")])
+    out = tmp_path / "plan.yaml"
+    assert run(table, out) == 0, capsys.readouterr().err
+    by = {t.indicator: t for t in load_plan(out, ds).targets}
+    ratio = by["dibao_standard_rural"]
+    assert (ratio.kind, ratio.denominator, ratio.value, ratio.unit) == ("ratio", "dibao_standard_urban", 80, "percent")
+    assert (by["nursing_bed_share_public_homes"].value, by["nursing_bed_share_public_homes"].unit) == (60, "percent")
+    assert by["nursing_bed_share_all_homes"].value == 85
+
+
+def test_a_plain_fraction_in_a_percent_column_is_refused_with_row_and_fix(ds, tmp_path, capsys):
+    table = _workbook(tmp_path / "t.xlsx", [("公办养老机构护理型床位占比", 0.5, "General", "%")])
+    out = tmp_path / "plan.yaml"
+    assert run(table, out) == 2
+    err = capsys.readouterr().err
+    assert "t.xlsx, row 2, column '目标值'" in err and "0.5% or 50%?" in err and "format the cell as a percentage" in err
+    assert not out.exists()

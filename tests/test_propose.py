@@ -199,8 +199,8 @@ def test_table_for_drafting_notes_has_the_chinese_headers_and_a_row_per_target(d
     # the growth model puts the draft's 2030 value (950, 3.0% a year from 710 in 2020) at 88%; the draft is
     # below the 2015-2020 trend (the latest five years observed, 6.8% a year), which the table says
     assert 0.8 <= r.ambition < 0.95 and row["实现概率"] == f"{r.ambition:.0%}（低于上期趋势）"
-    # a verdict on one observation says so (the tekun standard is observed once)
-    assert t.iloc[list(d.target_id).index("draft-01-tekun-urban")]["实现概率"].endswith("仅1个观测值，无趋势")
+    # a draft value that is the policy rule itself (特困 = 1.5 × 上年低保) gets no probability
+    assert t.iloc[list(d.target_id).index("draft-01-tekun-urban")]["实现概率"] == "政策规则"
     # the last five years observed (2015-2020: the base year 2025 has no data yet), as the note says
     assert row["隐含年均增速"] == f"{r.target_cagr:.1f}%" and row["上一规划期年均增速"] == f"{r.period_growth:.1f}%（2015-2020）"
     assert f"2015—2020 年年均增长 {r.period_growth:.1f}%" in row["起草说明"]

@@ -80,3 +80,24 @@ def test_the_run_reads_a_notebooks_file_of_rows_and_removes_it(tmp_path, monkeyp
     for row, rec in zip(sorted(summary, key=lambda r: r["target_id"]), recs):
         assert {k: v for k, v in row.items() if k != "report"} == {k: rec[k] for k in row if k != "report"}
     assert not list(out.glob(".mzforecast-records-*"))
+
+
+def test_the_records_file_is_named_by_its_rows_so_the_notebook_is_reproducible(tmp_path, monkeypatch):
+    """Same rows, same file name (and so the same executed .ipynb); a second notebook of the same rows
+    running beside the first gets its own file, not the first one's."""
+    monkeypatch.chdir(tmp_path)
+    shown = _displayed(monkeypatch)
+    n = html.INLINE_RECORDS + 1
+    res = pd.DataFrame({"target_id": [f"t{i}" for i in range(n)], "probability": 0.5})
+    html.record_summary(res)
+    html.record_summary(res)  # the first file not read yet
+    first, second = shown[0][html.SUMMARY_MIME]["file"], shown[1][html.SUMMARY_MIME]["file"]
+    assert first != second and sorted(os.listdir(tmp_path)) == sorted([first, second])
+    assert records_of(shown[0][html.SUMMARY_MIME], tmp_path) == records_of(shown[1][html.SUMMARY_MIME], tmp_path)
+    html.record_summary(res)  # read and removed: the same name again
+    assert shown[2][html.SUMMARY_MIME]["file"] == first
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.chdir(other)
+    html.record_summary(res.assign(probability=0.25))
+    assert shown[3][html.SUMMARY_MIME]["file"] != first

@@ -81,6 +81,14 @@ class PlanImport:
     notes: list[str] = field(default_factory=list)  # what was skipped on purpose (hidden rows)
 
 
+def _percent(written: str) -> bool:
+    """A unit written as percent (%, ％, 百分比…)."""
+    try:
+        return bool(written) and U.normalise(written)[0] == "percent"
+    except KeyError:
+        return False
+
+
 def _unit(written: str, column_unit: str, ind_unit: str, file: str, line: int) -> tuple[str, float]:
     """(target unit, multiplier) for a value written in `written` (or the 单位 column) for an indicator."""
     w = written or column_unit
@@ -105,7 +113,8 @@ def _unit(written: str, column_unit: str, ind_unit: str, file: str, line: int) -
 def read_plan_table(path: str | Path, ds: Dataset, *, plan_id: str, region: str, base_year: int, target_year: int,
                     name: str | None = None, mapping: dict | None = None) -> PlanImport:
     path = Path(path)
-    rows, file, h, cols, notes = read_cells(path, _header, "a header row with 指标 and 目标值")
+    # a percent-formatted cell reads as the percentage shown, with its sign: 0.8 formatted 0% is "80%"
+    rows, file, h, cols, notes = read_cells(path, _header, "a header row with 指标 and 目标值", percent_sign=True)
     if cols["year"] is not None and cols["year"] != target_year:
         raise DataError(f"the table's target column is for {cols['year']} but --target-year is {target_year}",
                         file=file, row=rows[h][0], fix=f"give --target-year {cols['year']}")
@@ -159,7 +168,8 @@ def _target(spec, rd: P.Reading, bind: bool, quote: str, n: int, several: bool, 
         if not den:
             raise DataError(f"'{rd.of}' of a 倍 target has no indicator", file=file, row=line, column="目标值",
                             fix=f"give the row's entry in {MAPPING_FILE} a 'denominator'")
-        unit, mult = ("times", 1.0) if rd.unit == "倍" else ("percent", 1.0) if rd.unit == "%" else (None, 1.0)
+        written = rd.unit or column_unit  # the 单位 column says % or 倍 where the phrase does not
+        unit, mult = ("times", 1.0) if written == "倍" else ("percent", 1.0) if _percent(written) else (None, 1.0)
         if unit is None:
             raise DataError(f"a ratio target in '{rd.unit}'", file=file, row=line, column="目标值",
                             fix="write the ratio as a percentage (75%) or a multiple (1.5倍)")
@@ -173,6 +183,11 @@ def _target(spec, rd: P.Reading, bind: bool, quote: str, n: int, several: bool, 
         unit, mult = _unit(rd.unit, column_unit, meta.unit, file, line)
         if rd.kind == "change":
             t["kind"] = "change"
+    if unit == "percent" and t.get("kind", "level") in ("level", "ratio") and not rd.unit and 0 < rd.value <= 1:
+        # as --data reads it, a plain number in a % column is percent; at 1 or below it may be a fraction
+        raise DataError(f"'{rd.value:g}' in a % column: {rd.value:g}% or {rd.value * 100:g}%?", file=file, row=line,
+                        column="目标值", fix=f"write the sign ({rd.value * 100:g}% or {rd.value:g}%), or format the "
+                        "cell as a percentage in Excel")
     if meta.kind == "share" and t.get("kind", "level") == "level" and not 0 <= rd.value * mult <= 100:
         raise DataError(f"{meta.name_zh} is a share: a target of {rd.value * mult:g}% lies outside 0-100%",
                         file=file, row=line, column="目标值", fix="give the share in percent between 0 and 100")

@@ -83,9 +83,10 @@ def find_header(rows, label: str) -> tuple[int, dict[str, int | None]]:
                     fix="the report needs a row with the column titles 指标名称 | 单位 | 数量 above the items")
 
 
-def read_cells(path: str | Path, find, missing: str):
+def read_cells(path: str | Path, find, missing: str, percent_sign: bool = False):
     """(rows, label, header index, columns, notes) of a CSV, or of the first sheet where `find(rows, label)` finds
-    the header; `missing` is the message when no sheet has one. The --data reader's file rules apply."""
+    the header; `missing` is the message when no sheet has one. The --data reader's file rules apply
+    (a percent-formatted cell is the percentage shown; `percent_sign`: with its '%')."""
     path = Path(path)
     kind = source_kind(path)
     if kind == "csv":
@@ -101,7 +102,7 @@ def read_cells(path: str | Path, find, missing: str):
             raise DataError(f"the sheet '{ws.title}' spans {ws.dimensions} ({ws.max_row} rows x {ws.max_column} "
                             "columns)", file=str(path), fix="delete stray cells far below or right of the table, "
                             "or copy the table into a new workbook")
-        rows, hidden = visible_rows(ws)
+        rows, hidden = visible_rows(ws, percent_sign)
         try:
             h, cols = find(rows, str(path))
         except DataError:

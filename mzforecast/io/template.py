@@ -112,6 +112,10 @@ def build(plan_id: str, ds: Dataset | None = None, region: str | None = None, ye
         ws.append([csv_cell(v) for v in row])  # names and ids come from plan and data files
         r += 1
         mine = obs[(obs.region == region) & (obs.indicator == ind) & obs.year.between(y0, y1)]
+        # the digits the pages show (fmt decides them by unit: counts whole), on the cells to fill too
+        shown = fmt.excel_format(mine.value.abs().max() if len(mine) else None, meta.unit)
+        for k in range(len(years)):
+            ws.cell(row=r, column=first_year_col + k).number_format = shown
         for rec in mine.itertuples():
             c = ws.cell(row=r, column=first_year_col + years.index(int(rec.year)), value=float(rec.value))
             c.fill = grey

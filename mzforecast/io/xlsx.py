@@ -16,11 +16,12 @@ import pandas as pd
 from ..errors import DataError, DataErrors, RowNumbers
 
 
-def _cell(c) -> str:
-    """A cell as the user sees it: a percent-formatted 0.45 is the 45 (%) shown, not 0.45."""
+def _cell(c, percent_sign: bool = False) -> str:
+    """A cell as the user sees it: a percent-formatted 0.45 is the 45 (%) shown, not 0.45; with
+    `percent_sign` the sign too ('45%'), for readers of phrases where the unit is part of the text."""
     v = c.value
     if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in str(c.number_format or ""):
-        v = float(f"{v * 100:.12g}")
+        return _text(float(f"{v * 100:.12g}")) + ("%" if percent_sign else "")
     return _text(v)
 
 
@@ -82,9 +83,10 @@ def _has_data(ws) -> bool:
 NOTE_SHEETS = {"填写说明", "说明", "使用说明", "readme", "notes", "instructions"}
 
 
-def visible_rows(ws) -> tuple[list[tuple[int, list[str]]], list[int]]:
+def visible_rows(ws, percent_sign: bool = False) -> tuple[list[tuple[int, list[str]]], list[int]]:
     """(row number, cells as text) of the rows shown in Excel, and the numbers of the hidden rows
-    skipped: a hidden row (filtered out, or hidden by hand) is not what the reader sees."""
+    skipped: a hidden row (filtered out, or hidden by hand) is not what the reader sees. Percent
+    cells as `_cell` reads them."""
     rows, hidden = [], []
     for c in ws.iter_rows():
         r = c[0].row if c else 0
@@ -93,7 +95,7 @@ def visible_rows(ws) -> tuple[list[tuple[int, list[str]]], list[int]]:
             if any(x.value is not None for x in c):
                 hidden.append(r)
             continue
-        rows.append((r, [_cell(x) for x in c]))
+        rows.append((r, [_cell(x, percent_sign) for x in c]))
     return rows, hidden
 
 

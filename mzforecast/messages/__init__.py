@@ -58,9 +58,10 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
     },
     # a draft held against policy floors and the previous period's trend (draft_floors)
     "draft_class": {
-        "zh": {"below_floor": "低于政策底线", "at_floor": "按政策底线", "below_trend": "低于上期趋势"},
+        "zh": {"below_floor": "低于政策底线", "at_floor": "按政策底线", "below_trend": "低于上期趋势",
+               "rule": "政策规则"},
         "en": {"below_floor": "below a policy floor", "at_floor": "at the policy floor",
-               "below_trend": "below the previous trend"},
+               "below_trend": "below the previous trend", "rule": "the policy rule"},
     },
     # how a target ended (closing.completion), and the words beside 完成进度
     "closing": {

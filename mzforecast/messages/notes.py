@@ -97,6 +97,11 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
         "en": "the standard is never cut, yet it falls to {after:g} in {year} (from {before:g}): read as a break "
               "(another definition or source), growth is estimated from {year} on",
     },
+    "historical_after_break": {
+        "zh": "历史年均增速从{year}年起计算（该标准只升不降，此前的下降视为口径或来源变化，跨越断点的增速不可比）",
+        "en": "historical growth measured from {year}, after a break in the series (a never-cut standard that "
+              "fell: another definition or source before it)",
+    },
     # what the growth model's spread rests on: propose notes and the 目标测算 page header
     "growth_spread": {
         "zh": "区间说明：低保、特困、孤儿等保障标准只用增长模型，依据本指标自身历年增长率——中心取近年（权重更高）"
@@ -140,6 +145,20 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "ratio_direct_one": {"en": "the ratio forecast from its one observed year (two administered standards move "
                                "together)",
                          "zh": "按比值本身唯一的观测年份预测（两项保障标准同步调整）"},
+    "ratio_rule_held": {"en": lambda p: "the ratio is set by a policy rule"
+                                        + (f" (at least {p['rule']:g}×)" if p["rule"] == p["rule"] else "")
+                                        + f": held at its last value, spread {p['sigma']:.1f}% a year from its "
+                                          f"{p['years']} observed year(s) and a prior (not a trend, not two "
+                                          "forecasts divided)",
+                        "zh": lambda p: "该比值由政策规则确定"
+                                        + (f"（不低于{p['rule']:g}倍）" if p["rule"] == p["rule"] else "")
+                                        + f"：按最新比值保持不变预测，波动幅度每年约{p['sigma']:.1f}%"
+                                          f"（依据其{p['years']}个观测年份并参照先验），不外推趋势，"
+                                          "也不以两项标准分别预测后相除"},
+    "rule_target": {"en": "the draft value {value:g} is the policy rule itself: the office sets the ratio by it, so a "
+                          "forecast of it is circular and no probability is given",
+                    "zh": "草案值{value:g}即政策规则本身：该比值由确定标准时按规则设定，用预测测算其实现概率是循环论证，"
+                          "故不给概率"},
     "ratio_split": {"en": "numerator and denominator forecast separately (independent errors: a cautious spread)",
                     "zh": "分子、分母分别预测（误差按相互独立处理，区间偏宽、偏谨慎）"},
     # an assessment's (attainment, regional)
@@ -149,6 +168,9 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "base_rate": {"en": "one observation: insufficient data to judge a trend, and the probability is a base rate "
                         "(how one-point series in the reference corpus moved), not this indicator's trend",
                   "zh": "只有一个观测值，数据不足，无法判断趋势；概率为基础比率（参照数据中单点序列的变动），不是本指标的趋势"},
+    "base_rate_held": {"en": "one observation: insufficient data to judge a trend, and the probability holds the ratio "
+                             "at that value with the prior spread of ratios of two standards (data/reference)",
+                       "zh": "只有一个观测值，数据不足，无法判断趋势；概率按该比值保持不变、波动取参照数据中两项标准之比的先验幅度计算"},
     "through_proxy": {"en": "no observations of {indicator}: assessed through {proxy}, a lower bound",
                       "zh": "{indicator_name}暂无观测数据：以{proxy_name}评估（为下限）"},
     "same_year_ratio": {"en": "no {denominator} for {year}: the ratio to the same year's value ({same_year}) is "

@@ -97,8 +97,10 @@ SCORE_NONE = {
                nothing="nothing to score"),
 }
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
-                       "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动"},
-                "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto"}}
+                       "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动",
+                       "held": "按政策规则保持"},
+                "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto",
+                       "held": "held by its policy rule"}}
 # the Eurostat and UNSD classes inside a sentence: the English page writes the code in words
 CLASS_WORDS = {"en": lambda kind, code: code.replace("_", " ")}
 PHRASES = {
@@ -122,6 +124,8 @@ PHRASES = {
                        "（80%区间 {interval}），推算实现概率约为 {p}，判断为 {badge}。",
                base_rate="<p>{name}：只有一个观测值，数据不足，无法判断趋势。{year}年预测中位数为 {median}"
                          "（80%区间 {interval}），基础比率（同类单点序列的经验）约为 {p}，判断为 {badge}。",
+               base_rate_held="<p>{name}：只有一个观测值，数据不足，无法判断趋势。该比值由政策规则确定，按最新值保持，"
+                              "{year}年预测中位数为 {median}（80%区间 {interval}），实现概率约为 {p}，判断为 {badge}。",
                transferred="<p>{name}：2018年机构改革后已划出民政，仅列示、不评估。</p>"),
     "en": dict(no_data="<p>{name}: no data, no assessment.</p>",
                observed="<p>{name}: observed {value} in {year}; target {goal}: {badge}.",
@@ -147,6 +151,9 @@ PHRASES = {
                        "median {median} (80% interval {interval}), nowcast probability {p}: {badge}.",
                base_rate="<p>{name}: one observation, insufficient data to judge a trend. Median for {year} {median} "
                          "(80% interval {interval}); base rate (how one-point series moved) {p}: {badge}.",
+               base_rate_held="<p>{name}: one observation, insufficient data to judge a trend. The ratio is set by a "
+                              "policy rule and held at its value: median for {year} {median} (80% interval {interval}), "
+                              "probability {p}: {badge}.",
                transferred="<p>{name}: moved out of civil affairs in the 2018 reform; listed, not scored.</p>"),
 }
 # the indicator (deep-dive) page

@@ -20,12 +20,13 @@ from .structure import structure_many
 
 def quantile_grid(P: np.ndarray, Y: np.ndarray, errq: np.ndarray, kind: str | None = None) -> np.ndarray:
     """Quantiles (series, years, probs) around point forecasts P (series, years) of series Y
-    (series, obs): P * exp(error quantile), or for series with zeros or negatives the errors
-    relative to the series' scale; never crossing, and for a count or share (kind level/share)
+    (series, obs): P * exp(error quantile), or for series with zeros or negatives, and for rows whose
+    point falls to 0 or below in any year (a multiple of 0 has no width), the errors relative to the
+    series' scale; never crossing, and for a count or share (kind level/share)
     never below 0. errq is (years, probs), the same for every series, or (series, years, probs),
     each series' own (scaled to its smoothness)."""
     E = np.broadcast_to(errq, P.shape + (errq.shape[-1],))
-    pos = (Y > 0).all(axis=1)
+    pos = (Y > 0).all(axis=1) & (P > 0).all(axis=1)
     if pos.all():  # the usual case, in place: for many series these arrays are hundreds of MB
         Q = np.exp(np.ascontiguousarray(E))  # exp of a contiguous copy, as E[pos] gave it
         Q *= P[:, :, None]

@@ -160,7 +160,7 @@ def probability_cell(r, language: str = "zh") -> str:
     W = WORDS[language]
     if not fmt.missing(r.probability):
         return fmt.probability(r.probability) + (f"<br><small>{W['base_rate']}</small>"
-                                                 if r.verdict == "insufficient_data" else "")
+                                                 if r.verdict == "insufficient_data" and r.method != "held" else "")
     nowcast = getattr(r, "probability_nowcast", None)
     return fmt.DASH if fmt.missing(nowcast) else f"<small>{W['nowcast']} {fmt.probability(nowcast)}</small>"
 

@@ -179,6 +179,7 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
     else:
         med = W["added"] * (r.kind == "change") + fmt.number(r.median, unit_of(r), language)
         key = {"outcome_pending": "pending", "insufficient_data": "base_rate"}.get(r.verdict, "forecast")
+        key = "base_rate_held" if key == "base_rate" and r.method == "held" else key
         asof = W["asof"].format(y=int(r.as_of)) if not fmt.missing(r.as_of) and r.as_of else W["asof_all"]
         p = r.probability if key != "pending" else getattr(r, "probability_nowcast", None)
         txt = P[key].format(name=n, year=int(r.target_year), median=med, goal=goal, asof=asof,

@@ -77,6 +77,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None, repeated: str = "drop") -> p
             latest_year=r.get("latest_year"), latest_value=r.get("latest_value"),
             completion_progress=r.get("completion_progress"), time_progress=r.get("time_progress"),
             progress_status=_str(r.get("progress_status")), probability=r.get("probability"),
+            probability_nowcast=r.get("probability_nowcast"),  # the target year passed, no outcome yet
             # judged on its observed outcome: the 完成情况 word, never a forecast word beside it
             verdict=(CP.status_word(r) if CP.judged(r.get("closing_status"))
                      else label("verdict", r.get("verdict"), default=r.get("verdict"))),

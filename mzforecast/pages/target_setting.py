@@ -59,7 +59,8 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         # a draft below a policy floor or the previous trend says so (draft_floors)
         word = label("ambition", r.ambition_class, language, default="") or label(
             "draft_class", r.ambition_class, language, default="")
-        amb = "–" if pd.isna(r.ambition) else W["ambition"].format(p=f"{r.ambition:.0%}", word=word)
+        amb = word if r.ambition_class == "rule" else (  # a rule is kept, not given a probability
+            "–" if pd.isna(r.ambition) else W["ambition"].format(p=f"{r.ambition:.0%}", word=word))
         if r.n_obs == 1 and not pd.isna(r.ambition):  # one observation shows no trend: say so beside it
             amb += W["one_point_prior" if getattr(r, "method", "") == "growth" else "one_point"]
         target = _cut(r.target_value, r.comparator, r.unit, language)
@@ -142,7 +143,7 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
         short = None
         for q, colour in ((50, "#08519c"), (80, "#31a354"), (90, "#006d2c")):
             v = get(f"proposed_{q}")
-            if v is None or pd.isna(v):
+            if v is None or pd.isna(v) or get("ambition_class") == "rule":  # a rule is kept, not promised at q %
                 continue
             if short_of_promise(row, f"proposed_{q}"):  # the floor, not a value met at q %: marked once, as such
                 short = v

@@ -15,7 +15,7 @@ from ..data import Dataset, load
 from ..errors import DataError
 from ..io.write import workbook_file
 from ..messages import label
-from ..messages.pages import EVALUATION as W
+from ..messages.pages import EVALUATION as W, WORDS
 from ..plots import STATUS_COLORS
 from ..safe import csv_cell, memo_text
 from . import closing as CP
@@ -43,22 +43,30 @@ VERDICT_FILL = {"achieved": "1a9850", "on_track": "66bd63", "at_risk": "fdae61",
 
 
 def _xlsx_probability(r):
-    """A forecast probability; an observed outcome says 已实现/未实现（实际值）, never 100%/0% beside 完成情况;
-    nothing for a target 完成情况 judges on its outcome."""
+    """A forecast probability; a target year passed without an outcome: the nowcast (shown 推算 63%,
+    as the pages show it: `probability_format`); an observed outcome says 已实现/未实现（实际值）, never
+    100%/0% beside 完成情况; nothing for a target 完成情况 judges on its outcome."""
     p = r.get("probability")
-    if _nan(p) or CP.judged(r.get("closing_status")):
+    if CP.judged(r.get("closing_status")):
         return None
+    if _nan(p):
+        now = r.get("probability_nowcast")
+        return None if _nan(now) else round(float(now), 3)
     if r.get("verdict_code") in ("achieved", "not_achieved") and float(p) in (0.0, 1.0):
         return W["observed"].format(v=r.get("verdict"))
     return round(float(p), 3)
 
 
+def probability_format(r) -> str:
+    """0%, or for a nowcast (the target year passed, no outcome) the word the pages put before it."""
+    if _nan(r.get("probability")) and not _nan(r.get("probability_nowcast")):
+        return f'"{WORDS["zh"]["nowcast"]} "0%'
+    return "0%"
+
+
 def number_format_of(v, r) -> str:
-    if _nan(v):
-        return "General"
-    if r.get("unit") == "percent":
-        return "0.0"
-    return "#,##0" if float(v) == round(float(v)) else "#,##0.00"
+    """The digits the pages show for a value in the row's unit (fmt.excel_format: counts whole)."""
+    return "General" if _nan(v) else fmt.excel_format(v, _str(r.get("unit")))
 
 
 def _sheet_name(name: str, used: set) -> str:
@@ -160,7 +168,7 @@ def summary_workbook(res: pd.DataFrame, ds: Dataset):
                 styles.number_format(cell(key), "0.0")
             for key in ("base_value", "latest_value"):  # the digits the page shows, thousands separated
                 styles.number_format(cell(key), number_format_of(r.get(key), r))
-            styles.number_format(cell("probability"), "0%")
+            styles.number_format(cell("probability"), probability_format(r))
         for i, (_, _, w) in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = ws.cell(row=2, column=keys.index("indicator_name") + 2).coordinate

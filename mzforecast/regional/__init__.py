@@ -47,6 +47,7 @@ from ..data import Dataset, load
 from ..errors import DataError
 from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series, level_unit
 from ..messages.notes import Note, Notes
+from ..rules import rule_values
 from ..io.write import csv_stream
 from ..simulate import HORIZON_CAP, ratio_how
 from ..targets import Plan, Target, get_plan
@@ -114,14 +115,14 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
     Each row is attainment.assess's row for that region (plus evaluation.add_evaluation's fields).
     Rows the arrays below do not cover go through attainment.assess itself: targets that are
     transferred, have a proxy, or a year already observed; regions without data; ratios that use a
-    same-year bound; log-linear or logistic asked for explicitly."""
+    same-year bound or a policy rule sets (held, simulate); log-linear or logistic asked for explicitly."""
     store = store or Store(ds, {t.indicator} | ({t.denominator} if t.denominator else set()), as_of)
     ref = reference if reference is not None else A.reference_year(as_of)
     T, base_year = t.target_year, t.base_year
     meta = ds.indicators[t.indicator]
     until = max(T, HORIZON_CAP)
     standards = t.kind == "ratio" and terms.standards(t, ds)
-    vector_ok = not (t.transferred or t.proxy) and meta.aggregation == "stock" and \
+    vector_ok = not (t.transferred or t.proxy or rule_values(t)) and meta.aggregation == "stock" and \
         method in ("auto",) + tuple(m for m in M.METHODS if m not in ("loglinear", "logistic"))
     rows: list[dict | None] = [None] * len(regions)
     fallback, jobs, split = [], {}, {}  # jobs: year pattern -> [(row index, values)]; split: ratio by parts
@@ -227,7 +228,7 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
                 if direct:
                     out.update(A.expected_fields([ey[0][m], ey[1][m], ey[2][m]]))
                 hy, hv = hists[i][0], hists[i][1]
-                out.update(A.growth_fields(targets[i], hy, hv, base_year, out["point"]))
+                out.update(A.growth_fields(targets[i], hy, hv, base_year, out["point"], meta.monotone == "nondecreasing"))
                 out["note"] = A.notes_text(notes + more)
                 rows[i] = out
     for (nk, dk), members in split.items():
