@@ -13,6 +13,7 @@ from .codes import BINDING, EXPECTED
 from .data import YEAR_MAX, YEAR_MIN
 from .errors import DataErrors, MzError
 from .messages import label
+from .messages.notes import parts_of
 from .models import METHODS, forecast as _forecast
 from .io.write import check_target, emit, out_format, stream_file
 from .safe import terminal
@@ -262,9 +263,8 @@ def cmd_propose(args):
     ds = _dataset(args)
     df = propose(args.region, args.indicator, args.year, args.probability, as_of=args.as_of, data=ds,
                  method=args.method, denominator=args.denominator, denominator_lag=args.lag, unit=args.unit)
-    for n in (df.note.iloc[0] or "").split("; "):
-        if n:
-            print("note:", terminal(n), file=sys.stderr)
+    for n in parts_of(df.note.iloc[0]):  # each note whole: a note may itself hold "; "
+        print("note:", terminal(str(n)), file=sys.stderr)
     emit(df, args.format, PROPOSE_TABLE)
     return 0
 

@@ -38,3 +38,12 @@ def test_draft_table_shows_a_floor_short_of_its_column_as_such(capsys):
     # a draft value that is the policy rule itself (特困 1.5 × 上年低保): no probability, the rule kept
     rule = next(r for r in out.splitlines() if r.strip().startswith("draft-01-tekun-urban"))
     assert " rule " in rule and "only" not in rule
+
+
+def test_propose_prints_each_note_whole_even_one_that_holds_a_semicolon(capsys):
+    rc, _, err = run(["propose", "changchun", "dibao_standard_urban", "--probability", "0.8"], capsys)
+    assert rc == 0, err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert all(ln.startswith("note: ") for ln in lines), err
+    spread = [ln for ln in lines if "What the spread rests on" in ln]
+    assert len(spread) == 1 and "M1/M3/Tourism" in spread[0] and "recipients" in spread[0], err
