@@ -4,6 +4,8 @@ the 目标测算 table's implied growth in the same terms as the growth beside i
 note's extrapolation not mistaken for the forecast."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -33,3 +35,14 @@ def test_two_line_chart_names_keep_their_lines_apart(thirteenth):
         assert t.get_window_extent(renderer).height >= 2 * 1.4 * px
     boxes = sorted((t.get_window_extent(renderer) for t in ticks), key=lambda b: b.y0)
     assert all(a.y1 <= b.y0 for a, b in zip(boxes, boxes[1:]))  # no label runs into the next
+
+
+def test_other_findings_are_not_under_the_binding_heading(thirteenth):
+    ds, res = thirteenth
+    html = er.page_html("changchun-13th", res, ds)
+    binding = html.split("<h2>约束性指标完成情况</h2>")[1].split("<h2>")[0]
+    assert "本规划未设约束性指标。" in binding
+    assert "目标年无数据、无法评估的指标" not in binding  # about every target: not a binding finding
+    other = html.split("<h2>其他需要说明的情况</h2>")[1].split("<h2>")[0]
+    assert re.search(r"目标年无数据、无法评估的指标 \d+ 项", other)
+    assert html.index("其他需要说明的情况") < html.index("主要指标完成情况")

@@ -224,8 +224,8 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
                  for t in plan.targets if any(x.conflict is not None for x in t.flags)]
     if conflicts:
         more.append(W["conflict"].format(items=W["sep"].join(conflicts)))
-    if more:
-        out.append(f"<p>{e(''.join(more))}</p>")
+    if more:  # about every target, not the binding ones: under a heading of its own
+        out.append(f"<h2>{e(W['sub_other'])}</h2><p>{e(''.join(more))}</p>")
     return "".join(out)
 
 
