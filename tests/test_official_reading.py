@@ -12,6 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 import mzforecast as mzf
 from mzforecast.pages import closing as CP
 from mzforecast.pages import evaluation as er
+from mzforecast.pages import target_setting as ts
+from mzforecast.propose import assess_draft
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +48,24 @@ def test_other_findings_are_not_under_the_binding_heading(thirteenth):
     other = html.split("<h2>其他需要说明的情况</h2>")[1].split("<h2>")[0]
     assert re.search(r"目标年无数据、无法评估的指标 \d+ 项", other)
     assert html.index("其他需要说明的情况") < html.index("主要指标完成情况")
+
+
+@pytest.fixture(scope="module")
+def draft():
+    ds = mzf.load()
+    d = assess_draft("changchun-15th-draft-example", ds)
+    return d, ts.table(d, ds)
+
+
+def test_implied_growth_of_a_share_is_in_points_and_a_rule_has_none(draft):
+    d, t = draft
+    head = "隐含年均增速"
+    share = d.index[(d.unit == "percent") & (d.kind == "ratio")][0]
+    r = d.loc[share]
+    expected = (r.target_value - r.latest_value) / r.horizon
+    assert t.loc[share, head] == f"{expected:.1f}个百分点/年"  # 85 % from 70.4 % in 10 years: 1.5, not 1.9 %
+    assert t.loc[share, "上一规划期年均增速"].startswith(f"{r.period_growth:.1f}个百分点/年")  # same terms
+    for i in d.index[d.ambition_class == "rule"]:  # 特困 ≥ 1.5×: set by the rule, grown to by no one
+        assert t.loc[i, head] == "–"
+    level = d.index[d.indicator == "dibao_standard_urban"][0]
+    assert t.loc[level, head] == f"{d.loc[level, 'target_cagr']:.1f}%"
