@@ -69,3 +69,10 @@ def test_implied_growth_of_a_share_is_in_points_and_a_rule_has_none(draft):
         assert t.loc[i, head] == "–"
     level = d.index[d.indicator == "dibao_standard_urban"][0]
     assert t.loc[level, head] == f"{d.loc[level, 'target_cagr']:.1f}%"
+
+
+def test_drafting_note_extrapolation_is_not_the_forecast(draft):
+    d, t = draft
+    notes = " ".join(t["起草说明"])
+    assert "按此趋势" not in notes
+    assert "若保持这一增速" in notes and "简单外推，非预测中位数" in notes

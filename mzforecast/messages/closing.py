@@ -85,7 +85,7 @@ DRAFT = {
     "ratio_name": "{name}与{lag}{den}之比", "lag": "上年度",
     "head": "{name}：",
     "growth_points": "年均提高 {g:.1f} 个百分点", "growth_pct": "年均增长 {g:.1f}%",
-    "trend": "{y0}—{y1} 年{grow}，{y1} 年为 {latest}；按此趋势 {T} 年约为 {trend}。",
+    "trend": "{y0}—{y1} 年{grow}，{y1} 年为 {latest}；若保持这一增速，{T} 年约为 {trend}（简单外推，非预测中位数）。",
     "no_trend": "上期末（{y} 年）为 {latest}，数据不足以计算上期增速。",
     "draft": "草案值 {v}（{cls}{prob}）。", "prob": "，实现概率 {p}",
     "draft_plain": "草案值 {v}（暂无观测数据，无法测算实现概率）。",
