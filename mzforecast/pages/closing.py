@@ -25,7 +25,7 @@ from ..messages import label
 from ..messages.closing import PAGE as W
 from ..messages.goal import COMPARATOR_SIGN as SIGNS
 from ..messages.pages import EVALUATION
-from ..plots import CLOSING_COLORS as COLOURS, chart_style, new_figure
+from ..plots import CLOSING_COLORS as COLOURS, chart_style, name_ticks, new_figure
 from ..rules import check
 
 
@@ -224,8 +224,8 @@ def summary_html(plan, res: pd.DataFrame, f: pd.DataFrame, ds: Dataset, as_of=No
                  for t in plan.targets if any(x.conflict is not None for x in t.flags)]
     if conflicts:
         more.append(W["conflict"].format(items=W["sep"].join(conflicts)))
-    if more:
-        out.append(f"<p>{e(''.join(more))}</p>")
+    if more:  # about every target, not the binding ones: under a heading of its own
+        out.append(f"<h2>{e(W['sub_other'])}</h2><p>{e(''.join(more))}</p>")
     return "".join(out)
 
 
@@ -376,8 +376,7 @@ def chart(f: pd.DataFrame):
             elif g.get("closing_status") == "late" and not fmt.missing(g.get("late_year")):
                 ax.text(1, yi, W["late_bar"].format(y=int(g["late_year"])), va="center", fontsize=7, color="#fff")
         ax.set_yticks(y, labels, fontsize=9)
-        for t in ax.get_yticklabels():
-            t.set_parse_math(False)
+        name_ticks(ax)
         ax.axvline(100, color="#888", lw=0.8, ls="--")
         ax.set_xlim(min(0, float(pr.min()) - 5), 105)
         star = W["axis_star"] if (f.binding == label("binding", "binding")).any() else ""

@@ -27,7 +27,7 @@ from ..messages import label
 from ..messages.goal import goal_text
 from ..messages.closing import PAGE as CW
 from ..messages.pages import EVALUATION as W
-from ..plots import STATUS_COLORS, chart_style, new_figure
+from ..plots import STATUS_COLORS, chart_style, name_ticks, new_figure
 from ..targets import get_plan
 from . import closing as CP
 from .common import records as rows_of
@@ -239,8 +239,7 @@ def _draw_progress(fig, ax, f: pd.DataFrame):
     labels = [lab + (f"（{int(y)}年）" if int(y) != last and "年）" not in lab else "")
               for lab, y in zip(CP.chart_labels(f, 20), f.target_year)]
     ax.set_yticks(y, labels, fontsize=9)
-    for t in ax.get_yticklabels():  # names from data files: "$" is text, not mathtext
-        t.set_parse_math(False)
+    name_ticks(ax)
     ax.axvline(100, color="#888", lw=0.8, ls="--")
     ax.set_xlabel(W["axis"].format(star=W["axis_star"] if (f.binding_code == BINDING).any() else ""))
     from matplotlib.lines import Line2D

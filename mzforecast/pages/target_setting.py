@@ -70,7 +70,7 @@ def table(d: pd.DataFrame, ds: Dataset, language: str = "zh") -> pd.DataFrame:
         cuts = [_promisable(r, q, sign, language) for q in (50, 80, 90)]
         rows.append([name, latest,  # every value carries its unit (fmt_value), so no 单位 column
                      target + (W["binding"] if r.binding else ""),
-                     amb, *cuts, _pct(r.target_cagr), _period(r),
+                     amb, *cuts, _implied(r), _period(r),
                      # the 起草说明 (draft_floors.note_zh) in Chinese: growth of the last plan period, floors
                      _drafting_note(r, ds) if language == "zh" and isinstance(getattr(r, "note_zh", None), str)
                      else draft_note(r.note, ds, language)])
@@ -95,6 +95,19 @@ def _drafting_note(r, ds: Dataset) -> str:
     """The 起草说明, after the sentence saying the base year has no data yet where that is so."""
     base = [n for n in parts_of(r.note) if getattr(n, "code", None) == "base_year_later"]
     return (draft_note(base[0], ds, "zh") + "。" if base else "") + r.note_zh
+
+
+def _implied(r) -> str:
+    """Yearly growth the draft implies, in the terms of the column beside it (_period): 个百分点/年
+    for a share, where a % growth of a % would not compare; none for a rule, which is set, not grown to."""
+    if getattr(r, "ambition_class", None) == "rule":
+        return fmt.DASH
+    if getattr(r, "period_growth_unit", None) == "points" or (r.unit == "percent" and r.kind in ("level", "ratio")):
+        years = getattr(r, "horizon", np.nan)
+        if pd.isna(years) or not years or pd.isna(r.latest_value) or pd.isna(r.target_value):
+            return fmt.DASH
+        return PERIOD["period_points"].format(g=(float(r.target_value) - float(r.latest_value)) / float(years))
+    return _pct(r.target_cagr)
 
 
 def _period(r) -> str:
