@@ -99,7 +99,11 @@ class Assessment:
         if not fmt.missing(r.get("median")) and r.get("method") != "observed":
             lines.append((W["median"].format(y=int(r["target_year"])), fmt.number(r["median"], u, language)))
             lines.append((W["band"], fmt.interval(r["lo80"], r["hi80"], u, language)))
-        if not fmt.missing(r.get("required_cagr")):
+        if not fmt.missing(r.get("required_cagr")) and u == "percent" and self.target.kind in ("level", "ratio"):
+            # a share's pace in 个百分点 a year: a % growth of a % reads as something else
+            x = fmt.number(r.get("required_increment"), "percent", language, with_unit=False)
+            lines.append((W["required_points"], W["points"].format(x=x)))
+        elif not fmt.missing(r.get("required_cagr")):
             lines.append((W["required"], fmt.number(r["required_cagr"], "percent", language)))
         b = self.probability_basis
         if b:

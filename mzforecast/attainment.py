@@ -38,7 +38,7 @@ P_MIN, P_MAX = 0.0005, 0.9995
 FIELDS = ["plan", "target_id", "region", "indicator", "kind", "target_year", "comparator", "target_value",
           "target_value_high", "unit", "binding", "latest_year", "latest_value", "point", "mean", "median",
           "lo80", "hi80", "lo95", "hi95", "probability", "probability_nowcast", "verdict", "exceeded",
-          "required_cagr", "required_increment", "historical_cagr", "eurostat_class", "unsd_class",
+          "required_cagr", "required_increment", "historical_cagr", "historical_increment", "eurostat_class", "unsd_class",
           "expected_year", "expected_year_lo80", "expected_year_hi80", "method", "n_obs", "as_of", "flags", "note",
           # the evaluation form's fields (evaluation.FIELDS), filled by plan.assess_plan
           "base_year", "base_value", "completion_progress", "time_progress", "progress_status",
@@ -344,6 +344,8 @@ def growth_fields(target, hy, hv, base_year: int, projected=None, never_cut: boo
             fy, fv = int(hy[0]), float(hv[0])
             k = growth_start(hv, never_cut and target.kind == "level")
             out["historical_cagr"] = cagr(float(hv[k]), lv, ly - int(hy[k])) if k < len(hy) - 1 else float("nan")
+            # a share's history in 个百分点 a year: a % growth of a % does not compare with its goal's gap
+            out["historical_increment"] = (lv - float(hv[k])) / (ly - int(hy[k])) if k < len(hy) - 1 else float("nan")
             at = np.flatnonzero(np.asarray(hy) == base_year)
             b_year, bv = (base_year, float(hv[at[0]])) if len(at) else (fy, fv)
             req = cagr(bv, goal, T - b_year)

@@ -15,6 +15,7 @@ from . import fmt
 
 FLOAT = ("target_value", "target_value_high", "latest_value", "point", "mean", "median", "lo80", "hi80", "lo95",
          "hi95", "probability", "probability_nowcast", "required_cagr", "required_increment", "historical_cagr",
+         "historical_increment",
          "expected_year", "expected_year_lo80", "expected_year_hi80", "base_value", "completion_progress",
          "time_progress")
 INT = ("target_year", "latest_year", "n_obs", "as_of", "base_year")

@@ -76,3 +76,19 @@ def test_drafting_note_extrapolation_is_not_the_forecast(draft):
     notes = " ".join(t["起草说明"])
     assert "按此趋势" not in notes
     assert "若保持这一增速" in notes and "简单外推，非预测中位数" in notes
+
+
+def test_a_share_target_reads_its_pace_in_points_on_the_page_and_the_card():
+    from mzforecast.pages.dashboard import plain_words
+    plan = mzf.get_plan("changchun-14th")
+    ds = mzf.load()
+    df = mzf.assess_plan(plan, ds)
+    r = df[df.target_id == "table-02-rural-urban-dibao"].iloc[0]
+    assert r.unit == "percent" and r.required_increment > 0 and r.historical_increment > 0
+    txt = plain_words(r, ds, "zh")
+    req = f"{r.required_increment:.1f}个百分点"
+    assert f"需年均提高 {req}" in txt and f"历史年均提高 {r.historical_increment:.1f}个百分点" in txt, txt
+    assert "需年均增长" not in txt, txt
+    card = mzf.assess(mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds), ds)
+    rows = dict(card._lines("zh"))
+    assert rows["所需年均提高"] == req, rows

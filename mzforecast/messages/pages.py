@@ -110,6 +110,8 @@ PHRASES = {
                         "实现目标（{goal}）的概率约为 <b>{p}</b>，判断为 {badge}。",
                grey="<p>{name}：目标{goal}，{badge}。",
                growth=" 从最新值出发，需年均增长 {req}，历史年均增长 {hist}。", required=" 从最新值出发，需年均增长 {req}。",
+               growth_points=" 从最新值出发，需年均提高 {req}个百分点，历史年均提高 {hist}个百分点。",
+               required_points=" 从最新值出发，需年均提高 {req}个百分点。",
                met_already=" 最新值已达到目标水平，保持即可实现。",
                gap_worse=" 但预测中位数对应的年均增长为 {med}，{side}所需增速：{why}。",
                gap_better=" 预测中位数对应的年均增长为 {med}，{side}所需增速（预测按近年走势外推，与历史平均不同）。",
@@ -133,6 +135,8 @@ PHRASES = {
                         "{interval}); probability of meeting the target ({goal}) <b>{p}</b>: {badge}.",
                grey="<p>{name}: target {goal}: {badge}.",
                growth=" Required yearly growth {req}, historical {hist}.", required=" Required yearly growth {req}.",
+               growth_points=" Required yearly rise {req} percentage points, historical {hist}.",
+               required_points=" Required yearly rise {req} percentage points.",
                met_already=" The latest value already meets the target; holding it is enough.",
                gap_worse=" But the median forecast implies yearly growth of {med}, {side} the required rate: {why}.",
                gap_better=" The median forecast implies yearly growth of {med}, {side} the required rate (the "

@@ -136,6 +136,11 @@ def _class_word(kind: str, code: str, language: str) -> str:
     return words(kind, code) if words else label(kind, code, language)
 
 
+def in_points(r) -> bool:
+    """A level or ratio target in percent: its required and historical pace are 个百分点 a year."""
+    return r.kind in ("level", "ratio") and unit_of(r) == "percent"
+
+
 def growth_gap(r, language: str = "zh") -> str:
     """When the historical growth and the median forecast fall on opposite sides of the required
     growth, say so and why: 'history 18% > required 7.7%' beside a median below the target reads as
@@ -188,6 +193,11 @@ def plain_words(r: pd.Series, ds: Dataset, language: str = "zh") -> str:
             txt += P["method"].format(m=e(method_name(r.method, language)))
     if not fmt.missing(r.required_cagr) and latest_meets(r):
         txt += P["met_already"]
+    elif not fmt.missing(r.required_cagr) and in_points(r):  # a share moves in 个百分点, not in % of itself
+        hist = getattr(r, "historical_increment", None)
+        growth = P["growth_points"] if not fmt.missing(hist) else P["required_points"]
+        txt += growth.format(req=fmt.number(r.required_increment, "percent", language, with_unit=False),
+                             hist=fmt.number(hist, "percent", language, with_unit=False))
     elif not fmt.missing(r.required_cagr):
         growth = P["growth"] if not fmt.missing(r.historical_cagr) else P["required"]
         txt += growth.format(req=fmt.number(r.required_cagr, "percent", language),
