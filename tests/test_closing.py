@@ -184,7 +184,7 @@ def test_every_met_then_lost_target_is_in_the_fell_back_list(fourteenth):
     html = er.page_html("changchun-14th", res.reset_index(), ds)
     binding = html.split("约束性指标完成情况")[1].split("逾期完成或完成后回落的指标：")[0]
     rules = binding.split("政策规则在部分年份未达到")[1].split("</ul>")[0]
-    assert "农村特困人员基本生活标准 / 上年农村低保标准（≥ 1.5倍，约束性）：2024 年 1.499倍；2025 年 1.45倍" in rules
+    assert "农村特困人员基本生活标准与上年度农村低保标准之比（≥ 1.5倍，约束性）：2024 年 1.499倍；2025 年 1.45倍" in rules
     assert "覆盖率" not in rules  # coverages due at the end are indicators, not standing rules
     fell = binding.split("以下约束性指标达到目标后又回落")[1].split("</ul>")[0]
     assert "困难残疾人生活补贴覆盖率（≥ 100%，约束性指标）：2022 年达到，2024 年回落至 98.0%" in fell

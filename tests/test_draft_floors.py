@@ -79,10 +79,10 @@ def test_value_lifted_to_a_floor_says_so_with_its_own_probability():
     ratio = d.set_index("target_id").loc["draft-02-rural-urban-dibao"]
     assert ratio.ambition < 0.8 and "proposed_80" in ratio.raised
     p = f"{ratio.floor_probability:.0%}"
-    assert t.loc["农村低保标准 ÷ 城市低保标准", "80%把握可承诺值"] == f"—（底线75.0%仅{p}）"
-    assert f"按底线 75.0% 计（实现概率 {p}，低于 80%）" in t.loc["农村低保标准 ÷ 城市低保标准", "起草说明"]
+    assert t.loc["农村低保标准与城市低保标准之比", "80%把握可承诺值"] == f"—（底线75.0%仅{p}）"
+    assert f"按底线 75.0% 计（实现概率 {p}，低于 80%）" in t.loc["农村低保标准与城市低保标准之比", "起草说明"]
     assert ratio.proposed_80 >= ratio.latest_value and ratio.proposed_90 >= ratio.latest_value
-    row = t.loc["农村低保标准 ÷ 城市低保标准"]
+    row = t.loc["农村低保标准与城市低保标准之比"]
     assert "数据不足以计算上期增速" not in row["起草说明"] and row["上一规划期年均增速"].endswith("（2015-2020）")
     assert "2015—2020 年年均提高" in row["起草说明"]
     page = ts.table_html(d, ds) + ts.without_data(d, ds) + ts.header("changchun-15th-draft-example", ds)
@@ -113,7 +113,7 @@ def test_no_value_under_a_probability_it_does_not_have():
             elif f"proposed_{q}" in str(r.raised):  # lifted, but the floor itself is met with ≥ q %
                 assert r.floor_probability >= q / 100 and not cell.startswith("—")
     assert shorts >= 2  # the rural ÷ urban ratio 80/90 (特困 1.50倍 is the rule itself: no probability)
-    ratio = t.set_index("指标").loc["农村低保标准 ÷ 城市低保标准"]
+    ratio = t.set_index("指标").loc["农村低保标准与城市低保标准之比"]
     assert ratio["80%把握可承诺值"] == ratio["90%把握可承诺值"] == "—（底线75.0%仅75%）"
     # the chart marks the floor once, as a floor, and no 80%/90% mark sits on it
     tid = "draft-02-rural-urban-dibao"

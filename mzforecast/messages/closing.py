@@ -43,7 +43,6 @@ PAGE = {
     "item_unit": "责任单位：{unit}",
     "binding": "约束性", "expected": "预期性",
     # rule findings (rules.check), one line per rule
-    "per_lag": " / 上年{den}", "per": " / {den}",
     "breach_year": "{y} 年 {v}",
     "bound_year": "{y} 年 {v}（超出上限 {b}）",
     "rule_line": "{name}（{goal}，{kind}）：{years}",

@@ -67,7 +67,11 @@ def target_name(t, ds, language: str = "zh") -> str:
     so '≥ 1.5倍' beside it says 1.5 times what. `ds` is the Dataset whose catalogue names them."""
     n = ds.indicators[t.indicator].name(language) if t.indicator in ds.indicators else t.indicator
     if t.kind == "ratio" and t.denominator in ds.indicators:
-        W = WORDS[language]
-        return W["ratio_name"].format(name=n, lag=W["lag"] if t.denominator_lag else "",
-                                      den=ds.indicators[t.denominator].name(language))
+        return ratio_name(n, ds.indicators[t.denominator].name(language), bool(t.denominator_lag), language)
     return n
+
+
+def ratio_name(name: str, denominator: str, lag: bool, language: str = "zh") -> str:
+    """A ratio as every page names it: '农村低保标准与上年度城市低保标准之比'."""
+    W = WORDS[language]
+    return W["ratio_name"].format(name=name, lag=W["lag"] if lag else "", den=denominator)

@@ -23,7 +23,7 @@ from ..data import Dataset
 from ..html import e, table
 from ..messages import label
 from ..messages.closing import PAGE as W
-from ..messages.goal import COMPARATOR_SIGN as SIGNS
+from ..messages.goal import COMPARATOR_SIGN as SIGNS, ratio_name
 from ..messages.pages import EVALUATION
 from ..plots import CLOSING_COLORS as COLOURS, chart_style, name_ticks, new_figure
 from ..rules import check
@@ -118,7 +118,7 @@ def _rule_items(checks: pd.DataFrame, targets, ds: Dataset) -> tuple[list[str], 
         t = targets[c.target_id]
         name = _name(ds, t.indicator)
         if t.kind == "ratio":
-            name += W["per_lag" if t.denominator_lag else "per"].format(den=_name(ds, t.denominator))
+            name = ratio_name(name, _name(ds, t.denominator), bool(t.denominator_lag))
         unit = t.unit
         kind = W["binding" if t.binding else "expected"]
         years = [W["breach_year"].format(y=y, v=fmt.beside(v, t.value, unit)) for y, v in c.breaches]

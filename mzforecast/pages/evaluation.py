@@ -24,7 +24,7 @@ from ..attainment import reference_year
 from ..evaluation import TOLERANCE, proxy_label, proxy_used
 from ..html import e, img, status_mark, table
 from ..messages import label
-from ..messages.goal import goal_text
+from ..messages.goal import goal_text, ratio_name
 from ..messages.closing import PAGE as CW
 from ..messages.pages import EVALUATION as W
 from ..plots import STATUS_COLORS, chart_style, name_ticks, new_figure
@@ -63,7 +63,7 @@ def form(res: pd.DataFrame, ds: Dataset, plan=None, repeated: str = "drop") -> p
         t = targets.get(r["target_id"])
         name = ds.indicators[r["indicator"]].name_zh if r["indicator"] in ds.indicators else r["indicator"]
         if t is not None and t.kind == "ratio" and t.denominator in ds.indicators:
-            name += CW["per_lag" if t.denominator_lag else "per"].format(den=ds.indicators[t.denominator].name_zh)
+            name = ratio_name(name, ds.indicators[t.denominator].name_zh, bool(t.denominator_lag))
         as_of = r.get("as_of")
         proxy = proxy_used(t, ds, None if _nan(as_of) else int(as_of)) if t is not None else ""
         name += proxy_label(proxy, ds)  # 基期值 and 现值 are the proxy's: say so in the row

@@ -16,7 +16,7 @@ from ..html import e, table as html_table
 from ..growth import spread_note
 from ..messages import label
 from ..messages.closing import DRAFT as PERIOD
-from ..messages.goal import comparison
+from ..messages.goal import comparison, ratio_name
 from ..messages.notes import parts_of
 from ..messages.pages import CHART, DRAFT, WORDS
 
@@ -139,8 +139,7 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
     meta = ds.indicators[t.indicator]
     title = f"{ds.regions[t.region].name_zh} {meta.name(language)}"
     if t.kind == "ratio":
-        den = ds.indicators[t.denominator].name(language)
-        title += f" ÷ {DRAFT[language]['lag'] if t.denominator_lag else ''}{den}"
+        title = ratio_name(title, ds.indicators[t.denominator].name(language), bool(t.denominator_lag), language)
     fig = plots.fan_chart(hist, bands, target=t, title=title, unit=unit_label(t.unit, language), language=language)
     with plots.chart_style():  # text added here (legend, labels) takes the CJK font too
         ax = fig.axes[0]
@@ -171,14 +170,13 @@ def figure(t: Target, row, ds: Dataset, as_of=None, method: str = "auto", langua
 
 
 def quantity_name(r, ds: Dataset, language: str = "zh") -> str:
-    """What a draft target is judged on: the indicator, or for a ratio 'A ÷ (上年度) B'."""
+    """What a draft target is judged on: the indicator, or for a ratio 'A与(上年度)B之比' (messages.goal.ratio_name)."""
     name = ds.indicators[r["indicator"]].name(language)
     proxy = r.get("proxy")
     if isinstance(proxy, str) and proxy in ds.indicators:  # a lower bound, named as the evaluation pages name it
         name += DRAFT[language]["proxy"].format(name=ds.indicators[proxy].name(language))
     if r.get("kind") == "ratio" and r.get("denominator"):
-        prev = WORDS[language]["lag"] if r.get("denominator_lag") else ""
-        name += f" ÷ {prev}{ds.indicators[r['denominator']].name(language)}"
+        name = ratio_name(name, ds.indicators[r["denominator"]].name(language), bool(r.get("denominator_lag")), language)
     return name
 
 
