@@ -6,6 +6,7 @@
                                                # `mzforecast assess --plan DIR/... --data DIR/...` can be run by hand
     python bench/scale.py --regions 50000      # `mzforecast run` of the regions dashboard on 50,000 regions
                                                # x 3 targets: wall time and peak memory of the whole run
+    python bench/scale.py --regions 12000 --phases  # the same run's steps timed one by one (in one process)
 
 The data set is SYNTHETIC (seeded random walks, region ids cnty0001..., indicators syn_01...),
 written to a temporary folder (or DIR), never into data/. Prints what it measured.
@@ -159,6 +160,74 @@ def run_regions(n_regions: int, seed: int, folder: Path) -> int:
     return proc.returncode
 
 
+def phases(n_regions: int, seed: int, folder: Path) -> int:
+    """The steps of that run one after another in this process, each timed (wall and CPU of this
+    process and of the processes it forked and waited for), to see where a run's time goes:
+    the run's check of the data file, the kernel taking the checked Dataset, the assessment
+    (regions divided between forked processes), the page's parts, the rows handed to the run,
+    and the summaries (summary.xlsx in a forked process from 20,000 rows, as the run writes it)."""
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    subprocess.run([sys.executable, __file__, "--only-write", "--write", str(folder), "--counties", str(n_regions),
+                    "--indicators", "3", "--seed", str(seed)], check=True)
+    csv, plan = folder / "counties-synthetic.csv", folder / "counties-synthetic-plan.yaml"
+    import mzforecast as mzf
+    from mzforecast import regional
+    from mzforecast.data import checked, load_bundled
+    from mzforecast.pages import regions as rr
+    from mzforecast.running.output import write_summary
+    load_bundled()  # imports and the bundled data: in the run, done while the kernel starts
+    total = [0.0, 0.0]
+
+    def timed(name, fn):
+        t0, c0, k0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = fn()
+        k1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0 + k1.ru_utime + k1.ru_stime - k0.ru_utime - k0.ru_stime
+        total[0] += wall
+        total[1] += cpu
+        print(f"  {name}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+        return out
+
+    print(f"phases of `mzforecast run` (regions_dashboard), {n_regions:,} regions x 3 targets, one after another:")
+    ds = timed("the run checks the data file (load)", lambda: mzf.load(str(csv)))
+    room = Path(tempfile.mkdtemp(prefix="mzf-scale-checked-"))
+    timed("the run keeps the checked Dataset (data.checked.keep)", lambda: checked.keep(ds, str(csv), None, room))
+    os.environ[checked.FOLDER_VARIABLE] = str(room)
+    ds = timed("the kernel takes it (load)", lambda: mzf.load(str(csv)))
+    del os.environ[checked.FOLDER_VARIABLE]
+    p = mzf.get_plan(str(plan), ds)
+    res = timed("assessment (regional.assess_regions)", lambda: regional.assess_regions(p, ds))
+
+    def page():
+        parts = [rr.page_header(p, ds, res, None, "zh")]
+        for t in p.targets:
+            parts.append(rr.target_section(t, res, ds, "zh"))
+            for fig in (rr.dot_plot(t, res, ds, "zh"), rr.small_multiples(t, res, ds, None, "auto", "zh")):
+                with redirect_stdout(io.StringIO()):
+                    mzf.pages.show(fig)
+        return parts
+    timed("the page's parts and charts", page)
+    text = timed("the rows as JSON (html.record_summary's file)",
+                 lambda: res.to_json(orient="records", force_ascii=False))
+    rows = timed("the run reads them (records_of)", lambda: json.loads(text))
+    del text
+    stage = Path(tempfile.mkdtemp(prefix="mzf-scale-summary-"))
+
+    def summaries():
+        _, book = write_summary(stage, [dict(name="regions-run", ok=True, params_file="x", records=rows)])
+        book.wait()
+    timed("summary.csv, .json and .xlsx (running.output.write_summary)", summaries)
+    print(f"  sum: {total[0]:.1f} s wall, {total[1]:.1f} s CPU; peak memory (max RSS of this process): "
+          f"{peak_rss_mib():,.0f} MiB; cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}")
+    import shutil
+    shutil.rmtree(room, ignore_errors=True)
+    shutil.rmtree(stage, ignore_errors=True)
+    return 0
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
@@ -173,12 +242,14 @@ def main(argv=None) -> int:
                     help="also time attainment.assess one at a time on N random region-targets")
     ap.add_argument("--regions", type=int, default=0, metavar="N",
                     help="time `mzforecast run` (regions dashboard) on N regions x 3 targets instead")
+    ap.add_argument("--phases", action="store_true",
+                    help="with --regions: time the run's steps one after another in this process instead")
     ap.add_argument("--only-write", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.regions:
         tmp = None if a.write else tempfile.mkdtemp(prefix="mzf-scale-run-")
         try:
-            return run_regions(a.regions, a.seed, Path(a.write or tmp))
+            return (phases if a.phases else run_regions)(a.regions, a.seed, Path(a.write or tmp))
         finally:
             if tmp:
                 import shutil

@@ -259,9 +259,9 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
     the history's mean already counts its holds."""
     st = stats_after_breaks(np.asarray(t, float), np.asarray(y, float)[None], family, monotone)[0]
     idx = _horizon_index(horizons)
-    V = np.empty((len(idx), n))
-    for k, c in _cumulative_growth([st], int(idx.max()) + 1, monotone, n, seed):
-        for col in np.flatnonzero(idx == k):
+    V, cols_of = np.empty((len(idx), n)), _columns_of(idx)
+    for k, c in _cumulative_growth([st], len(cols_of), monotone, n, seed):
+        for col in cols_of[k]:
             V[col] = _level(np.array([float(np.log(y[-1]))]), c)[0]
     return V.T, st
 
@@ -351,12 +351,12 @@ def _linear_quantiles(S: np.ndarray, qs: np.ndarray) -> np.ndarray:
     return np.where(g >= 0.5, b - (b - a) * (1 - g), a + (b - a) * g)
 
 
-def _grid_chunk(stats: list[dict], monotone, log_last: np.ndarray, idx: np.ndarray, P: np.ndarray, Q: np.ndarray):
+def _grid_chunk(stats: list[dict], monotone, log_last: np.ndarray, cols_of: list, P: np.ndarray, Q: np.ndarray):
     """Median P (series, horizons) and quantiles on PROBS Q (series, horizons, probs) of a few
-    series' paths, filled in place: each wanted year's draws sorted once, while in cache."""
+    series' paths, filled in place: each wanted year's draws (columns cols_of[k]) sorted once, in cache."""
     S = None
-    for k, C in _cumulative_growth(stats, int(idx.max()) + 1, monotone, N_DRAWS, SEED):
-        cols = np.flatnonzero(idx == k)
+    for k, C in _cumulative_growth(stats, len(cols_of), monotone, N_DRAWS, SEED):
+        cols = cols_of[k]
         if not len(cols):
             continue
         S = _level(log_last, C, S)
@@ -364,6 +364,11 @@ def _grid_chunk(stats: list[dict], monotone, log_last: np.ndarray, idx: np.ndarr
         m = S.shape[-1] // 2
         P[:, cols] = ((S[:, m - 1] + S[:, m]) / 2 if S.shape[-1] % 2 == 0 else S[:, m])[:, None]  # np.median
         Q[:, cols] = np.maximum.accumulate(_linear_quantiles(S, PROBS), axis=-1)[:, None]
+
+
+def _columns_of(idx: np.ndarray) -> list[np.ndarray]:
+    """For each year k = 0 .. max(idx) after the last observation, the horizons' columns that are year k."""
+    return [np.flatnonzero(idx == k) for k in range(int(idx.max()) + 1)]
 
 
 def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int | None = None,
@@ -377,24 +382,22 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int | 
     numbers do not depend on the number of threads nor on `chunk`. A chunk (default) is a few
     series on one thread, so a year's arrays stay in the core's cache, and more on several, so
     each computation outlasts the wait for the interpreter lock."""
-    t = np.asarray(t, float)
-    Y = np.asarray(Y, float)
-    h = np.asarray(horizons, float)
+    t, Y, h = np.asarray(t, float), np.asarray(Y, float), np.asarray(horizons, float)
     stats = stats_after_breaks(t, Y, family, monotone)
     P = np.empty((len(Y), len(h)))
     Q = np.empty((len(Y), len(h), len(PROBS)))
     if not len(Y) or not len(h):
         return P, PROBS, Q, stats
-    idx = _horizon_index(h)
+    cols_of = _columns_of(_horizon_index(h))
     n_threads = threads if threads is not None else (THREADS or available_cores()) if len(Y) >= THREADED_FROM else 1
     chunk = chunk or (CHUNK_THREADED if n_threads > 1 else CHUNK)
     starts = range(0, len(Y), chunk)
 
     def one(i):
-        _grid_chunk(stats[i:i + chunk], monotone, np.log(Y[i:i + chunk, -1]), idx, P[i:i + chunk], Q[i:i + chunk])
+        _grid_chunk(stats[i:i + chunk], monotone, np.log(Y[i:i + chunk, -1]), cols_of, P[i:i + chunk], Q[i:i + chunk])
 
     if n_threads > 1 and len(starts) > 1:
-        _draws(N_DRAWS, int(idx.max()) + 1, SEED)  # made once, before the threads share them
+        _draws(N_DRAWS, len(cols_of), SEED)  # made once, before the threads share them
         with ThreadPoolExecutor(max_workers=min(n_threads, len(starts))) as pool:
             list(pool.map(one, starts))
     else:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from .. import frames, io as _io, resources as _resources, units as U
 from ..errors import DataError, DataErrors, KeptDict
 from ..safe import check_code
+from . import checked
 from .merging import merge
 from .names import resolve_id
 from .yamlfile import read_yaml  # noqa: F401
@@ -394,7 +395,8 @@ def load(data=None, sheet: str | None = None) -> Dataset:
         return load_bundled()
     if isinstance(data, (str, Path, pd.DataFrame, pd.Series)):
         data = [data]
-    return load_bundled().with_files(data, sheet=sheet)
+    kept = checked.take(data, sheet)  # in a run's notebook: the files the run has checked already
+    return kept if kept is not None else load_bundled().with_files(data, sheet=sheet)
 
 
 def check_files(paths: Iterable[str | Path], sheet: str | None = None, notes: list | None = None) -> list[DataError]:

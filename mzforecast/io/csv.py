@@ -6,6 +6,7 @@ and a line with an extra or missing field is named, not silently shifted into ot
 from __future__ import annotations
 
 import csv
+import gc
 import re
 from pathlib import Path
 
@@ -44,12 +45,18 @@ def read(path: Path) -> pd.DataFrame:
     except OSError as e:
         raise DataError(f"cannot read the file: {e.strerror or e}", file=str(path)) from None
     text = decode(path, raw)
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    split = text.splitlines(keepends=True)
+    del text
+    first = next((ln for ln in split if ln.strip()), "")  # a line ending is neither a tab, ',' nor ';'
     delim = ("\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
              else ";" if ";" in first and "," not in first else ",")  # ';': Excel in European locales
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delim, skipinitialspace=True)
+    reader = csv.reader(split, delimiter=delim, skipinitialspace=True)
     header, width, records, lines, errs, n_bad = None, 0, [], [], [], 0
     start = 1
+    # a million records are a million new lists, none of which can be part of a reference cycle:
+    # the cyclic collector would only walk them again and again while they are made
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for rec in reader:
             line, start = start, reader.line_num + 1
@@ -77,6 +84,9 @@ def read(path: Path) -> pd.DataFrame:
     except csv.Error as e:
         raise DataError(f"not a valid CSV table at line {start}: {e}", file=str(path), row=start,
                         fix="check the quotes on that line") from None
+    finally:
+        if collecting:
+            gc.enable()
     if header is None:
         raise DataError("the file has no header row", file=str(path), fix="add a header row and data rows")
     if n_bad > len(errs):

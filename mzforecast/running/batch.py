@@ -138,7 +138,7 @@ def _run(param_files, out, jobs, as_of, data, timeout, progress, execute, kernel
 def _run_checked(param_files, out, as_of, data, timeout, progress, execute, kernel, start_timeout, lock,
                  quiet, fresh_kernels, t0, workers, early):
     todo = collect_jobs(param_files, as_of, data)
-    validate_jobs(todo)
+    validate_jobs(todo, early.waiting_room if early is not None else None)  # kept for the kernels
     out = Path(out).resolve()
     lock.acquire()  # after every input is checked (bad input creates nothing), before the folder is read
     old = OutputFolder(out)

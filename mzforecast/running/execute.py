@@ -23,6 +23,7 @@ from pathlib import Path
 from papermill.engines import NBClientEngine, papermill_engines
 
 from .. import clock, resources
+from ..data import checked
 from ..html import SUMMARY_MIME
 from ..kernel import OWN, OwnInterpreterKernelManager, engine_options
 from .index import notebook_to_html
@@ -79,6 +80,8 @@ def start_worker(parent: int, kernel: str | None, start_timeout: int, waiting_ro
     parent made and removes) until the first notebook moves it to the output folder
     (WorkerKernel.adopt); if it cannot start, the first notebook tries again and reports why."""
     die_with_parent(parent)
+    # where the parent keeps the data files it has checked: the kernel takes them (data.checked)
+    os.environ[checked.FOLDER_VARIABLE] = waiting_room
     global _KEPT
     try:
         _KEPT = WorkerKernel(None, kernel, start_timeout, waiting_room).ready(first=False)

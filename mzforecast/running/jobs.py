@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import resources
-from ..data import YEAR_MAX, YEAR_MIN, data_dir, load
+from ..data import YEAR_MAX, YEAR_MIN, checked, data_dir, load
 from ..errors import DataError, DataErrors
 from ..params import load as load_params
 from ..propose import get_draft
@@ -86,8 +86,10 @@ def collect_jobs(param_files, as_of=None, data=()) -> list[dict]:
     return jobs
 
 
-def validate_jobs(todo: list[dict]):
-    """Data files load and every plan id names a plan, before any notebook starts."""
+def validate_jobs(todo: list[dict], keep_in: str | None = None):
+    """Data files load and every plan id names a plan, before any notebook starts. `keep_in`: a
+    private folder where each data file's validated Dataset is kept for the run's kernels
+    (data.checked), so they do not read and check it again."""
     datasets, errs = {}, []
     for j in todo:
         df = j["params"].get("data_file") or None
@@ -95,6 +97,8 @@ def validate_jobs(todo: list[dict]):
         if key not in datasets:
             try:
                 datasets[key] = load(df)
+                if keep_in is not None and df:
+                    checked.keep(datasets[key], df, None, keep_in)
             except (DataErrors, DataError) as e:
                 datasets[key] = None
                 found = e.errors if isinstance(e, DataErrors) else [e]
