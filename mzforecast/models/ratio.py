@@ -62,7 +62,10 @@ def ratio_paths(t, y, horizons, bounds=None, parity: float = 100.0, fade: float 
     idx = np.rint(np.asarray(horizons, float)).astype(int) - 1
     H = int(idx.max()) + 1
     rng = np.random.default_rng(seed)
-    a0, z_year, z_drift = rng.standard_normal(n), rng.standard_normal((H, n)), rng.standard_normal((H, n))
+    # year by year (year-major): a year's draws do not depend on how many years are forecast, so a target's
+    # probability (paths to simulate.HORIZON_CAP) and its fan (to the target year) read the same paths
+    a0, z = rng.standard_normal(n), rng.standard_normal((H, 2, n))
+    z_year, z_drift = z[:, 0], z[:, 1]
     phi = float(np.exp(-1.0 / growth.REVERT))
     lead = st["mu"] + st["tau"] * a0
     fades = np.exp(-np.arange(H) / fade) if np.isfinite(fade) else np.ones(H)
