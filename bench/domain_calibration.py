@@ -292,15 +292,103 @@ def diagnose(series: dict, top: int = 15) -> None:
           f"cov95 {loso['in95'].mean():.3f}; fades chosen: " + ", ".join(f"{k} {v:g}" for k, v in chosen.items()))
 
 
+# The ratio family: rural ÷ urban 低保 of every region of data/reference with both standards (in percent, the rural
+# standard put in the urban one's unit as terms.to_target_terms does), from every origin with one or more observed
+# years (production forecasts one-point ratios of two standards). Shanghai unified its standards in 2015: the
+# urban row of 2015 quotes "上海市的城乡低保标准最高,为每人每月790元", so its ratio is 100 % that year.
+UNIFIED = {"shanghai": 2015}
+RATIO_MODELS = ("current", "held", "growth_lr0", "production", "production_loso")
+
+
+def ratio_series(path=GC.REFERENCE) -> dict:
+    """("ratio", region) -> yearly rural ÷ urban 低保 in percent."""
+    from mzforecast import units as U
+    d = pd.read_csv(path)
+    out = {}
+    for region, g in d[d["indicator"].str.startswith("dibao_standard")].groupby("region"):
+        ru, ur = g[g["indicator"].str.startswith("dibao_standard_rural")], g[g["indicator"] == "dibao_standard_urban"]
+        if ru.empty or ur.empty:
+            continue
+        r, u = ru.set_index("year"), ur.set_index("year")
+        common = r.index.intersection(u.index)
+        s = r["value"].loc[common] / (u["value"].loc[common] * U.factor(u["unit"].iloc[0], r["unit"].iloc[0])) * 100
+        if region in UNIFIED:
+            s.loc[UNIFIED[region]] = 100.0
+        out[("ratio", region)] = s.sort_index().astype(float)
+    return out
+
+
+def _ratio_grid(model: str, hist: pd.Series, years: np.ndarray):
+    from mzforecast.models.held import held_forecast
+    from mzforecast.models.ratio import ratio_quantiles
+    t, y = hist.index.to_numpy(float), hist.to_numpy(float)
+    if model == "current":  # production before: the calibrated trend model on the ratio, bounded
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fc = forecast(hist, until=int(years.max()), method="auto", kind="level", bounds=(0, 100))
+    elif model == "held":
+        fc = held_forecast(hist, int(years.max()), (0, 100))
+    elif model == "growth_lr0":  # growth.py's model on the log ratio, long-run growth 0, clipped at parity
+        keep = growth.LONG_RUN.get("ratio")
+        growth.LONG_RUN["ratio"] = 0.0
+        try:
+            _, probs, qv, _ = growth.quantile_grid(t, y, years - t[-1], "ratio", None)
+        finally:
+            growth.LONG_RUN.pop("ratio") if keep is None else growth.LONG_RUN.update(ratio=keep)
+        return probs, np.clip(qv, 0, 100)
+    else:
+        _, probs, qv, _ = ratio_quantiles(t, y, years - t[-1], (0, 100), 100.0)
+        return probs, qv
+    return fc.quantile_probs, fc.quantile_values[np.searchsorted(fc.years, years)]
+
+
+def ratio_cases(series: dict, model: str) -> pd.DataFrame:
+    """The cases of the ratio family; every model but "production" scores each series with the ratio prior
+    fitted on the other series (leave-one-series-out); "production" uses growth.FAMILY_PRIORS["ratio"]."""
+    rows = []
+    for key, s in series.items():
+        with priors_without(series, *key) if model != "production" else _nothing():
+            for o in range(len(s) - 1):
+                hist, fut = s.iloc[:o + 1], s.iloc[o + 1:]
+                fut = fut[(fut.index - hist.index[-1]) <= MAX_H]
+                years = fut.index.to_numpy(int)
+                probs, qv = _ratio_grid(model, hist, years)
+                q = np.array([[np.interp(p, probs, row) for p in (0.5, 0.1, 0.9, 0.025, 0.975)] for row in qv])
+                for k, x in enumerate(fut.to_numpy(float)):
+                    med, lo80, hi80, lo95, hi95 = q[k]
+                    miss = max(lo80 - x, 0) + max(x - hi80, 0)
+                    rows.append(dict(family="ratio", series=key[1], h=int(years[k] - hist.index[-1]),
+                                     in80=lo80 <= x <= hi80, in95=lo95 <= x <= hi95, width80=(hi80 - lo80) / x,
+                                     winkler80=((hi80 - lo80) + 2 / 0.2 * miss) / x, ape=abs(med - x) / x))
+    return pd.DataFrame(rows)
+
+
+def print_ratio_family() -> None:
+    series = ratio_series()
+    print("\n== ratio family: rural ÷ urban 低保 (" + ", ".join(f"{k[1]} {len(v)}" for k, v in series.items())
+          + " years) ==")
+    print(f"fitted on all: {fit_priors(series)['ratio']}")
+    for model in RATIO_MODELS:
+        c = ratio_cases(series, model)
+        a, p = summary(c).iloc[0], summary(c[c["h"] <= 5]).iloc[0]
+        print(f"  {model:16s} all: cases {int(a.cases)} cov80 {a.cov80:.3f} cov95 {a.cov95:.3f} width80 {a.width80:.3f} "
+              f"winkler80 {a.winkler80:.3f} MAPE {a.mape:.3f} | 1-5 years: cases {int(p.cases)} cov80 {p.cov80:.3f} "
+              f"cov95 {p.cov95:.3f} width80 {p.width80:.3f} winkler80 {p.winkler80:.3f} MAPE {p.mape:.3f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fit", action="store_true", help="also print the family priors fitted on data/reference")
     ap.add_argument("--diagnose", action="store_true", help="only: where the standards' Winkler-80 comes from")
+    ap.add_argument("--ratio", action="store_true", help="only: the ratio family (rural ÷ urban 低保)")
     args = ap.parse_args(argv)
     series = load()
     pd.set_option("display.width", 120)
     if args.diagnose:
         diagnose(series)
+        return 0
+    if args.ratio:
+        print_ratio_family()
         return 0
     tables, plan, scored = {}, {}, {}
     for model in ("auto", "auto_loso", "growth", "calibrated", "scaled", "previous", "mixture", "vincent"):
@@ -321,6 +409,7 @@ def main(argv=None) -> int:
     for model in ("auto", "growth", "previous", "vincent"):
         best = {fam: round(best_rescaled_winkler(g), 3) for fam, g in scored[model].groupby("family")}
         print(f"  {model}: " + ", ".join(f"{f} {v}" for f, v in best.items()))
+    print_ratio_family()
     if args.fit:
         print("\nfitted (long-run yearly log growth, yearly spread) per family:")
         for fam, v in fit_priors(series).items():

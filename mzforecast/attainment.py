@@ -162,7 +162,7 @@ def forecast_fields(target: Target, share_met: float, q, mean: float, point: flo
     elif n_hist == 1:
         out.update(verdict="insufficient_data", probability=p)
         # a ratio a rule holds (method 'held') rests on the prior spread of such ratios, not on one-point series
-        notes.append(Note("base_rate_held" if method == "held" else "base_rate"))
+        notes.append(Note({"held": "base_rate_held", "ratio_growth": "base_rate_ratio"}.get(method, "base_rate")))
     else:
         out.update(verdict=verdict_from_probability(p), probability=p)
     return out, notes

@@ -36,16 +36,17 @@ import numpy as np
 from .calibration import PROBS
 from .messages.notes import Note, Notes
 
-# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself, spread
-# tb of mean growth between the family's series): the fit of `bench/domain_calibration.py --fit` on data/reference
-# (tests/test_growth.py checks they match). s0 and q0 come from one least-squares fit per family of the squared
-# change in growth between adjacent intervals, E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 (a, b years).
+# family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself, spread tb of
+# mean growth between the family's series): the fit of `bench/domain_calibration.py --fit` on data/reference (tests/
+# test_growth.py checks they match; "ratio": rural ÷ urban 低保, models/ratio.py). s0 and q0: one least-squares fit per
+# family of E[(g2 - g1)**2] = s0**2 (1/a + 1/b) + q0**2 (a + b) / 3 over adjacent intervals (a, b years long).
 FAMILY_PRIORS = {
     "standard": (0.114, 0.022, 0.023, 0.059),
     "organisations": (0.078, 0.007, 0.029, 0.038),
     "beds": (0.123, 0.045, 0.045, 0.026),
     "recipients": (-0.052, 0.081, 0.0, 0.042),
     "lottery": (0.098, 0.071, 0.136, 0.018),
+    "ratio": (0.054, 0.0, 0.023, 0.033),
 }
 # long-run yearly log growth the location fades toward. For standards a stated prior, not a fit:
 # standards follow nominal per-capita income and consumption, which grew about 5-7 % a year over
@@ -60,9 +61,8 @@ LONG_RUN = {"standard": 0.06}
 # standard in data/reference shows; there the growth model alone covers at the nominal rates where
 # the average over-covers (bench/domain_calibration.py).
 COMBINATION = {"organisations": "average", "beds": "average", "recipients": "pool"}
-# Families production forecasts with the growth model. The lottery family's prior is fitted for the bench
-# only: its drift (q0 above) makes the growth model's fan explode beyond a few years, so lottery sales
-# keep the calibrated trend model.
+# Families production forecasts with the growth model. The lottery family's prior is fitted for the bench only: its
+# drift (q0 above) makes the growth model's fan explode beyond a few years, so lottery sales keep the trend model.
 DEFAULT_FAMILY = "standard"
 FORECAST_FAMILIES = {DEFAULT_FAMILY, *COMBINATION}
 HALF_LIFE = 6.0     # years: weight of a year's growth halves every HALF_LIFE years back

@@ -4,7 +4,8 @@ rows and the split-ratio rule it mirrors in arrays).
 
 A level, growth or change target is judged on its indicator's paths; a ratio target on the ratio's
 own paths (held at its last value when a policy rule sets it, `rules.rule_values` and
-`models.held`; else its series forecast directly, `terms.direct_ratio`) or on the numerator's and the
+`models.held`; two administered standards converging to parity by `models.ratio`; else its series
+forecast directly, `terms.direct_ratio`) or on the numerator's and the
 denominator's paths divided path by path. Observed years are constant paths. Every path honours
 the indicator's declared structure (monotone, bounds) through `models.forecast`.
 
@@ -24,6 +25,7 @@ from .data import Dataset
 from .messages.notes import Note
 from .models import Forecast, forecast
 from .models.held import held_forecast
+from .models.ratio import converging, ratio_forecast
 from .rules import rule_values
 from .targets import Target
 
@@ -103,9 +105,14 @@ def _ratio(target: Target, ds: Dataset, hist: pd.Series, as_of, method, seed, un
             return None
         fc = held_forecast(hist, until, target.bounds, rule=max(rule))
         return Sampled(fc.samples(N_SAMPLES, seed=seed), pd.Series(fc.point, index=fc.years), fc)
-    if terms.direct_ratio(hist, terms.standards(target, ds)):
+    two_standards = terms.standards(target, ds)
+    if terms.direct_ratio(hist, two_standards):
         if until <= hist.index.max():
             return None
+        parity = 100.0 if target.unit == "percent" else 1.0
+        if two_standards and method == "auto" and converging(hist, parity):  # two standards converging to parity
+            fc = ratio_forecast(hist, until, target.bounds, parity)
+            return Sampled(fc.samples(N_SAMPLES, seed=seed), pd.Series(fc.point, index=fc.years), fc)
         fc = forecast(hist, until=until, method=method, kind="level", bounds=target.bounds)
         return Sampled(fc.samples(N_SAMPLES, seed=seed), pd.Series(fc.point, index=fc.years), fc,
                        [ratio_how(len(hist))])

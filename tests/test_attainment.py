@@ -66,9 +66,10 @@ def test_ratio_with_history_is_forecast_as_its_own_series(ds):
     r = A.assess(t, ds, reference=2021)
     _, ratio = terms.history(t, ds)
     assert list(ratio.index) == [2010, 2015, 2020]
-    fc = mzf.forecast(ratio, until=2025, bounds=t.bounds)
+    from mzforecast.models.ratio import ratio_forecast  # two standards converging to parity: models.ratio
+    fc = ratio_forecast(ratio, 2025, t.bounds)
     x = fc.samples(A.N_SAMPLES, seed=0)[2025].to_numpy()
-    assert r.method == fc.method and r.n_obs == 3 and "move together" in r.note
+    assert r.method == fc.method == "ratio_growth" and r.n_obs == 3 and "set together" in r.note
     assert r.probability == pytest.approx(np.mean(x >= 75))
     assert r["median"] == pytest.approx(np.quantile(x, 0.5))
     _, bands = A.target_fan(t, ds)
@@ -80,7 +81,8 @@ def test_ratio_of_standards_with_one_common_year_is_its_own_series(ds):
     t = mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds)
     r = A.assess(t, ds, as_of=2014)  # only 2010 is known for both
     assert r.n_obs == 1 and "one observed year" in r.note and r.verdict == "insufficient_data"
-    assert 0 < r.probability < 1 and "base rate" in r.note
+    # what the probability rests on: the reference ratios of two standards, not one-point series of any kind
+    assert 0 < r.probability < 1 and "prior of ratios of two standards" in r.note and "base rate" not in r.note
 
 
 def test_ratio_of_other_series_with_one_common_year_combines_the_two_forecasts(ds):

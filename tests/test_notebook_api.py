@@ -171,7 +171,7 @@ def test_assessment_display_series_and_plot():
     assert a.probability == a["probability_nowcast"] and 0 < a.probability < 1
     page = a._repr_html_()
     for text in ("农村低保标准与城市低保标准之比", "待实际数据", "推算", "80%预测区间", "所需年均提高",
-                 "按比值本身的3个观测年份预测"):
+                 "两项同步调整的保障标准之比"):
         assert text in page, text
     assert "个百分点" in page and "所需年均增长" not in page  # a share's pace is in points
     assert "..." not in page and "None" not in page and "nan" not in page.lower()

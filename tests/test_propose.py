@@ -264,7 +264,7 @@ def test_cli_draft_and_propose_tables(capsys):
     assert main(["propose", "changchun", "dibao_standard_rural", "--denominator", "dibao_standard_urban",
                  "--unit", "percent", "--probability", "0.8"]) == 0
     cap = capsys.readouterr()
-    assert "probability" in cap.out and "80%" in cap.out and "note: the ratio forecast" in cap.err
+    assert "probability" in cap.out and "80%" in cap.out and "note: ratio of two standards set together" in cap.err
 
 
 def test_as_of_runs_the_proposal_as_it_would_have_run_then(ds):

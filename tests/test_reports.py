@@ -567,7 +567,7 @@ def test_assess_plan_in_chinese_and_english(ds):
     assert list(zh.columns[:4]) == ["规划", "指标", "属性", "目标"]
     row = zh[zh["目标编号"] == "table-02-rural-urban-dibao"].iloc[0]
     raw = mzf.attainment.assess(mzf.get_target("changchun-14th", "table-02-rural-urban-dibao", ds), ds, reference=2025)
-    assert row["指标"] == "农村低保标准与城市低保标准之比" and row["单位"] == "%" and row["判断"] == "存在风险"
+    assert row["指标"] == "农村低保标准与城市低保标准之比" and row["单位"] == "%" and row["判断"] == "有望实现"
     assert row["预测中位数"] == f"{raw['median']:.1f}%" and row["实现概率（%）"] == round(raw.probability * 100)
     assert row["概率依据"] == "预测"
     en = mzf.assess_plan("changchun-14th", ds, language="en")

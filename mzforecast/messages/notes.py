@@ -159,6 +159,20 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
                           "forecast of it is circular and no probability is given",
                     "zh": "草案值{value:g}即政策规则本身：该比值由确定标准时按规则设定，用预测测算其实现概率是循环论证，"
                           "故不给概率"},
+    "ratio_standards": {"en": "ratio of two standards set together: its own log growth over {years} observed years "
+                              "({mu:.1f}% a year, shrunk toward {prior:.1f}%, the mean of the rural ÷ urban 低保 "
+                              "ratios in data/reference), fading to 0 over about {fade:g} years; spread {s:.1f}% a "
+                              "year from its history and those ratios; paths stop at parity (the standards unified)",
+                        "zh": "两项同步调整的保障标准之比：按比值自身{years}个观测年份的对数增长（年均{mu:.1f}%，向参照"
+                              "数据中城乡低保标准之比的平均增速{prior:.1f}%收缩），约{fade:g}年内逐步趋于0；波动幅度每年约"
+                              "{s:.1f}%（依据本比值历史及参照比值）；达到城乡持平（并轨）后保持"},
+    "ratio_standards_one": {"en": "ratio of two standards set together, one observed year: growth from the mean of "
+                                  "the rural ÷ urban 低保 ratios in data/reference ({prior:.1f}% a year), fading to 0 "
+                                  "over about {fade:g} years; spread {s:.1f}% a year from those ratios; paths stop at "
+                                  "parity (the standards unified)",
+                            "zh": "两项同步调整的保障标准之比，仅1个观测年份：增速取参照数据中城乡低保标准之比的平均增速"
+                                  "（年均{prior:.1f}%），约{fade:g}年内逐步趋于0；波动幅度每年约{s:.1f}%（依据参照比值）；"
+                                  "达到城乡持平（并轨）后保持"},
     "ratio_split": {"en": "numerator and denominator forecast separately (independent errors: a cautious spread)",
                     "zh": "分子、分母分别预测（误差按相互独立处理，区间偏宽、偏谨慎）"},
     # an assessment's (attainment, regional)
@@ -171,6 +185,9 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
     "base_rate_held": {"en": "one observation: insufficient data to judge a trend, and the probability holds the ratio "
                              "at that value with the prior spread of ratios of two standards (data/reference)",
                        "zh": "只有一个观测值，数据不足，无法判断趋势；概率按该比值保持不变、波动取参照数据中两项标准之比的先验幅度计算"},
+    "base_rate_ratio": {"en": "one observation: insufficient data to judge a trend, and the probability rests on how "
+                              "the rural ÷ urban 低保 ratios in data/reference moved (the prior of ratios of two standards)",
+                        "zh": "只有一个观测值，数据不足，无法判断趋势；概率依据参照数据中城乡低保标准之比的变动（两项标准之比的先验）"},
     "through_proxy": {"en": "no observations of {indicator}: assessed through {proxy}, a lower bound",
                       "zh": "{indicator_name}暂无观测数据：以{proxy_name}评估（为下限）"},
     "same_year_ratio": {"en": "no {denominator} for {year}: the ratio to the same year's value ({same_year}) is "

@@ -98,9 +98,9 @@ SCORE_NONE = {
 }
 METHOD_NAMES = {"zh": {"naive": "朴素", "drift": "漂移", "linear": "线性", "loglinear": "对数线性", "damped": "阻尼趋势",
                        "theta": "Theta法", "logistic": "逻辑斯蒂", "comb": "组合", "observed": "实际观测", "auto": "自动",
-                       "held": "按政策规则保持"},
+                       "held": "按政策规则保持", "ratio_growth": "比值增长（趋于并轨）"},
                 "en": {"loglinear": "log-linear", "damped": "damped trend", "comb": "combination", "auto": "auto",
-                       "held": "held by its policy rule"}}
+                       "held": "held by its policy rule", "ratio_growth": "ratio growth (converging to parity)"}}
 # the Eurostat and UNSD classes inside a sentence: the English page writes the code in words
 CLASS_WORDS = {"en": lambda kind, code: code.replace("_", " ")}
 PHRASES = {

@@ -47,6 +47,7 @@ from ..data import Dataset, load
 from ..errors import DataError
 from ..evaluation import FIELDS as EVALUATION_FIELDS, add_evaluation, evaluate_series, level_unit
 from ..messages.notes import Note, Notes
+from ..models.ratio import converging
 from ..rules import rule_values
 from ..io.write import csv_stream
 from ..simulate import HORIZON_CAP, ratio_how
@@ -115,7 +116,8 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
     Each row is attainment.assess's row for that region (plus evaluation.add_evaluation's fields).
     Rows the arrays below do not cover go through attainment.assess itself: targets that are
     transferred, have a proxy, or a year already observed; regions without data; ratios that use a
-    same-year bound or a policy rule sets (held, simulate); log-linear or logistic asked for explicitly."""
+    same-year bound or a policy rule sets (held, simulate) or of two standards converging to parity
+    (models.ratio, simulate); log-linear or logistic asked for explicitly."""
     store = store or Store(ds, {t.indicator} | ({t.denominator} if t.denominator else set()), as_of)
     ref = reference if reference is not None else A.reference_year(as_of)
     T, base_year = t.target_year, t.base_year
@@ -153,6 +155,9 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
             continue
         if len(judged) and T < judged[-1]:
             rows[i] = dict(verdict="no_data", note=A.gap_note(T))
+            continue
+        if standards and method == "auto" and converging(pd.Series(hv), 100.0 if t.unit == "percent" else 1.0):
+            fallback.append(i)  # two standards converging to parity: models.ratio, through simulate
             continue
         if t.kind == "ratio" and not terms.direct_ratio(hv, standards):
             # numerator and denominator forecast separately, as attainment._ratio_sim does
