@@ -10,10 +10,15 @@ def test_ratio_card_shows_the_ratio_not_the_numerators_level(ds):
     r = res[res.target_id == "table-01-tekun-urban"].iloc[0]
     t = mzf.get_target("changchun-14th", "table-01-tekun-urban", ds)
     html = reports.section_html(1, t, r, ds)
-    assert "2020年：1.59倍（1,130元/人·月 ÷ 城市低保标准）" in html
+    # both values, so the ratio can be checked (2019's 低保 is missing: the same-year ratio the note names)
+    assert "2020年：1.59倍（1,130元/人·月 ÷ 2020年城市低保标准 710元/人·月）" in html
     assert "2020年：1,130元/人·月 ·" not in html
-    assert "2020: 1.59× (1,130 yuan/person/month ÷ Urban dibao standard)" in reports.section_html(1, t, r, ds,
-                                                                                                 language="en")
+    assert "2020: 1.59× (1,130 yuan/person/month ÷ Urban dibao standard of 2020, 710 yuan/person/month)" in \
+        reports.section_html(1, t, r, ds, language="en")
+    rural = mzf.get_target("changchun-14th", "table-01-tekun-rural", ds)
+    html = reports.section_html(1, rural, res[res.target_id == rural.id].iloc[0], ds)
+    # a yearly 低保 beside a monthly 特困: shown in the monthly unit too, 860 / 500 = 1.72
+    assert "2020年：1.72倍（860元/人·月 ÷ 2020年农村低保标准 500元/人·月（6,000元/人·年））" in html
 
 
 def test_no_data_list_names_a_ratio_target_by_its_ratio(ds):

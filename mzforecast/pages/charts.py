@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from .. import fmt, plots
+from .. import fmt, plots, units as U
 from ..attainment import history, milestones, target_fan
 from ..data import Dataset
 from ..html import e, img, verdict_badge
@@ -107,6 +107,16 @@ def alt_text(t: Target, ds: Dataset, language: str = "zh") -> str:
     return WORDS[language]["alt"].format(title=title(t, ds, language), goal=goal)
 
 
+def _den_value(dv, den_unit: str, unit: str, language: str) -> str:
+    """The denominator's value, in the numerator's unit where it has another (6,000元/人·年 as
+    500元/人·月（6,000元/人·年）), so the ratio beside it can be checked by hand."""
+    own = fmt.number(dv, den_unit, language)
+    if fmt.missing(dv) or den_unit == unit or not U.convertible(den_unit, unit):
+        return own
+    return WORDS[language]["in_other_unit"].format(v=fmt.number(U.convert(float(dv), den_unit, unit), unit, language),
+                                                   own=own)
+
+
 def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None, actual: bool = False) -> str:
     """A compact card for a target with 0 or 1 observations: what there is, no empty axis.
     `actual` (a backtest): also the value observed later, by the target year, beside the one then."""
@@ -116,9 +126,16 @@ def card_html(t: Target, ds: Dataset, r, language: str = "zh", as_of=None, actua
     unit = ds.indicators[t.indicator].unit
     ratio = None if r is None or t.kind != "ratio" else r.get("latest_value")
     if len(s) and not fmt.missing(ratio) and t.denominator in ds.indicators:  # judged on the ratio, not the level
-        seen = W["seen_ratio"].format(y=int(s.index.max()), ratio=fmt.number(ratio, t.unit, language),
-                                      v=fmt.number(s.iloc[-1], unit, language),
-                                      den=ds.indicators[t.denominator].name(language))
+        y = int(s.index.max())
+        dy = y - int(t.denominator_lag or 0)
+        ds_den = ds.series(t.region, t.denominator, as_of)  # both values, so the ratio can be checked
+        dv = ds_den.get(dy)
+        if (dv is None or fmt.missing(dv)) and dy != y:  # no previous year: the same-year ratio the note names
+            dy, dv = y, ds_den.get(y)
+        den = ds.indicators[t.denominator]
+        seen = W["seen_ratio" if dv is None or fmt.missing(dv) else "seen_ratio_both"].format(
+            y=y, ratio=fmt.number(ratio, t.unit, language), v=fmt.number(s.iloc[-1], unit, language),
+            den=den.name(language), dy=dy, dv=_den_value(dv, den.unit, unit, language))
     elif len(s):
         seen = W["seen"].format(y=int(s.index.max()), v=fmt.number(s.iloc[-1], unit, language))
     else:
