@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .calibration import PROBS
+from .growth_paths import cumulative_growth, draws, level
 from .messages.notes import Note, Notes
 
 # family -> (mean yearly log growth, year-to-year spread s0, yearly drift q0 of the growth rate itself, spread tb of
@@ -234,19 +235,6 @@ def growth_stats_many(t: np.ndarray, Y: np.ndarray, family: str) -> list[dict]:
             for i in range(len(Y))]
 
 
-@functools.lru_cache(maxsize=8)
-def _draws(n: int, H: int, seed: int) -> tuple[np.ndarray, ...]:
-    """The draws every series' paths share (one fixed seed), made once per (n, H, seed): the
-    standard normals a0 (draws,), year and drift normals (H, draws), in the order drawn, then the
-    uniforms (H, draws) of the hold draws, drawn after them. Read-only: threads share them."""
-    rng = np.random.default_rng(seed)
-    a0, z_year, z_drift = rng.standard_normal((n, 1)), rng.standard_normal((n, H)), rng.standard_normal((n, H))
-    out = tuple(np.ascontiguousarray(x) for x in (a0[:, 0], z_year.T, z_drift.T, rng.uniform(size=(n, H)).T))
-    for x in out:
-        x.flags.writeable = False
-    return out
-
-
 def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, monotone=None,
              n: int = N_DRAWS, seed: int = SEED) -> tuple[np.ndarray, dict]:
     """Sample paths (draws, horizons) of the level at `horizons` years after the last observation.
@@ -260,78 +248,14 @@ def simulate(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, family: str, mo
     st = stats_after_breaks(np.asarray(t, float), np.asarray(y, float)[None], family, monotone)[0]
     idx = _horizon_index(horizons)
     V, cols_of = np.empty((len(idx), n)), _columns_of(idx)
-    for k, c in _cumulative_growth([st], len(cols_of), monotone, n, seed):
+    for k, c in cumulative_growth([st], len(cols_of), monotone, n, seed, REVERT):
         for col in cols_of[k]:
-            V[col] = _level(np.array([float(np.log(y[-1]))]), c)[0]
+            V[col] = level(np.array([float(np.log(y[-1]))]), c)[0]
     return V.T, st
 
 
 def _horizon_index(horizons) -> np.ndarray:
     return np.rint(np.asarray(horizons)).astype(int) - 1
-
-
-def _cumulative_growth(stats: list[dict], H: int, monotone, n: int, seed: int):
-    """Yield (k, C): each series' cumulative log growth to year k + 1 after its last observation,
-    C (series, draws), for k = 0 .. H - 1 (simulate's model; C is one buffer, overwritten each year).
-
-    One year at a time, in place, so the arrays stay in cache; every element goes through the
-    same floating-point operations in the same order whatever the number of series, so a series'
-    paths are bit for bit the same alone or among thousands (tests/test_growth.py)."""
-    a0, z_year, z_drift, u = _draws(n, H, seed)
-    shape = (len(stats), n)
-    # each series' parameters spread over its draws: ufuncs run fastest on whole contiguous operands
-    col = {k: np.broadcast_to(np.array([st[k] for st in stats], float)[:, None], shape).copy()
-           for k in ("tau", "q", "mu", "mu_lr", "s")}
-    r = np.exp(-np.arange(H, dtype=float)[None, :] / np.array([st["fade"] for st in stats], float)[:, None])
-    phi = float(np.exp(-1.0 / REVERT))
-    lead = col["mu"] + col["tau"] * a0 - col["mu_lr"]  # today's growth above the long run, per draw
-    d, step, M, C, sl2 = np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape), np.empty(shape)
-    never_cut = monotone == "nondecreasing"
-    if never_cut:
-        s2, floor = col["s"] ** 2, 0.25 * col["s"]  # a standard keeps rising: its mean growth stays positive
-        hold = np.array([st["hold_share"] for st in stats])[:, None]
-        holds = bool((hold > 0).any())
-        for a in (lead, col["mu_lr"], col["q"]):  # a year not held rises by mean / (1 - hold share)
-            np.divide(a, 1.0 - hold, out=a)
-    for k in range(H):
-        np.multiply(col["q"], z_drift[k], out=step)   # drift of the growth rate: d_k = phi d_(k-1) + q z
-        if k:
-            np.multiply(phi, d, out=d)
-            np.add(d, step, out=d)
-        else:
-            np.add(0.0, step, out=d)
-        np.multiply(lead, r[:, k:k + 1], out=M)       # each path's mean growth this year
-        np.add(col["mu_lr"], M, out=M)
-        np.add(M, d, out=M)
-        if never_cut:  # lognormal growth with that mean and spread s: log G = log m - sl2 / 2 + sqrt(sl2) z
-            np.maximum(M, floor, out=M)
-            np.square(M, out=sl2)
-            np.divide(s2, sl2, out=sl2)
-            np.log1p(sl2, out=sl2)
-            np.log(M, out=M)
-            np.multiply(sl2, 0.5, out=step)           # x * 0.5 is x / 2 exactly
-            np.subtract(M, step, out=M)
-            np.sqrt(sl2, out=sl2)
-            np.multiply(sl2, z_year[k], out=sl2)
-            np.add(M, sl2, out=M)
-            np.exp(M, out=M)
-            if holds:  # held in the share of years the history shows holds
-                np.copyto(M, 0.0, where=u[k] < hold)
-        else:
-            np.multiply(col["s"], z_year[k], out=step)
-            np.add(M, step, out=M)
-        if k:
-            np.add(M, C, out=C)
-        else:
-            C[...] = M
-        yield k, C
-
-
-def _level(log_last: np.ndarray, C: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Levels from cumulative log growth, clipped so wild histories do not overflow."""
-    out = np.clip(C, -30.0, 30.0, out=out)
-    np.add(log_last[:, None], out, out=out)
-    return np.exp(out, out=out)
 
 
 @functools.lru_cache(maxsize=4)
@@ -351,15 +275,17 @@ def _linear_quantiles(S: np.ndarray, qs: np.ndarray) -> np.ndarray:
     return np.where(g >= 0.5, b - (b - a) * (1 - g), a + (b - a) * g)
 
 
-def _grid_chunk(stats: list[dict], monotone, log_last: np.ndarray, cols_of: list, P: np.ndarray, Q: np.ndarray):
+def _grid_chunk(stats: list[dict], monotone, log_last: np.ndarray, cols_of: list, P: np.ndarray, Q: np.ndarray,
+                H: int):
     """Median P (series, horizons) and quantiles on PROBS Q (series, horizons, probs) of a few
-    series' paths, filled in place: each wanted year's draws (columns cols_of[k]) sorted once, in cache."""
+    series' paths, filled in place: each wanted year's draws (columns cols_of[k]) sorted once, in cache;
+    the paths drawn for H years, run for the len(cols_of) years wanted."""
     S = None
-    for k, C in _cumulative_growth(stats, len(cols_of), monotone, N_DRAWS, SEED):
+    for k, C in cumulative_growth(stats, H, monotone, N_DRAWS, SEED, REVERT, len(cols_of)):
         cols = cols_of[k]
         if not len(cols):
             continue
-        S = _level(log_last, C, S)
+        S = level(log_last, C, S)
         S.sort(axis=-1)
         m = S.shape[-1] // 2
         P[:, cols] = ((S[:, m - 1] + S[:, m]) / 2 if S.shape[-1] % 2 == 0 else S[:, m])[:, None]  # np.median
@@ -372,7 +298,7 @@ def _columns_of(idx: np.ndarray) -> list[np.ndarray]:
 
 
 def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int | None = None,
-                       threads: int | None = None):
+                       threads: int | None = None, years: int | None = None):
     """quantile_grid for the rows of Y (series observed in the years t), in chunks of series:
     (points (rows, horizons), probs, grids (rows, horizons, probs), stats per row). Sorting each
     series' draws once replaces np.quantile's partition per quantile; the numbers are the same.
@@ -381,23 +307,30 @@ def quantile_grid_many(t, Y, horizons, family: str, monotone=None, chunk: int | 
     releases the interpreter lock while it computes, and each chunk fills its own rows, so the
     numbers do not depend on the number of threads nor on `chunk`. A chunk (default) is a few
     series on one thread, so a year's arrays stay in the core's cache, and more on several, so
-    each computation outlasts the wait for the interpreter lock."""
+    each computation outlasts the wait for the interpreter lock.
+
+    `years`: only the horizons within the first `years` years are computed (the others are NaN), from
+    the paths the full horizons draw, so they are the full call's to the last bit: a caller that
+    needs later years for a few series only computes those series again in full."""
     t, Y, h = np.asarray(t, float), np.asarray(Y, float), np.asarray(horizons, float)
     stats = stats_after_breaks(t, Y, family, monotone)
-    P = np.empty((len(Y), len(h)))
-    Q = np.empty((len(Y), len(h), len(PROBS)))
+    P = np.full((len(Y), len(h)), np.nan)
+    Q = np.full((len(Y), len(h), len(PROBS)), np.nan)
     if not len(Y) or not len(h):
         return P, PROBS, Q, stats
     cols_of = _columns_of(_horizon_index(h))
+    H = len(cols_of)  # the years the paths are drawn for
+    cols_of = cols_of[:years]
     n_threads = threads if threads is not None else (THREADS or available_cores()) if len(Y) >= THREADED_FROM else 1
     chunk = chunk or (CHUNK_THREADED if n_threads > 1 else CHUNK)
     starts = range(0, len(Y), chunk)
 
     def one(i):
-        _grid_chunk(stats[i:i + chunk], monotone, np.log(Y[i:i + chunk, -1]), cols_of, P[i:i + chunk], Q[i:i + chunk])
+        _grid_chunk(stats[i:i + chunk], monotone, np.log(Y[i:i + chunk, -1]), cols_of, P[i:i + chunk], Q[i:i + chunk],
+                    H)
 
     if n_threads > 1 and len(starts) > 1:
-        _draws(N_DRAWS, len(cols_of), SEED)  # made once, before the threads share them
+        draws(N_DRAWS, H, SEED)  # made once, before the threads share them
         with ThreadPoolExecutor(max_workers=min(n_threads, len(starts))) as pool:
             list(pool.map(one, starts))
     else:

@@ -267,3 +267,31 @@ def test_a_standards_growth_gap_to_the_income_prior_closes_within_a_plan_period(
     assert np.allclose(yearly, expected, atol=0.006)
     assert yearly[5] - lr < (st["mu"] - lr) * 0.45  # more than half the gap closed after five years
     assert growth.FADE["standard"] == 5.0 and "beds" not in growth.FADE  # beds fade on REVERT years
+
+
+@pytest.mark.parametrize("family,monotone", [("standard", "nondecreasing"), ("beds", None), ("recipients", None)])
+def test_the_first_years_alone_are_the_full_runs_to_the_last_bit(family, monotone):
+    # the regions path computes the growth model to the target year only, and later years just for the
+    # series whose first-passage years need them: the years computed must be the full run's exactly
+    from mzforecast import growth_paths
+    from mzforecast.models import growth_combined
+    rng = np.random.default_rng(5)
+    t = np.arange(2016.0, 2026.0)
+    Y = np.round(np.exp(np.cumsum(rng.normal(0.05, 0.04, (9, len(t))), axis=1)) * 300, 2)
+    Y[::4, 5] = Y[::4, 4]  # held years: the hold draws are used
+    h = np.arange(1.0, 26.0)  # to 2050, as the regions path draws them
+    P, probs, Q, _ = growth.quantile_grid_many(t, Y, h, family, monotone)
+    P5, _, Q5, _ = growth.quantile_grid_many(t, Y, h, family, monotone, years=5)
+    assert np.array_equal(P5[:, :5], P[:, :5]) and np.array_equal(Q5[:, :5], Q[:, :5])
+    assert np.isnan(P5[:, 5:]).all() and np.isnan(Q5[:, 5:]).all()  # later years not computed
+    # the yearly recursion itself: the same cumulative growth in the years run
+    stats = growth.stats_after_breaks(t, Y, family, monotone)
+    full = [C.copy() for _, C in growth_paths.cumulative_growth(stats, 25, monotone, 4000, growth.SEED, growth.REVERT)]
+    part = [C.copy() for _, C in growth_paths.cumulative_growth(stats, 25, monotone, 4000, growth.SEED, growth.REVERT,
+                                                                 years=5)]
+    assert len(part) == 5 and all(np.array_equal(a, b) for a, b in zip(part, full))
+    # and joined with the trend model, after the structure
+    Pt = Y[:, -1:] * 1.05 ** h
+    a = growth_combined(t, Y, h, "level", family, "theta", 0, Pt, monotone)
+    b = growth_combined(t, Y, h, "level", family, "theta", 0, Pt, monotone, years=5)
+    assert np.array_equal(b[0][:, :5], a[0][:, :5]) and np.array_equal(b[2][:, :5], a[2][:, :5])

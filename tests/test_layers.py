@@ -17,7 +17,7 @@ LAYERS = [
     ("leaves", {"errors", "units", "resources", "safe", "codes", "messages", "fmt", "_version", "chart", "columns",
                 "clock"}),
     ("data", {"data", "io", "targets", "frames", "discover"}),
-    ("models", {"calibration", "growth", "models", "compare"}),
+    ("models", {"calibration", "growth", "growth_paths", "models", "compare"}),
     ("engine", {"terms", "simulate", "closing", "rules", "attainment", "evaluation", "backtest", "propose",
                 "draft_floors", "regional"}),
     ("plan", {"plan"}),

@@ -355,3 +355,41 @@ def test_a_part_whose_process_fails_is_computed_here_with_its_error(synth, monke
     monkeypatch.setattr(regional, "PROCESSES_FROM", 10 ** 6)
     with pytest.raises(DataErrors, match="zero denominator"):
         regional.assess_regions(str(plan), ds)
+
+
+def test_growth_rows_computed_to_the_target_year_give_the_rows_of_every_year(tmp_path, monkeypatch):
+    # the growth model's rows are computed to the target year, and in full only where a first-passage
+    # year lies later (arrays.expected_years): every field, expected years included, as if every row
+    # were computed to 2050
+    from mzforecast.regional import arrays
+    sc = _scale()
+    csv, _ = sc.write(tmp_path, 60, 3, seed=4)
+    ds = mzf.load([csv])
+    last = ds.observations.query("indicator == 'syn_01' and year == 2025").value
+    doc = (dict(id="horizons", name_zh="x", name_en="x", regions="all", base_year=2025, target_year=2030, source="x",
+                          targets=[dict(id=f"t{k}", indicator="syn_01", comparator=c, value=float(v), unit="yuan/person/month", quote="x",
+                                        **({"value_high": float(v) * 2} if c == "between" else {}))
+                                   for k, (c, v) in enumerate([(">=", last.quantile(0.5) * 1.3), ("<=", last.median()),
+                                                               ("between", last.quantile(0.5) * 1.2)])]
+                          + [dict(id="rel", indicator="syn_01", comparator=">=", relative={"pct": 30}, unit="yuan/person/month",
+                                  quote="x")]))
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    p = mzf.get_plan(str(tmp_path / "plan.yaml"), ds)
+    regions = regional.regions_of(p, ds)
+    completed = []
+    complete = arrays.Group.complete
+    monkeypatch.setattr(arrays.Group, "complete", lambda g, rows: (completed.append(
+        (int(g.pending.sum()), int(g.pending[rows].sum()))), complete(g, rows))[1])
+    fast = {t.id: regional.target_records(t, regions, ds) for t in p.targets}
+    needed = sum(b for _, b in completed)
+    assert 0 < needed < sum(a for a, _ in completed)  # some rows need the years after 2030, some do not
+
+    class EveryYear(arrays.Group):
+        def __init__(self, *a):
+            super().__init__(*a[:9])  # growth_years dropped: every growth row to 2050
+
+    monkeypatch.setattr(regional, "Group", EveryYear)
+    for t in p.targets:
+        full = regional.target_records(t, regions, ds)
+        assert pd.DataFrame(fast[t.id]).equals(pd.DataFrame(full)), t.id
+        assert pd.DataFrame(full).method.eq("growth").sum() > 40

@@ -61,7 +61,7 @@ def pool(probs: np.ndarray, QA: np.ndarray, QB: np.ndarray) -> np.ndarray:
 
 
 def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, family: str, chosen: str,
-                    spacing: int, P: np.ndarray, monotone=None, bounds=None):
+                    spacing: int, P: np.ndarray, monotone=None, bounds=None, years: int | None = None):
     """The growth model's forecast for series Y (series, obs), every row one the growth model takes,
     observed in years t, at horizons h: alone, or joined with the calibrated trend model as
     growth.combination(family) says.
@@ -70,9 +70,12 @@ def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, fami
     point forecasts. Returns (point (series, years); probs; quantile grid (series, years, probs);
     each row's note). Each model's grid is taken after the structure (never-cut standards, bounds),
     so the join keeps it. The point is the growth model's median alone, the mean of the two points
-    averaged, the mixture's median pooled."""
+    averaged, the mixture's median pooled.
+
+    `years`: only the first `years` horizons are computed (growth.quantile_grid_many; the later
+    columns are NaN), each to the last bit as the full call gives it."""
     Y = np.asarray(Y, float)
-    Pg, gp, Qg, stats = growth.quantile_grid_many(t, Y, h, family, monotone)
+    Pg, gp, Qg, stats = growth.quantile_grid_many(t, Y, h, family, monotone, years=years)
     notes = [growth.note(st, family=family) for st in stats]
     Pg, Qg, _ = structure_many(Pg, Qg, Y[:, -1], monotone, bounds)
     if not growth.with_trend(family):
@@ -82,6 +85,8 @@ def growth_combined(t: np.ndarray, Y: np.ndarray, h: np.ndarray, kind: str, fami
     Pt, Qt, _ = structure_many(P, Qt, Y[:, -1], monotone, bounds)
     assert np.array_equal(gp, probs)  # both on calibration.PROBS: the quantiles average level by level
     if growth.combination(family) == "pool":
-        Q = pool(probs, Qg, Qt)
+        k = len(h) if years is None else int(np.sum(np.rint(h) <= years))  # the columns computed (h rising)
+        Q = np.full(Qg.shape, np.nan)
+        Q[:, :k] = pool(probs, Qg[:, :k], Qt[:, :k])  # its loop only over them
         return Q[..., int(np.flatnonzero(probs == 0.5)[0])], probs, Q, notes
     return (Pg + Pt) / 2, probs, (Qg + Qt) / 2, notes

@@ -186,8 +186,13 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
     for key, members in jobs.items():
         yrs = np.frombuffer(key, dtype=np.int64)
         Y = np.vstack([v for _, v in members])
-        g = Group(yrs, Y, fkind, method, until, monotone, bounds, CONSTRAINTS, "" if t.kind == "ratio" else t.indicator)
-        k = int(np.searchsorted(g.years, T))  # column of the target year
+        k = T - int(yrs[-1]) - 1  # column of the target year (the years run from the last observed one + 1)
+        # the growth model's rows to the target year and the 5 years row_notes reads; later years only
+        # for the rows whose first-passage years need them (expected_years). A constraint may read
+        # every year of a path: then every year.
+        ready = None if CONSTRAINTS else max(k + 1, min(5, until - int(yrs[-1])))
+        g = Group(yrs, Y, fkind, method, until, monotone, bounds, CONSTRAINTS, "" if t.kind == "ratio" else t.indicator,
+                  ready)
         if t.kind == "ratio":
             how = ratio_how(g.n)
         idx = [i for i, _ in members]

@@ -19,7 +19,7 @@ from .. import growth
 from .. import models as M
 from ..data import Dataset
 from ..messages.notes import Note
-from ..simulate import N_SAMPLES, RATIO_SPLIT, first_year
+from ..simulate import NEVER, N_SAMPLES, RATIO_SPLIT, first_year
 from ..targets import Target
 from ..terms import to_target_terms
 
@@ -68,9 +68,14 @@ class Group:
     point forecasts P and quantile grids Q (series, years, probs) after models.structure_many.
 
     Every step (and every note) is the one `forecast` takes, so samples drawn from Q with
-    `paths` are those of Forecast.samples (tests/test_regional.py compares them row by row)."""
+    `paths` are those of Forecast.samples (tests/test_regional.py compares them row by row).
 
-    def __init__(self, t, Y, kind, method, until, monotone=None, bounds=None, constraints=(), indicator=""):
+    `growth_years`: the growth model's rows are computed for the first `growth_years` year columns
+    only (`ready` columns hold for every row); `complete(rows)` computes the later years for the rows
+    that need them, each column bit for bit what the full computation gives."""
+
+    def __init__(self, t, Y, kind, method, until, monotone=None, bounds=None, constraints=(), indicator="",
+                 growth_years: int | None = None):
         n = len(t)
         self.constraints = list(constraints)  # regional.CONSTRAINTS, applied after the structure
         sp = M.spacing_bucket(t.astype(float))
@@ -95,21 +100,42 @@ class Group:
         # each series' errors scaled to its own smoothness, as models.forecast does
         k = C.smoothness_factors(t, Y)
         Q = M.quantile_grid(P, Y, C.scale_errors(errq[None], k[:, None, None]), kind)  # (series, years, probs)
-        self.growth_notes = self._growth(t, Y, h, method, kind, indicator, P, Q)
+        self.ready = len(h)
+        self.pending = np.zeros(len(Y), bool)  # growth rows whose years from `ready` on are not computed
+        self.growth_notes = self._growth(t, Y, h, method, kind, indicator, P, Q, growth_years)
         self.P, self.Q, self.at_bound = M.structure_many(P, Q, Y[:, -1].astype(float), monotone, bounds)
 
-    def _growth(self, t, Y, h, method, kind, indicator, P, Q) -> dict[int, str]:
+    def _growth(self, t, Y, h, method, kind, indicator, P, Q, years=None) -> dict[int, str]:
         """The rows where models.forecast uses the growth model (models.growth_combined, the same
-        function): their point forecasts and quantile grids replaced in place; returns row -> the
-        model's note."""
+        function): their point forecasts and quantile grids replaced in place (the first `years`
+        columns only, when given); returns row -> the model's note."""
         family = growth.family_of({"indicator": indicator}, self.monotone) if method == "auto" else None
         rows = M.growth_rows(t, Y, kind, family)
         if not len(rows):
             return {}
+        if years is not None and years < len(h):
+            self.ready, self.pending[rows] = years, True
+            # what complete() needs to compute these rows' later years: the trend model's points
+            self._later = dict(t=t, Y=Y, h=h, kind=kind, family=family, P=P.copy())
         P[rows], _, Q[rows], notes = M.growth_combined(t, Y[rows], h, kind, family, self.method,
                                                        M.spacing_bucket(t.astype(float)), P[rows],
-                                                       self.monotone, self.bounds)
+                                                       self.monotone, self.bounds, years)
         return dict(zip(rows.tolist(), notes))
+
+    def complete(self, rows) -> None:
+        """Every year of these rows (indices into the group): growth rows computed for the first
+        years only are computed again in full, with the structure every row gets."""
+        rows = np.asarray(rows, int)
+        rows = rows[self.pending[rows]]
+        if not len(rows):
+            return
+        x = self._later
+        P, _, Q, _ = M.growth_combined(x["t"], x["Y"][rows], x["h"], x["kind"], x["family"], self.method,
+                                       M.spacing_bucket(x["t"].astype(float)), x["P"][rows], self.monotone,
+                                       self.bounds)
+        self.P[rows], self.Q[rows], _ = M.structure_many(P, Q, x["Y"][rows, -1].astype(float), self.monotone,
+                                                         self.bounds)
+        self.pending[rows] = False
 
     def row_method(self, i: int) -> str:
         """The method series i was forecast with (models.forecast's Forecast.method)."""
@@ -263,27 +289,36 @@ def expected_years(t, targets, rows_c, g, sl, j, w, order, info):
 
     A draw's path is monotone in its uniform, so for >=/> targets the first-passage year falls as
     the uniform rises (for <=/< it rises): the k-th smallest first year is that of a known draw.
-    Targets with two bounds (between, ==) are computed on every draw. Returns unformatted values
-    (simulate.NEVER: not reached), as np.quantile gives them to attainment.expected_fields.
+    Targets with two bounds (between, ==) are computed on every draw. The paths are read over the
+    years every row has (g.ready) first; rows where a draw has not met the target by then are
+    completed (g.complete) and read over every year. Returns unformatted values (simulate.NEVER:
+    not reached), as np.quantile gives them to attainment.expected_fields.
     """
     n = N_SAMPLES
     up = t.comparator in (">=", ">")
-    years = g.years
-    K = len(years) - 1
-
-    def met_of(vals):  # vals (chunk, draws, years)
-        if t.relative is None:
-            return t.met(vals)
-        return np.stack([targets[i].met(vals[m]) for m, i in enumerate(rows_c)])
-
-    def paths(draws):
-        return g.paths(sl, K, j[draws], w[draws], dict(info, years=years))
-
+    rows = np.arange(len(g.P))[sl]
     if t.comparator in ("between", "=="):
-        first = first_year(met_of(paths(np.arange(n))), years)
-        return [np.quantile(first, q, axis=1) for q in YEAR_QS]
-    need = sorted({min(int(np.floor(q * (n - 1))) + d, n - 1) for q in YEAR_QS for d in (0, 1)})
-    draws = np.array([order[n - 1 - k] if up else order[k] for k in need])
-    first = first_year(met_of(paths(draws)), years)
+        draws = np.arange(n)
+    else:
+        need = sorted({min(int(np.floor(q * (n - 1))) + d, n - 1) for q in YEAR_QS for d in (0, 1)})
+        draws = np.array([order[n - 1 - k] if up else order[k] for k in need])
+
+    def first(m, K):  # first years of the draws over years 0..K, for rows[m]
+        years = g.years[:K + 1]
+        vals = g.paths(rows[m], K, j[draws], w[draws], dict(info, years=years))
+        if t.relative is None:
+            met = t.met(vals)
+        else:
+            met = np.stack([targets[rows_c[i]].met(vals[c]) for c, i in enumerate(m)])
+        return first_year(met, years)
+
+    f = first(np.arange(len(rows)), g.ready - 1)
+    if g.ready < len(g.years):  # a first year past the years read: those rows in full
+        late = np.flatnonzero((f == NEVER).any(axis=1))
+        if len(late):
+            g.complete(rows[late])
+            f[late] = first(late, len(g.years) - 1)
+    if t.comparator in ("between", "=="):
+        return [np.quantile(f, q, axis=1) for q in YEAR_QS]
     col = {k: c for c, k in enumerate(need)}
-    return lerp_quantiles(lambda k: first[:, col[k]].astype(float), YEAR_QS, n)
+    return lerp_quantiles(lambda k: f[:, col[k]].astype(float), YEAR_QS, n)
