@@ -88,3 +88,110 @@ def test_propose_ratio_above_parity_and_jumping_rule_ratio(tmp_path, capsys):
                   "--data", str(f)]):
         rc, out, err = main(argv, capsys)
         assert rc == 0 and "probability" in out, err
+
+
+# ---------------------------------------------------------------- the checked-data folder of a run
+@pytest.fixture
+def data_file(tmp_path):
+    f = tmp_path / "d.csv"
+    shutil.copy(EXAMPLE, f)
+    return f
+
+
+@pytest.fixture
+def room(tmp_path, monkeypatch):
+    d = tmp_path / "room"
+    d.mkdir()
+    os.chmod(d, 0o700)
+    monkeypatch.setenv(checked.FOLDER_VARIABLE, str(d))
+    return d
+
+
+def _kept(room):
+    return list(room.glob("*.pickle"))
+
+
+def test_a_file_changed_while_the_run_loads_it_is_not_kept(data_file, room, monkeypatch):
+    """The parent loads the old bytes; the file changes before the key is taken: the old Dataset
+    must not be kept under the new bytes' key (a kernel would take it for the new file)."""
+    from mzforecast.running import jobs
+    monkeypatch.delenv(checked.FOLDER_VARIABLE)
+    real = jobs.load
+
+    def load_then_change(df):
+        ds = real(df)
+        lines = Path(df).read_text(encoding="utf-8").splitlines()
+        Path(df).write_text("\n".join(lines[:-3]) + "\n", encoding="utf-8")
+        return ds
+    monkeypatch.setattr(jobs, "load", load_then_change)
+    jobs.validate_jobs([dict(params={"data_file": str(data_file)}, file="p.yaml")], str(room))
+    assert _kept(room) == []
+
+
+def test_an_unchanged_file_is_kept_by_validate_jobs(data_file, room, monkeypatch):
+    from mzforecast.running import jobs
+    monkeypatch.delenv(checked.FOLDER_VARIABLE)
+    jobs.validate_jobs([dict(params={"data_file": str(data_file)}, file="p.yaml")], str(room))
+    assert len(_kept(room)) == 1
+
+
+def _plant(room, data_file, obj) -> Path:
+    p = room / f"{checked.key(str(data_file))}.pickle"
+    p.write_bytes(pickle.dumps(obj))
+    return p
+
+
+def test_a_kept_file_that_is_no_dataset_is_not_taken(data_file, room):
+    _plant(room, data_file, {"not": "a dataset"})
+    got = load(str(data_file))
+    assert type(got).__name__ == "Dataset" and len(got.observations)
+
+
+def test_a_kept_file_others_can_write_or_a_link_is_not_taken(data_file, room, tmp_path, monkeypatch):
+    monkeypatch.delenv(checked.FOLDER_VARIABLE)
+    ds = load(str(data_file))
+    monkeypatch.setenv(checked.FOLDER_VARIABLE, str(room))
+    p = _plant(room, data_file, ds)
+    assert checked.take(str(data_file)) is not None
+    os.chmod(p, 0o666)  # left writable by everyone: anything may have been put in it
+    assert checked.take(str(data_file)) is None
+    elsewhere = tmp_path / "elsewhere.pickle"
+    os.chmod(p, 0o600)
+    p.rename(elsewhere)
+    p.symlink_to(elsewhere)  # a link out of the private folder
+    assert checked.take(str(data_file)) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give files to another user")
+def test_another_users_folder_or_file_is_not_taken(data_file, room, monkeypatch):
+    monkeypatch.delenv(checked.FOLDER_VARIABLE)
+    ds = load(str(data_file))
+    monkeypatch.setenv(checked.FOLDER_VARIABLE, str(room))
+    p = _plant(room, data_file, ds)
+    os.chown(p, 1, 1)
+    assert checked.take(str(data_file)) is None
+    os.chown(p, 0, 0)
+    os.chown(room, 1, 1)
+    assert checked.take(str(data_file)) is None
+
+
+@pytest.mark.parametrize("where", ["missing", "file", "world", "sticky"])
+def test_variable_set_by_hand_for_a_plain_notebook_run(where, data_file, tmp_path, monkeypatch):
+    """MZFORECAST_CHECKED_DATA set by a user running a notebook with papermill: a path that is not a
+    private folder is ignored and the file is loaded and checked as usual."""
+    target = tmp_path / "x"
+    if where == "file":
+        target.write_text("x", encoding="utf-8")
+    elif where in ("world", "sticky"):
+        target.mkdir()
+        os.chmod(target, 0o777 if where == "world" else 0o1777)
+        _plant(target, data_file, {"planted": True})
+    monkeypatch.setenv(checked.FOLDER_VARIABLE, str(target))
+    got = load(str(data_file))
+    assert type(got).__name__ == "Dataset" and len(got.observations)
+
+
+def test_key_of_a_pipe_does_not_wait(tmp_path):
+    fifo = tmp_path / "f.csv"
+    os.mkfifo(fifo)
+    assert checked.key(str(fifo)) is None
