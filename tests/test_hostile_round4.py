@@ -195,3 +195,75 @@ def test_key_of_a_pipe_does_not_wait(tmp_path):
     fifo = tmp_path / "f.csv"
     os.mkfifo(fifo)
     assert checked.key(str(fifo)) is None
+
+
+# ---------------------------------------------------------------- plan import: the percent rule
+def _table(path, value, number_format="General", unit="", name="农村低保标准占城市低保标准比例"):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "指标", "2025年目标值", "单位", "属性"])
+    ws.append([1, name, value, unit, "约束性"])
+    ws.cell(2, 3).number_format = number_format
+    wb.save(path)
+    return path
+
+
+def _import(table, out, capsys):
+    return main(["plan", "import", str(table), "--id", "cc", "--region", "changchun", "--base-year", "2020",
+                 "--target-year", "2025", "--out", str(out)], capsys)
+
+
+SHARE = "公办养老机构护理型床位占比"
+TEKUN_ROW = "城乡特困人员基本生活标准"
+
+
+@pytest.mark.parametrize("value, number_format, unit, name, expect", [
+    ("80%", "General", "", None, ("percent", 80)),
+    ("８０％", "General", "", None, ("percent", 80)),
+    ("８０", "General", "％", None, ("percent", 80)),  # a full-width ％ in the 单位 column
+    ("80", "General", "％", SHARE, ("percent", 80)),
+    ("80 %", "General", "", None, ("percent", 80)),
+    ("约80%", "General", "", None, ("percent", 80)),
+    (0.8, "0%", "", None, ("percent", 80)),
+    (0.8, "0%", "%", SHARE, ("percent", 80)),
+    ("1.5", "General", "倍", TEKUN_ROW, ("times", 1.5)),
+    ("不低于1.5倍", "General", "", TEKUN_ROW, ("times", 1.5)),
+])
+def test_plan_import_percent_cells_read(value, number_format, unit, name, expect, tmp_path, capsys):
+    table = _table(tmp_path / "t.xlsx", value, number_format, unit, name or "农村低保标准占城市低保标准比例")
+    out = tmp_path / "p.yaml"
+    rc, _, err = _import(table, out, capsys)
+    assert rc == 0, err
+    t = yaml.safe_load(out.read_text(encoding="utf-8"))["targets"][0]
+    assert (t["unit"], t["value"]) == expect
+
+
+@pytest.mark.parametrize("value, number_format, unit, name, said", [
+    ("0.8", "General", "", None, "a ratio target with no unit (% or 倍)"),  # was "a ratio target in ''"
+    ("0.8", "General", "％", None, "'0.8' in a % column: 0.8% or 80%?"),
+    ("0.8", "General", "", SHARE, "'0.8' in a % column: 0.8% or 80%?"),
+    ("1,5", "General", "倍", TEKUN_ROW, "'1,5' is not a target phrase"),
+    ("-80%", "General", "", None, "'-80%' is not a target phrase"),
+    (-0.8, "0%", "", None, "'-80%' is not a target phrase"),
+    (1.5, "0%", "", SHARE, "is a share: a target of 150% lies outside 0-100%"),
+    (150, "General", "%", SHARE, "is a share: a target of 150% lies outside 0-100%"),
+    ("1.5倍", "General", "", SHARE, "'倍' cannot be the unit of an indicator in 'percent'"),
+    ("", "General", "", None, "'' is not a target phrase"),
+    ("=1/0", "General", "", None, "holds the formula '=1/0' with no saved value"),
+    ("1.5 times", "General", "", TEKUN_ROW, "a ratio target in 'times'"),
+])
+def test_plan_import_odd_cells_refused_with_row(value, number_format, unit, name, said, tmp_path, capsys):
+    table = _table(tmp_path / "t.xlsx", value, number_format, unit, name or "农村低保标准占城市低保标准比例")
+    out = tmp_path / "p.yaml"
+    rc, _, err = _import(table, out, capsys)
+    assert rc == 2 and said in err and "t.xlsx, row 2" in err, err
+    assert not out.exists()
+
+
+def test_full_width_percent_unit_in_a_data_file(tmp_path, capsys):
+    f = tmp_path / "d.csv"
+    f.write_text("region,indicator,year,value,unit\nchangchun,disability_living_allowance_coverage,2023,80,％\n",
+                 encoding="utf-8")
+    rc, out, err = main(["data", "check", str(f)], capsys)
+    assert rc == 0 and "valid" in out, err  # was: unknown unit '％'
