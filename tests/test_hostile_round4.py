@@ -267,3 +267,49 @@ def test_full_width_percent_unit_in_a_data_file(tmp_path, capsys):
                  encoding="utf-8")
     rc, out, err = main(["data", "check", str(f)], capsys)
     assert rc == 0 and "valid" in out, err  # was: unknown unit '％'
+
+
+# ---------------------------------------------------------------- Excel formats by unit
+@pytest.mark.parametrize("v", [float("inf"), float("-inf"), float("nan"), None, 1e300, -1e300, 0, 5e-324])
+@pytest.mark.parametrize("unit", ["percent", "times", "people", "yuan/person/month", "", "weird unit", "万人"])
+def test_excel_format_of_odd_values_and_units(v, unit):
+    f = fmt.excel_format(v, unit)
+    assert f == "General" or f.startswith("#,##0")
+    if unit == "percent":
+        assert f == "#,##0.0"
+
+
+# ---------------------------------------------------------------- ids with control or bidi characters
+@pytest.mark.parametrize("region", ["chang\u202echun", "chang\u200bchun", "changchun\x1b[31m"])
+def test_regions_plan_with_a_hidden_character_in_a_region_id(region, tmp_path, capsys):
+    plan = _plan(tmp_path / "r.yaml", [dict(id="a", indicator="dibao_standard_urban", comparator=">=", value=800,
+                                            unit="yuan/person/month")], regions=["changchun", region])
+    plan_doc = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    del plan_doc["region"]
+    plan.write_text(yaml.safe_dump(plan_doc, allow_unicode=True), encoding="utf-8")
+    rc, out, err = main(["assess", "--plan", str(plan)], capsys)
+    assert rc == 2 and "r.yaml" in err and "\x1b" not in err and "\u202e" not in err, err
+
+
+# ---------------------------------------------------------------- the regions dashboard on odd data (real notebooks)
+@pytest.mark.slow
+def test_regions_dashboard_one_region_and_regions_without_data(tmp_path, capsys):
+    src = (ROOT / "data" / "examples" / "jilin-prefectures-example.yaml").read_text(encoding="utf-8")
+    import re
+    rows = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "cc.csv").write_text("\n".join([rows[0]] + [r for r in rows[1:] if r.startswith("changchun,")]) + "\n",
+                                     encoding="utf-8")
+    for name, regions in (("one", "[changchun]"), ("nodata", "[changchun, siping, songyuan]")):
+        (tmp_path / f"{name}.yaml").write_text(re.sub(r"regions: \[.*\]", f"regions: {regions}", src).replace(
+            "id: jilin-prefectures-example", f"id: {name}"), encoding="utf-8")
+        (tmp_path / f"p-{name}.yaml").write_text(f"notebook: regions_dashboard\nplan: {name}.yaml\nlanguage: zh\n"
+                                                 "data_file: cc.csv\n", encoding="utf-8")
+    out = tmp_path / "out"
+    rc, o, err = main(["run", str(tmp_path / "p-one.yaml"), str(tmp_path / "p-nodata.yaml"), "--out", str(out)], capsys)
+    assert rc == 0 and "2/2 notebooks ok" in o + err, err
+    nodata = (out / "p-nodata.html").read_text(encoding="utf-8")
+    assert "3 个地区" in nodata and "四平市" in nodata and "无数据" in nodata
+    assert "1 个地区" in (out / "p-one.html").read_text(encoding="utf-8")
+    for page in ("p-one.html", "p-nodata.html"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert ">nan<" not in text and "Traceback" not in text
