@@ -5,6 +5,8 @@ units, and user files may bring any of the spellings below.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from .errors import DataError
 
 # canonical unit -> (dimension, factor to the dimension's base unit)
@@ -62,8 +64,9 @@ def known_units() -> set[str]:
 
 
 def normalise(unit: str) -> tuple[str, float]:
-    """Return (canonical unit, multiplier to it) for any accepted spelling."""
-    u = str(unit).strip()
+    """Return (canonical unit, multiplier to it) for any accepted spelling; full-width forms (％, ｍ)
+    are their ASCII letters, as a value's digits are."""
+    u = unicodedata.normalize("NFKC", str(unit)).strip()
     if u in _CANON or u in _COUNT_UNITS or u in _RATE_UNITS:
         return u, 1.0
     if u in ALIASES:

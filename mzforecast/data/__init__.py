@@ -396,7 +396,7 @@ def load(data=None, sheet: str | None = None) -> Dataset:
     if isinstance(data, (str, Path, pd.DataFrame, pd.Series)):
         data = [data]
     kept = checked.take(data, sheet)  # in a run's notebook: the files the run has checked already
-    return kept if kept is not None else load_bundled().with_files(data, sheet=sheet)
+    return kept if isinstance(kept, Dataset) else load_bundled().with_files(data, sheet=sheet)
 
 
 def check_files(paths: Iterable[str | Path], sheet: str | None = None, notes: list | None = None) -> list[DataError]:

@@ -24,13 +24,14 @@ FOLDER_VARIABLE = "MZFORECAST_CHECKED_DATA"
 
 
 def _file_digest(h, path: Path) -> bool:
-    """Add a regular file's path and bytes to the hash h; False for anything else (a pipe, a folder)."""
+    """Add a regular file's path and bytes to the hash h; False for anything else (a pipe, a folder).
+    Opened before it is looked at, without waiting, so a file swapped for a pipe cannot hang."""
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            return False
-        h.update(str(path.resolve()).encode("utf-8", "surrogatepass") + b"\0" + str(st.st_size).encode() + b"\0")
-        with open(path, "rb") as f:
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return False
+            h.update(str(path.resolve()).encode("utf-8", "surrogatepass") + b"\0" + str(st.st_size).encode() + b"\0")
             for block in iter(lambda: f.read(1 << 22), b""):
                 h.update(block)
     except OSError:
@@ -59,6 +60,11 @@ def key(data, sheet: str | None = None) -> str | None:
     return h.hexdigest()
 
 
+def _private(st) -> bool:
+    """Owned by this user, and nobody else can write to it."""
+    return not st.st_mode & 0o022 and not (hasattr(os, "getuid") and st.st_uid != os.getuid())
+
+
 def _folder() -> Path | None:
     """The folder named by FOLDER_VARIABLE, if it is this user's own and nobody else can write in it."""
     name = os.environ.get(FOLDER_VARIABLE)
@@ -68,16 +74,18 @@ def _folder() -> Path | None:
         st = os.stat(name)
     except OSError:
         return None
-    if not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o022 or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+    if not stat.S_ISDIR(st.st_mode) or not _private(st):
         return None
     return Path(name)
 
 
-def keep(ds, data, sheet: str | None, folder: str | Path) -> None:
+def keep(ds, data, sheet: str | None, folder: str | Path, before: str | None = None) -> None:
     """Keep a validated Dataset in `folder` for the run's kernels (nothing if `data` has no key or
-    the folder has no room: the kernels then load the files themselves)."""
+    the folder has no room: the kernels then load the files themselves). `before`: the key taken
+    before `ds` was loaded; if the files changed since, `ds` is not what their bytes say, and is
+    not kept."""
     k = key(data, sheet)
-    if k is None:
+    if k is None or (before is not None and k != before):
         return
     folder = Path(folder)
     try:
@@ -104,8 +112,9 @@ def take(data, sheet: str | None = None):
     k = key(data, sheet)
     if k is None:
         return None
-    try:
-        with open(folder / f"{k}.pickle", "rb") as f:
-            return pickle.load(f)
+    try:  # a regular file of this user's that nobody else can write, not a link to one elsewhere
+        with os.fdopen(os.open(folder / f"{k}.pickle", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as f:
+            st = os.fstat(f.fileno())
+            return pickle.load(f) if stat.S_ISREG(st.st_mode) and _private(st) else None
     except Exception:  # absent, or written by another version: load as usual
         return None

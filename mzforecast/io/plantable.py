@@ -171,7 +171,8 @@ def _target(spec, rd: P.Reading, bind: bool, quote: str, n: int, several: bool, 
         written = rd.unit or column_unit  # the 单位 column says % or 倍 where the phrase does not
         unit, mult = ("times", 1.0) if written == "倍" else ("percent", 1.0) if _percent(written) else (None, 1.0)
         if unit is None:
-            raise DataError(f"a ratio target in '{rd.unit}'", file=file, row=line, column="目标值",
+            raise DataError(f"a ratio target in '{written}'" if written else "a ratio target with no unit (% or 倍)",
+                            file=file, row=line, column="目标值",
                             fix="write the ratio as a percentage (75%) or a multiple (1.5倍)")
         t.update(kind="ratio", denominator=den)
         if rd.lag:

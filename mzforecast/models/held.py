@@ -48,10 +48,12 @@ def held_forecast(hist: pd.Series, until: int, bounds=None, rule: float | None =
     probs = calibration.PROBS
     z = np.array([NormalDist().inv_cdf(float(p)) for p in probs])
     Q = last * np.exp(sigma * np.sqrt(years - last_year)[:, None] * z[None, :])
-    if bounds is not None:
+    point = np.full(len(years), last)
+    if bounds is not None:  # the point too: a last value outside the target's bounds is not the forecast
         lo, hi = bounds
         Q = np.clip(Q, -np.inf if lo is None else lo, np.inf if hi is None else hi)
+        point = np.clip(point, -np.inf if lo is None else lo, np.inf if hi is None else hi)
     note = Note("ratio_rule_held", rule=float(rule) if rule is not None else float("nan"), sigma=sigma * 100,
                 years=len(y))
-    return Forecast(s, "held", years, np.full(len(years), last), probs, Q, "level", [note], None,
+    return Forecast(s, "held", years, point, probs, Q, "level", [note], None,
                     tuple(bounds) if bounds is not None else None)

@@ -96,9 +96,10 @@ def validate_jobs(todo: list[dict], keep_in: str | None = None):
         key = tuple(df) if isinstance(df, list) else df
         if key not in datasets:
             try:
+                before = checked.key(df) if keep_in is not None and df else None  # the bytes load will read
                 datasets[key] = load(df)
-                if keep_in is not None and df:
-                    checked.keep(datasets[key], df, None, keep_in)
+                if before is not None:
+                    checked.keep(datasets[key], df, None, keep_in, before)
             except (DataErrors, DataError) as e:
                 datasets[key] = None
                 found = e.errors if isinstance(e, DataErrors) else [e]
