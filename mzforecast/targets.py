@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, fiel
 
 from . import units as U
 from .data import YEAR_MAX, YEAR_MIN, Dataset, data_dir, read_yaml, standing_proxies, validation_errors
+from .data.rows import check_target_value
 from .errors import DataError, DataErrors
 from .messages import lang
 from .messages.notes import Note
@@ -256,14 +257,10 @@ class Target(BaseModel):
         """Elementwise: does value x (in the target's terms) meet the target?"""
         x = np.asarray(x, float)
         v, c, tol = self.value, self.comparator, self.tolerance or 0.0
-        if c == ">=":
-            return x >= v - tol - 1e-9
-        if c == ">":
-            return x > v - tol
-        if c == "<=":
-            return x <= v + tol + 1e-9
-        if c == "<":
-            return x < v + tol
+        if c in (">=", ">"):
+            return x >= v - tol - 1e-9 if c == ">=" else x > v - tol
+        if c in ("<=", "<"):
+            return x <= v + tol + 1e-9 if c == "<=" else x < v + tol
         if c == "==":
             return np.abs(x - v) <= tol + 1e-9 if tol else np.isclose(x, v)
         return (x >= v - tol - 1e-9) & (x <= self.value_high + tol + 1e-9)
@@ -356,6 +353,9 @@ def load_plan(path: str | Path, dataset: Dataset | None = None) -> Plan:
                     errs.append(DataError(f"target '{t.id}' is in '{t.unit}' but {t.indicator} is in '{iu}'",
                                           file=str(path), column=f"targets[{i}].unit",
                                           fix=f"give the target in '{iu}' or a convertible unit"))
+            err = check_target_value(plan.targets[i], dataset.indicators[t.indicator], file=str(path),
+                                     column=f"targets[{i}]") if t.indicator in dataset.indicators else None
+            errs += [err] if err else []
             if plan.regions is None and t.region not in dataset.regions:
                 errs.append(DataError(f"unknown region '{t.region}'", file=str(path), column="region"))
         for j, r in enumerate(plan.regions if isinstance(plan.regions, list) else []):

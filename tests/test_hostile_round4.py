@@ -56,7 +56,28 @@ def test_draft_with_odd_ratio_targets_never_crashes(value, tmp_path, capsys):
                  target_year=2030)
     for argv in (["draft", str(plan)], ["assess", "--plan", str(plan)]):
         rc, out, err = main(argv, capsys)
-        assert rc == 0 and "Traceback" not in err, err
+        assert "Traceback" not in err, err
+        if value > 0:
+            assert rc == 0, err
+        else:  # a ratio of two positive standards at or below 0 is refused, not reported met
+            assert rc == 2 and "target 'tekun': a ratio of two positive quantities cannot be" in err, err
+            assert "targets[0].value" in err and "d.yaml" in err, err
+
+
+@pytest.mark.parametrize("target, said, column", [
+    (dict(id="beds", indicator="nursing_bed_share_public_homes", comparator=">=", value=150, unit="percent"),
+     "share 150% is above 100", "targets[0].value"),
+    (dict(id="orgs", indicator="social_organisations", comparator=">=", value=-5, unit="organisations"),
+     "negative value -5", "targets[0].value"),
+    (dict(id="band", indicator="nursing_bed_share_public_homes", comparator="between", value=50, value_high=120,
+          unit="percent"), "share 120% is above 100", "targets[0].value_high"),
+])
+def test_plan_yaml_values_follow_the_data_rules(target, said, column, tmp_path, capsys):
+    """The YAML plan reader applies the rules every data reader applies (data.rows.check_value): a share
+    of 150 % or a count of -5 was assessed silently."""
+    plan = _plan(tmp_path / "p.yaml", [target])
+    rc, _, err = main(["assess", "--plan", str(plan)], capsys)
+    assert rc == 2 and said in err and column in err and "p.yaml" in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize("rows, said", [

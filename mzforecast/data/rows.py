@@ -89,6 +89,25 @@ def check_value(val: float, meta: Indicator, raw, *, file: str | None = None, ro
     return None
 
 
+def check_target_value(t, meta: Indicator, *, file: str, column: str) -> DataError | None:
+    """A plan target's number by the same rules as the data (check_value): a level target in its
+    indicator's unit (no negative count, no share above 100, the sanity bound); a ratio of two
+    positive quantities above 0. Growth and 新增 targets may be negative (a fall planned)."""
+    for key in ("value", "value_high"):
+        v = getattr(t, key)
+        if v is None:
+            continue
+        if t.kind == "level":
+            err = check_value(float(v), meta, v, file=file, column=f"{column}.{key}")
+            if err is not None:
+                return DataError(f"target '{t.id}': {err.message}", file=file, column=f"{column}.{key}",
+                                 fix=err.fix)
+        elif t.kind == "ratio" and not float(v) > 0:
+            return DataError(f"target '{t.id}': a ratio of two positive quantities cannot be {v:g}", file=file,
+                             column=f"{column}.{key}", fix="give the ratio above 0, e.g. 1.5 (倍) or 75 (%)")
+    return None
+
+
 _PLAIN = re.compile(r"-?\d+(\.\d+)?")
 ROW_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "quote", "note", "file", "row"]
 
