@@ -109,7 +109,8 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
               "增速本身的漂移，以及近年增速与全期平均增速之差（增速放缓时区间放宽）；历史较短时向民政公报参考"
               "序列的合并估计收缩；只有一个观测值时增速取先验。床位、社会组织的每个分位数取增长"
               "模型与校准趋势模型（按历史长度选择的趋势外推，误差取M1、M3及旅游预测竞赛年度序列的实际误差）的等权平均；低保、特困"
-              "对象人数取两个模型分布的等权混合。",
+              "对象人数取两个模型分布的等权混合。农村与城市低保标准之比按比值自身的增长预测，逐步趋于并轨（不超过100%）；"
+              "特困人员基本生活标准与低保标准之比由政策规则确定，按最新值保持。",
         "en": "What the spread rests on: administered standards (低保, 特困, orphan allowances) use the growth model "
               "alone. It centres on this indicator's own recent yearly growth (recent years weighted more), fading "
               "toward long-run growth (a prior of income growth, about {mu_lr:.0f}% a year). Its width is the "
@@ -119,7 +120,8 @@ NOTES: dict[str, dict[str, str | Callable[[dict], str]]] = {
               "and social organisations each quantile is the equal-weight average of the growth model and the "
               "calibrated trend model (the trend chosen for the history's length, with the errors of the "
               "M1/M3/Tourism yearly series); for 低保 and 特困 recipients the two models' distributions are mixed "
-              "in equal parts.",
+              "in equal parts. The rural ÷ urban 低保 ratio is forecast by its own growth, converging toward parity "
+              "(never above 100%); the 特困 ÷ 低保 ratio is set by a policy rule and kept at its last value.",
     },
     "at_upper_bound": {"en": "the series is at its upper bound ({bound:g}): forecast held at the bound",
                        "zh": "序列已达上限（{bound:g}），预测保持在上限"},
