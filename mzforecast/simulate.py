@@ -110,7 +110,7 @@ def _ratio(target: Target, ds: Dataset, hist: pd.Series, as_of, method, seed, un
         if until <= hist.index.max():
             return None
         parity = 100.0 if target.unit == "percent" else 1.0
-        if two_standards and method == "auto" and converging(hist, parity):  # two standards converging to parity
+        if terms.converging(target, ds) and method == "auto" and converging(hist, parity):  # 城乡统筹 toward parity
             fc = ratio_forecast(hist, until, target.bounds, parity)
             return Sampled(fc.samples(N_SAMPLES, seed=seed), pd.Series(fc.point, index=fc.years), fc)
         fc = forecast(hist, until=until, method=method, kind="level", bounds=target.bounds)

@@ -59,6 +59,13 @@ def standards(target: Target, ds: Dataset) -> bool:
                 and ds.indicators[target.denominator].monotone)
 
 
+def converging(target: Target, ds: Dataset) -> bool:
+    """The ratio is a standard over the one policy brings it toward (indicators.yaml `converges_to`:
+    rural ÷ urban 低保): it converges to parity, unlike any other pair of standards (低保 ÷ 特困)."""
+    meta = ds.indicators[target.indicator]
+    return bool(target.denominator and meta.converges_to == target.denominator and standards(target, ds))
+
+
 def direct_ratio(hist: pd.Series, two_standards: bool = False) -> bool:
     """Forecast a ratio target's own series when it has two or more years, or one year for a
     ratio of two administered standards.

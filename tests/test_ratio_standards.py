@@ -71,3 +71,15 @@ def test_the_bench_prefers_it_leaving_each_series_out():
     assert D.fit_priors(series)["ratio"] == growth.FAMILY_PRIORS["ratio"]
     w = {m: D.ratio_cases(series, m)["winkler80"].mean() for m in ("current", "held", "production_loso")}
     assert w["production_loso"] < w["current"] < w["held"]
+
+
+def test_only_a_declared_converging_pair_takes_the_parity_model(ds):
+    """indicators.yaml `converges_to` says which standard policy brings toward which (农村低保 → 城市低保);
+    低保 ÷ 特困 is also two never-cut standards below 100 %, but 低保 never reaches 特困 (the 1.5× rule)."""
+    from mzforecast.propose import propose
+    rural = propose("changchun", "dibao_standard_rural", 2030, [0.5], data=ds, denominator="dibao_standard_urban",
+                    unit="percent")
+    assert rural.method.iloc[0] == "ratio_growth"
+    other = propose("changchun", "dibao_standard_urban", 2035, [0.5], data=ds, denominator="tekun_standard_urban",
+                    unit="percent")
+    assert other.method.iloc[0] != "ratio_growth" and "parity" not in str(other.note.iloc[0])

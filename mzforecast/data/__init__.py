@@ -56,6 +56,9 @@ class Indicator(BaseModel):
     monotone: Literal["nondecreasing", "nonincreasing"] | None = None
     # bounds: [low, high] every forecast path stays inside; shares default to [0, 100].
     bounds: tuple[float | None, float | None] | None = None
+    # converges_to: the standard this one is brought toward by policy (农村低保 → 城市低保, 城乡统筹):
+    # their ratio is forecast as converging to parity (models/ratio.py), no other pair of standards.
+    converges_to: str | None = None
 
     @model_validator(mode="after")
     def _structure(self):

@@ -19,10 +19,13 @@ import pandas as pd
 from .. import calibration
 from ..messages.notes import Note
 
-# Prior yearly scale of the ratio's log change: the root-mean-square yearly log change of rural ÷
-# urban 低保 in Shanghai (2006-2012) and Guizhou (2012-2022) in data/reference/series.csv (0.030 and
-# 0.032; tests/test_rule_ratio.py recomputes them), two standards set together with no rule holding
-# their ratio; a ratio a rule holds moves no more than that.
+# Prior yearly scale of the ratio's log change: a judgement, not a fit. data/reference holds no
+# 特困 ÷ previous-year 低保 series to fit it on. The rural ÷ urban 低保 ratios there move 0.026-0.118 a
+# year (root-mean-square log change; Jilin 0.026, Shanghai 0.030, Guizhou 0.032, national 0.051,
+# Changchun 0.057, Beijing 0.118, the last two over catch-up years). A ratio a rule fixes is taken to
+# move like the steadiest of those, about 0.03 (tests/test_rule_ratio.py recomputes Shanghai's and
+# Guizhou's); with one observation the band and the probability rest on this prior alone, and the
+# note says so.
 PRIOR_SIGMA = 0.03
 PRIOR_YEARS = 3  # the prior counts as this many years of observed changes
 

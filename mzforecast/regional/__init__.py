@@ -123,7 +123,7 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
     T, base_year = t.target_year, t.base_year
     meta = ds.indicators[t.indicator]
     until = max(T, HORIZON_CAP)
-    standards = t.kind == "ratio" and terms.standards(t, ds)
+    standards, parity_bound = (t.kind == "ratio" and f(t, ds) for f in (terms.standards, terms.converging))
     vector_ok = not (t.transferred or t.proxy or rule_values(t)) and meta.aggregation == "stock" and \
         method in ("auto",) + tuple(m for m in M.METHODS if m not in ("loglinear", "logistic"))
     rows: list[dict | None] = [None] * len(regions)
@@ -156,7 +156,7 @@ def target_records(t: Target, regions: list[str], ds: Dataset, *, as_of=None, me
         if len(judged) and T < judged[-1]:
             rows[i] = dict(verdict="no_data", note=A.gap_note(T))
             continue
-        if standards and method == "auto" and converging(pd.Series(hv), 100.0 if t.unit == "percent" else 1.0):
+        if parity_bound and method == "auto" and converging(pd.Series(hv), 100.0 if t.unit == "percent" else 1.0):
             fallback.append(i)  # two standards converging to parity: models.ratio, through simulate
             continue
         if t.kind == "ratio" and not terms.direct_ratio(hv, standards):
