@@ -30,7 +30,8 @@ class Style:
 
 @dataclass
 class Sheet:
-    """One worksheet: `rows` yields (values, styles) per row, the first the header; `widths` per
+    """One worksheet: `rows` yields (values, styles) per row, the first the header, `styles` a Style
+    or None per cell (None: no style in the row); values are text, numbers, booleans or None; `widths` per
     column in characters; `freeze` (row, column) of the first cell not frozen; `autofilter` over
     every written row and column."""
     name: str
