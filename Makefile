@@ -33,7 +33,7 @@ test-lowest:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
 	test -x $(LOWEST)/bin/uv || { rm -rf $(LOWEST) && $(PYTHON) -m venv $(LOWEST) && $(LOWEST)/bin/python -m pip install --quiet uv; }
 	VIRTUAL_ENV=$(LOWEST) $(LOWEST)/bin/uv pip install --quiet --resolution lowest-direct -e ".[dev]"
-	VIRTUAL_ENV=$(LOWEST) $(LOWEST)/bin/uv pip list --quiet | grep -iE "^(pandas|numpy|matplotlib|nbconvert|nbclient|jupyter.client|papermill|ipykernel) "
+	VIRTUAL_ENV=$(LOWEST) $(LOWEST)/bin/uv pip list --quiet | grep -iE "^(pandas|numpy|matplotlib|nbconvert|nbclient|jupyter.client|papermill|ipykernel|xlsxwriter) "
 	$(LOWEST)/bin/python -m pytest -q -m "not slow" -p no:cacheprovider
 	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/test_packaging.py::test_another_python3_kernelspec_cannot_hijack_the_run
 

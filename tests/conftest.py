@@ -40,3 +40,18 @@ def cli_main(argv, capsys):
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     return rc, out, err
+
+
+@pytest.fixture
+def summary_book(tmp_path):
+    """summary.xlsx of (res, ds) written as a run writes it, read back with openpyxl."""
+    import itertools
+
+    import openpyxl
+
+    from mzforecast.pages.workbook import write_summary_xlsx
+    n = itertools.count()
+
+    def _book(res, ds):
+        return openpyxl.load_workbook(write_summary_xlsx(res, tmp_path / f"summary-{next(n)}.xlsx", ds))
+    return _book

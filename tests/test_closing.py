@@ -10,7 +10,6 @@ import mzforecast as mzf
 from mzforecast import closing as C
 from mzforecast.pages import closing as CP
 from mzforecast.pages import evaluation as er
-from mzforecast.pages import workbook as ew
 from mzforecast.targets import load_plan
 
 from closing_cases import extra_plan, filled_14th  # noqa: I001
@@ -161,7 +160,7 @@ def test_conflicting_targets_named_by_where_the_plan_writes_them(fourteenth):
     assert not re.search(r"\b(table|text)-[a-z0-9-]+", html)  # no target id anywhere on the page
 
 
-def test_target_met_late_reads_met_late_in_the_counts_table_and_chart(fourteenth):
+def test_target_met_late_reads_met_late_in_the_counts_table_and_chart(fourteenth, summary_book):
     ds, res = fourteenth
     r = res.loc["text-county-public-homes-2022"]  # 99 % in 2022, 100 % in 2023
     assert r.closing_status == "late" and r.late_year == 2023
@@ -174,7 +173,7 @@ def test_target_met_late_reads_met_late_in_the_counts_table_and_chart(fourteenth
     fig = CP.chart(f)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "逾期完成" in legend and "2023年达到" in [t.get_text() for t in fig.axes[0].texts]
-    wb = ew.summary_workbook(res.reset_index(), ds)
+    wb = summary_book(res.reset_index(), ds)
     cells = [c.value for row in wb.worksheets[0].iter_rows() for c in row]
     assert "逾期完成（2023年达到）" in cells
 

@@ -86,12 +86,12 @@ def test_formula_protection_stays_in_the_workbook(ended, tmp_path):
     assert cells and not [c for c in cells if c.data_type == "f" or c.value.startswith("=")]
 
 
-def test_awaiting_outcome_is_one_word_on_the_page_and_in_the_workbook():
+def test_awaiting_outcome_is_one_word_on_the_page_and_in_the_workbook(summary_book):
     d = mzf.load(ROOT / "data/examples/jilin-prefectures-synthetic.csv")
     p = get_plan(ROOT / "data/examples/jilin-prefectures-example.yaml", d)
     res = mzf.assess_plan(p, d, reference=2026)
     assert set(res.closing_status) == {"pending"} and set(res.verdict) == {"outcome_pending"}
-    col, rows = _sheet(wbk.summary_workbook(res, d))
+    col, rows = _sheet(summary_book(res, d))
     assert {r[col["完成情况"]] for r in rows} == {"待实际数据"} == {r[col["预测判断"]] for r in rows}
     assert not [r for r in rows if r[col["状态"]]]  # the plan has ended: no 超前/滞后序时进度
     res13 = mzf.assess_plan("jilin-13th", mzf.load(), reference=2026)
@@ -100,7 +100,7 @@ def test_awaiting_outcome_is_one_word_on_the_page_and_in_the_workbook():
     assert "待实际数据" in row and "无数据" not in row
 
 
-def test_thirteenth_counts_add_up_with_transferred_and_repeated_targets():
+def test_thirteenth_counts_add_up_with_transferred_and_repeated_targets(summary_book):
     ds = mzf.load()
     res = mzf.assess_plan("changchun-13th", ds, reference=2026)
     html = er.page_html("changchun-13th", res, ds)
@@ -113,7 +113,7 @@ def test_thirteenth_counts_add_up_with_transferred_and_repeated_targets():
     assert table.count("<td>千米社区占比<") == 1
     _, counts = er.index_view(res.to_dict("records"), ds, "changchun-13th")
     assert sum(counts.values()) == counted
-    col, rows = _sheet(wbk.summary_workbook(res, ds))  # the workbook keeps one row per target id, marked
+    col, rows = _sheet(summary_book(res, ds))  # the workbook keeps one row per target id, marked
     km = [r[col["指标"]] for r in rows if r[col["指标"]].startswith("千米社区占比")]
     assert len(km) == 2 and sum(k.endswith("本行不计数）") for k in km) == 1
 

@@ -315,7 +315,7 @@ def test_missing_base_value_stands_in_from_the_earliest_later_year():
     assert got["completion_progress"] == pytest.approx(10 / (100 * 1.1 ** 4 - 100) * 100)
 
 
-def test_workbook_reads_as_the_pages_do():
+def test_workbook_reads_as_the_pages_do(summary_book):
     """summary.xlsx: Chinese units, 完成进度 never above 100 alone (已达标), 序时进度, a 地区 column for
     a regions plan, thousands-separated values, an autofilter, and an observed outcome said in words."""
     import re
@@ -324,7 +324,7 @@ def test_workbook_reads_as_the_pages_do():
     root = Path(__file__).resolve().parent.parent
     ds = load()
     res = mzf.assess_plan("changchun-13th", ds, reference=2026)
-    ws = EW.summary_workbook(res, ds).worksheets[0]
+    ws = summary_book(res, ds).worksheets[0]
     head = [c.value for c in ws[1]]
     assert "序时进度(%)" in head and "时序进度(%)" not in head and "地区" not in head
     assert ws.auto_filter.ref == ws.dimensions
@@ -344,12 +344,12 @@ def test_workbook_reads_as_the_pages_do():
     assert "#,##0" in cells
     d = load(root / "data/examples/jilin-prefectures-synthetic.csv")
     p = get_plan(root / "data/examples/jilin-prefectures-example.yaml", d)
-    ws = EW.summary_workbook(mzf.assess_plan(p, d, reference=2024), d).worksheets[0]
+    ws = summary_book(mzf.assess_plan(p, d, reference=2024), d).worksheets[0]
     head = [c.value for c in ws[1]]
     assert head[1] == "地区" and "长春市" in {r[1] for r in ws.iter_rows(min_row=2, values_only=True)}
 
 
-def test_workbook_rows_carry_their_own_styles():
+def test_workbook_rows_carry_their_own_styles(summary_book):
     """Styles are set once per kind and copied: every row still has its status and verdict colours
     and number formats."""
     from pathlib import Path
@@ -358,7 +358,7 @@ def test_workbook_rows_carry_their_own_styles():
     root = Path(__file__).resolve().parent.parent
     ds = load(root / "data/examples/jilin-prefectures-synthetic.csv")
     res = mzf.assess_plan(get_plan(root / "data/examples/jilin-prefectures-example.yaml", ds), ds, reference=2024)
-    ws = EW.summary_workbook(res, ds).worksheets[0]
+    ws = summary_book(res, ds).worksheets[0]
     col = {c.value: i for i, c in enumerate(ws[1])}
     rows = ER.form(res, ds).to_dict("records")
     assert len(rows) == ws.max_row - 1 and len({r["progress_status"] for r in rows}) > 2

@@ -8,7 +8,6 @@ import pandas as pd
 
 from mzforecast import cli, fmt
 from mzforecast.attainment import FIELDS
-from mzforecast.pages.workbook import summary_workbook
 
 
 def test_excel_format_follows_fmt_decimals():
@@ -23,12 +22,12 @@ def test_excel_format_follows_fmt_decimals():
         assert fmt.excel_format(v, unit).partition(".")[2] == "0" * d
 
 
-def test_summary_workbook_shows_counts_whole(ds):
+def test_summary_workbook_shows_counts_whole(ds, summary_book):
     rows = [dict({k: None for k in FIELDS}, plan="p", target_id="beds", indicator="elderly_care_beds", unit="beds",
                  base_year=2020, base_value=8283.4, latest_year=2024, latest_value=9600.6, verdict="on_track"),
             dict({k: None for k in FIELDS}, plan="p", target_id="ratio", indicator="tekun_standard_urban",
                  unit="times", base_year=2020, base_value=1.5915, latest_year=2024, latest_value=1.6, verdict="on_track")]
-    ws = summary_workbook(pd.DataFrame(rows, columns=FIELDS), ds)["p"]
+    ws = summary_book(pd.DataFrame(rows, columns=FIELDS), ds)["p"]
     head = [c.value for c in ws[1]]
     base, latest = head.index("基期值") + 1, head.index("现值") + 1
     assert ws.cell(2, base).number_format == ws.cell(2, latest).number_format == "#,##0"
@@ -54,7 +53,7 @@ def test_template_year_cells_take_the_units_format(tmp_path, capsys):
     assert seen.get("%") == {"#,##0.0"}
 
 
-def test_regions_workbook_carries_the_nowcast_the_regions_page_shows():
+def test_regions_workbook_carries_the_nowcast_the_regions_page_shows(summary_book):
     """Read after the target year with no outcome in the data, the regions page shows 推算 63% per
     region: summary.xlsx (and assess --format xlsx) carry the same number, shown the same way."""
     import mzforecast as mzf
@@ -65,7 +64,7 @@ def test_regions_workbook_carries_the_nowcast_the_regions_page_shows():
     ds = mzf.load(str(d / "jilin-prefectures-synthetic.csv"))
     res = assess_plan(str(d / "jilin-prefectures-example.yaml"), ds, reference=2027)
     assert (res.verdict == "outcome_pending").all() and res.probability_nowcast.notna().all()
-    ws = summary_workbook(res, ds).worksheets[0]
+    ws = summary_book(res, ds).worksheets[0]
     head = [c.value for c in ws[1]]
     col = {h: i for i, h in enumerate(head)}
     book = {(r[col["编号"]].value, r[col["地区"]].value): r[col["实现概率"]] for r in ws.iter_rows(min_row=2)}

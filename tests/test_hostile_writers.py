@@ -328,19 +328,28 @@ def test_xlsx_declared_size_checked_before_loading(tmp_path, capsys):
     assert rc == 2 and "MB" in err and time.time() - t0 < 10
 
 
-def test_summary_workbook_does_not_ask_max_row_per_row(monkeypatch):
-    from openpyxl.worksheet.worksheet import Worksheet
+def test_summary_workbook_is_streamed_not_built_in_openpyxl(monkeypatch, tmp_path):
+    """summary.xlsx goes row by row to XlsxWriter: no openpyxl workbook (slow at 100,000 rows) is
+    built; the rows, a formula-looking id made text, digits and a link kept as text, a control character
+shown, and sheet names equal but for case all arrive."""
+    import openpyxl
 
-    from mzforecast.pages import workbook as summary_xlsx
     from mzforecast.attainment import FIELDS
     from mzforecast.data import load
-    calls = []
-    real = Worksheet.max_row
-    monkeypatch.setattr(Worksheet, "max_row", property(lambda ws: calls.append(1) or real.fget(ws)))
-    rows = [dict({k: None for k in FIELDS}, plan="p", target_id=f"t{i}", indicator="elderly_care_beds",
-                 verdict="on_track") for i in range(300)]
-    summary_xlsx.summary_workbook(pd.DataFrame(rows, columns=FIELDS), load())
-    assert len(calls) < 10
+    from mzforecast.pages import workbook as summary_xlsx
+    rows = [dict({k: None for k in FIELDS}, plan=plan, target_id=f"=1+{i}", indicator="elderly_care_beds",
+                 verdict="on_track", responsible_unit=unit)
+            for plan in ("Plan", "plan") for i, unit in enumerate(["0012", "http://x.cn", "a\x01b"] * 100)]
+    with monkeypatch.context() as m:
+        m.setattr(openpyxl, "Workbook", lambda *a, **k: pytest.fail("summary.xlsx built an openpyxl Workbook"))
+        out = summary_xlsx.write_summary_xlsx(pd.DataFrame(rows, columns=FIELDS), tmp_path / "s.xlsx", load())
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Plan", "plan~2"]
+    for ws in wb.worksheets:
+        ids = [c.value for c in ws["A"][1:]]
+        assert len(ids) == 300 and ids[0] == "'=1+0" and {c.data_type for c in ws["A"]} == {"s"}
+        units = [r[-1] for r in ws.iter_rows(min_row=2, values_only=True)]
+        assert set(units) == {"0012", "http://x.cn", "a⟨U+0001⟩b"} and not ws._hyperlinks  # text, not a number or link
 
 
 # ------------------------------------------------------------------ silently wrong (9)

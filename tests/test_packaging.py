@@ -69,7 +69,7 @@ def test_dependencies_are_what_the_library_imports():
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = {d.split(">")[0].split("=")[0].split("!")[0].split("<")[0].strip().lower() for d in cfg["dependencies"]}
     assert "jupyterlab" not in names and "statsmodels" not in names
-    assert {"fonttools", "jupyter-client", "noto-cjk-sans-otc"} <= names
+    assert {"fonttools", "jupyter-client", "noto-cjk-sans-otc", "xlsxwriter"} <= names
     assert any(d.startswith("jupyterlab") for d in cfg["optional-dependencies"]["lab"])
     assert any(d.startswith("statsmodels") for d in cfg["optional-dependencies"]["dev"])
     src = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "mzforecast").glob("*.py"))

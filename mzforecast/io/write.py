@@ -135,6 +135,16 @@ def workbook_file(wb, out: str | Path) -> Path:
     return _replace(workbook_bytes(wb), Path(out))
 
 
+def sheets_file(sheets, out: str | Path) -> Path:
+    """A workbook given as io.xlsxwrite Sheets (cells neutralised as they are written), atomically,
+    reproducibly, with the umask's mode; a name not ending in .xlsx is refused."""
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise DataError("the workbook needs a name ending in .xlsx", file=str(out))
+    from .xlsxwrite import sheets_bytes
+    return _replace(sheets_bytes(sheets), out)
+
+
 
 # ---- --out: the format a file name says (one rule for every command with --out FILE)
 FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}

@@ -1,23 +1,22 @@
 """The summary workbook: summary.xlsx of a run and `assess --format xlsx`, the evaluation form
 (pages.evaluation.form) one sheet per plan, one row per target (and region), Chinese headers,
-status colours. Imports leaves, data, engine, `plots` and the evaluation page's form.
+status colours, as plain data (io.xlsxwrite Sheets) that io.write renders. Imports leaves, data,
+engine, `plots` and the evaluation page's form.
 """
 from __future__ import annotations
 
 import math
-from copy import copy
 from pathlib import Path
 
 import pandas as pd
 
 from .. import fmt
 from ..data import Dataset, load
-from ..errors import DataError
-from ..io.write import workbook_file
+from ..io.write import sheets_file
+from ..io.xlsxwrite import Sheet, Style
 from ..messages import label
 from ..messages.pages import EVALUATION as W, WORDS
 from ..plots import STATUS_COLORS
-from ..safe import csv_cell, memo_text
 from . import closing as CP
 from .common import records
 from .evaluation import form
@@ -69,119 +68,105 @@ def number_format_of(v, r) -> str:
     return "General" if _nan(v) else fmt.excel_format(v, _str(r.get("unit")))
 
 
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _sheet_name(name: str, used: set) -> str:
-    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name))[:31] or "plan"
+    """A sheet name Excel accepts: no []:*?/\\, no apostrophe at either end, at most 31 UTF-16
+    units, unique ignoring case (as Excel compares them)."""
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name))
+    base = base[:31]
+    while _utf16(base) > 31:
+        base = base[:-1]
+    base = ("_" + base[1:] if base.startswith("'") else base)
+    base = (base[:-1] + "_" if base.endswith("'") else base) or "plan"
     out, i = base, 2
-    while out in used:
+    while out.casefold() in used:
         out = f"{base[:28]}~{i}"
         i += 1
-    used.add(out)
+    used.add(out.casefold())
     return out
 
 
-class _Styles:
-    """A row's cell styles set through openpyxl the first time each one occurs, copied after.
-
-    Setting a fill, font or number format registers it in the workbook with a lookup that hashes
-    and compares the style objects, once per cell (slow on a workbook of 100,000 rows);
-    copying the cell's style array does not. The workbook is the same: the first cell of each
-    style registers it at the point the cell-by-cell way did, and ids follow first use."""
-
-    def __init__(self):
-        self.seen = {}
-
-    def set(self, cell, key, apply):
-        done = self.seen.get(key)
-        if done is None:
-            apply(cell)
-            self.seen[key] = copy(cell._style)
-        else:
-            cell._style = copy(done)
-
-    def number_format(self, cell, code: str):
-        self.set(cell, ("number_format", code), lambda c: setattr(c, "number_format", code))
+HEADER = Style(fill="DDEBF7", bold=True, header=True)
+DECIMAL = Style(num_format="0.0")
 
 
-def summary_workbook(res: pd.DataFrame, ds: Dataset):
-    """openpyxl Workbook: one sheet per plan, one row per target, Chinese headers, status colours."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def _row_values(r, columns) -> list:
+    vals = []
+    for key, _, _ in columns:
+        v = r.get(key)
+        if key == "progress_status":
+            v = label("status", _str(v)) if _str(v) else ""
+        elif key == "closing_status":  # a target 民政 no longer holds is listed, not judged
+            v = (label("verdict", "transferred") if _str(r.get("verdict_code")) == "transferred"
+                 else CP.status_word(r) if _str(v) else "")
+        elif key == "unit":
+            v = fmt.unit_text(_str(v), "zh")
+        elif key in ("latest_year", "latest_value"):  # a target met late: its latest value
+            v = CP.shown_value(r)[0 if key == "latest_value" else 1]
+            v = None if _nan(v) else (round(float(v), 4) if key == "latest_value" else int(v))
+        elif key in ("base_year", "target_year"):
+            v = None if _nan(v) else int(v)
+        elif key == "completion_progress":
+            v = CP.progress_value(r)
+        elif key in ("time_progress", "base_value"):
+            v = None if _nan(v) else round(float(v), 4)
+        elif key == "probability":
+            v = _xlsx_probability(r)
+        elif key == "verdict" and CP.judged(r.get("closing_status")):
+            v = None  # 完成情况 says how it ended: no forecast word beside it
+        vals.append(v)
+    return vals
 
-    wb = Workbook()
-    wb.remove(wb.active)
+
+def _row_styles(r, keys, styles: dict) -> list:
+    """Each cell's Style: status and verdict colours, the digits the pages show."""
+    def style(**kw):  # one Style object per kind: the writer looks formats up by it
+        k = tuple(sorted(kw.items()))
+        s = styles.get(k)
+        if s is None:
+            s = styles[k] = Style(**kw)
+        return s
+    out = [None] * len(keys)
+    st = _str(r.get("progress_status"))
+    if st:
+        out[keys.index("progress_status")] = style(fill=STATUS_COLORS[st].lstrip("#"), font_color="FFFFFF", bold=True)
+    vc = None if CP.judged(r.get("closing_status")) else VERDICT_FILL.get(_str(r.get("verdict_code")))
+    if vc:
+        out[keys.index("verdict")] = style(fill=vc)
+    for key in ("completion_progress", "time_progress"):
+        out[keys.index(key)] = DECIMAL
+    for key in ("base_value", "latest_value"):  # the digits the page shows, thousands separated
+        out[keys.index(key)] = style(num_format=number_format_of(r.get(key), r))
+    out[keys.index("probability")] = style(num_format=probability_format(r))
+    return out
+
+
+def _plan_rows(f: pd.DataFrame, columns):
+    keys = [k for k, _, _ in columns]
+    yield [h for _, h, _ in columns], [HEADER] * len(columns)
+    styles: dict = {}
+    for r in records(f):
+        yield _row_values(r, columns), _row_styles(r, keys, styles)
+
+
+def summary_sheets(res: pd.DataFrame, ds: Dataset) -> list[Sheet]:
+    """The summary workbook as data: one sheet per plan, one row per target (and region), Chinese
+    headers, status and verdict colours, the pages' number formats, frozen ids and names."""
     used: set = set()
-    styles = _Styles()
-    safe = memo_text(csv_cell)  # the same few texts in most rows
-    plans = list(dict.fromkeys(res["plan"])) if len(res) else []
-    for plan in plans:
+    sheets = []
+    for plan in (list(dict.fromkeys(res["plan"])) if len(res) else []):
         f = form(res[res["plan"] == plan], ds, plan, repeated="mark")
-        ws = wb.create_sheet(_sheet_name(plan, used))
         # a region column only where the sheet spans regions (a regions plan)
         columns = [c for c in XLSX_COLUMNS if c[0] != "region_name" or f.get("region_name", pd.Series()).nunique() > 1]
         keys = [k for k, _, _ in columns]
-        ws.append([h for _, h, _ in columns])
-        row = 1
-        for c in ws[1]:
-            c.font = Font(bold=True)
-            c.fill = PatternFill("solid", fgColor="DDEBF7")
-            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r in records(f):
-            vals = []
-            for key, _, _ in columns:
-                v = r.get(key)
-                if key == "progress_status":
-                    v = label("status", _str(v)) if _str(v) else ""
-                elif key == "closing_status":  # a target 民政 no longer holds is listed, not judged
-                    v = (label("verdict", "transferred") if _str(r.get("verdict_code")) == "transferred"
-                         else CP.status_word(r) if _str(v) else "")
-                elif key == "unit":
-                    v = fmt.unit_text(_str(v), "zh")
-                elif key in ("latest_year", "latest_value"):  # a target met late: its latest value
-                    v = CP.shown_value(r)[0 if key == "latest_value" else 1]
-                    v = None if _nan(v) else (round(float(v), 4) if key == "latest_value" else int(v))
-                elif key in ("base_year", "target_year"):
-                    v = None if _nan(v) else int(v)
-                elif key == "completion_progress":
-                    v = CP.progress_value(r)
-                elif key in ("time_progress", "base_value"):
-                    v = None if _nan(v) else round(float(v), 4)
-                elif key == "probability":
-                    v = _xlsx_probability(r)
-                elif key == "verdict" and CP.judged(r.get("closing_status")):
-                    v = None  # 完成情况 says how it ended: no forecast word beside it
-                vals.append(v)
-            ws.append([safe(v) for v in vals])  # ids, names and 责任单位 come from plan files
-            row += 1  # not ws.max_row: it scans every cell, once per row
-
-            def cell(key):
-                return ws.cell(row=row, column=keys.index(key) + 1)
-            st = _str(r.get("progress_status"))
-            if st:
-                styles.set(cell("progress_status"), ("status", st), lambda c: (
-                    setattr(c, "fill", PatternFill("solid", fgColor=STATUS_COLORS[st].lstrip("#"))),
-                    setattr(c, "font", Font(color="FFFFFF", bold=True))))
-            vc = None if CP.judged(r.get("closing_status")) else VERDICT_FILL.get(_str(r.get("verdict_code")))
-            if vc:
-                styles.set(cell("verdict"), ("verdict", vc), lambda c: setattr(c, "fill", PatternFill("solid", fgColor=vc)))
-            for key in ("completion_progress", "time_progress"):
-                styles.number_format(cell(key), "0.0")
-            for key in ("base_value", "latest_value"):  # the digits the page shows, thousands separated
-                styles.number_format(cell(key), number_format_of(r.get(key), r))
-            styles.number_format(cell("probability"), probability_format(r))
-        for i, (_, _, w) in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = ws.cell(row=2, column=keys.index("indicator_name") + 2).coordinate
-        ws.auto_filter.ref = ws.dimensions
-    if not wb.sheetnames:
-        ws = wb.create_sheet("无数据")
-        ws.append(["没有可写入的评估结果"])
-    return wb
+        sheets.append(Sheet(_sheet_name(plan, used), _plan_rows(f, columns), widths=tuple(w for _, _, w in columns),
+                            freeze=(1, keys.index("indicator_name") + 1), autofilter=True))
+    return sheets or [Sheet("无数据", iter([(["没有可写入的评估结果"], None)]))]
 
 
 def write_summary_xlsx(res: pd.DataFrame, path, ds: Dataset | None = None) -> Path:
     """summary.xlsx (or `assess --format xlsx --out`), written atomically."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise DataError("the workbook needs a name ending in .xlsx", file=str(path))
-    return workbook_file(summary_workbook(res, ds if ds is not None else load()), path)
+    return sheets_file(summary_sheets(res, ds if ds is not None else load()), path)

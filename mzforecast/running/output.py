@@ -218,7 +218,7 @@ def write_summary(stage: Path, results) -> tuple[list[dict], "SummaryWorkbook"]:
     del rows
     df = df.drop_duplicates(["plan", "target_id", "region", "as_of"]).sort_values(["plan", "target_id", "region"])
     # the workbook reads the frame's codes (comparator '==' and the like) and neutralises its own
-    # cells as it writes them (io.write.workbook_file): neutralising the frame first would corrupt them
+    # cells as it writes them (io.xlsxwrite): neutralising the frame first would corrupt them
     book = SummaryWorkbook(df, stage / "summary.xlsx")
     try:
         atomic_write(stage / "summary.csv", neutralise_frame(df).to_csv(index=False))  # no formulas for Excel
@@ -231,8 +231,7 @@ def write_summary(stage: Path, results) -> tuple[list[dict], "SummaryWorkbook"]:
 
 
 # From this many summary rows summary.xlsx is written by a forked process while the run writes
-# the rest (openpyxl builds and saves a workbook cell by cell: tens of seconds for 150,000 rows);
-# fewer are written in place.
+# the rest (streamed cell by cell, 150,000 rows still take seconds); fewer are written in place.
 XLSX_APART_FROM = 20_000
 
 
