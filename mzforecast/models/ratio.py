@@ -34,7 +34,7 @@ from ..messages.notes import Note
 FAMILY = "ratio"
 # years over which the ratio's growth fades to 0: a stated prior, growth.FADE's plan period for standards
 # (a five-year plan resets the convergence target); bench/domain_calibration.py prints the other fades
-FADE = 5.0
+FADE = growth.FADE["standard"]
 N_DRAWS = growth.N_DRAWS
 
 
