@@ -265,7 +265,10 @@ def cmd_propose(args):
                  method=args.method, denominator=args.denominator, denominator_lag=args.lag, unit=args.unit)
     for n in parts_of(df.note.iloc[0]):  # each note whole: a note may itself hold "; "
         print("note:", terminal(str(n)), file=sys.stderr)
-    emit(df, args.format, PROPOSE_TABLE)
+    # a share's pace in percentage points a year, as the pages give it (a % growth of a % reads as something else)
+    points = args.format in (None, "table") and len(df) and df.unit.iloc[0] == "percent"
+    emit(df, args.format, [{"implied_cagr": "implied_increment", "historical_cagr": "historical_increment"}.get(c, c)
+                           for c in PROPOSE_TABLE] if points else PROPOSE_TABLE)
     return 0
 
 

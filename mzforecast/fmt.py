@@ -215,6 +215,9 @@ VALUE_COLUMNS = ("target_value", "target_value_high", "latest_value", "forecast_
 PROB_COLUMNS = ("probability", "probability_then", "probability_nowcast")
 RATE_COLUMNS = ("required_cagr", "historical_cagr", "implied_cagr", "target_cagr", "completion_progress",
                 "time_progress")
+# a share's pace in percentage points a year, where the row's unit is percent (else the row's own unit)
+INCREMENT_COLUMNS = ("implied_increment", "historical_increment", "required_increment")
+POINTS = {"zh": "{x}个百分点", "en": "{x} pp"}
 
 
 def value_unit(row) -> str:
@@ -238,6 +241,10 @@ def table_view(view, source=None, language: str = "en"):
             out[c] = [probability(v, k) for v, k in zip(view[c], known)]
         elif c in RATE_COLUMNS:
             out[c] = [number(v, "percent", language) for v in view[c]]
+        elif c in INCREMENT_COLUMNS and units is not None:
+            out[c] = [POINTS.get(language, POINTS["en"]).format(x=number(v, "percent", language, with_unit=False))
+                      if u == "percent" and not missing(v) else number(v, u, language, with_unit=False)
+                      for v, u in zip(view[c], units)]
         elif c in VALUE_COLUMNS and units is not None:
             out[c] = [number(v, u, language, with_unit=u == "percent") for v, u in zip(view[c], units)]
         elif view[c].dtype.kind == "b" or any(isinstance(v, bool) for v in view[c]):

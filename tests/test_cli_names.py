@@ -48,3 +48,13 @@ def test_propose_prints_each_note_whole_even_one_that_holds_a_semicolon(capsys):
     assert all(ln.startswith("note: ") for ln in lines), err
     spread = [ln for ln in lines if "What the spread rests on" in ln]
     assert len(spread) == 1 and "M1/M3/Tourism" in spread[0] and "recipients" in spread[0], err
+
+
+def test_propose_gives_a_share_its_pace_in_points(capsys):
+    rc, out, err = run(["propose", "changchun", "dibao_standard_rural", "--denominator", "dibao_standard_urban",
+                        "--unit", "percent", "--probability", "0.5"], capsys)
+    assert rc == 0, err
+    head, row = out.strip().splitlines()
+    assert "implied_increment" in head and "implied_cagr" not in head, out
+    assert row.split()[head.split().index("implied_increment")] == "2.5", out  # "2.5 pp": points, not % of itself
+    assert " pp " in row, out
