@@ -747,3 +747,19 @@ def test_real_timeout_of_every_notebook_changes_nothing(real, tmp_path):
     assert r.returncode == 1 and "timed out" in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert "previous reports were left" in r.stderr
     assert snapshot(real) == before and staging(real.parent) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc")
+def test_a_kernel_never_holds_the_callers_stdout_or_stderr(tmp_path):
+    """A kernel whose worker died while launching it outlives the run (ipykernel's parent poller starts
+    only if its parent is still there); holding the run's stdout/stderr it kept a caller's
+    subprocess.run waiting for ever. The kernel writes to /dev/null; it talks over its sockets."""
+    from mzforecast.running.execute import WorkerKernel
+    k = WorkerKernel(None, None, 60, waiting_room=str(tmp_path))
+    try:
+        k.start()
+        pid = k.km.provisioner.process.pid
+        for fd in (1, 2):
+            assert os.readlink(f"/proc/{pid}/fd/{fd}") == "/dev/null"
+    finally:
+        k.discard()

@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import multiprocessing.util
 import os
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -246,7 +247,11 @@ class WorkerKernel:
     def start(self):
         from jupyter_core.utils import run_sync
         outdir, _, start_timeout = self.key
-        run_sync(self.km.start_kernel)(cwd=outdir or self.waiting_room, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        # the kernel talks over its sockets; its own stdout/stderr would be the run's, and a kernel left
+        # behind by a worker that died while launching it (its parent poller then never starts) would
+        # hold the caller's pipes open forever
+        run_sync(self.km.start_kernel)(cwd=outdir or self.waiting_room, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=start_timeout)
