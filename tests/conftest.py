@@ -55,3 +55,22 @@ def summary_book(tmp_path):
     def _book(res, ds):
         return openpyxl.load_workbook(write_summary_xlsx(res, tmp_path / f"summary-{next(n)}.xlsx", ds))
     return _book
+
+
+# ---- a run's checked-data folder (data.checked): a copy of the bundled example and a private room
+@pytest.fixture
+def data_file(tmp_path):
+    import shutil
+    f = tmp_path / "d.csv"
+    shutil.copy(Path(__file__).resolve().parent.parent / "data" / "examples" / "jilin-prefectures-synthetic.csv", f)
+    return f
+
+
+@pytest.fixture
+def room(tmp_path, monkeypatch):
+    from mzforecast.data import checked
+    d = tmp_path / "room"
+    d.mkdir(mode=0o700)
+    os.chmod(d, 0o700)
+    monkeypatch.setenv(checked.FOLDER_VARIABLE, str(d))
+    return d

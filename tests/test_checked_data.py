@@ -3,30 +3,12 @@ would have loaded, and only a private folder's Dataset for exactly these bytes i
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from mzforecast.data import checked, load
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples" / "jilin-prefectures-synthetic.csv"
-
-
-@pytest.fixture
-def data_file(tmp_path):
-    f = tmp_path / "d.csv"
-    shutil.copy(EXAMPLE, f)
-    return f
-
-
-@pytest.fixture
-def room(tmp_path, monkeypatch):
-    d = tmp_path / "room"
-    d.mkdir(mode=0o700)
-    os.chmod(d, 0o700)
-    monkeypatch.setenv(checked.FOLDER_VARIABLE, str(d))
-    return d
 
 
 def test_kept_dataset_is_taken_and_equal(data_file, room, monkeypatch):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
@@ -112,22 +111,6 @@ def test_propose_ratio_above_parity_and_jumping_rule_ratio(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------- the checked-data folder of a run
-@pytest.fixture
-def data_file(tmp_path):
-    f = tmp_path / "d.csv"
-    shutil.copy(EXAMPLE, f)
-    return f
-
-
-@pytest.fixture
-def room(tmp_path, monkeypatch):
-    d = tmp_path / "room"
-    d.mkdir()
-    os.chmod(d, 0o700)
-    monkeypatch.setenv(checked.FOLDER_VARIABLE, str(d))
-    return d
-
-
 def _kept(room):
     return list(room.glob("*.pickle"))
 
